@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MC_CONF_H
+#define MC_CONF_H
+
+/*
+ * The softmesh config: UCI syntax read in layers (built-in defaults, then
+ * each -c file in order: community, then node), LibreMesh templates
+ * (%M1..%M6, %N1..%N6, %H, %%) expanded, and every value checked against one
+ * schema, so all daemons accept and refuse exactly the same files.
+ * doc/config.md is the user-facing reference.
+ *
+ * A loaded struct mc_conf is immutable and complete: every option that has
+ * a default has a value, so getters fail only for options without a default
+ * (-ENOENT) or when asked for the wrong type (-EINVAL). Asking for an
+ * option the schema does not know is a programming error and aborts.
+ */
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct mc_conf;
+struct mc_conf_section;
+
+/* A load stops after this many errors: the rest are likely consequences. */
+#define MC_CONF_MAX_ERRORS 10
+/* Longest accepted line in bytes, without its newline. */
+#define MC_CONF_LINE_MAX 1024
+/* File name that errors and `-nv` give for the built-in defaults. */
+#define MC_CONF_DEFAULTS_NAME "(defaults)"
+
+/* The built-in defaults layer; common/defaults.conf holds the same text. */
+extern const char mc_conf_defaults[];
+
+/* One layer given as text (tests, fuzzers); name is used in messages. */
+struct mc_conf_source {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+
+/*
+ * Load the defaults, then `files` in order. `mac` is the node's primary MAC
+ * (from lime 'system' primary_interface) or NULL when unknown; option
+ * primary_mac overrides it. Errors go to errf (NULL: silent) one per line
+ * as "file:line: message". Returns 0, -EINVAL on a bad config, or the
+ * negative errno of a file that cannot be read; *out is set only on 0.
+ */
+int mc_conf_load(struct mc_conf **out, const char *const *files, size_t nfiles,
+		 const uint8_t *mac, FILE *errf);
+/* The same with layers given as text, read after the defaults. */
+int mc_conf_load_sources(struct mc_conf **out, const struct mc_conf_source *srcs,
+			 size_t nsrcs, const uint8_t *mac, FILE *errf);
+/* One text layer after the defaults. */
+int mc_conf_load_string(struct mc_conf **out, const char *name, const char *text,
+			size_t len, const uint8_t *mac, FILE *errf);
+void mc_conf_free(struct mc_conf *c);
+
+/*
+ * The effective config as normalized UCI: sections in order of first
+ * appearance, options in schema order, defaults included, values
+ * single-quoted; it loads back to the same print. verbose appends
+ * "# file:line" (or "# default") to each line (the daemons' -nv).
+ */
+void mc_conf_print(FILE *f, const struct mc_conf *c, bool verbose);
+
+/* A named section (e.g. "system", "network", a port's name) or NULL. */
+const struct mc_conf_section *mc_conf_section(const struct mc_conf *c,
+					      const char *name);
+/* Sections of `type` in order: pass prev = NULL for the first. */
+const struct mc_conf_section *mc_conf_next(const struct mc_conf *c,
+					   const struct mc_conf_section *prev,
+					   const char *type);
+const char *mc_conf_section_type(const struct mc_conf_section *s);
+/* NULL for an anonymous section. */
+const char *mc_conf_section_name(const struct mc_conf_section *s);
+
+/*
+ * Typed getters. s may be NULL (-ENOENT). Values were validated at load,
+ * so a getter fails only with -ENOENT (unset, no default) or -EINVAL (the
+ * option is not of that type, e.g. get_int on 'auto').
+ */
+const char *mc_conf_get_str(const struct mc_conf_section *s, const char *opt);
+int mc_conf_get_int(const struct mc_conf_section *s, const char *opt, long *v);
+int mc_conf_get_bool(const struct mc_conf_section *s, const char *opt, bool *v);
+int mc_conf_get_mac(const struct mc_conf_section *s, const char *opt,
+		    uint8_t mac[6]);
+int mc_conf_get_ipv4(const struct mc_conf_section *s, const char *opt,
+		     struct in_addr *addr, unsigned *plen);
+int mc_conf_get_ipv6(const struct mc_conf_section *s, const char *opt,
+		     struct in6_addr *addr, unsigned *plen);
+/* Rates in kbit/s: a single rate ('54mbit') gives up = down; a pair
+ * ('10mbit/2mbit') is down/up; 'auto' gives -ENODATA. */
+int mc_conf_get_rate(const struct mc_conf_section *s, const char *opt,
+		     uint64_t *down_kbit, uint64_t *up_kbit);
+/* List options: number of values and the i-th (NULL past the end). */
+size_t mc_conf_list_len(const struct mc_conf_section *s, const char *opt);
+const char *mc_conf_list_get(const struct mc_conf_section *s, const char *opt,
+			     size_t i);
+
+/* N1..N6: the first bytes of md5(ap_ssid + "\n"). */
+void mc_conf_ssid_hash(const struct mc_conf *c, uint8_t n[6]);
+/* The MAC %M expanded from; -ENOENT when neither primary_mac nor the
+ * caller gave one (then no value used %M). */
+int mc_conf_mac(const struct mc_conf *c, uint8_t mac[6]);
+/* batadv_vlan resolved: 'auto' = 29 + ((N1 - 13) mod 256); 0 = untagged. */
+int mc_conf_cloud_vid(const struct mc_conf *c);
+/* lime 'system' log_level as an MC_LOG_* priority. */
+int mc_conf_log_level(const struct mc_conf *c);
+
+#endif

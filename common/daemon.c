@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "common/daemon.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/log.h"
+#include "common/nl.h"
+
+#define FILES_MAX 8
+
+#ifndef SOFTMESH_VERSION
+#define SOFTMESH_VERSION "0.1.0"
+#endif
+
+struct args {
+	const char *files[FILES_MAX];
+	size_t nfiles;
+	const char *rundir;
+	const char *debug;
+	bool check, verbose, syslog;
+};
+
+static void usage(FILE *f, const char *name)
+{
+	fprintf(f,
+		"usage: %s [-c FILE]... [-R RUNDIR] [-n [-v]] [-d CATEGORIES] [-s]\n"
+		"  -c FILE        config layer after the built-in defaults (community, then node)\n"
+		"  -R RUNDIR      control socket directory (default: config rundir, $SOFTMESH_RUNDIR)\n"
+		"  -n             check the config and exit; with -v print the effective config\n"
+		"  -d CATEGORIES  debug categories (batman,routes,tt,...,all)\n"
+		"  -s             log to syslog instead of stderr\n", name);
+}
+
+static int parse_args(int argc, char **argv, const char *name, struct args *a)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "c:R:nvd:sh")) != -1) {
+		switch (c) {
+		case 'c':
+			if (a->nfiles == FILES_MAX) {
+				fprintf(stderr, "%s: at most %d -c files\n", name, FILES_MAX);
+				return -EINVAL;
+			}
+			a->files[a->nfiles++] = optarg;
+			break;
+		case 'R': a->rundir = optarg; break;
+		case 'n': a->check = true; break;
+		case 'v': a->verbose = true; break;
+		case 'd': a->debug = optarg; break;
+		case 's': a->syslog = true; break;
+		case 'h': usage(stdout, name); exit(0);
+		default: usage(stderr, name); return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", name, argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The MAC that %M templates expand from: the primary interface's, read
+ * before the config is complete. It comes from a first, MAC-less read of
+ * lime 'system' primary_interface; a missing interface leaves it unknown
+ * (then the config must set primary_mac, or use no %M).
+ */
+static bool read_primary_mac(const char *ifname, uint8_t mac[6])
+{
+	struct mc_nl *nl;
+	int ifindex = ifname ? mc_nl_ifindex(ifname) : 0;
+	bool ok = false;
+
+	if (ifindex <= 0 || mc_nl_open(&nl) < 0)
+		return false;
+	ok = mc_nl_link_get(nl, ifindex, mac, NULL, NULL) == 0;
+	mc_nl_close(nl);
+	return ok && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+static int load_config(const struct args *a, struct mc_conf **out)
+{
+	struct mc_conf *probe = NULL;
+	uint8_t mac[6];
+	bool have_mac = false;
+
+	/* a quiet first pass only to learn primary_interface */
+	FILE *devnull = fopen("/dev/null", "w");
+	if (mc_conf_load(&probe, a->files, a->nfiles, NULL, devnull) == 0 &&
+	    mc_conf_mac(probe, mac) < 0)
+		have_mac = read_primary_mac(mc_conf_get_str(mc_conf_section(probe, "system"),
+							    "primary_interface"), mac);
+	if (devnull)
+		fclose(devnull);
+	if (!probe) {
+		/* %M unresolved in the probe: try the interface named by default */
+		have_mac = read_primary_mac("eth0", mac);
+	}
+	mc_conf_free(probe);
+	return mc_conf_load(out, a->files, a->nfiles, have_mac ? mac : NULL, stderr);
+}
+
+static void on_stop(void *user)
+{
+	struct mc_daemon *d = user;
+
+	mc_notice("stopping");
+	ev_break(d->loop, EVBREAK_ALL);
+}
+
+static void status_hook(json_object *st, void *user)
+{
+	struct mc_daemon *d = user;
+
+	if (d->ops->status)
+		d->ops->status(d, st);
+}
+
+static int setup_log(struct mc_daemon *d, const struct args *a)
+{
+	uint32_t mask = 0;
+	const char *dbg = a->debug ? a->debug :
+			  mc_conf_get_str(mc_conf_section(d->conf, "system"), "debug");
+
+	mc_log_set_level(mc_conf_log_level(d->conf));
+	if (dbg && mc_log_debug_parse(dbg, &mask) < 0) {
+		mc_err("unknown debug category in '%s'", dbg);
+		return -EINVAL;
+	}
+	mc_log_set_debug(mask);
+	return 0;
+}
+
+static int run(struct mc_daemon *d, const struct args *a)
+{
+	struct mc_ctl_server_cfg cc = {
+		.daemon = d->ops->name, .version = SOFTMESH_VERSION,
+		.cmds = d->ops->cmds, .ncmds = d->ops->ncmds, .user = d,
+		.status = status_hook,
+	};
+	int rc;
+
+	d->rundir = a->rundir ? a->rundir : getenv("SOFTMESH_RUNDIR");
+	if (!d->rundir || !*d->rundir)
+		d->rundir = mc_conf_get_str(mc_conf_section(d->conf, "system"), "rundir");
+	if ((rc = setup_log(d, a)) < 0)
+		return rc;
+	d->loop = ev_default_loop(EVFLAG_AUTO);
+	rc = mc_ctl_server_open(&d->ctl, d->loop, d->rundir, &cc);
+	if (rc < 0) {
+		mc_err("control socket in %s: %s", d->rundir,
+		       rc == -EADDRINUSE ? "another instance is running" : strerror(-rc));
+		return rc;
+	}
+	d->sig = (struct mc_ev_signals){ .stop = on_stop, .user = d };
+	mc_ev_signals_start(d->loop, &d->sig);
+	rc = d->ops->start ? d->ops->start(d) : 0;
+	if (rc < 0) {
+		mc_err("start failed: %s", strerror(-rc));
+	} else {
+		mc_notice("running, control socket %s", mc_ctl_server_path(d->ctl));
+		ev_run(d->loop, 0);
+		if (d->ops->stop)
+			d->ops->stop(d);
+	}
+	mc_ev_signals_stop(d->loop, &d->sig);
+	mc_ctl_server_close(d->ctl);
+	return rc;
+}
+
+int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
+{
+	struct args a = { 0 };
+	struct mc_daemon d = { .ops = ops };
+	int rc;
+
+	if (parse_args(argc, argv, ops->name, &a) < 0)
+		return 2;
+	mc_log_init(ops->name, a.syslog);
+	rc = load_config(&a, &d.conf);
+	if (rc < 0) {
+		if (rc != -EINVAL)
+			fprintf(stderr, "%s: cannot read config: %s\n", ops->name, strerror(-rc));
+		fprintf(stderr, "%s: config refused, not starting\n", ops->name);
+		return 1;
+	}
+	if (a.check) {
+		if (a.verbose)
+			mc_conf_print(stdout, d.conf, true);
+		mc_conf_free(d.conf);
+		return 0;
+	}
+	rc = run(&d, &a);
+	mc_conf_free(d.conf);
+	return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# meshctl and the daemon skeleton over real control sockets, with the
+# testd fixture daemon. Usage: test_meshctl.sh MESHCTL TESTD
+set -euo pipefail
+meshctl=$1 testd=$2
+dir=$(mktemp -d /tmp/sm-meshctl-XXXXXX)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+m() { "$meshctl" --rundir "$dir" "$@"; }
+
+cat > "$dir/node.conf" <<'CONF'
+config lime 'system'
+	option primary_mac '02:5e:00:00:01:02'
+CONF
+printf "config lime 'network'\n\toption hop_penalty '300'\n" > "$dir/bad.conf"
+
+# -n accepts a good config, refuses a bad one naming file and line
+"$testd" -c "$dir/node.conf" -n || fail "-n refused a good config"
+if "$testd" -c "$dir/bad.conf" -n 2> "$dir/err"; then fail "-n accepted hop_penalty 300"; fi
+grep -q "bad.conf:2:" "$dir/err" || fail "error does not name bad.conf:2: $(cat "$dir/err")"
+# -nv prints the effective config with templates expanded from the MAC
+"$testd" -c "$dir/node.conf" -n -v > "$dir/eff"
+grep -q "option hostname 'LiMe-000102'" "$dir/eff" || fail "-nv: hostname not expanded"
+grep -q "option main_ipv4_address '10.13.1.2/16'" "$dir/eff" || fail "-nv: ipv4 not 10.13.1.2/16"
+grep -q "node.conf:2" "$dir/eff" || fail "-nv: no file:line note for primary_mac"
+
+# nothing running yet
+m status > "$dir/st0"
+grep -q "^rundir $dir: 0 of 5 daemons running" "$dir/st0" || fail "status before start: $(cat "$dir/st0")"
+set +e; m raw l2meshd '{"cmd":"status"}' 2>/dev/null; rc=$?; set -e
+[ "$rc" = 3 ] || fail "raw to a stopped daemon exits $rc, want 3"
+
+"$testd" -c "$dir/node.conf" -R "$dir" 2> "$dir/testd.log" &
+pid=$!
+for _ in $(seq 100); do [ -S "$dir/testd.sock" ] && break; sleep 0.05; done
+[ -S "$dir/testd.sock" ] || fail "no socket: $(cat "$dir/testd.log")"
+[ "$(stat -c %a "$dir/testd.sock")" = 660 ] || fail "socket mode not 0660"
+
+m status > "$dir/st1"
+grep -Eq "^testd +running +$pid " "$dir/st1" || fail "status table: $(cat "$dir/st1")"
+grep -Eq "^l2meshd +stopped" "$dir/st1" || fail "status: l2meshd not stopped"
+m status --json > "$dir/st1.json"
+grep -q "\"hostname\":\"LiMe-000102\"" <(tr -d ' \n' < "$dir/st1.json") || fail "status --json: $(cat "$dir/st1.json")"
+
+[ "$(m raw testd '{"cmd":"echo","arg":5}')" = 5 ] || fail "raw echo"
+set +e; m raw testd '{"cmd":"nope"}' 2> "$dir/err"; rc=$?; set -e
+[ "$rc" = 1 ] && grep -q "unknown command" "$dir/err" || fail "unknown command: rc $rc"
+set +e; m raw testd 'not json' 2>/dev/null; rc=$?; set -e
+[ "$rc" = 2 ] || fail "raw with bad JSON exits $rc, want 2"
+
+m log testd debug batman,tt | grep -q "debug batman,tt" || fail "log set"
+m log testd | grep -q "debug batman,tt" || fail "log kept"
+
+# monitor gets the event another client triggers
+m monitor testd t --count 1 > "$dir/events" &
+mon=$!
+sleep 0.3
+m raw testd '{"cmd":"emit"}' > /dev/null
+for _ in $(seq 50); do kill -0 $mon 2>/dev/null || break; sleep 0.05; done
+wait $mon || fail "monitor exited non-zero"
+grep -q '"event":"t","data":"tick"' "$dir/events" || fail "monitor: $(cat "$dir/events")"
+
+# a second instance on the same rundir refuses to start
+if "$testd" -c "$dir/node.conf" -R "$dir" 2> "$dir/err2"; then fail "second instance started"; fi
+grep -q "another instance" "$dir/err2" || fail "second instance: $(cat "$dir/err2")"
+
+# SIGTERM: clean exit, socket gone, status says stopped
+kill -TERM "$pid"
+wait "$pid" || fail "testd exit status $?"
+pid=
+[ ! -e "$dir/testd.sock" ] || fail "socket left behind"
+m status | grep -q "^rundir $dir: 0 of 5 daemons running" || fail "status after stop"
+echo "meshctl: all checks passed"
