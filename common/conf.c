@@ -501,6 +501,11 @@ static void value_why(const struct conf_opt_schema *os, const char *v,
 
 /* Longest config file read by mc_conf_load; configs are a few KiB. */
 #define CONF_FILE_MAX (1u << 20)
+/* Error messages quote at most this much of a value (a %H-expanded one
+ * may be tens of KiB), and end it with "..." when cut. */
+#define ECHO_MAX 64
+#define ECHO_LEN(s) (strlen(s) > ECHO_MAX ? ECHO_MAX - 3 : (int)strlen(s))
+#define ECHO_MORE(s) (strlen(s) > ECHO_MAX ? "..." : "")
 /* Words a line may hold: keyword, name, value; one more to detect extras. */
 #define LINE_WORDS 4
 #define SECTION_NAME_MAX 64
@@ -784,12 +789,14 @@ static const struct conf_sec_schema *ld_sec_schema(struct ld *ld,
 	char names[128];
 
 	if (!schema_has_type(type)) {
-		ld_err(ld, "unknown section type '%s'", type);
+		ld_err(ld, "unknown section type '%.*s%s'", ECHO_LEN(type), type,
+		       ECHO_MORE(type));
 		return NULL;
 	}
 	if (name && !name_ok(name)) {
-		ld_err(ld, "invalid section name '%s': expected 1..%d letters, "
-		       "digits or _", name, SECTION_NAME_MAX);
+		ld_err(ld, "invalid section name '%.*s%s': expected 1..%d "
+		       "letters, digits or _", ECHO_LEN(name), name,
+		       ECHO_MORE(name), SECTION_NAME_MAX);
 		return NULL;
 	}
 	sch = schema_section(type, name);
@@ -896,7 +903,8 @@ static void ld_option(struct ld *ld, char **w, int n, bool list)
 	}
 	i = schema_opt_index(ld->cur->sch, w[1]);
 	if (i < 0) {
-		ld_err(ld, "unknown option '%s' in section %s", w[1],
+		ld_err(ld, "unknown option '%.*s%s' in section %s",
+		       ECHO_LEN(w[1]), w[1], ECHO_MORE(w[1]),
 		       sec_desc(ld->cur, desc, sizeof(desc)));
 		return;
 	}
@@ -921,8 +929,8 @@ static void ld_statement(struct ld *ld, char **w, int n)
 		if (n != 2)
 			ld_err(ld, "package needs one name");
 	} else
-		ld_err(ld, "unknown keyword '%s': expected config, option or list",
-		       w[0]);
+		ld_err(ld, "unknown keyword '%.*s%s': expected config, option "
+		       "or list", ECHO_LEN(w[0]), w[0], ECHO_MORE(w[0]));
 }
 
 static void ld_line(struct ld *ld, const char *line, size_t len)
@@ -1126,8 +1134,8 @@ static void ld_finish_opt(struct ld *ld, const struct conf_opt_schema *os,
 			continue;
 		}
 		value_why(os, v->s, why, sizeof(why));
-		ld_err_at(ld, v->file, v->line, "invalid value '%s' for %s: %s",
-			  v->s, os->name, why);
+		ld_err_at(ld, v->file, v->line, "invalid value '%.*s%s' for %s: %s",
+			  ECHO_LEN(v->s), v->s, ECHO_MORE(v->s), os->name, why);
 	}
 }
 

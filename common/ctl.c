@@ -94,7 +94,7 @@ static int conn_send(struct mc_ctl_conn *c, json_object *obj)
 	if (pending + len + 1 > MC_CTL_OUTBUF_MAX) {
 		unsigned sup;
 		if (mc_ratelimit_ok(&ctl_rl, (uint64_t)time(NULL) * 1000, &sup))
-			mc_warn("ctl: client too slow (%zu bytes pending), disconnecting", pending);
+			log_warn("ctl: client too slow (%zu bytes pending), disconnecting", pending);
 		json_object_put(obj);
 		conn_close(c);
 		return -1;
@@ -310,7 +310,7 @@ static int conn_line(struct mc_ctl_conn *c, const char *line, size_t len)
 		return 0;	/* blank lines are keep-alives, not errors */
 	if (mc_ctl_request_decode(line, len, &req, &cmd, err, sizeof(err)) < 0)
 		return conn_send(c, mc_ctl_reply_err(err));
-	mc_dbg(MC_DBG_CTL, "ctl: %s", cmd);
+	log_dbg(MC_DBG_CTL, "ctl: %s", cmd);
 	json_object *reply = dispatch(c, req, cmd);
 	json_object_put(req);
 	return conn_send(c, reply);
@@ -373,7 +373,7 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		int fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				mc_warn("ctl: accept: %s", strerror(errno));
+				log_warn("ctl: accept: %s", strerror(errno));
 			return;
 		}
 		if (srv->nconns >= MC_CTL_CLIENTS_MAX) {

@@ -110,7 +110,7 @@ static void on_stop(void *user)
 {
 	struct mc_daemon *d = user;
 
-	mc_notice("stopping");
+	log_notice("stopping");
 	ev_break(d->loop, EVBREAK_ALL);
 }
 
@@ -130,7 +130,7 @@ static int setup_log(struct mc_daemon *d, const struct args *a)
 
 	mc_log_set_level(mc_conf_log_level(d->conf));
 	if (dbg && mc_log_debug_parse(dbg, &mask) < 0) {
-		mc_err("unknown debug category in '%s'", dbg);
+		log_err("unknown debug category in '%s'", dbg);
 		return -EINVAL;
 	}
 	mc_log_set_debug(mask);
@@ -154,7 +154,7 @@ static int run(struct mc_daemon *d, const struct args *a)
 	d->loop = ev_default_loop(EVFLAG_AUTO);
 	rc = mc_ctl_server_open(&d->ctl, d->loop, d->rundir, &cc);
 	if (rc < 0) {
-		mc_err("control socket in %s: %s", d->rundir,
+		log_err("control socket in %s: %s", d->rundir,
 		       rc == -EADDRINUSE ? "another instance is running" : strerror(-rc));
 		return rc;
 	}
@@ -162,9 +162,9 @@ static int run(struct mc_daemon *d, const struct args *a)
 	mc_ev_signals_start(d->loop, &d->sig);
 	rc = d->ops->start ? d->ops->start(d) : 0;
 	if (rc < 0) {
-		mc_err("start failed: %s", strerror(-rc));
+		log_err("start failed: %s", strerror(-rc));
 	} else {
-		mc_notice("running, control socket %s", mc_ctl_server_path(d->ctl));
+		log_notice("running, control socket %s", mc_ctl_server_path(d->ctl));
 		ev_run(d->loop, 0);
 		if (d->ops->stop)
 			d->ops->stop(d);

@@ -58,11 +58,11 @@ void mc_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 void mc_vlog(int level, const char *fmt, va_list ap);
 void mc_log_dbg(uint32_t cat, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define mc_err(...) mc_log(MC_LOG_ERR, __VA_ARGS__)
-#define mc_warn(...) mc_log(MC_LOG_WARN, __VA_ARGS__)
-#define mc_notice(...) mc_log(MC_LOG_NOTICE, __VA_ARGS__)
-#define mc_info(...) mc_log(MC_LOG_INFO, __VA_ARGS__)
-#define mc_dbg(cat, ...) \
+#define log_err(...) mc_log(MC_LOG_ERR, __VA_ARGS__)
+#define log_warn(...) mc_log(MC_LOG_WARN, __VA_ARGS__)
+#define log_notice(...) mc_log(MC_LOG_NOTICE, __VA_ARGS__)
+#define log_info(...) mc_log(MC_LOG_INFO, __VA_ARGS__)
+#define log_dbg(cat, ...) \
 	do { \
 		if (mc_log_debug() & (cat)) \
 			mc_log_dbg((cat), __VA_ARGS__); \

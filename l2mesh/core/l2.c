@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l2mesh/core/node.h"
+
+#define L2_STAT_NAME(id, name) name,
+static const char *const stat_names[] = { L2_STATS(L2_STAT_NAME) };
+#undef L2_STAT_NAME
+
+const char *l2_stat_name(enum l2_stat s)
+{
+	return s < L2_STAT_COUNT ? stat_names[s] : "?";
+}
+
+void l2_config_defaults(struct l2_config *cfg, const uint8_t mac[6])
+{
+	memset(cfg, 0, sizeof(*cfg));
+	memcpy(cfg->mac, mac, 6);
+	cfg->orig_interval_ms = 1000;
+	cfg->hop_penalty = 30;
+	cfg->aggregation = true;
+}
+
+void l2_log(struct l2_node *n, int level, uint32_t cat, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (!n->env.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n->env.log(n->env.user, level, cat, msg);
+}
+
+void l2_port_send(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len)
+{
+	if (port >= n->nports || !n->ports[port].up) {
+		l2_count(n, L2_STAT_DROP_PORT_DOWN, 1);
+		return;
+	}
+	n->env.mesh_send(n->env.user, port, frame, len);
+}
+
+struct l2_node *l2_node_new(const struct l2_config *cfg, const struct l2_env *env,
+			    uint64_t now_ms)
+{
+	struct l2_node *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->cfg = *cfg;
+	n->env = *env;
+	n->now_ms = now_ms;
+	if (l2_iv_init(n) < 0 || l2_tt_init(n) < 0 || l2_data_init(n) < 0) {
+		l2_node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+void l2_node_free(struct l2_node *n)
+{
+	if (!n)
+		return;
+	if (n->data)
+		l2_data_free(n);
+	if (n->tt)
+		l2_tt_free(n);
+	if (n->iv)
+		l2_iv_free(n);
+	free(n);
+}
+
+int l2_port_add(struct l2_node *n, const char *name, const uint8_t mac[6],
+		unsigned mtu, bool wireless)
+{
+	struct l2_port *p;
+
+	if (n->nports == L2_PORTS_MAX)
+		return -ENOSPC;
+	if (strlen(name) >= sizeof(p->name))
+		return -ENAMETOOLONG;
+	p = &n->ports[n->nports];
+	memset(p, 0, sizeof(*p));
+	strcpy(p->name, name);
+	memcpy(p->mac, mac, 6);
+	p->mtu = mtu;
+	p->wireless = wireless;
+	p->up = true;
+	return (int)n->nports++;
+}
+
+void l2_port_set_up(struct l2_node *n, unsigned port, bool up, uint64_t now_ms)
+{
+	if (port >= n->nports || n->ports[port].up == up)
+		return;
+	n->now_ms = now_ms;
+	n->ports[port].up = up;
+	l2_iv_port_changed(n, port);
+}
+
+int l2_local_add(struct l2_node *n, const char *name, enum l2_local_kind kind,
+		 const uint8_t mac[6])
+{
+	struct l2_local *l;
+
+	if (n->nlocals == L2_LOCALS_MAX)
+		return -ENOSPC;
+	if (strlen(name) >= sizeof(l->name))
+		return -ENAMETOOLONG;
+	l = &n->locals[n->nlocals];
+	strcpy(l->name, name);
+	l->kind = kind;
+	memcpy(l->mac, mac, 6);
+	return (int)n->nlocals++;
+}
+
+/* The common header's verdict as a drop reason; L2_STAT_COUNT for none. */
+static enum l2_stat peek_verdict(int rc)
+{
+	switch (rc) {
+	case 0: return L2_STAT_COUNT;
+	case -EPROTONOSUPPORT: return L2_STAT_DROP_VERSION;
+	case -EOPNOTSUPP: return L2_STAT_DROP_UNSUPPORTED_TYPE;
+	case -ENOMSG: return L2_STAT_DROP_UNKNOWN_TYPE;
+	default: return L2_STAT_DROP_SHORT;
+	}
+}
+
+void l2_rx_mesh(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len,
+		uint64_t now_ms)
+{
+	struct mc_rd r;
+	struct l2_eth eth;
+	struct l2_hdr h;
+	enum l2_stat drop;
+
+	n->now_ms = now_ms;
+	if (port >= n->nports || !n->ports[port].up) {
+		l2_count(n, L2_STAT_DROP_PORT_DOWN, 1);
+		return;
+	}
+	mc_rd_init(&r, frame, len);
+	if (l2_eth_decode(&r, &eth) < 0 || eth.ethertype != L2_ETHERTYPE_BATMAN) {
+		l2_count(n, L2_STAT_DROP_SHORT, 1);
+		return;
+	}
+	drop = peek_verdict(l2_hdr_peek(&r, &h));
+	if (drop != L2_STAT_COUNT) {
+		l2_count(n, drop, 1);
+		return;
+	}
+	if (h.type == L2_PT_IV_OGM)
+		l2_iv_rx(n, port, &eth, &r);
+	else
+		l2_data_rx(n, port, &eth, &h, &r);
+}
+
+void l2_rx_local(struct l2_node *n, unsigned lport, const uint8_t *frame, size_t len,
+		 uint64_t now_ms)
+{
+	n->now_ms = now_ms;
+	if (lport >= n->nlocals)
+		return;
+	l2_data_rx_local(n, lport, frame, len);
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+uint64_t l2_tick(struct l2_node *n, uint64_t now_ms)
+{
+	uint64_t next;
+
+	n->now_ms = now_ms;
+	next = l2_iv_tick(n, now_ms);
+	next = min_u64(next, l2_tt_tick(n, now_ms));
+	next = min_u64(next, l2_data_tick(n, now_ms));
+	return next;
+}
+
+int l2_ping(struct l2_node *n, const uint8_t dst[6], uint8_t uid, uint16_t seqno,
+	    uint8_t ttl, uint64_t now_ms)
+{
+	n->now_ms = now_ms;
+	return l2_icmp_ping(n, dst, uid, seqno, ttl);
+}

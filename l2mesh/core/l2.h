@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef L2_H
+#define L2_H
+
+/*
+ * l2mesh's core: a batman-adv (BATMAN IV, compat 15) node with no I/O.
+ * The shell (l2meshd), the simulator and the tests drive it the same way:
+ * frames in through l2_rx_mesh()/l2_rx_local(), time in through l2_tick(),
+ * frames out through the env callbacks. Time is always an argument.
+ *
+ * Frames on mesh ports are plain Ethernet with ethertype 0x4305: the shell
+ * adds and removes the cloud's 802.1ad tag. Frames on local ports (bat0,
+ * anygw, LAN ports) are the clients' Ethernet frames.
+ */
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define L2_PORTS_MAX 16		/* mesh ports */
+#define L2_LOCALS_MAX 16	/* bat0, anygw, LAN ports */
+#define L2_FRAME_MAX 2048	/* largest frame the core builds or takes */
+
+struct l2_node;
+
+enum l2_local_kind {
+	L2_LOCAL_HOST,	/* bat0: the node's own stack, node MAC */
+	L2_LOCAL_ANYGW,	/* anygw: the anycast gateway MAC/IPs, never meshed */
+	L2_LOCAL_LAN,	/* a client port (pcap), promiscuous */
+};
+
+/* One ping/traceroute answer, for meshctl ping and traceroute. */
+struct l2_icmp_result {
+	uint8_t uid;		/* which request (the shell's session) */
+	uint16_t seqno;
+	uint8_t msg_type;	/* L2_ICMP_ECHO_REPLY, _TTL_EXCEEDED, _DEST_UNREACH */
+	uint8_t from[6];	/* the originator that answered */
+	uint8_t ttl;
+};
+
+struct l2_env {
+	void *user;
+	/* Sends an untagged batman frame on mesh port `port`. */
+	void (*mesh_send)(void *user, unsigned port, const uint8_t *frame, size_t len);
+	/* Delivers a client frame to local port `lport`. */
+	void (*local_send)(void *user, unsigned lport, const uint8_t *frame, size_t len);
+	uint32_t (*rand)(void *user);
+	/* Optional: one formatted line, MC_LOG_* level and MC_DBG_* category. */
+	void (*log)(void *user, int level, uint32_t cat, const char *msg);
+	/* Optional: an ICMP answer addressed to this node arrived. */
+	void (*icmp)(void *user, const struct l2_icmp_result *res);
+};
+
+struct l2_config {
+	uint8_t mac[6];			/* originator address: the node MAC */
+	uint32_t orig_interval_ms;	/* 1000 */
+	uint8_t hop_penalty;		/* 30 */
+	bool aggregation;		/* true */
+	uint32_t gw_down_kbit;		/* 0: not a gateway (no GW TVLV) */
+	uint32_t gw_up_kbit;
+	uint8_t anygw_mac[6];		/* the anycast filter's MAC */
+	struct in_addr anygw_ip4;	/* and its addresses (ARP/ND filter) */
+	struct in6_addr anygw_ip6;
+};
+
+/* The defaults above, for a node MAC. */
+void l2_config_defaults(struct l2_config *cfg, const uint8_t mac[6]);
+
+struct l2_node *l2_node_new(const struct l2_config *cfg, const struct l2_env *env,
+			    uint64_t now_ms);
+void l2_node_free(struct l2_node *n);
+
+/* Returns the port index or a negative errno. */
+int l2_port_add(struct l2_node *n, const char *name, const uint8_t mac[6],
+		unsigned mtu, bool wireless);
+void l2_port_set_up(struct l2_node *n, unsigned port, bool up, uint64_t now_ms);
+int l2_local_add(struct l2_node *n, const char *name, enum l2_local_kind kind,
+		 const uint8_t mac[6]);
+
+void l2_rx_mesh(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len,
+		uint64_t now_ms);
+void l2_rx_local(struct l2_node *n, unsigned lport, const uint8_t *frame, size_t len,
+		 uint64_t now_ms);
+/* Runs what is due; returns the time (ms) of the next thing due. */
+uint64_t l2_tick(struct l2_node *n, uint64_t now_ms);
+
+/* Sends a batman ICMP echo request to an originator (meshctl ping/traceroute). */
+int l2_ping(struct l2_node *n, const uint8_t dst[6], uint8_t uid, uint16_t seqno,
+	    uint8_t ttl, uint64_t now_ms);
+
+#endif

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef L2_NODE_H
+#define L2_NODE_H
+
+/*
+ * Inside the core: the node, its ports, its counters, and the contracts
+ * between the core's modules. Each module keeps its state behind an opaque
+ * pointer it allocates in its _init (so modules can change without
+ * touching each other), and exports only the functions declared here or in
+ * its own header.
+ *
+ *   bat_iv.c, originator.c  routing plane: OGMs, TQ, originators, neighbours,
+ *                           gateways (GW TVLV)
+ *   tt.c                    translation table: local/global clients, TTVN,
+ *                           CRCs, diffs, requests/responses, roaming
+ *   routing.c, send.c,      data plane: receive dispatch, unicast, bcast and
+ *   bcast.c, frag.c, icmp.c dedup, fragmentation, ICMP, the soft switch and
+ *   switch.c                the anycast filter
+ *   l2.c                    the node: ports, env, tick, counters
+ */
+
+#include <stdarg.h>
+
+#include "common/buf.h"
+#include "l2mesh/core/l2.h"
+#include "l2mesh/core/packet.h"
+
+struct l2_port {
+	char name[16];
+	uint8_t mac[6];
+	unsigned mtu;
+	bool wireless;		/* broadcasts go out 3 times; hop penalty twice */
+	bool up;
+};
+
+struct l2_local {
+	char name[16];
+	enum l2_local_kind kind;
+	uint8_t mac[6];
+};
+
+/*
+ * Counters, batctl's `statistics` names first, then drops by reason. Every
+ * frame the core drops is counted under exactly one reason.
+ */
+#define L2_STATS(X) \
+	X(TX, "tx") X(TX_BYTES, "tx_bytes") X(TX_DROPPED, "tx_dropped") \
+	X(RX, "rx") X(RX_BYTES, "rx_bytes") X(FORWARD, "forward") \
+	X(FORWARD_BYTES, "forward_bytes") X(MGMT_TX, "mgmt_tx") \
+	X(MGMT_TX_BYTES, "mgmt_tx_bytes") X(MGMT_RX, "mgmt_rx") \
+	X(MGMT_RX_BYTES, "mgmt_rx_bytes") X(FRAG_TX, "frag_tx") \
+	X(FRAG_TX_BYTES, "frag_tx_bytes") X(FRAG_RX, "frag_rx") \
+	X(FRAG_RX_BYTES, "frag_rx_bytes") X(FRAG_FWD, "frag_fwd") \
+	X(FRAG_FWD_BYTES, "frag_fwd_bytes") X(TT_REQUEST_TX, "tt_request_tx") \
+	X(TT_REQUEST_RX, "tt_request_rx") X(TT_RESPONSE_TX, "tt_response_tx") \
+	X(TT_RESPONSE_RX, "tt_response_rx") X(TT_ROAM_ADV_TX, "tt_roam_adv_tx") \
+	X(TT_ROAM_ADV_RX, "tt_roam_adv_rx") X(BCAST_TX, "bcast_tx") \
+	X(BCAST_RX, "bcast_rx") X(ICMP_TX, "icmp_tx") X(ICMP_RX, "icmp_rx") \
+	X(ANYCAST_FILTERED, "anycast_filtered") \
+	X(DROP_SHORT, "drop_short") X(DROP_VERSION, "drop_version") \
+	X(DROP_UNKNOWN_TYPE, "drop_unknown_type") \
+	X(DROP_UNSUPPORTED_TYPE, "drop_unsupported_type") \
+	X(DROP_MALFORMED, "drop_malformed") X(DROP_TTL, "drop_ttl") \
+	X(DROP_OWN, "drop_own") X(DROP_NOT_NEIGH, "drop_not_neighbor") \
+	X(DROP_DUPLICATE, "drop_duplicate") X(DROP_SEQNO_OLD, "drop_seqno_old") \
+	X(DROP_SEQNO_RESET, "drop_seqno_reset") X(DROP_TQ_ZERO, "drop_tq_zero") \
+	X(DROP_UNIDIRECTIONAL, "drop_unidirectional") \
+	X(DROP_NO_ROUTE, "drop_no_route") X(DROP_NOT_FOR_US, "drop_not_for_us") \
+	X(DROP_FRAG_TIMEOUT, "drop_frag_timeout") \
+	X(DROP_FRAG_INVALID, "drop_frag_invalid") \
+	X(DROP_TOO_BIG, "drop_too_big") X(DROP_PORT_DOWN, "drop_port_down") \
+	X(DROP_ANYCAST, "drop_anycast") X(DROP_TVLV, "drop_tvlv") \
+	X(DROP_TT, "drop_tt")
+
+#define L2_STAT_ENUM(id, name) L2_STAT_##id,
+enum l2_stat { L2_STATS(L2_STAT_ENUM) L2_STAT_COUNT };
+#undef L2_STAT_ENUM
+
+/* The name of counter s, as meshctl statistics prints it. */
+const char *l2_stat_name(enum l2_stat s);
+
+struct l2_origs;	/* originator.c */
+struct l2_iv;		/* bat_iv.c */
+struct l2_tt;		/* tt.c */
+struct l2_data;		/* the data plane's state (bcast, frag, switch) */
+
+struct l2_node {
+	struct l2_config cfg;
+	struct l2_env env;
+	struct l2_port ports[L2_PORTS_MAX];
+	unsigned nports;
+	struct l2_local locals[L2_LOCALS_MAX];
+	unsigned nlocals;
+	uint64_t now_ms;	/* of the call being served */
+	uint64_t stats[L2_STAT_COUNT];
+	struct l2_origs *origs;
+	struct l2_iv *iv;
+	struct l2_tt *tt;
+	struct l2_data *data;
+};
+
+static inline void l2_count(struct l2_node *n, enum l2_stat s, uint64_t by)
+{
+	n->stats[s] += by;
+}
+
+/* Logging through env->log, formatted only when someone listens. */
+void l2_log(struct l2_node *n, int level, uint32_t cat, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Sends a complete batman frame (Ethernet header included) on a mesh port. */
+void l2_port_send(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len);
+
+static inline bool l2_mac_eq(const uint8_t *a, const uint8_t *b)
+{
+	return !__builtin_memcmp(a, b, 6);
+}
+
+/* ---- routing plane (bat_iv.c, originator.c) ---------------------------- */
+
+int l2_iv_init(struct l2_node *n);
+void l2_iv_free(struct l2_node *n);
+/* Every OGM of a received frame; eth is its Ethernet header, r the rest. */
+void l2_iv_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+	      struct mc_rd *r);
+/* Own OGMs, aggregation flushes, purges; returns the next due time. */
+uint64_t l2_iv_tick(struct l2_node *n, uint64_t now_ms);
+/* A port came up or went down: its neighbours' state may go. */
+void l2_iv_port_changed(struct l2_node *n, unsigned port);
+
+/* The best next hop towards originator orig: 0, or -ENOENT for no route. */
+int l2_orig_router(struct l2_node *n, const uint8_t orig[6], unsigned *port_r,
+		   uint8_t nexthop_r[6]);
+/* Whether mac is a live one-hop neighbour on port. */
+bool l2_neigh_on_port(struct l2_node *n, unsigned port, const uint8_t mac[6]);
+/* Live one-hop neighbours on port (broadcast suppression). */
+unsigned l2_port_neigh_count(struct l2_node *n, unsigned port);
+/* Whether orig is a known originator (bcast dedup drops the unknown). */
+bool l2_orig_known(struct l2_node *n, const uint8_t orig[6]);
+
+/* ---- translation table (tt.c) ------------------------------------------ */
+
+int l2_tt_init(struct l2_node *n);
+void l2_tt_free(struct l2_node *n);
+uint64_t l2_tt_tick(struct l2_node *n, uint64_t now_ms);
+/*
+ * A frame from client mac (VLAN vid, 0 = untagged) entered on local port
+ * lport: adds or refreshes the local entry; may send a ROAM_ADV to the
+ * client's previous originator. Hot path: no allocation for a known client.
+ */
+void l2_tt_local_seen(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+		      unsigned lport);
+bool l2_tt_local_has(struct l2_node *n, const uint8_t mac[6], uint16_t vid);
+/* The originator serving client mac, and that originator's TTVN. */
+int l2_tt_global_lookup(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+			uint8_t orig_r[6], uint8_t *ttvn_r);
+/*
+ * A frame from client mac arrived over the mesh from orig but TT does not
+ * know the client yet: remember it as TEMP (batman-adv's TEMP entries).
+ */
+void l2_tt_temp_seen(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+		     const uint8_t orig[6]);
+/*
+ * Own OGM: commits pending local changes (TTVN+1 when any) and appends the
+ * TT TVLV (with the diff on L2_TT_OGM_APPEND_MAX OGMs after a change).
+ */
+int l2_tt_ogm_append(struct l2_node *n, struct mc_wr *w);
+/* An originator's OGM (its TT TVLV, or tv NULL when it had none). */
+void l2_tt_ogm_rx(struct l2_node *n, const uint8_t orig[6], const struct l2_tvlv *tv);
+/* A UNICAST_TVLV TVLV addressed to us (TT request/response, ROAM). */
+void l2_tt_unicast_tvlv_rx(struct l2_node *n, const uint8_t src[6],
+			   const struct l2_tvlv *tv);
+/* An originator was purged: its clients go. */
+void l2_tt_orig_gone(struct l2_node *n, const uint8_t orig[6]);
+/*
+ * batman-adv's check_unicast_ttvn: before delivering or forwarding a
+ * UNICAST/UNICAST_4ADDR whose header is at hdr (dest, ttvn rewritable in
+ * place) carrying a frame for client, redirects it when its TTVN is stale
+ * or the client roamed. Returns true if the packet is now for this node.
+ */
+bool l2_tt_check_unicast(struct l2_node *n, uint8_t *hdr, const uint8_t client[6],
+			 uint16_t vid);
+
+/* ---- data plane (routing.c, send.c, bcast.c, frag.c, icmp.c, switch.c) -- */
+
+int l2_data_init(struct l2_node *n);
+void l2_data_free(struct l2_node *n);
+uint64_t l2_data_tick(struct l2_node *n, uint64_t now_ms);
+/* Receive dispatch for every type but IV_OGM (routing.c). */
+void l2_data_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		const struct l2_hdr *h, struct mc_rd *r);
+/* A local port's frame into the soft switch (switch.c). */
+void l2_data_rx_local(struct l2_node *n, unsigned lport, const uint8_t *frame,
+		      size_t len);
+/* Routes a UNICAST_TVLV carrying the given TVLV bytes to originator dst. */
+int l2_send_unicast_tvlv(struct l2_node *n, const uint8_t dst[6],
+			 const uint8_t *tvlvs, size_t len);
+int l2_icmp_ping(struct l2_node *n, const uint8_t dst[6], uint8_t uid,
+		 uint16_t seqno, uint8_t ttl);
+
+#endif

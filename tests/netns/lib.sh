@@ -1,0 +1,95 @@
+# shellcheck shell=bash
+# Helpers for the meshlab tests; sourced, not run. Usage in a test:
+#   . "$(dirname "$0")/lib.sh"; lib_init "$@"
+# MESHLAB (env) or the first argument is the meshlab script to test.
+
+pretty() { printf '[%s] %s\n' "${TEST_NAME:-test}" "$*" >&2; }
+fail() { printf '[%s] FAIL: %s\n' "${TEST_NAME:-test}" "$*" >&2; exit 1; }
+skip() { printf '[%s] SKIP: %s\n' "${TEST_NAME:-test}" "$*" >&2; exit 77; }
+
+# assert_eq WHAT EXPECTED ACTUAL
+assert_eq() {
+	[[ $2 == "$3" ]] || fail "$1: expected '$2', got '$3'"
+}
+
+lib_init() {
+	TEST_NAME=$(basename "$0" .sh)
+	MESHLAB=${1:-${MESHLAB:-}}
+	[[ -n $MESHLAB ]] || fail "no meshlab given (argument or MESHLAB=)"
+	[[ -x $MESHLAB ]] || fail "meshlab '$MESHLAB' is not executable"
+}
+
+# need_netns: exit 77 unless this box can run a lab.
+need_netns() {
+	[[ $EUID -eq 0 ]] || skip "needs root"
+	[[ -c /dev/net/tun ]] || skip "/dev/net/tun is not available"
+	command -v ip >/dev/null || skip "ip (iproute2) is not installed"
+	local probe=smprobe$$
+	ip netns add "$probe" 2>/dev/null || skip "ip netns is not available"
+	if ! ip -n "$probe" link add p0 type veth peer name p1 2>/dev/null; then
+		ip netns del "$probe"
+		skip "veth is not available"
+	fi
+	ip netns del "$probe"
+}
+
+need_cmd() {
+	local c
+	for c in "$@"; do command -v "$c" >/dev/null || skip "'$c' is not installed"; done
+}
+
+# wait_for TIMEOUT_S CMD...: poll CMD every 50 ms until it succeeds.
+wait_for() {
+	local limit=$1 i
+	shift
+	for ((i = 0; i < limit * 20; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# proc_gone PID: true if PID has exited (a zombie counts as exited).
+proc_gone() {
+	local st
+	[[ -r /proc/$1/stat ]] || return 0
+	read -r st <"/proc/$1/stat" 2>/dev/null || return 0
+	st=${st##*) }
+	[[ ${st:0:1} == Z || ${st:0:1} == X ]]
+}
+
+# make_fake_bindir DIR: fake daemons that log their arguments and run until
+# killed, and a fake meshctl that reports where it runs.
+make_fake_bindir() {
+	local d=$1 p
+	mkdir -p "$d/l2mesh" "$d/l3route" "$d/tools/meshctl"
+	for p in l2mesh/l2meshd l3route/l3routed; do
+		cat >"$d/$p" <<'EOF'
+#!/bin/bash
+echo "args: $*"
+trap 'exit 0' TERM
+while :; do sleep 1; done
+EOF
+		chmod +x "$d/$p"
+	done
+	cat >"$d/tools/meshctl/meshctl" <<'EOF'
+#!/bin/bash
+echo "fake meshctl $* rundir=$SOFTMESH_RUNDIR netns=$(ip netns identify)"
+EOF
+	chmod +x "$d/tools/meshctl/meshctl"
+}
+
+lab_namespaces() { # LAB -> count of its namespaces
+	local f n=0
+	for f in /run/netns/sm-"$1"-*; do [[ -e $f ]] && n=$((n + 1)); done
+	printf '%d' "$n"
+}
+
+elapsed() { # START -> seconds since START (EPOCHREALTIME)
+	awk -v a="$1" -v b="${EPOCHREALTIME/,/.}" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# ll_addr NS DEV: the link-local IPv6 address of DEV
+ll_addr() {
+	ip -n "$1" -6 -o addr show dev "$2" scope link | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
+}
