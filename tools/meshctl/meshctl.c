@@ -12,32 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/ctl.h"
-#include "tools/meshctl/table.h"
+#include "tools/meshctl/meshctl.h"
 
 #define CALL_TIMEOUT_MS 5000
-
-enum { EXIT_USAGE = 2, EXIT_NOT_RUNNING = 3 };
 
 static const char *const daemons[] = {
 	"l2meshd", "l3routed", "anycastd", "leasesyncd", "webuid",
 };
 #define N_DAEMONS (sizeof(daemons) / sizeof(daemons[0]))
 
-struct opts {
-	const char *rundir;
-	bool json;
-	int timeout_ms;
-	long count;	/* monitor: stop after this many events (0: never) */
-};
-
-static void print_json(json_object *o)
+void mc_print_json(json_object *o)
 {
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 					    JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-static const char *open_error(int rc)
+const char *mc_open_error(int rc)
 {
 	switch (-rc) {
 	case ENOENT: return "not running (no control socket)";
@@ -51,8 +41,8 @@ static const char *open_error(int rc)
  * Sends req to daemon and returns its reply's "data" in *data (a new
  * reference) or prints the error. Exit code style return.
  */
-static int call(const struct opts *o, const char *daemon, json_object *req,
-		json_object **data)
+int mc_call(const struct opts *o, const char *daemon, json_object *req,
+	    json_object **data, bool quiet)
 {
 	struct mc_ctl_client *c;
 	json_object *reply = NULL, *ok, *v;
@@ -60,7 +50,8 @@ static int call(const struct opts *o, const char *daemon, json_object *req,
 
 	*data = NULL;
 	if (rc < 0) {
-		fprintf(stderr, "meshctl: %s: %s\n", daemon, open_error(rc));
+		if (!quiet)
+			fprintf(stderr, "meshctl: %s: %s\n", daemon, mc_open_error(rc));
 		return EXIT_NOT_RUNNING;
 	}
 	rc = mc_ctl_client_call(c, req, &reply, o->timeout_ms);
@@ -83,7 +74,7 @@ static int call(const struct opts *o, const char *daemon, json_object *req,
 	return 0;
 }
 
-static json_object *request(const char *cmd)
+json_object *mc_request(const char *cmd)
 {
 	json_object *req = json_object_new_object();
 
@@ -104,7 +95,7 @@ static const struct tbl_col status_cols[] = {
 static json_object *status_row(const struct opts *o, const char *daemon, int *running)
 {
 	struct mc_ctl_client *c;
-	json_object *req = request("status"), *reply = NULL, *row = NULL, *v;
+	json_object *req = mc_request("status"), *reply = NULL, *row = NULL, *v;
 	int rc = mc_ctl_client_open(&c, o->rundir, daemon);
 
 	if (rc == 0) {
@@ -125,7 +116,7 @@ static json_object *status_row(const struct opts *o, const char *daemon, int *ru
 			rc == -ETIMEDOUT ? "hung" : "error"));
 		if (rc < 0 && rc != -ENOENT && rc != -ECONNREFUSED)
 			json_object_object_add(row, "error",
-					       json_object_new_string(open_error(rc)));
+					       json_object_new_string(mc_open_error(rc)));
 	}
 	json_object_put(reply);
 	return row;
@@ -167,7 +158,7 @@ static int cmd_status(const struct opts *o, int argc, char **argv)
 		json_object_array_add(rows, status_row(o, daemons[i], &running));
 	status_extra(o, rows, &running, &total);
 	if (o->json) {
-		print_json(rows);
+		mc_print_json(rows);
 	} else {
 		printf("rundir %s: %d of %zu daemons running\n", o->rundir, running, total);
 		tbl_print(stdout, status_cols, sizeof(status_cols) / sizeof(status_cols[0]), rows);
@@ -200,18 +191,18 @@ static int cmd_log(const struct opts *o, int argc, char **argv)
 		fprintf(stderr, "usage: meshctl log DAEMON [LEVEL] [debug CATEGORIES]\n");
 		return EXIT_USAGE;
 	}
-	req = request("log");
+	req = mc_request("log");
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "debug") && i + 1 < argc)
 			json_object_object_add(req, "debug", json_object_new_string(argv[++i]));
 		else
 			json_object_object_add(req, "level", json_object_new_string(argv[i]));
 	}
-	rc = call(o, argv[1], req, &data);
+	rc = mc_call(o, argv[1], req, &data, false);
 	json_object_put(req);
 	if (rc == 0) {
 		if (o->json)
-			print_json(data);
+			mc_print_json(data);
 		else
 			printf("%s: level %s, debug %s\n", argv[1],
 			       json_object_get_string(json_object_object_get(data, "level")),
@@ -237,10 +228,10 @@ static int cmd_raw(const struct opts *o, int argc, char **argv)
 		json_object_put(req);
 		return EXIT_USAGE;
 	}
-	rc = call(o, argv[1], req, &data);
+	rc = mc_call(o, argv[1], req, &data, false);
 	json_object_put(req);
 	if (rc == 0)
-		print_json(data ? data : json_object_new_null());
+		mc_print_json(data ? data : json_object_new_null());
 	json_object_put(data);
 	return rc;
 }
@@ -261,10 +252,10 @@ static int cmd_monitor(const struct opts *o, int argc, char **argv)
 		json_object_array_add(topics, json_object_new_string(argv[i]));
 	if (argc == 2)
 		json_object_array_add(topics, json_object_new_string("*"));
-	req = request("subscribe");
+	req = mc_request("subscribe");
 	json_object_object_add(req, "topics", topics);
 	if ((rc = mc_ctl_client_open(&c, o->rundir, argv[1])) < 0) {
-		fprintf(stderr, "meshctl: %s: %s\n", argv[1], open_error(rc));
+		fprintf(stderr, "meshctl: %s: %s\n", argv[1], mc_open_error(rc));
 		json_object_put(req);
 		return EXIT_NOT_RUNNING;
 	}
@@ -285,6 +276,25 @@ static int cmd_monitor(const struct opts *o, int argc, char **argv)
 
 static int cmd_help(const struct opts *o, int argc, char **argv);
 
+/* A table command: rows from the daemon, plain or --json. */
+static int run_table(const struct opts *o, const char *daemon, const struct mc_table *t,
+		     void (*banner)(const struct opts *))
+{
+	json_object *req = mc_request(t->cmd), *rows = NULL;
+	int rc = mc_call(o, daemon, req, &rows, false);
+
+	json_object_put(req);
+	if (rc == 0 && o->json) {
+		mc_print_json(rows ? rows : json_object_new_array());
+	} else if (rc == 0) {
+		if (banner)
+			banner(o);
+		tbl_print(stdout, t->cols, t->ncols, rows);
+	}
+	json_object_put(rows);
+	return rc;
+}
+
 static const struct {
 	const char *name, *alias;
 	int (*fn)(const struct opts *, int, char **);
@@ -294,6 +304,9 @@ static const struct {
 	{ "log", NULL, cmd_log, "log DAEMON [LEVEL] [debug CATS]  show/set log level and debug categories" },
 	{ "monitor", "mon", cmd_monitor, "monitor DAEMON [TOPIC...]       stream a daemon's events" },
 	{ "raw", NULL, cmd_raw, "raw DAEMON JSON                 send one request, print the reply" },
+	{ "statistics", "s", cmd_statistics, "statistics                      l2mesh counters, drops by reason" },
+	{ "ping", "p", cmd_ping, "ping [-c N] [-i MS] [-t TTL] MAC  batman ICMP echo to an originator or client" },
+	{ "traceroute", "tr", cmd_traceroute, "traceroute MAC                  hops to an originator or client" },
 	{ "help", NULL, cmd_help, "help                            this list" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -307,6 +320,9 @@ static int cmd_help(const struct opts *o, int argc, char **argv)
 		       commands[i].alias ? " (" : "",
 		       commands[i].alias ? commands[i].alias : "",
 		       commands[i].alias ? ")" : "");
+	for (unsigned i = 0; i < l2_ntables; i++)
+		printf("  %-31s %s (%s)\n", l2_tables[i].name, l2_tables[i].help,
+		       l2_tables[i].alias);
 	printf("\nrundir: --rundir, else $SOFTMESH_RUNDIR, else /run/softmesh\n");
 	return 0;
 }
@@ -341,6 +357,11 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[optind], commands[i].name) ||
 		    (commands[i].alias && !strcmp(argv[optind], commands[i].alias)))
 			return commands[i].fn(&o, argc - optind, argv + optind);
+	}
+	for (unsigned i = 0; i < l2_ntables; i++) {
+		if (!strcmp(argv[optind], l2_tables[i].name) ||
+		    !strcmp(argv[optind], l2_tables[i].alias))
+			return run_table(&o, "l2meshd", &l2_tables[i], l2_banner);
 	}
 	fprintf(stderr, "meshctl: unknown command '%s' (see meshctl help)\n", argv[optind]);
 	return EXIT_USAGE;

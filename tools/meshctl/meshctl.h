@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MESHCTL_H
+#define MESHCTL_H
+
+#include <stdbool.h>
+
+#include "common/ctl.h"
+#include "tools/meshctl/table.h"
+
+enum { EXIT_USAGE = 2, EXIT_NOT_RUNNING = 3 };
+
+struct opts {
+	const char *rundir;
+	bool json;
+	int timeout_ms;
+	long count;	/* monitor: stop after this many events (0: never) */
+};
+
+/* A table command: one request to a daemon, rows shown under cols. */
+struct mc_table {
+	const char *name, *alias;
+	const char *cmd;	/* the daemon's command */
+	const struct tbl_col *cols;
+	unsigned ncols;
+	const char *help;
+};
+
+json_object *mc_request(const char *cmd);
+/* Calls daemon; *data gets the reply's data. quiet: no error message. */
+int mc_call(const struct opts *o, const char *daemon, json_object *req,
+	    json_object **data, bool quiet);
+void mc_print_json(json_object *o);
+const char *mc_open_error(int rc);
+
+/* l2.c */
+extern const struct mc_table l2_tables[];
+extern const unsigned l2_ntables;
+void l2_banner(const struct opts *o);
+int cmd_statistics(const struct opts *o, int argc, char **argv);
+int cmd_ping(const struct opts *o, int argc, char **argv);
+int cmd_traceroute(const struct opts *o, int argc, char **argv);
+
+#endif
