@@ -113,7 +113,8 @@ static const char *const roles[] = { "mesh", "lan", "wan", NULL };
 static const struct conf_opt_schema system_opts[] = {
 	{ .name = "hostname", .type = CONF_T_HOSTNAME },
 	{ .name = "domain", .type = CONF_T_DOMAIN },
-	{ .name = "primary_interface", .type = CONF_T_IFNAME },
+	{ .name = "primary_interface", .type = CONF_T_IFNAME,
+	  .flags = CONF_F_LITERAL },
 	{ .name = "primary_mac", .type = CONF_T_MAC, .flags = CONF_F_LITERAL },
 	{ .name = "rundir", .type = CONF_T_PATH },
 	{ .name = "log_level", .type = CONF_T_ENUM, .words = log_levels },
@@ -365,13 +366,14 @@ static bool domain_ok(const char *s)
 	}
 }
 
-/* Linux's dev_valid_name(): under IFNAMSIZ, no '/', ':' or blanks. */
+/* Linux's dev_valid_name(): under IFNAMSIZ, no '/', ':' or blanks; and
+ * no '%', which the kernel would take for a "%d" name pattern. */
 static bool ifname_ok(const char *s)
 {
 	size_t n = strlen(s);
 
 	return n && n <= 15 && strcmp(s, ".") && strcmp(s, "..") &&
-	       !strpbrk(s, "/: ");
+	       !strpbrk(s, "/:% ");
 }
 
 static bool int_ok(const struct conf_opt_schema *os, const char *v)
@@ -447,7 +449,7 @@ static const char *const type_expect[] = {
 	[CONF_T_IPV6] = "expected an IPv6 address/prefix length like "
 			"fd0d:fe46:8ce8::1/64",
 	[CONF_T_IFNAME] = "expected an interface name of 1..15 bytes "
-			  "without '/', ':' or blanks",
+			  "without '/', ':', '%' or blanks",
 	[CONF_T_RATE] = "expected a rate like 100kbit, 54mbit or 1gbit "
 			"(at most 100gbit)",
 	[CONF_T_GWBW] = "expected auto or download/upload rates like "
@@ -541,8 +543,16 @@ struct mc_conf {
 	bool have_mac;
 };
 
+/* Where %M comes from when primary_mac is unset: a MAC or a lookup. */
+struct mac_src {
+	const uint8_t *mac;
+	mc_conf_mac_fn *fn;
+	void *user;
+};
+
 /* Loader state: one per mc_conf_load*() call. */
 struct ld {
+	const struct mac_src *ms;
 	struct mc_conf *c;
 	FILE *errf;
 	int nerr;		/* > MC_CONF_MAX_ERRORS: gave up */
@@ -552,6 +562,7 @@ struct ld {
 	struct mc_conf_section *cur;	/* section options go to */
 	bool in_bad_section;	/* its header failed: drop its options quietly */
 	bool mac_bad;		/* primary_mac is set but invalid (reported) */
+	const char *mac_ifname;	/* interface asked for the MAC, in vain */
 };
 
 /* ---------------------------------------------------------------- errors */
@@ -1032,6 +1043,19 @@ struct tmpl {
 	bool dec;		/* bytes in decimal: the option is an IPv4 one */
 };
 
+static void tmpl_no_mac(struct ld *ld, const struct tmpl *t, const char *s)
+{
+	if (ld->mac_bad)	/* primary_mac's own error says it all */
+		return;
+	if (ld->mac_ifname)
+		ld_err_at(ld, t->v->file, t->v->line, "%.3s in %s needs the node's "
+			  "MAC: %s has none, set primary_mac in lime 'system'",
+			  s, t->os->name, ld->mac_ifname);
+	else
+		ld_err_at(ld, t->v->file, t->v->line, "%.3s in %s needs the node's "
+			  "MAC: set primary_mac in lime 'system'", s, t->os->name);
+}
+
 /* Expands the template at s ('%' first); returns its length or 0. */
 static size_t tmpl_one(struct ld *ld, const struct tmpl *t, const char *s,
 		       struct sbuf *b)
@@ -1060,10 +1084,7 @@ static size_t tmpl_one(struct ld *ld, const struct tmpl *t, const char *s,
 		return 0;
 	}
 	if (s[1] == 'M' && !ld->c->have_mac) {
-		if (!ld->mac_bad)
-			ld_err_at(ld, t->v->file, t->v->line, "%.3s in %s needs the "
-				  "node's MAC: set primary_mac in lime 'system'",
-				  s, t->os->name);
+		tmpl_no_mac(ld, t, s);
 		return 0;
 	}
 	uint8_t byte = (s[1] == 'M' ? ld->c->mac : ld->c->n)[s[2] - '1'];
@@ -1146,29 +1167,44 @@ static struct opt *sec_opt(const struct mc_conf_section *s, const char *name)
 	return i < 0 ? NULL : &s->opts[i];
 }
 
+/* The MAC: primary_mac, else the caller's, else primary_interface's.
+ * The defaults layer gives every lime option used here a value. */
+static void ld_finish_mac(struct ld *ld)
+{
+	struct mc_conf *c = ld->c;
+	const struct mc_conf_section *sys = sec_find(c, "system");
+	const struct opt *pmac = sec_opt(sys, "primary_mac");
+	const struct opt *pif = sec_opt(sys, "primary_interface");
+
+	if (pmac->n) {
+		c->have_mac = parse_mac(pmac->v[0].s, c->mac) == 0;
+		ld->mac_bad = !c->have_mac;	/* its check reports it */
+	} else if (ld->ms->mac) {
+		memcpy(c->mac, ld->ms->mac, sizeof(c->mac));
+		c->have_mac = true;
+	} else if (ld->ms->fn) {
+		ld->mac_bad = !ifname_ok(pif->v[0].s);	/* reported too */
+		if (!ld->mac_bad)
+			c->have_mac = ld->ms->fn(pif->v[0].s, c->mac,
+						 ld->ms->user) == 0;
+		ld->mac_ifname = pif->v[0].s;
+	}
+}
+
 /* N from ap_ssid and the MAC %M expands from; both are literal options. */
-static void ld_finish_ids(struct ld *ld, const uint8_t *mac)
+static void ld_finish_ids(struct ld *ld)
 {
 	struct mc_conf *c = ld->c;
 	const struct opt *ssid = sec_opt(sec_find(c, "network"), "ap_ssid");
-	const struct opt *pmac = sec_opt(sec_find(c, "system"), "primary_mac");
 	uint8_t h[MC_MD5_LEN];
 	struct mc_md5 m;
 
 	mc_md5_init(&m);
-	if (ssid && ssid->n)
-		mc_md5_update(&m, ssid->v[0].s, strlen(ssid->v[0].s));
+	mc_md5_update(&m, ssid->v[0].s, strlen(ssid->v[0].s));
 	mc_md5_update(&m, "\n", 1);
 	mc_md5_final(&m, h);
 	memcpy(c->n, h, sizeof(c->n));
-
-	if (pmac && pmac->n) {
-		c->have_mac = parse_mac(pmac->v[0].s, c->mac) == 0;
-		ld->mac_bad = !c->have_mac;	/* its check reports it */
-	} else if (mac) {
-		memcpy(c->mac, mac, sizeof(c->mac));
-		c->have_mac = true;
-	}
+	ld_finish_mac(ld);
 }
 
 /* Net-style sections get their schema defaults; lime ones got theirs from
@@ -1192,7 +1228,7 @@ static void ld_finish_defaults(struct ld *ld, struct mc_conf_section *s)
 	}
 }
 
-static void ld_finish(struct ld *ld, const uint8_t *mac)
+static void ld_finish(struct ld *ld)
 {
 	struct mc_conf *c = ld->c;
 	struct mc_conf_section *sys = sec_find(c, "system");
@@ -1201,7 +1237,7 @@ static void ld_finish(struct ld *ld, const uint8_t *mac)
 
 	for (size_t i = 0; i < c->nsecs && !ld_done(ld); i++)
 		ld_finish_defaults(ld, c->secs[i]);
-	ld_finish_ids(ld, mac);
+	ld_finish_ids(ld);
 	ld_finish_opt(ld, &sys->sch->opts[hi], &sys->opts[hi], NULL);
 	host = sys->opts[hi].v[0].s;
 	for (size_t i = 0; i < c->nsecs && !ld_done(ld); i++) {
@@ -1235,10 +1271,10 @@ void mc_conf_free(struct mc_conf *c)
 	free(c);
 }
 
-int mc_conf_load_sources(struct mc_conf **out, const struct mc_conf_source *srcs,
-			 size_t nsrcs, const uint8_t *mac, FILE *errf)
+static int conf_load(struct mc_conf **out, const struct mc_conf_source *srcs,
+		     size_t nsrcs, const struct mac_src *ms, FILE *errf)
 {
-	struct ld ld = { .errf = errf };
+	struct ld ld = { .errf = errf, .ms = ms };
 	int rc;
 
 	ld.c = calloc(1, sizeof(*ld.c));
@@ -1249,7 +1285,7 @@ int mc_conf_load_sources(struct mc_conf **out, const struct mc_conf_source *srcs
 	for (size_t i = 0; i < nsrcs && !rc && !ld_done(&ld); i++)
 		rc = ld_layer(&ld, srcs[i].name, srcs[i].text, srcs[i].len);
 	if (!rc && !ld_done(&ld))
-		ld_finish(&ld, mac);
+		ld_finish(&ld);
 	if (!rc && ld.oom)
 		rc = -ENOMEM;
 	if (!rc && ld.nerr)
@@ -1260,6 +1296,14 @@ int mc_conf_load_sources(struct mc_conf **out, const struct mc_conf_source *srcs
 	}
 	*out = ld.c;
 	return 0;
+}
+
+int mc_conf_load_sources(struct mc_conf **out, const struct mc_conf_source *srcs,
+			 size_t nsrcs, const uint8_t *mac, FILE *errf)
+{
+	struct mac_src ms = { .mac = mac };
+
+	return conf_load(out, srcs, nsrcs, &ms, errf);
 }
 
 int mc_conf_load_string(struct mc_conf **out, const char *name, const char *text,
@@ -1297,8 +1341,8 @@ out:
 	return rc;
 }
 
-int mc_conf_load(struct mc_conf **out, const char *const *files, size_t nfiles,
-		 const uint8_t *mac, FILE *errf)
+static int files_load(struct mc_conf **out, const char *const *files,
+		      size_t nfiles, const struct mac_src *ms, FILE *errf)
 {
 	struct mc_conf_source *srcs = calloc(nfiles ? nfiles : 1, sizeof(*srcs));
 	char **bufs = calloc(nfiles ? nfiles : 1, sizeof(*bufs));
@@ -1318,13 +1362,29 @@ int mc_conf_load(struct mc_conf **out, const char *const *files, size_t nfiles,
 		srcs[i].name = files[i];
 		srcs[i].text = bufs[i];
 	}
-	rc = mc_conf_load_sources(out, srcs, nfiles, mac, errf);
+	rc = conf_load(out, srcs, nfiles, ms, errf);
 out:
 	for (size_t i = 0; bufs && i < nfiles; i++)
 		free(bufs[i]);
 	free(bufs);
 	free(srcs);
 	return rc;
+}
+
+int mc_conf_load(struct mc_conf **out, const char *const *files, size_t nfiles,
+		 const uint8_t *mac, FILE *errf)
+{
+	struct mac_src ms = { .mac = mac };
+
+	return files_load(out, files, nfiles, &ms, errf);
+}
+
+int mc_conf_load_cb(struct mc_conf **out, const char *const *files, size_t nfiles,
+		    mc_conf_mac_fn *mac_fn, void *user, FILE *errf)
+{
+	struct mac_src ms = { .fn = mac_fn, .user = user };
+
+	return files_load(out, files, nfiles, &ms, errf);
 }
 
 /* ------------------------------------------------------------ printing */

@@ -50,7 +50,20 @@ struct mc_conf_source {
  */
 int mc_conf_load(struct mc_conf **out, const char *const *files, size_t nfiles,
 		 const uint8_t *mac, FILE *errf);
-/* The same with layers given as text, read after the defaults. */
+/*
+ * Looks up the MAC of interface `ifname` (lime 'system' primary_interface,
+ * as merged from all layers): 0 with mac filled, or a negative errno when
+ * there is none. The shell supplies it; the library stays pure.
+ */
+typedef int mc_conf_mac_fn(const char *ifname, uint8_t mac[6], void *user);
+/*
+ * mc_conf_load() for daemons: the %M MAC is asked of mac_fn, once, after
+ * the layers are merged and only when primary_mac is unset, so a
+ * primary_interface set in any layer is honoured.
+ */
+int mc_conf_load_cb(struct mc_conf **out, const char *const *files, size_t nfiles,
+		    mc_conf_mac_fn *mac_fn, void *user, FILE *errf);
+/* The same as mc_conf_load() with layers given as text. */
 int mc_conf_load_sources(struct mc_conf **out, const struct mc_conf_source *srcs,
 			 size_t nsrcs, const uint8_t *mac, FILE *errf);
 /* One text layer after the defaults. */
@@ -102,8 +115,8 @@ const char *mc_conf_list_get(const struct mc_conf_section *s, const char *opt,
 
 /* N1..N6: the first bytes of md5(ap_ssid + "\n"). */
 void mc_conf_ssid_hash(const struct mc_conf *c, uint8_t n[6]);
-/* The MAC %M expanded from; -ENOENT when neither primary_mac nor the
- * caller gave one (then no value used %M). */
+/* The MAC %M expanded from; -ENOENT when neither primary_mac, the caller
+ * nor the lookup gave one (then no value used %M). */
 int mc_conf_mac(const struct mc_conf *c, uint8_t mac[6]);
 /* batadv_vlan resolved: 'auto' = 29 + ((N1 - 13) mod 256); 0 = untagged. */
 int mc_conf_cloud_vid(const struct mc_conf *c);

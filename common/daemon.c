@@ -66,44 +66,28 @@ static int parse_args(int argc, char **argv, const char *name, struct args *a)
 }
 
 /*
- * The MAC that %M templates expand from: the primary interface's, read
- * before the config is complete. It comes from a first, MAC-less read of
- * lime 'system' primary_interface; a missing interface leaves it unknown
- * (then the config must set primary_mac, or use no %M).
+ * The MAC that %M templates expand from, when the config sets no
+ * primary_mac: the config library asks for the merged primary_interface's.
  */
-static bool read_primary_mac(const char *ifname, uint8_t mac[6])
+static int primary_mac(const char *ifname, uint8_t mac[6], void *user)
 {
 	struct mc_nl *nl;
-	int ifindex = ifname ? mc_nl_ifindex(ifname) : 0;
-	bool ok = false;
+	int ifindex = ifname ? mc_nl_ifindex(ifname) : 0, rc;
 
-	if (ifindex <= 0 || mc_nl_open(&nl) < 0)
-		return false;
-	ok = mc_nl_link_get(nl, ifindex, mac, NULL, NULL) == 0;
+	if (ifindex <= 0)
+		return -ENODEV;
+	if ((rc = mc_nl_open(&nl)) < 0)
+		return rc;
+	rc = mc_nl_link_get(nl, ifindex, mac, NULL, NULL);
 	mc_nl_close(nl);
-	return ok && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+	if (rc == 0 && !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		rc = -EADDRNOTAVAIL;	/* lo and TUN have no MAC */
+	return rc;
 }
 
 static int load_config(const struct args *a, struct mc_conf **out)
 {
-	struct mc_conf *probe = NULL;
-	uint8_t mac[6];
-	bool have_mac = false;
-
-	/* a quiet first pass only to learn primary_interface */
-	FILE *devnull = fopen("/dev/null", "w");
-	if (mc_conf_load(&probe, a->files, a->nfiles, NULL, devnull) == 0 &&
-	    mc_conf_mac(probe, mac) < 0)
-		have_mac = read_primary_mac(mc_conf_get_str(mc_conf_section(probe, "system"),
-							    "primary_interface"), mac);
-	if (devnull)
-		fclose(devnull);
-	if (!probe) {
-		/* %M unresolved in the probe: try the interface named by default */
-		have_mac = read_primary_mac("eth0", mac);
-	}
-	mc_conf_free(probe);
-	return mc_conf_load(out, a->files, a->nfiles, have_mac ? mac : NULL, stderr);
+	return mc_conf_load_cb(out, a->files, a->nfiles, primary_mac, NULL, stderr);
 }
 
 static void on_stop(void *user)

@@ -1,0 +1,922 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Config library tests. Usage: test_conf [DEFAULTS_CONF [GOLDEN_DIR]]
+ * (defaults: common/defaults.conf and tests/unit/conf, relative to the
+ * source root). Golden cases: GOLDEN_DIR/NAME.in, optional NAME.node as a
+ * second layer, and NAME.out, the exact normalized print (NAME.outv: the
+ * verbose one).
+ */
+#include "common/conf.h"
+#include "common/md5.h"
+#include "tests/unit/check.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+
+static const char *defaults_path = "common/defaults.conf";
+static const char *golden_dir = "tests/unit/conf";
+
+/* M4..M6 = 0a 0b 0c: hex gives 0b0c, decimal gives 11.12 */
+static const uint8_t test_mac[6] = { 0x02, 0x00, 0x00, 0x0a, 0x0b, 0x0c };
+
+/* ------------------------------------------------------------- helpers */
+
+static char *file_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	if (!f)
+		return NULL;
+	buf = malloc(1 << 20);
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static char *golden_slurp(const char *name, const char *ext, size_t *len)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s.%s", golden_dir, name, ext);
+	return file_slurp(path, len);
+}
+
+static char *conf_print_str(const struct mc_conf *c, bool verbose)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	mc_conf_print(f, c, verbose);
+	fclose(f);
+	return out;
+}
+
+/* Loads one text layer; returns the load's rc, errors in *errs (malloc'd). */
+static int load_text(struct mc_conf **c, const char *text, const uint8_t *mac,
+		     char **errs)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(errs, &len);
+	int rc = mc_conf_load_string(c, "t.conf", text, strlen(text), mac, f);
+
+	fclose(f);
+	return rc;
+}
+
+/* Loads text with test_mac and returns it, failing the check if it errs. */
+static struct mc_conf *load_ok(const char *text)
+{
+	struct mc_conf *c = NULL;
+	char *errs;
+	int rc = load_text(&c, text, test_mac, &errs);
+
+	CHECK_INT(rc, 0);
+	CHECK_STR(errs, "");
+	free(errs);
+	return c;
+}
+
+/* The load must fail with exactly these error lines. */
+static void load_bad(const char *text, const uint8_t *mac, const char *want)
+{
+	struct mc_conf *c = NULL;
+	char *errs;
+	int rc = load_text(&c, text, mac, &errs);
+
+	CHECK_INT(rc, -EINVAL);
+	CHECK(c == NULL);
+	CHECK_STR(errs, want);
+	free(errs);
+	mc_conf_free(c);
+}
+
+/* The print must load back (one layer over the defaults) to itself. */
+static void check_round_trip(const char *printed)
+{
+	struct mc_conf *c = load_ok(printed);
+	char *again = c ? conf_print_str(c, false) : NULL;
+
+	CHECK_STR(again, printed);
+	free(again);
+	mc_conf_free(c);
+}
+
+/* --------------------------------------------------------------- md5 */
+
+static void test_md5_rfc1321(void)
+{
+	/* RFC 1321 appendix A.5 test suite */
+	static const struct { const char *in, *hex; } v[] = {
+		{ "", "d41d8cd98f00b204e9800998ecf8427e" },
+		{ "a", "0cc175b9c0f1b6a831c399e269772661" },
+		{ "abc", "900150983cd24fb0d6963f7d28e17f72" },
+		{ "message digest", "f96b697d7cb7938d525a2f31aaf161d0" },
+		{ "abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b" },
+		{ "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+		  "d174ab98d277d9f5a5611c2c9f419d9f" },
+		{ "1234567890123456789012345678901234567890123456789012345678901234"
+		  "5678901234567890", "57edf4a22be3c955ac49da2e2107b67a" },
+		{ "LibreMesh.org\n", "0dfe468ce88af015db6dad8c28e1479f" },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint8_t d[MC_MD5_LEN];
+		char hex[2 * MC_MD5_LEN + 1];
+
+		mc_md5(v[i].in, strlen(v[i].in), d);
+		for (int k = 0; k < MC_MD5_LEN; k++)
+			snprintf(hex + 2 * k, 3, "%02x", d[k]);
+		CHECK_STR(hex, v[i].hex);
+	}
+}
+
+/* Feeding bytes in odd-sized pieces must give the one-shot digest,
+ * whatever the block boundaries (padding at 55/56/64 bytes). */
+static void test_md5_incremental(void)
+{
+	char buf[300];
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)('a' + i % 26);
+	for (size_t len = 0; len <= sizeof(buf); len += 7) {
+		uint8_t one[MC_MD5_LEN], inc[MC_MD5_LEN];
+		struct mc_md5 m;
+
+		mc_md5(buf, len, one);
+		mc_md5_init(&m);
+		for (size_t off = 0, step = 1; off < len; off += step, step += 3)
+			mc_md5_update(&m, buf + off, step < len - off ? step : len - off);
+		mc_md5_final(&m, inc);
+		CHECK(!memcmp(one, inc, sizeof(one)));
+	}
+}
+
+/* ------------------------------------------------------------ defaults */
+
+static void test_defaults_file(void)
+{
+	size_t len = 0;
+	char *file = file_slurp(defaults_path, &len);
+
+	CHECK(file != NULL);
+	if (file)
+		CHECK_STR(mc_conf_defaults, file);
+	free(file);
+}
+
+/* Every lime option but primary_mac has a value with no file at all. */
+static void test_defaults_complete(void)
+{
+	struct mc_conf *c = load_ok("");
+	const struct mc_conf_section *sys, *net;
+
+	if (!c)
+		return;
+	sys = mc_conf_section(c, "system");
+	net = mc_conf_section(c, "network");
+	CHECK(sys && net);
+	CHECK_STR(mc_conf_get_str(sys, "hostname"), "LiMe-0a0b0c");
+	CHECK_STR(mc_conf_get_str(sys, "rundir"), "/run/softmesh");
+	CHECK_STR(mc_conf_get_str(sys, "debug"), "");
+	CHECK(mc_conf_get_str(sys, "primary_mac") == NULL);
+	CHECK_STR(mc_conf_get_str(net, "preferred_gateway"), "");
+	CHECK_INT(mc_conf_list_len(net, "trusted_nodes"), 0);
+	CHECK(mc_conf_next(c, NULL, "net") == NULL);
+	mc_conf_free(c);
+}
+
+/* -------------------------------------------------------------- golden */
+
+static void golden_case(const char *name, bool node_layer)
+{
+	struct mc_conf_source src[2];
+	char *text[2] = { NULL, NULL }, *want, *got = NULL, *outv;
+	struct mc_conf *c = NULL;
+	size_t n = node_layer ? 2 : 1, wlen, vlen;
+	char names[2][64];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "%s.%s", name, i ? "node" : "in");
+		text[i] = golden_slurp(name, i ? "node" : "in", &src[i].len);
+		src[i].name = names[i];
+		src[i].text = text[i];
+		CHECK(text[i] != NULL);
+	}
+	want = golden_slurp(name, "out", &wlen);
+	CHECK(want != NULL);
+	if (text[0] && (!node_layer || text[1]))
+		CHECK_INT(mc_conf_load_sources(&c, src, n, test_mac, stderr), 0);
+	if (c && want) {
+		got = conf_print_str(c, false);
+		CHECK_STR(got, want);
+		check_round_trip(got);
+	}
+	outv = golden_slurp(name, "outv", &vlen);
+	if (c && outv) {
+		char *v = conf_print_str(c, true);
+
+		CHECK_STR(v, outv);
+		check_round_trip(got);
+		free(v);
+	}
+	mc_conf_free(c);
+	free(outv);
+	free(got);
+	free(want);
+	free(text[0]);
+	free(text[1]);
+}
+
+static void test_golden(void)
+{
+	golden_case("minimal", false);
+	golden_case("community", false);
+	golden_case("quoting", false);
+	golden_case("templates", false);
+	golden_case("layers", true);
+}
+
+/* The verbose print also loads back, to the same plain print. */
+static void test_verbose_reparses(void)
+{
+	size_t len;
+	char *text = golden_slurp("community", "in", &len);
+	struct mc_conf *c = text ? load_ok(text) : NULL;
+	char *plain = c ? conf_print_str(c, false) : NULL;
+	char *verbose = c ? conf_print_str(c, true) : NULL;
+	struct mc_conf *c2 = verbose ? load_ok(verbose) : NULL;
+	char *again = c2 ? conf_print_str(c2, false) : NULL;
+
+	CHECK(again != NULL);
+	if (again)
+		CHECK_STR(again, plain);
+	free(again);
+	free(verbose);
+	free(plain);
+	free(text);
+	mc_conf_free(c);
+	mc_conf_free(c2);
+}
+
+/* mc_conf_load reads the same layers from files. */
+static void test_load_files(void)
+{
+	char p1[512], p2[512], msg[600], *want, *got;
+	const char *files[2] = { p1, p2 };
+	struct mc_conf *c = NULL;
+	size_t len;
+	FILE *errf;
+	char *errs = NULL;
+
+	snprintf(p1, sizeof(p1), "%s/layers.in", golden_dir);
+	snprintf(p2, sizeof(p2), "%s/layers.node", golden_dir);
+	CHECK_INT(mc_conf_load(&c, files, 2, test_mac, stderr), 0);
+	want = golden_slurp("layers", "out", &len);
+	got = c ? conf_print_str(c, false) : NULL;
+	CHECK(got && want);
+	if (got && want)
+		CHECK_STR(got, want);
+	free(got);
+	free(want);
+	mc_conf_free(c);
+
+	snprintf(p2, sizeof(p2), "%s/no-such-file.conf", golden_dir);
+	errf = open_memstream(&errs, &len);
+	c = NULL;
+	CHECK_INT(mc_conf_load(&c, files, 2, test_mac, errf), -ENOENT);
+	fclose(errf);
+	CHECK(c == NULL);
+	snprintf(msg, sizeof(msg), "%s: No such file or directory\n", p2);
+	CHECK_STR(errs, msg);
+	free(errs);
+}
+
+/* A fake primary interface lookup: counts calls, knows only "eth7". */
+struct mac_lookup {
+	int calls;
+	char last[16];
+};
+
+static int lookup_mac(const char *ifname, uint8_t mac[6], void *user)
+{
+	struct mac_lookup *l = user;
+
+	l->calls++;
+	snprintf(l->last, sizeof(l->last), "%s", ifname);
+	if (strcmp(ifname, "eth7"))
+		return -ENODEV;
+	memcpy(mac, "\x02\x00\x00\x07\x07\x07", 6);
+	return 0;
+}
+
+/* mc_conf_load_cb asks for the MAC of the merged primary_interface. */
+static void test_load_cb(void)
+{
+	char p1[512], p2[512], want[1024], *errs = NULL;
+	const char *files[2] = { p1, p2 };
+	struct mac_lookup l = { 0 };
+	struct mc_conf *c = NULL;
+	size_t len;
+	FILE *f;
+
+	snprintf(p1, sizeof(p1), "%s/layers.in", golden_dir);
+	snprintf(p2, sizeof(p2), "%s/lookup-eth7.conf", golden_dir);
+	CHECK_INT(mc_conf_load_cb(&c, files, 2, lookup_mac, &l, stderr), 0);
+	CHECK_INT(l.calls, 1);
+	CHECK_STR(l.last, "eth7");
+	CHECK_STR(mc_conf_get_str(c ? mc_conf_section(c, "system") : NULL,
+				  "hostname"), "community-07");
+	mc_conf_free(c);
+
+	/* one layer: the default eth0 has no MAC here */
+	c = NULL;
+	l.calls = 0;
+	f = open_memstream(&errs, &len);
+	CHECK_INT(mc_conf_load_cb(&c, files, 1, lookup_mac, &l, f), -EINVAL);
+	fclose(f);
+	CHECK_INT(l.calls, 1);
+	CHECK_STR(l.last, "eth0");
+	snprintf(want, sizeof(want), "%s:3: %%M6 in hostname needs the node's MAC: "
+		 "eth0 has none, set primary_mac in lime 'system'\n"
+		 MC_CONF_DEFAULTS_NAME ":16: %%M5 in main_ipv4_address needs the "
+		 "node's MAC: eth0 has none, set primary_mac in lime 'system'\n"
+		 MC_CONF_DEFAULTS_NAME ":17: %%M5 in main_ipv6_address needs the "
+		 "node's MAC: eth0 has none, set primary_mac in lime 'system'\n", p1);
+	CHECK_STR(errs, want);
+	free(errs);
+}
+
+/* primary_mac set: the lookup is not called at all. */
+static void test_load_cb_primary_mac(void)
+{
+	char path[512];
+	const char *files[1] = { path };
+	struct mac_lookup l = { 0 };
+	struct mc_conf *c = NULL;
+
+	snprintf(path, sizeof(path), "%s/lookup-primary-mac.conf", golden_dir);
+	CHECK_INT(mc_conf_load_cb(&c, files, 1, lookup_mac, &l, stderr), 0);
+	CHECK_INT(l.calls, 0);
+	mc_conf_free(c);
+}
+
+/* ------------------------------------------------------------ layering */
+
+static struct mc_conf *load_two(const char *a, const char *b, char **errs)
+{
+	struct mc_conf_source src[2] = {
+		{ "community.conf", a, strlen(a) },
+		{ "node.conf", b, strlen(b) },
+	};
+	struct mc_conf *c = NULL;
+	size_t len;
+	FILE *f = open_memstream(errs, &len);
+
+	mc_conf_load_sources(&c, src, 2, test_mac, f);
+	fclose(f);
+	return c;
+}
+
+static void test_layer_override_and_lists(void)
+{
+	char *errs;
+	struct mc_conf *c = load_two(
+		"config lime 'network'\n"
+		"\toption hop_penalty 10\n"
+		"\tlist trusted_nodes 1111111111111111\n"
+		"\tlist trusted_nodes 2222222222222222\n",
+		"config lime 'network'\n"
+		"\toption hop_penalty 99\n"
+		"\tlist trusted_nodes 3333333333333333\n", &errs);
+	const struct mc_conf_section *net = c ? mc_conf_section(c, "network") : NULL;
+	long v = 0;
+
+	CHECK_STR(errs, "");
+	CHECK_INT(mc_conf_get_int(net, "hop_penalty", &v), 0);
+	CHECK_INT(v, 99);
+	/* the node's list replaces the community's whole */
+	CHECK_INT(mc_conf_list_len(net, "trusted_nodes"), 1);
+	CHECK_STR(mc_conf_list_get(net, "trusted_nodes", 0), "3333333333333333");
+	CHECK(mc_conf_list_get(net, "trusted_nodes", 1) == NULL);
+	free(errs);
+	mc_conf_free(c);
+}
+
+/* A layer that does not mention a list keeps the earlier one; `option` on
+ * a list option sets a one-value list. */
+static void test_layer_list_kept(void)
+{
+	char *errs;
+	struct mc_conf *c = load_two(
+		"config lime 'network'\n"
+		"\tlist trusted_nodes 1111111111111111\n"
+		"\tlist trusted_nodes 2222222222222222\n"
+		"config net 'a'\n\toption linux_name eth0\n\toption role mesh\n",
+		"config lime 'network'\n\toption nat 1\n"
+		"config net 'a'\n\toption trusted_nodes_typo 1\n", &errs);
+
+	CHECK(c == NULL);
+	CHECK_STR(errs, "node.conf:4: unknown option 'trusted_nodes_typo' in "
+		  "section net 'a'\n");
+	free(errs);
+	c = load_two("config lime 'network'\n"
+		     "\tlist trusted_nodes 1111111111111111\n"
+		     "\tlist trusted_nodes 2222222222222222\n",
+		     "config lime 'network'\n\toption nat 1\n", &errs);
+	CHECK(c != NULL);
+	if (c)
+		CHECK_INT(mc_conf_list_len(mc_conf_section(c, "network"),
+					   "trusted_nodes"), 2);
+	mc_conf_free(c);
+	free(errs);
+	c = load_two("config lime 'network'\n"
+		     "\tlist trusted_nodes 1111111111111111\n",
+		     "config lime 'network'\n"
+		     "\toption trusted_nodes 4444444444444444\n", &errs);
+	CHECK(c != NULL);
+	if (c) {
+		const struct mc_conf_section *net = mc_conf_section(c, "network");
+
+		CHECK_INT(mc_conf_list_len(net, "trusted_nodes"), 1);
+		CHECK_STR(mc_conf_list_get(net, "trusted_nodes", 0),
+			  "4444444444444444");
+	}
+	mc_conf_free(c);
+	free(errs);
+}
+
+static void test_layer_anonymous_append(void)
+{
+	char *errs;
+	struct mc_conf *c = load_two(
+		"config net\n\toption linux_name eth0\n\toption role mesh\n",
+		"config net\n\toption linux_name eth1\n\toption role lan\n"
+		"config net 'w'\n\toption linux_name wlan0\n\toption role mesh\n",
+		&errs);
+	const struct mc_conf_section *s;
+	const char *want[] = { "eth0", "eth1", "wlan0" };
+	int n = 0;
+
+	CHECK_STR(errs, "");
+	for (s = c ? mc_conf_next(c, NULL, "net") : NULL; s;
+	     s = mc_conf_next(c, s, "net"), n++) {
+		CHECK(n < 3);
+		if (n < 3)
+			CHECK_STR(mc_conf_get_str(s, "linux_name"), want[n]);
+		CHECK(mc_conf_section_name(s) == NULL || n == 2);
+		CHECK_STR(mc_conf_section_type(s), "net");
+	}
+	CHECK_INT(n, 3);
+	free(errs);
+	mc_conf_free(c);
+}
+
+static void test_layer_type_clash(void)
+{
+	char *errs;
+	struct mc_conf *c = load_two(
+		"config net 'wan'\n\toption linux_name eth0\n\toption role wan\n",
+		"\n# node\nconfig lime 'wan'\n", &errs);
+
+	CHECK(c == NULL);
+	CHECK_STR(errs, "node.conf:3: unknown section lime 'wan': expected "
+		  "'system' or 'network'\n");
+	free(errs);
+	c = load_two("config net 'x'\n\toption linux_name eth0\n\toption role wan\n",
+		     "config net 'system'\n", &errs);
+	CHECK(c == NULL);
+	CHECK_STR(errs, "node.conf:1: section 'system' is net here but lime at "
+		  "(defaults):6\n");
+	free(errs);
+}
+
+/* ----------------------------------------------------------- templates */
+
+static void test_template_libremesh(void)
+{
+	struct mc_conf *c = load_ok("");
+	const struct mc_conf_section *net = c ? mc_conf_section(c, "network") : NULL;
+	struct in_addr a4;
+	struct in6_addr a6, w6;
+	uint8_t mac[6], n[6];
+	unsigned plen = 0;
+
+	if (!c)
+		return;
+	CHECK_INT(mc_conf_get_ipv4(net, "main_ipv4_address", &a4, &plen), 0);
+	CHECK_INT(ntohl(a4.s_addr), (10u << 24) | (13u << 16) | (11u << 8) | 12u);
+	CHECK_INT(plen, 16);
+	CHECK_INT(mc_conf_get_ipv4(net, "anygw_ipv4", &a4, &plen), 0);
+	CHECK_INT(ntohl(a4.s_addr), (10u << 24) | (13u << 16) | 1u);
+	CHECK_INT(mc_conf_get_mac(net, "anygw_mac", mac), 0);
+	CHECK(!memcmp(mac, "\xaa\xaa\xaa\x0d\xfe\xaa", 6));
+	CHECK_INT(mc_conf_get_ipv6(net, "main_ipv6_address", &a6, &plen), 0);
+	inet_pton(AF_INET6, "fd0d:fe46:8ce8::b0c", &w6);
+	CHECK(!memcmp(&a6, &w6, sizeof(w6)));
+	CHECK_INT(plen, 64);
+	mc_conf_ssid_hash(c, n);
+	CHECK(!memcmp(n, "\x0d\xfe\x46\x8c\xe8\x8a", 6));
+	CHECK_INT(mc_conf_cloud_vid(c), 29);
+	CHECK_INT(mc_conf_mac(c, mac), 0);
+	CHECK(!memcmp(mac, test_mac, 6));
+	mc_conf_free(c);
+}
+
+/* Options named *ipv4* get decimal bytes, all others hex; %H; %%. */
+static void test_template_forms(void)
+{
+	struct mc_conf *c = load_ok(
+		"config lime system\n\toption hostname 'h-%M6'\n"
+		"config lime network\n"
+		"\toption ap_ssid 'mesh'\n"		/* N1 = 0x07, N2 = 0x3e */
+		"\toption anygw_ipv4 '%N2.%M4.%N1.1/8'\n"
+		"\toption anygw_mac '%N2:%M4:%N1:00:00:01'\n"
+		"\toption preferred_gateway '%H %% %%%H'\n");
+	const struct mc_conf_section *net = c ? mc_conf_section(c, "network") : NULL;
+
+	if (!c)
+		return;
+	CHECK_STR(mc_conf_get_str(net, "anygw_ipv4"), "62.10.7.1/8");
+	CHECK_STR(mc_conf_get_str(net, "anygw_mac"), "3e:0a:07:00:00:01");
+	CHECK_STR(mc_conf_get_str(net, "preferred_gateway"), "h-0c % %h-0c");
+	/* N1 = 0x07 < 13: the VLAN id wraps like Lua's modulo */
+	CHECK_INT(mc_conf_cloud_vid(c), 29 + (0x07 - 13 + 256) % 256);
+	mc_conf_free(c);
+}
+
+/* primary_mac wins over the caller's MAC and is never expanded. */
+static void test_template_primary_mac(void)
+{
+	struct mc_conf *c = load_ok("config lime system\n"
+				    "\toption primary_mac '02:AB:cd:01:02:03'\n");
+	uint8_t mac[6];
+
+	if (!c)
+		return;
+	CHECK_STR(mc_conf_get_str(mc_conf_section(c, "system"), "hostname"),
+		  "LiMe-010203");
+	CHECK_INT(mc_conf_mac(c, mac), 0);
+	CHECK(!memcmp(mac, "\x02\xab\xcd\x01\x02\x03", 6));
+	mc_conf_free(c);
+	c = NULL;
+	/* with primary_mac set, no caller MAC is needed */
+	char *errs;
+	CHECK_INT(load_text(&c, "config lime system\n"
+			    "\toption primary_mac '02:00:00:00:00:01'\n", NULL,
+			    &errs), 0);
+	CHECK_STR(errs, "");
+	free(errs);
+	mc_conf_free(c);
+}
+
+static void test_template_errors(void)
+{
+	load_bad("", NULL,
+		 "(defaults):7: %M4 in hostname needs the node's MAC: set "
+		 "primary_mac in lime 'system'\n"
+		 "(defaults):16: %M5 in main_ipv4_address needs the node's MAC: "
+		 "set primary_mac in lime 'system'\n"
+		 "(defaults):17: %M5 in main_ipv6_address needs the node's MAC: "
+		 "set primary_mac in lime 'system'\n");
+	load_bad("config lime system\n\toption hostname 'a%M7'\n", test_mac,
+		 "t.conf:2: bad template '%M7' in hostname: expected %M1..%M6, "
+		 "%N1..%N6, %H or %%\n");
+	load_bad("config lime network\n\toption preferred_gateway 'x%Q'\n"
+		 "\toption anygw_mac 'aa:%'\n", test_mac,
+		 "t.conf:3: bad template '%' in anygw_mac: expected %M1..%M6, "
+		 "%N1..%N6, %H or %%\n"
+		 "t.conf:2: bad template '%Q' in preferred_gateway: expected "
+		 "%M1..%M6, %N1..%N6, %H or %%\n");
+	load_bad("config lime system\n\toption hostname 'x%H'\n", test_mac,
+		 "t.conf:2: %H cannot be used in hostname\n");
+	/* a bad primary_mac is reported once, not at every %M */
+	load_bad("config lime system\n\toption primary_mac 'zz'\n", NULL,
+		 "t.conf:2: invalid value 'zz' for primary_mac: expected a MAC "
+		 "address like 02:00:00:00:00:01\n");
+}
+
+/* Without any MAC a config loads if no value uses %M. */
+static void test_template_no_mac(void)
+{
+	static const char text[] =
+		"config lime system\n\toption hostname 'plain'\n"
+		"config lime network\n"
+		"\toption main_ipv4_address '10.%N1.0.2/16'\n"
+		"\toption main_ipv6_address 'fd%N1::2/64'\n";
+	struct mc_conf *c = NULL;
+	uint8_t mac[6];
+	char *errs, *v;
+
+	CHECK_INT(load_text(&c, text, NULL, &errs), 0);
+	CHECK_STR(errs, "");
+	free(errs);
+	if (!c)
+		return;
+	CHECK_INT(mc_conf_mac(c, mac), -ENOENT);
+	v = conf_print_str(c, true);
+	CHECK(!strncmp(v, "# %M unknown, %N = 0d:fe:46:8c:e8:8a, cloud VLAN 29\n",
+		       strlen("# %M unknown, %N = 0d:fe:46:8c:e8:8a, cloud VLAN 29\n")));
+	free(v);
+	mc_conf_free(c);
+}
+
+/* ------------------------------------------------------------- getters */
+
+static void test_getters(void)
+{
+	struct mc_conf *c = load_ok(
+		"config lime system\n\toption log_level debug\n"
+		"config lime network\n\toption gateway_bandwidth 20mbit/5mbit\n"
+		"\toption batadv_vlan 0\n\toption gateway true\n"
+		"config net p\n\toption linux_name eth0\n\toption role mesh\n"
+		"\toption rate 1gbit\n");
+	const struct mc_conf_section *net = c ? mc_conf_section(c, "network") : NULL;
+	const struct mc_conf_section *p = c ? mc_conf_section(c, "p") : NULL;
+	uint64_t down = 0, up = 0;
+	long v = -1;
+	bool b = false;
+
+	if (!c)
+		return;
+	CHECK_INT(mc_conf_log_level(c), 7);
+	CHECK_INT(mc_conf_cloud_vid(c), 0);
+	CHECK_INT(mc_conf_get_rate(net, "gateway_bandwidth", &down, &up), 0);
+	CHECK_INT(down, 20000);
+	CHECK_INT(up, 5000);
+	CHECK_INT(mc_conf_get_rate(p, "rate", &down, &up), 0);
+	CHECK_INT(down, 1000000);
+	CHECK_INT(up, 1000000);
+	CHECK_INT(mc_conf_get_bool(net, "gateway", &b), 0);
+	CHECK(b);
+	CHECK_INT(mc_conf_get_bool(p, "wireless", &b), 0);	/* schema default */
+	CHECK(!b);
+	CHECK_INT(mc_conf_get_int(p, "mtu", &v), -ENOENT);
+	CHECK_INT(mc_conf_get_int(net, "l3_port", &v), 0);
+	CHECK_INT(v, 6240);
+	CHECK_INT(mc_conf_get_int(net, "gateway", &v), -EINVAL);	/* a bool */
+	CHECK_INT(mc_conf_get_int(NULL, "mtu", &v), -ENOENT);
+	CHECK_STR(mc_conf_section_name(p), "p");
+	CHECK(mc_conf_section(c, "nope") == NULL);
+	mc_conf_free(c);
+
+	c = load_ok("");
+	if (!c)
+		return;
+	net = mc_conf_section(c, "network");
+	CHECK_INT(mc_conf_get_int(net, "batadv_vlan", &v), -EINVAL);	/* auto */
+	CHECK_INT(mc_conf_get_rate(net, "gateway_bandwidth", &down, &up), -ENODATA);
+	CHECK_INT(mc_conf_log_level(c), 6);
+	mc_conf_free(c);
+}
+
+/* ----------------------------------------------------------- bad input */
+
+/* One value of one option must be refused with exactly `why`. sec may
+ * carry lines of its own; the bad value is on the last line. */
+static void bad_value(const char *sec, const char *opt, const char *val,
+		      const char *why)
+{
+	char text[512], want[600];
+	int line = 0;
+
+	snprintf(text, sizeof(text), "config %s\n\toption %s '%s'\n", sec, opt,
+		 val);
+	for (const char *p = text; *p; p++)
+		line += *p == '\n';
+	/* messages cut values over 64 bytes to 61 and "..." */
+	snprintf(want, sizeof(want), "t.conf:%d: invalid value '%.*s%s' for %s: "
+		 "%s\n", line, strlen(val) > 64 ? 61 : (int)strlen(val), val,
+		 strlen(val) > 64 ? "..." : "", opt, why);
+	load_bad(text, test_mac, want);
+}
+
+static void test_bad_syntax(void)
+{
+	load_bad("# lab\n\n\n\n\n\n\toption hostname x\n", test_mac,
+		 "t.conf:7: option outside of a config section\n");
+	load_bad("list trusted_nodes x\n", test_mac,
+		 "t.conf:1: list outside of a config section\n");
+	load_bad("config lime network\n\toption ap_ssid 'abc\n", test_mac,
+		 "t.conf:2: unterminated quote\n");
+	load_bad("config lime network\n\toption ap_ssid \"a\\\"bc\n", test_mac,
+		 "t.conf:2: unterminated quote\n");
+	load_bad("config lime network\n\toption ap_ssid abc\\\n", test_mac,
+		 "t.conf:2: backslash at end of line\n");
+	load_bad("config lime network\n\toption foo 'bar'\n", test_mac,
+		 "t.conf:2: unknown option 'foo' in section lime 'network'\n");
+	load_bad("config net\n\toption foo 'bar'\n", test_mac,
+		 "t.conf:2: unknown option 'foo' in section net\n"
+		 "t.conf:1: section net lacks required option linux_name\n"
+		 "t.conf:1: section net lacks required option role\n");
+	load_bad("config interface 'lan'\n\toption proto static\n", test_mac,
+		 "t.conf:1: unknown section type 'interface'\n");
+	load_bad("config lime\n", test_mac,
+		 "t.conf:1: section lime needs a name: 'system' or 'network'\n");
+	load_bad("config net 'bad-name'\n", test_mac,
+		 "t.conf:1: invalid section name 'bad-name': expected 1..64 "
+		 "letters, digits or _\n");
+	load_bad("config\n", test_mac, "t.conf:1: config needs a section type\n");
+	load_bad("config net a b\n", test_mac,
+		 "t.conf:1: too many words after config\n");
+	load_bad("config lime network\n\toption nat\n", test_mac,
+		 "t.conf:2: option needs a name and a value\n");
+	load_bad("config lime network\n\toption nat 1 2\n", test_mac,
+		 "t.conf:2: too many words after option\n");
+	load_bad("config lime network\n\toption nat 1 2 3\n", test_mac,
+		 "t.conf:2: too many words on the line\n");
+	load_bad("config lime network\n\tlist nat 1\n", test_mac,
+		 "t.conf:2: 'nat' takes one value: use option, not list\n");
+	load_bad("config lime network\n\toptoin nat 1\n", test_mac,
+		 "t.conf:2: unknown keyword 'optoin': expected config, option "
+		 "or list\n");
+	load_bad("config lime network\n\toption ap_ssid 'a\tb'\n", test_mac,
+		 "t.conf:2: control character in value\n");
+	load_bad("config lime network\n\toption ap_ssid \"a\x1b\"\n", test_mac,
+		 "t.conf:2: control character in value\n");
+	load_bad("package a b\n", test_mac, "t.conf:1: package needs one name\n");
+	load_bad("config net "
+		 "a2345678901234567890123456789012345678901234567890123456789012345\n",
+		 test_mac, "t.conf:1: invalid section name 'a23456789012345678901234"
+		 "5678901234567890123456789012345678901...': expected 1..64 "
+		 "letters, digits or _\n");
+}
+
+static void test_bad_required_and_clash(void)
+{
+	load_bad("config net 'wan'\n\toption role wan\n", test_mac,
+		 "t.conf:1: section net 'wan' lacks required option linux_name\n");
+	load_bad("config net 'network'\n", test_mac,
+		 "t.conf:1: section 'network' is net here but lime at "
+		 "(defaults):14\n");
+}
+
+static void test_bad_line(void)
+{
+	char text[MC_CONF_LINE_MAX + 64];
+	struct mc_conf *c = NULL;
+	char *errs;
+	size_t n;
+
+	n = (size_t)snprintf(text, sizeof(text), "config lime network\n# ");
+	memset(text + n, 'x', MC_CONF_LINE_MAX - 2);
+	strcpy(text + n + MC_CONF_LINE_MAX - 2, "\n");
+	CHECK_INT(load_text(&c, text, test_mac, &errs), 0);	/* exactly at the limit */
+	free(errs);
+	mc_conf_free(c);
+	strcpy(text + n + MC_CONF_LINE_MAX - 2, "y\n");
+	load_bad(text, test_mac, "t.conf:2: line too long (more than 1024 bytes)\n");
+
+	static const char nul[] = "config lime network\n\toption nat '0\0'\n";
+	size_t len;
+	FILE *f = open_memstream(&errs, &len);
+	c = NULL;
+	CHECK_INT(mc_conf_load_string(&c, "t.conf", nul, sizeof(nul) - 1,
+				      test_mac, f), -EINVAL);
+	fclose(f);
+	CHECK_STR(errs, "t.conf:2: NUL byte in line\n");
+	free(errs);
+}
+
+/* Loading goes on after an error and stops after MC_CONF_MAX_ERRORS. */
+static void test_bad_many(void)
+{
+	char text[2048] = "config lime network\n";
+	char want[2048] = "";
+
+	for (int i = 0; i < MC_CONF_MAX_ERRORS + 3; i++) {
+		size_t t = strlen(text), w = strlen(want);
+
+		snprintf(text + t, sizeof(text) - t, "\toption bad%d x\n", i);
+		if (i < MC_CONF_MAX_ERRORS)
+			snprintf(want + w, sizeof(want) - w, "t.conf:%d: unknown "
+				 "option 'bad%d' in section lime 'network'\n",
+				 i + 2, i);
+	}
+	strcat(want, "t.conf: too many errors, giving up\n");
+	load_bad(text, test_mac, want);
+}
+
+static void test_bad_values(void)
+{
+	bad_value("lime network", "hop_penalty", "x", "expected 0..255");
+	bad_value("lime network", "hop_penalty", "256", "expected 0..255");
+	bad_value("lime network", "hop_penalty", "-1", "expected 0..255");
+	bad_value("lime network", "orig_interval", "99", "expected 100..60000");
+	bad_value("lime network", "bat0_mtu", "99999999999999", "expected 1280..9000");
+	bad_value("lime network", "batadv_vlan", "4095", "expected 0..4094 or auto");
+	bad_value("lime network", "l3_port", "6270", "6270 is bmx7's port");
+	bad_value("lime network", "l3_port", "0", "expected 1..65535");
+	bad_value("lime network", "gateway", "maybe",
+		  "expected 0, 1, true, false, yes, no, on or off");
+	bad_value("lime network", "ap_ssid", "",  "expected 1..32 bytes");
+	bad_value("lime network", "ap_ssid", "123456789012345678901234567890123",
+		  "expected 1..32 bytes");
+	bad_value("lime network", "anygw_mac", "aa:aa:aa:aa:aa",
+		  "expected a MAC address like 02:00:00:00:00:01");
+	bad_value("lime network", "anygw_mac", "aa:aa:aa:aa:aa:aa:",
+		  "expected a MAC address like 02:00:00:00:00:01");
+	bad_value("lime network", "main_ipv4_address", "10.0.0.1",
+		  "expected an IPv4 address/prefix length like 10.13.0.1/16");
+	bad_value("lime network", "main_ipv4_address", "10.0.0.256/8",
+		  "expected an IPv4 address/prefix length like 10.13.0.1/16");
+	bad_value("lime network", "anygw_ipv4", "10.0.0.1/33",
+		  "expected an IPv4 address/prefix length like 10.13.0.1/16");
+	bad_value("lime network", "main_ipv6_address", "fd00::1::2/64",
+		  "expected an IPv6 address/prefix length like fd0d:fe46:8ce8::1/64");
+	bad_value("lime network", "anygw_ipv6", "fd00::1/129",
+		  "expected an IPv6 address/prefix length like fd0d:fe46:8ce8::1/64");
+	bad_value("lime network", "gateway_bandwidth", "10mbit",
+		  "expected auto or download/upload rates like 10mbit/2mbit "
+		  "(at most 100gbit)");
+	bad_value("lime network", "gateway_bandwidth", "10mbit/2",
+		  "expected auto or download/upload rates like 10mbit/2mbit "
+		  "(at most 100gbit)");
+	bad_value("lime network", "trusted_nodes", "xyz",
+		  "expected a node id of 8..64 hex digits");
+	bad_value("lime network", "trusted_nodes", "0123456789abcdeg",
+		  "expected a node id of 8..64 hex digits");
+	bad_value("lime network", "gateway_bandwidth", "x/2mbit",
+		  "expected auto or download/upload rates like 10mbit/2mbit "
+		  "(at most 100gbit)");
+	bad_value("lime network", "gateway_bandwidth", "101gbit/1mbit",
+		  "expected auto or download/upload rates like 10mbit/2mbit "
+		  "(at most 100gbit)");
+	bad_value("lime network", "preferred_gateway",
+		  "12345678901234567890123456789012345678901234567890123456789012345",
+		  "expected 0..64 bytes");
+	bad_value("lime system", "hostname", "-bad",
+		  "expected 1..63 letters, digits or '-', not starting or ending "
+		  "with '-'");
+	bad_value("lime system", "hostname", "a_b",
+		  "expected 1..63 letters, digits or '-', not starting or ending "
+		  "with '-'");
+	bad_value("lime system", "domain", "a..b",
+		  "expected a domain name like thisnode.info");
+	bad_value("lime system", "domain", "x.",
+		  "expected a domain name like thisnode.info");
+	bad_value("lime system", "domain",
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  "expected a domain name like thisnode.info");
+	bad_value("lime system", "primary_interface", "eth0/1",
+		  "expected an interface name of 1..15 bytes without '/', ':', '%' "
+		  "or blanks");
+	bad_value("lime system", "primary_interface", "abcdefghijklmnop",
+		  "expected an interface name of 1..15 bytes without '/', ':', '%' "
+		  "or blanks");
+	bad_value("lime system", "rundir", "run/softmesh",
+		  "expected an absolute path of at most 80 bytes");
+	bad_value("lime system", "log_level", "verbose",
+		  "expected error, warning, notice, info or debug");
+	bad_value("lime system", "debug", "batman,nope",
+		  "expected debug categories like batman,tt (or all, none)");
+	bad_value("net q\n\toption linux_name eth1\n\toption role mesh",
+		  "rate", "54mbps", "expected a rate like 100kbit, 54mbit or 1gbit "
+		  "(at most 100gbit)");
+	bad_value("net q\n\toption linux_name eth1\n\toption role mesh",
+		  "rate", "0kbit", "expected a rate like 100kbit, 54mbit or 1gbit "
+		  "(at most 100gbit)");
+	bad_value("net q\n\toption linux_name eth1\n\toption role mesh",
+		  "role", "core", "expected mesh, lan or wan");
+	bad_value("net q\n\toption linux_name eth1\n\toption role mesh",
+		  "mtu", "575", "expected 576..9000");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		defaults_path = argv[1];
+	if (argc > 2)
+		golden_dir = argv[2];
+	RUN(test_md5_rfc1321);
+	RUN(test_md5_incremental);
+	RUN(test_defaults_file);
+	RUN(test_defaults_complete);
+	RUN(test_golden);
+	RUN(test_verbose_reparses);
+	RUN(test_load_files);
+	RUN(test_load_cb);
+	RUN(test_load_cb_primary_mac);
+	RUN(test_layer_override_and_lists);
+	RUN(test_layer_list_kept);
+	RUN(test_layer_anonymous_append);
+	RUN(test_layer_type_clash);
+	RUN(test_template_libremesh);
+	RUN(test_template_forms);
+	RUN(test_template_primary_mac);
+	RUN(test_template_errors);
+	RUN(test_template_no_mac);
+	RUN(test_getters);
+	RUN(test_bad_syntax);
+	RUN(test_bad_required_and_clash);
+	RUN(test_bad_line);
+	RUN(test_bad_many);
+	RUN(test_bad_values);
+	return check_exit();
+}
