@@ -38,7 +38,7 @@ link a b loss 5% delay 2ms rate 54mbit
 link b c mtu 1500
 radio r1 a c d
 client c1 a
-client c2 d
+client c2 d b
 internet i1 a b
 EOF
 
@@ -92,6 +92,12 @@ for n in d["nodes"]:
 a = d["nodes"][0]
 assert [p["name"] for p in a["ports"]] == ["m-b", "r-r1", "lan0", "wan0"], a["ports"]
 assert [c["name"] for c in d["clients"]] == ["c1", "c2"]
+c1, c2 = d["clients"]
+assert (c1["node"], c1["iface"], c1["home"], c1["roam"]) == ("a", "eth0", "a", []), c1
+assert (c2["node"], c2["iface"], c2["home"], c2["roam"]) == ("d", "eth0", "d", ["b"]), c2
+b = d["nodes"][1]
+assert [p["name"] for p in b["ports"]] == ["m-a", "m-c", "lan0", "wan0"], b["ports"]
+assert b["ports"][2]["peer"] == "c2", b["ports"]
 assert d["internet"][0]["gateways"] == ["a", "b"]
 EOF
 "$MESHLAB" status --name "$LAB" | grep -q '^c1 ' || fail "status lists no client c1"
@@ -110,10 +116,14 @@ for l in system.primary_mac=02:5e:00:00:01:01 system.hostname=alpha network.ap_s
 done
 flat "$STATE/nodes/b/node.conf" >"$TMP/b.flat"
 grep -qFx m_c.role=mesh "$TMP/b.flat" || fail "node.conf of b lacks m_c"
+for l in lan0.linux_name=lan0 lan0.role=lan; do
+	grep -qFx "$l" "$TMP/b.flat" || fail "node.conf of b lacks $l (roam port of c2)"
+done
 if grep -q 'm_c.rate\|m_c.wireless\|ap_ssid' "$TMP/b.flat"; then fail "node.conf of b has extra options"; fi
 
 pretty "MACs and MTUs"
-macs=$(for n in a b c d c1 c2 i1 air; do ip -n "$(ns "$n")" -o link show | grep -o 'link/ether [0-9a-f:]*'; done | awk '{ print $2 }')
+# a roaming client has one MAC on all its interfaces: count it once
+macs=$(for n in a b c d c1 c2 i1 air; do ip -n "$(ns "$n")" -o link show | grep -o 'link/ether [0-9a-f:]*' | sort -u; done | awk '{ print $2 }')
 assert_eq "duplicate MACs" "" "$(sort <<<"$macs" | uniq -d)"
 for n in a b c d; do
 	m=$(awk -v n="$n" '$1 == n { print $3 }' "$STATE/nodes.list")
@@ -142,6 +152,22 @@ check_client() { # CLIENT K SSID
 check_client c1 1 X
 check_client c2 2 Community
 assert_eq "lan port of c1" "$(ns c1)" "$(ip -n "$(ns a)" -d -o link show dev lan0 | grep -o "link-netns [^ ]*" | cut -d' ' -f2)"
+
+pretty "roaming client (client c2 d b)"
+for n in d b; do
+	assert_eq "roam port on $n" "$(ns c2)" "$(ip -n "$(ns "$n")" -d -o link show dev lan0 | grep -o "link-netns [^ ]*" | cut -d' ' -f2)"
+done
+mac0=$(ip -n "$(ns c2)" -o link show dev eth0 | grep -o 'link/ether [0-9a-f:]*')
+mac1=$(ip -n "$(ns c2)" -o link show dev eth1 | grep -o 'link/ether [0-9a-f:]*')
+assert_eq "MAC of c2 eth0" "link/ether 02:5e:c1:00:00:02" "$mac0"
+assert_eq "MAC of c2 eth1" "$mac0" "$mac1"
+assert_eq "MAC of c1 eth0" "link/ether 02:5e:c1:00:00:01" "$(ip -n "$(ns c1)" -o link show dev eth0 | grep -o 'link/ether [0-9a-f:]*')"
+assert_eq "aliases of c2" "d b" "$(ip -n "$(ns c2)" -d link show | awk '$1 == "alias" { printf "%s%s", s, $2; s = " " }')"
+assert_eq "up interfaces of c2" "lo eth0" "$(ip -n "$(ns c2)" -o link show up | awk -F': ' '{ sub(/@.*/, "", $2); printf "%s%s", s, $2; s = " " }')"
+assert_eq "addresses on c2 eth1" "" "$(ip -n "$(ns c2)" -o addr show dev eth1)"
+wait_for 3 sh -c "ip -n '$(ns b)' -o link show dev lan0 | grep -q NO-CARRIER" || fail "b lan0 (c2 out of range) has carrier"
+ip -n "$(ns d)" -o link show dev lan0 | grep -q LOWER_UP || fail "d lan0 (c2 at home) has no carrier"
+"$MESHLAB" status --name "$LAB" | grep -Eq '^c2 +sm-[^ ]+ +d +d +b +static ' || fail "status does not show c2 at d, home d, roam b"
 
 pretty "radio is a hub"
 lc=$(ll_addr "$(ns c)" r-r1)
@@ -241,6 +267,9 @@ bad 1 "cannot read community" "community /nonexistent/x.conf"
 bad 1 "bad name" "link a-b c"
 bad 1 "reserved" "link air b"
 bad 1 "already a gateway" "internet i1 a a"
+bad 1 "listed twice" "client c1 a b a"
+bad 2 "in cloud 'X', its home 'a' in cloud 'LibreMesh.org'" $'node a\nclient c1 a b\nnode b ap_ssid X'
+bad 1 "usage: client NAME NODE [NODE ...]" "client c1"
 
 pretty "gen random is connected and deterministic"
 "$MESHLAB" gen random 30 --degree 3 --seed 7 >"$TMP/r1"
