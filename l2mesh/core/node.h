@@ -195,6 +195,10 @@ void l2_data_rx_local(struct l2_node *n, unsigned lport, const uint8_t *frame,
 /* Routes a UNICAST_TVLV carrying the given TVLV bytes to originator dst. */
 int l2_send_unicast_tvlv(struct l2_node *n, const uint8_t dst[6],
 			 const uint8_t *tvlvs, size_t len);
+/* The same with another source originator: a relay answering a TT
+ * request on dst's behalf speaks as that originator. */
+int l2_send_unicast_tvlv_from(struct l2_node *n, const uint8_t src[6],
+			      const uint8_t dst[6], const uint8_t *tvlvs, size_t len);
 int l2_icmp_ping(struct l2_node *n, const uint8_t dst[6], uint8_t uid,
 		 uint16_t seqno, uint8_t ttl);
 

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "l2mesh/core/hash.h"
+
+#define HASH_ORDER_MIN 1
+#define HASH_ORDER_MAX 26	/* 64M slots: far beyond any mesh */
+
+static struct l2_hslot *slots_new(uint32_t n)
+{
+	return calloc(n, sizeof(struct l2_hslot));
+}
+
+int l2_hash_init(struct l2_hash *h, unsigned order)
+{
+	if (order < HASH_ORDER_MIN)
+		order = HASH_ORDER_MIN;
+	if (order > HASH_ORDER_MAX)
+		order = HASH_ORDER_MAX;
+	h->tab = slots_new(1u << order);
+	if (!h->tab)
+		return -ENOMEM;
+	h->mask = (1u << order) - 1;
+	h->count = 0;
+	return 0;
+}
+
+void l2_hash_free(struct l2_hash *h)
+{
+	free(h->tab);
+	h->tab = NULL;
+	h->mask = 0;
+	h->count = 0;
+}
+
+/* Jenkins' one-at-a-time over the key bytes, as batman-adv's choose_orig. */
+uint32_t l2_hash_mac(const uint8_t mac[6], uint32_t extra)
+{
+	uint32_t h = 0;
+	unsigned i;
+
+	for (i = 0; i < 6; i++) {
+		h += mac[i];
+		h += h << 10;
+		h ^= h >> 6;
+	}
+	for (i = 0; i < 4; i++) {
+		h += (extra >> (8 * i)) & 0xff;
+		h += h << 10;
+		h ^= h >> 6;
+	}
+	h += h << 3;
+	h ^= h >> 11;
+	h += h << 15;
+	return h;
+}
+
+static void slot_put(struct l2_hslot *tab, uint32_t mask, struct l2_hnode *e)
+{
+	uint32_t i = e->hash & mask;
+
+	while (tab[i].e)
+		i = (i + 1) & mask;
+	tab[i].hash = e->hash;
+	tab[i].e = e;
+}
+
+static int hash_grow(struct l2_hash *h)
+{
+	uint32_t nmask = h->mask * 2 + 1, i;
+	struct l2_hslot *ntab;
+
+	if (h->mask >= (1u << HASH_ORDER_MAX) - 1 || !(ntab = slots_new(nmask + 1)))
+		return -ENOMEM;
+	for (i = 0; i <= h->mask; i++)
+		if (h->tab[i].e)
+			slot_put(ntab, nmask, h->tab[i].e);
+	free(h->tab);
+	h->tab = ntab;
+	h->mask = nmask;
+	return 0;
+}
+
+int l2_hash_add(struct l2_hash *h, struct l2_hnode *e, uint32_t hash)
+{
+	/* at most half full, so probes stay short and an empty slot exists */
+	if (2 * (h->count + 1) > (size_t)h->mask + 1 && hash_grow(h) < 0)
+		return -ENOMEM;
+	e->hash = hash;
+	slot_put(h->tab, h->mask, e);
+	h->count++;
+	return 0;
+}
+
+/* Empties slot i and moves later entries of its cluster back, so that no
+ * probe sequence crosses a hole (backward-shift deletion). */
+static void slot_clear(struct l2_hash *h, uint32_t i)
+{
+	uint32_t j = i, home;
+
+	for (;;) {
+		h->tab[i].e = NULL;
+		for (;;) {
+			j = (j + 1) & h->mask;
+			if (!h->tab[j].e)
+				return;
+			home = h->tab[j].hash & h->mask;
+			/* stays if its home lies cyclically in (i, j] */
+			if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+				continue;
+			break;
+		}
+		h->tab[i] = h->tab[j];
+		i = j;
+	}
+}
+
+void l2_hash_del(struct l2_hash *h, struct l2_hnode *e)
+{
+	uint32_t i = e->hash & h->mask;
+
+	for (; h->tab[i].e; i = (i + 1) & h->mask) {
+		if (h->tab[i].e == e) {
+			slot_clear(h, i);
+			h->count--;
+			return;
+		}
+	}
+}
+
+struct l2_hnode *l2_hash_next(struct l2_hash_iter *it)
+{
+	const struct l2_hash *h = it->h;
+
+	for (; h->tab[it->pos].e; it->pos = (it->pos + 1) & h->mask) {
+		if (h->tab[it->pos].hash == it->hash) {
+			struct l2_hnode *e = h->tab[it->pos].e;
+
+			it->pos = (it->pos + 1) & h->mask;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+struct l2_hnode *l2_hash_first(const struct l2_hash *h, uint32_t hash,
+			       struct l2_hash_iter *it)
+{
+	it->h = h;
+	it->hash = hash;
+	it->pos = hash & h->mask;
+	return l2_hash_next(it);
+}
+
+/*
+ * Starts after an empty slot so the order matches the probe order: a
+ * deletion then only moves entries not yet visited into the current
+ * slot, which is looked at again.
+ */
+void l2_hash_walk(struct l2_hash *h, void (*fn)(struct l2_hnode *e, void *arg),
+		  void *arg)
+{
+	uint32_t start = 0, n, i;
+	struct l2_hnode *e;
+
+	while (h->tab[start].e)
+		start++;
+	for (n = 0; n <= h->mask; n++) {
+		i = (start + 1 + n) & h->mask;
+		while ((e = h->tab[i].e)) {
+			fn(e, arg);
+			if (h->tab[i].e == e)
+				break;
+		}
+	}
+}

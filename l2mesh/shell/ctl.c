@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * l2meshd's control commands: batctl's tables as JSON rows (meshctl picks
+ * the columns), statistics, and ICMP probes for meshctl ping/traceroute.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "l2mesh/core/node.h"
+#include "l2mesh/core/originator.h"
+#include "l2mesh/core/tt.h"
+#include "l2mesh/shell/l2meshd.h"
+
+static struct l2meshd *ctx(void *user)
+{
+	return ((struct mc_daemon *)user)->priv;
+}
+
+static json_object *jmac(const uint8_t mac[6])
+{
+	char s[MC_MAC_STRLEN];
+
+	return json_object_new_string(mc_mac_format(mac, s, sizeof(s)));
+}
+
+
+static void orig_row(void *user, const struct l2_orig_entry *e)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "originator", jmac(e->orig));
+	json_object_object_add(r, "last_seen_ms", json_object_new_int64((int64_t)e->last_seen_ms));
+	json_object_object_add(r, "tq", json_object_new_int(e->tq));
+	json_object_object_add(r, "nexthop", jmac(e->neigh));
+	json_object_object_add(r, "ifname", json_object_new_string(e->port_name));
+	json_object_object_add(r, "best", json_object_new_boolean(e->best));
+	json_object_array_add(user, r);
+}
+
+static int cmd_originators(json_object *req, json_object **data, const char **err,
+			   void *user)
+{
+	struct l2meshd *m = ctx(user);
+
+	*data = json_object_new_array();
+	l2_orig_foreach(m->node, mc_ev_now_ms(m->d->loop), orig_row, *data);
+	return 0;
+}
+
+static void neigh_row(void *user, const struct l2_neigh_entry *e)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "ifname", json_object_new_string(e->port_name));
+	json_object_object_add(r, "neighbor", jmac(e->addr));
+	json_object_object_add(r, "last_seen_ms", json_object_new_int64((int64_t)e->last_seen_ms));
+	json_object_array_add(user, r);
+}
+
+static int cmd_neighbors(json_object *req, json_object **data, const char **err,
+			 void *user)
+{
+	struct l2meshd *m = ctx(user);
+
+	*data = json_object_new_array();
+	l2_neigh_foreach(m->node, mc_ev_now_ms(m->d->loop), neigh_row, *data);
+	return 0;
+}
+
+static void gw_row(void *user, const struct l2_gw_entry *e)
+{
+	json_object *r = json_object_new_object();
+	char bw[48];
+
+	snprintf(bw, sizeof(bw), "%u.%u/%u.%u MBit", e->down_kbit / 1000,
+		 e->down_kbit % 1000 / 100, e->up_kbit / 1000, e->up_kbit % 1000 / 100);
+	json_object_object_add(r, "router", jmac(e->orig));
+	json_object_object_add(r, "tq", json_object_new_int(e->tq));
+	json_object_object_add(r, "nexthop", jmac(e->nexthop));
+	json_object_object_add(r, "ifname", json_object_new_string(e->port_name));
+	json_object_object_add(r, "bandwidth", json_object_new_string(bw));
+	json_object_object_add(r, "down_kbit", json_object_new_int64(e->down_kbit));
+	json_object_object_add(r, "up_kbit", json_object_new_int64(e->up_kbit));
+	json_object_array_add(user, r);
+}
+
+static int cmd_gateways(json_object *req, json_object **data, const char **err,
+			void *user)
+{
+	struct l2meshd *m = ctx(user);
+
+	*data = json_object_new_array();
+	l2_gw_foreach(m->node, gw_row, *data);
+	return 0;
+}
+
+/* batctl prints untagged as -1 and tagged as the bare VID */
+static json_object *jvid(uint16_t vid)
+{
+	return json_object_new_int(vid & L2_VLAN_HAS_TAG ? (int)(vid & L2_VLAN_VID_MASK) : -1);
+}
+
+static json_object *jcrc(uint32_t crc)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "0x%08x", crc);
+	return json_object_new_string(s);
+}
+
+static int tl_row(const struct l2_tt_local_info *e, void *user)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "client", jmac(e->mac));
+	json_object_object_add(r, "vid", jvid(e->vid));
+	json_object_object_add(r, "flags", json_object_new_string(e->flags_str));
+	json_object_object_add(r, "last_seen_ms", json_object_new_int64((int64_t)e->last_seen_ms));
+	json_object_object_add(r, "crc", jcrc(e->crc));
+	json_object_array_add(user, r);
+	return 0;
+}
+
+static int cmd_translocal(json_object *req, json_object **data, const char **err,
+			  void *user)
+{
+	*data = json_object_new_array();
+	l2_tt_local_foreach(ctx(user)->node, tl_row, *data);
+	return 0;
+}
+
+static int tg_row(const struct l2_tt_global_info *e, void *user)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "best", json_object_new_boolean(e->best));
+	json_object_object_add(r, "client", jmac(e->mac));
+	json_object_object_add(r, "vid", jvid(e->vid));
+	json_object_object_add(r, "flags", json_object_new_string(e->flags_str));
+	json_object_object_add(r, "last_ttvn", json_object_new_int(e->ttvn));
+	json_object_object_add(r, "originator", jmac(e->orig));
+	json_object_object_add(r, "orig_ttvn", json_object_new_int(e->orig_ttvn));
+	json_object_object_add(r, "crc", jcrc(e->crc));
+	json_object_array_add(user, r);
+	return 0;
+}
+
+static int cmd_transglobal(json_object *req, json_object **data, const char **err,
+			   void *user)
+{
+	*data = json_object_new_array();
+	l2_tt_global_foreach(ctx(user)->node, tg_row, *data);
+	return 0;
+}
+
+static int cmd_statistics(json_object *req, json_object **data, const char **err,
+			  void *user)
+{
+	struct l2meshd *m = ctx(user);
+	json_object *o = json_object_new_object();
+
+	for (int s = 0; s < L2_STAT_COUNT; s++)
+		json_object_object_add(o, l2_stat_name(s),
+				       json_object_new_int64((int64_t)m->node->stats[s]));
+	*data = o;
+	return 0;
+}
+
+static json_object *port_row(const struct l2sh_port *p, bool mesh, const char *kind)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "ifname", json_object_new_string(p->ifname));
+	json_object_object_add(r, "role", json_object_new_string(kind));
+	json_object_object_add(r, "mac", jmac(p->mac));
+	json_object_object_add(r, "mtu", json_object_new_int((int)p->mtu));
+	json_object_object_add(r, "status", json_object_new_string("active"));
+	json_object_object_add(r, "rx_frames", json_object_new_int64((int64_t)p->rx_frames));
+	json_object_object_add(r, "tx_frames", json_object_new_int64((int64_t)p->tx_frames));
+	json_object_object_add(r, "tx_errors", json_object_new_int64((int64_t)p->tx_errors));
+	if (mesh) {
+		json_object_object_add(r, "vid", json_object_new_int(p->vid));
+		json_object_object_add(r, "rx_foreign", json_object_new_int64((int64_t)p->rx_foreign));
+	}
+	return r;
+}
+
+static int cmd_interface(json_object *req, json_object **data, const char **err,
+			 void *user)
+{
+	static const char *const kinds[] = { "host", "anygw", "lan" };
+	struct l2meshd *m = ctx(user);
+	json_object *rows = json_object_new_array();
+
+	for (unsigned i = 0; i < m->nmesh; i++) {
+		json_object *r = port_row(&m->mesh[i], true,
+					  m->node->ports[i].wireless ? "mesh-wireless" : "mesh");
+		json_object_array_add(rows, r);
+	}
+	for (unsigned i = 0; i < m->nlocal; i++)
+		json_object_array_add(rows, port_row(&m->local[i], false,
+						     kinds[m->node->locals[i].kind]));
+	*data = rows;
+	return 0;
+}
+
+/*
+ * {"cmd":"ping_send","dst":MAC,"uid":N,"seqno":N,"ttl":N}: one batman ICMP
+ * echo request. Answers come as "icmp" events to subscribers; meshctl
+ * times them itself.
+ */
+static int cmd_ping_send(json_object *req, json_object **data, const char **err,
+			 void *user)
+{
+	struct l2meshd *m = ctx(user);
+	json_object *v;
+	uint8_t dst[6];
+	int uid = 0, seq = 0, ttl = 50, rc;
+
+	if (!json_object_object_get_ex(req, "dst", &v) ||
+	    mc_mac_parse(json_object_get_string(v), dst) < 0) {
+		*err = "ping_send needs \"dst\": an originator or client MAC";
+		return -EINVAL;
+	}
+	if (json_object_object_get_ex(req, "uid", &v))
+		uid = json_object_get_int(v);
+	if (json_object_object_get_ex(req, "seqno", &v))
+		seq = json_object_get_int(v);
+	if (json_object_object_get_ex(req, "ttl", &v))
+		ttl = json_object_get_int(v);
+	if (uid < 0 || uid > 255 || seq < 0 || seq > 65535 || ttl < 1 || ttl > 255) {
+		*err = "uid 0..255, seqno 0..65535, ttl 1..255";
+		return -EINVAL;
+	}
+	/* a client MAC is pinged at the originator that serves it */
+	uint8_t orig[6], ttvn;
+	if (l2_tt_global_lookup(m->node, dst, 0, orig, &ttvn) == 0)
+		memcpy(dst, orig, 6);
+	rc = l2_ping(m->node, dst, (uint8_t)uid, (uint16_t)seq, (uint8_t)ttl,
+		     mc_ev_now_ms(m->d->loop));
+	if (rc < 0) {
+		*err = rc == -ENOENT ? "destination unreachable: no route to that originator"
+				     : "cannot send";
+		return rc;
+	}
+	*data = json_object_new_object();
+	json_object_object_add(*data, "dst", jmac(dst));
+	return 0;
+}
+
+void l2sh_icmp_result(struct l2meshd *m, const struct l2_icmp_result *res)
+{
+	static const char *const names[] = {
+		[L2_ICMP_ECHO_REPLY] = "echo_reply", [L2_ICMP_DEST_UNREACH] = "unreachable",
+		[L2_ICMP_TTL_EXCEEDED] = "ttl_exceeded",
+	};
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "uid", json_object_new_int(res->uid));
+	json_object_object_add(o, "seqno", json_object_new_int(res->seqno));
+	json_object_object_add(o, "type", json_object_new_string(
+		res->msg_type < 12 && names[res->msg_type] ? names[res->msg_type] : "other"));
+	json_object_object_add(o, "from", jmac(res->from));
+	json_object_object_add(o, "ttl", json_object_new_int(res->ttl));
+	mc_ctl_publish(m->d->ctl, "icmp", o);
+}
+
+void l2sh_status(struct mc_daemon *d, json_object *st)
+{
+	struct l2meshd *m = d->priv;
+
+	if (!m || !m->node)
+		return;
+	json_object_object_add(st, "originator", jmac(m->mac));
+	json_object_object_add(st, "algorithm", json_object_new_string("BATMAN_IV"));
+	json_object_object_add(st, "compat_version", json_object_new_int(L2_COMPAT_VERSION));
+	json_object_object_add(st, "vid", json_object_new_int(m->vid));
+	json_object_object_add(st, "mesh_ports", json_object_new_int((int)m->nmesh));
+	json_object_object_add(st, "local_ports", json_object_new_int((int)m->nlocal));
+	struct l2_orig_stats os;
+	l2_orig_stats(m->node, &os);
+	json_object_object_add(st, "originators", json_object_new_int64((int64_t)os.originators));
+	json_object_object_add(st, "neighbors", json_object_new_int64((int64_t)os.neighbours));
+	json_object_object_add(st, "gateways", json_object_new_int64((int64_t)os.gateways));
+	json_object_object_add(st, "ttvn", json_object_new_int(l2_tt_ttvn(m->node)));
+}
+
+const struct mc_ctl_cmd l2sh_cmds[] = {
+	{ "originators", cmd_originators, "batctl o: originators, one row per candidate next hop" },
+	{ "neighbors", cmd_neighbors, "batctl n: one-hop neighbours" },
+	{ "gateways", cmd_gateways, "batctl gwl: originators announcing a gateway" },
+	{ "translocal", cmd_translocal, "batctl tl: this node's clients" },
+	{ "transglobal", cmd_transglobal, "batctl tg: other nodes' clients" },
+	{ "statistics", cmd_statistics, "batctl s: counters, drops by reason" },
+	{ "interface", cmd_interface, "batctl if: mesh and local ports" },
+	{ "ping_send", cmd_ping_send, "one ICMP echo request {dst,uid,seqno,ttl}; answers as icmp events" },
+};
+const unsigned l2sh_ncmds = sizeof(l2sh_cmds) / sizeof(l2sh_cmds[0]);

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * l2meshd: the shell around l2mesh's core. It owns the wires (pcap mesh
+ * and LAN ports, the bat0 and anygw TAPs), the timer, the addresses and
+ * the control socket; every protocol decision is the core's.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <sys/random.h>
+
+#include "common/log.h"
+#include "common/tuntap.h"
+#include "l2mesh/shell/l2meshd.h"
+
+static void env_mesh_send(void *user, unsigned port, const uint8_t *frame, size_t len)
+{
+	struct l2meshd *m = user;
+
+	if (port < m->nmesh)
+		l2sh_port_send(&m->mesh[port], frame, len);
+}
+
+static void env_local_send(void *user, unsigned lport, const uint8_t *frame, size_t len)
+{
+	struct l2meshd *m = user;
+
+	if (lport < m->nlocal)
+		l2sh_port_send(&m->local[lport], frame, len);
+}
+
+static uint32_t env_rand(void *user)
+{
+	uint32_t v;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
+		v = (uint32_t)random();
+	return v;
+}
+
+static void env_log(void *user, int level, uint32_t cat, const char *msg)
+{
+	if (level == MC_LOG_DEBUG)
+		log_dbg(cat, "%s", msg);
+	else
+		mc_log(level, "%s", msg);
+}
+
+static void env_icmp(void *user, const struct l2_icmp_result *res)
+{
+	l2sh_icmp_result(user, res);
+}
+
+static void rearm(struct l2meshd *m)
+{
+	uint64_t now = mc_ev_now_ms(m->d->loop);
+	uint64_t next = l2_tick(m->node, now);
+
+	mc_timer_arm(m->d->loop, &m->tick, next > now ? next - now : 0);
+}
+
+static void on_tick(void *user)
+{
+	rearm(user);
+}
+
+static void mesh_rx(struct l2sh_port *p, const uint8_t *frame, size_t len)
+{
+	struct l2meshd *m = p->user;
+
+	l2_rx_mesh(m->node, p->index, frame, len, mc_ev_now_ms(m->d->loop));
+}
+
+static void local_rx(struct l2sh_port *p, const uint8_t *frame, size_t len)
+{
+	struct l2meshd *m = p->user;
+
+	l2_rx_local(m->node, p->index, frame, len, mc_ev_now_ms(m->d->loop));
+}
+
+/* Reads the l2 settings of the config into the core's. */
+static int core_config(struct l2meshd *m, struct l2_config *cfg)
+{
+	const struct mc_conf *c = m->d->conf;
+	const struct mc_conf_section *net = mc_conf_section(c, "network");
+	long v;
+	bool gw = false;
+	unsigned plen;
+
+	if (mc_conf_mac(c, m->mac) < 0) {
+		log_err("no node MAC: set lime 'system' primary_mac or primary_interface");
+		return -EINVAL;
+	}
+	l2_config_defaults(cfg, m->mac);
+	if (mc_conf_get_int(net, "orig_interval", &v) == 0)
+		cfg->orig_interval_ms = (uint32_t)v;
+	if (mc_conf_get_int(net, "hop_penalty", &v) == 0)
+		cfg->hop_penalty = (uint8_t)v;
+	mc_conf_get_mac(net, "anygw_mac", cfg->anygw_mac);
+	mc_conf_get_ipv4(net, "anygw_ipv4", &cfg->anygw_ip4, &plen);
+	mc_conf_get_ipv6(net, "anygw_ipv6", &cfg->anygw_ip6, &plen);
+	mc_conf_get_bool(net, "gateway", &gw);
+	if (gw) {
+		uint64_t down, up;
+		if (mc_conf_get_rate(net, "gateway_bandwidth", &down, &up) < 0) {
+			down = 10000;	/* batman-adv's default offer: 10/2 Mbit */
+			up = 2000;
+		}
+		cfg->gw_down_kbit = (uint32_t)down;
+		cfg->gw_up_kbit = (uint32_t)up;
+	}
+	m->vid = (uint16_t)mc_conf_cloud_vid(c);
+	return 0;
+}
+
+/* Brings ifindex up and reads its MAC and MTU. */
+static int link_prepare(struct l2meshd *m, const char *ifname, uint8_t mac[6],
+			unsigned *mtu)
+{
+	int ifindex = mc_nl_ifindex(ifname);
+	struct mc_nl_link up = { .up = 1 };
+	bool isup;
+
+	if (ifindex <= 0) {
+		log_err("interface %s does not exist", ifname);
+		return -ENODEV;
+	}
+	int rc = mc_nl_link_set(m->nl, ifindex, &up);
+	if (rc == 0)
+		rc = mc_nl_link_get(m->nl, ifindex, mac, mtu, &isup);
+	if (rc < 0)
+		log_err("%s: %s", ifname, strerror(-rc));
+	return rc;
+}
+
+static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wireless,
+		     long mtu_cfg)
+{
+	struct l2sh_port *p = mesh ? &m->mesh[m->nmesh] : &m->local[m->nlocal];
+	char err[256];
+	unsigned mtu;
+	int rc;
+
+	if ((mesh ? m->nmesh : m->nlocal) >= L2SH_PORTS_MAX)
+		return -ENOSPC;
+	memset(p, 0, sizeof(*p));
+	if ((rc = link_prepare(m, ifname, p->mac, &mtu)) < 0)
+		return rc;
+	if (mtu_cfg > 0 && (unsigned)mtu_cfg != mtu) {
+		struct mc_nl_link set = { .up = -1, .mtu = (unsigned)mtu_cfg };
+		if (mc_nl_link_set(m->nl, mc_nl_ifindex(ifname), &set) == 0)
+			mtu = (unsigned)mtu_cfg;
+	}
+	p->mtu = mtu;
+	if ((rc = l2sh_pcap_open(p, ifname, mesh, m->vid, err, sizeof(err))) < 0) {
+		log_err("%s", err);
+		return rc;
+	}
+	p->user = m;
+	p->rx = mesh ? mesh_rx : local_rx;
+	/* the cloud tag's 4 bytes come out of the port MTU (AF_PACKET
+	 * allows no extra room for an 802.1ad tag) */
+	rc = mesh ? l2_port_add(m->node, ifname, p->mac, mtu - (m->vid ? 4 : 0), wireless)
+		  : l2_local_add(m->node, ifname, L2_LOCAL_LAN, p->mac);
+	if (rc < 0)
+		return rc;
+	p->index = (unsigned)rc;
+	mesh ? m->nmesh++ : m->nlocal++;
+	log_info("%s port %s: mtu %u%s", mesh ? "mesh" : "lan", ifname, mtu,
+		wireless ? ", wireless" : "");
+	return 0;
+}
+
+static int open_wires(struct l2meshd *m)
+{
+	const struct mc_conf_section *s = NULL;
+
+	while ((s = mc_conf_next(m->d->conf, s, "net"))) {
+		const char *role = mc_conf_get_str(s, "role");
+		bool wireless = false, mesh = role && !strcmp(role, "mesh");
+		long mtu = 0;
+		int rc;
+
+		if (!mesh && !(role && !strcmp(role, "lan")))
+			continue;	/* wan ports are l3routed's */
+		mc_conf_get_bool(s, "wireless", &wireless);
+		mc_conf_get_int(s, "mtu", &mtu);
+		rc = open_wire(m, mc_conf_get_str(s, "linux_name"), mesh, wireless, mtu);
+		if (rc < 0)
+			return rc;
+	}
+	if (!m->nmesh)
+		log_warn("no mesh port configured (config net ... option role 'mesh')");
+	return 0;
+}
+
+/* Adds one "a.b.c.d/len"-style config address to ifindex. */
+static void addr_from_conf(struct l2meshd *m, int ifindex, const char *opt, bool host)
+{
+	const char *s = mc_conf_get_str(mc_conf_section(m->d->conf, "network"), opt);
+	struct mc_ip ip;
+	int rc;
+
+	if (!s || !*s || mc_ip_parse(s, &ip) < 0)
+		return;
+	if (host)	/* anycast: one address, no second connected route */
+		ip.plen = ip.family == AF_INET ? 32 : 128;
+	rc = mc_nl_addr_add(m->nl, ifindex, &ip);
+	if (rc < 0 && rc != -EEXIST)
+		log_warn("address %s: %s", s, strerror(-rc));
+}
+
+static int open_tap(struct l2meshd *m, const char *name, enum l2_local_kind kind,
+		    const uint8_t mac[6], unsigned mtu)
+{
+	struct l2sh_port *p = &m->local[m->nlocal];
+	char ifname[IFNAMSIZ];
+	int fd = mc_tuntap_open(name, MC_TUNTAP_TAP, ifname), rc;
+
+	if (fd < 0) {
+		log_err("TAP %s: %s", name, strerror(-fd));
+		return fd;
+	}
+	memset(p, 0, sizeof(*p));
+	l2sh_tap_adopt(p, ifname, fd);
+	memcpy(p->mac, mac, 6);
+	p->mtu = mtu;
+	p->user = m;
+	p->rx = local_rx;
+	struct mc_nl_link want = { .up = 1, .mtu = mtu, .mac = mac };
+	int ifindex = mc_nl_ifindex(ifname);
+	if ((rc = mc_nl_link_set(m->nl, ifindex, &want)) < 0) {
+		log_err("%s: %s", ifname, strerror(-rc));
+		return rc;
+	}
+	if (kind == L2_LOCAL_HOST) {
+		addr_from_conf(m, ifindex, "main_ipv4_address", false);
+		addr_from_conf(m, ifindex, "main_ipv6_address", false);
+	} else {
+		addr_from_conf(m, ifindex, "anygw_ipv4", true);
+		addr_from_conf(m, ifindex, "anygw_ipv6", true);
+	}
+	rc = l2_local_add(m->node, ifname, kind, mac);
+	if (rc < 0)
+		return rc;
+	p->index = (unsigned)rc;
+	m->nlocal++;
+	return 0;
+}
+
+static int open_taps(struct l2meshd *m)
+{
+	const struct mc_conf_section *net = mc_conf_section(m->d->conf, "network");
+	uint8_t anygw[6];
+	long mtu = 1500;
+	int rc;
+
+	mc_conf_get_int(net, "bat0_mtu", &mtu);
+	if ((rc = open_tap(m, "bat0", L2_LOCAL_HOST, m->mac, (unsigned)mtu)) < 0)
+		return rc;
+	if (mc_conf_get_mac(net, "anygw_mac", anygw) < 0)
+		return 0;
+	return open_tap(m, "anygw", L2_LOCAL_ANYGW, anygw, (unsigned)mtu);
+}
+
+static void close_all(struct l2meshd *m)
+{
+	for (unsigned i = 0; i < m->nmesh; i++)
+		l2sh_port_close(m->d->loop, &m->mesh[i]);
+	for (unsigned i = 0; i < m->nlocal; i++)
+		l2sh_port_close(m->d->loop, &m->local[i]);
+	m->nmesh = m->nlocal = 0;
+	l2_node_free(m->node);
+	m->node = NULL;
+	mc_nl_close(m->nl);
+	m->nl = NULL;
+}
+
+static int l2meshd_start(struct mc_daemon *d)
+{
+	static struct l2meshd m;
+	struct l2_config cfg;
+	struct l2_env env = {
+		.user = &m, .mesh_send = env_mesh_send, .local_send = env_local_send,
+		.rand = env_rand, .log = env_log, .icmp = env_icmp,
+	};
+	int rc;
+
+	m.d = d;
+	d->priv = &m;
+	if ((rc = core_config(&m, &cfg)) < 0)
+		return rc;
+	if ((rc = mc_nl_open(&m.nl)) < 0)
+		return rc;
+	m.node = l2_node_new(&cfg, &env, mc_ev_now_ms(d->loop));
+	if (!m.node)
+		return -ENOMEM;
+	if ((rc = open_taps(&m)) < 0 || (rc = open_wires(&m)) < 0) {
+		close_all(&m);
+		return rc;
+	}
+	for (unsigned i = 0; i < m.nmesh; i++)
+		l2sh_port_start(d->loop, &m.mesh[i]);
+	for (unsigned i = 0; i < m.nlocal; i++)
+		l2sh_port_start(d->loop, &m.local[i]);
+	mc_timer_init(&m.tick, on_tick, &m);
+	rearm(&m);
+	char macs[MC_MAC_STRLEN];
+	log_notice("originator %s, cloud vid %u, %u mesh and %u local ports",
+		  mc_mac_format(m.mac, macs, sizeof(macs)), m.vid, m.nmesh, m.nlocal);
+	return 0;
+}
+
+static void l2meshd_stop(struct mc_daemon *d)
+{
+	struct l2meshd *m = d->priv;
+
+	mc_timer_stop(d->loop, &m->tick);
+	close_all(m);	/* closing the TAP fds removes bat0 and anygw */
+}
+
+static const struct mc_daemon_ops ops = {
+	.name = "l2meshd",
+	.cmds = l2sh_cmds,
+	.status = l2sh_status,
+	.start = l2meshd_start,
+	.stop = l2meshd_stop,
+};
+
+int main(int argc, char **argv)
+{
+	struct mc_daemon_ops o = ops;
+
+	o.ncmds = l2sh_ncmds;
+	return mc_daemon_main(argc, argv, &o);
+}

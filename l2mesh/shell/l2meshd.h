@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef L2MESHD_H
+#define L2MESHD_H
+
+#include "common/daemon.h"
+#include "common/evloop.h"
+#include "common/nl.h"
+#include "l2mesh/core/l2.h"
+#include "l2mesh/shell/ports.h"
+
+#define L2SH_PORTS_MAX 16
+
+struct l2meshd {
+	struct mc_daemon *d;
+	struct l2_node *node;
+	struct mc_nl *nl;
+	uint8_t mac[6];			/* node MAC = originator = bat0 */
+	uint16_t vid;			/* cloud tag on mesh ports, 0 untagged */
+	struct l2sh_port mesh[L2SH_PORTS_MAX];	/* index = core port */
+	unsigned nmesh;
+	struct l2sh_port local[L2SH_PORTS_MAX];	/* index = core local port */
+	unsigned nlocal;
+	struct mc_timer tick;
+	/* meshctl ping/traceroute sessions waiting for ICMP answers */
+	struct l2sh_ping *pings;
+	uint8_t next_uid;
+};
+
+/* Control commands (ctl.c). */
+extern const struct mc_ctl_cmd l2sh_cmds[];
+extern const unsigned l2sh_ncmds;
+void l2sh_status(struct mc_daemon *d, json_object *st);
+/* An ICMP answer from the core, for a waiting ping session. */
+void l2sh_icmp_result(struct l2meshd *m, const struct l2_icmp_result *res);
+
+#endif

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "l2mesh/shell/ports.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/addr.h"
+#include "common/log.h"
+#include "l2mesh/core/packet.h"
+
+#define SNAPLEN 65535
+/* Frames larger than any MTU we use, tag included. */
+#define FRAME_MAX (9000 + 18)
+
+static void set_filter(struct l2sh_port *p, char *err, size_t errlen, int *rc)
+{
+	char expr[200];
+	struct bpf_program prog;
+
+	if (!p->mesh)
+		return;
+	/*
+	 * "vlan" rather than raw offsets: a NIC (and veth) that parses
+	 * 802.1ad tags in hardware hands the kernel filter an untagged frame
+	 * with the tag in metadata; libpcap's vlan test covers both and puts
+	 * the tag back in what we read. Our own frames are left out here, not
+	 * by pcap_setdirection(), which loses every frame in that case.
+	 */
+	char own[MC_MAC_STRLEN];
+	mc_mac_format(p->mac, own, sizeof(own));
+	if (p->vid)
+		snprintf(expr, sizeof(expr),
+			 "vlan %u and ether proto 0x4305 and not ether src %s", p->vid, own);
+	else
+		snprintf(expr, sizeof(expr),
+			 "not vlan and ether proto 0x4305 and not ether src %s", own);
+	if (pcap_compile(p->pcap, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+	    pcap_setfilter(p->pcap, &prog) < 0) {
+		snprintf(err, errlen, "%s: filter: %s", p->ifname, pcap_geterr(p->pcap));
+		*rc = -EINVAL;
+	}
+	pcap_freecode(&prog);
+}
+
+int l2sh_pcap_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t vid,
+		   char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	int rc = 0;
+
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	p->mesh = mesh;
+	p->vid = vid;
+	p->pcap = pcap_create(ifname, perr);
+	if (!p->pcap) {
+		snprintf(err, errlen, "%s: %s", ifname, perr);
+		return -ENODEV;
+	}
+	pcap_set_snaplen(p->pcap, SNAPLEN);
+	pcap_set_promisc(p->pcap, !mesh);
+	pcap_set_immediate_mode(p->pcap, 1);
+	pcap_set_buffer_size(p->pcap, 4 << 20);
+	if (pcap_activate(p->pcap) < 0) {
+		snprintf(err, errlen, "%s: %s", ifname, pcap_geterr(p->pcap));
+		pcap_close(p->pcap);
+		p->pcap = NULL;
+		return -ENODEV;
+	}
+	if (!mesh)
+		pcap_setdirection(p->pcap, PCAP_D_IN);	/* not the frames we inject */
+	if (pcap_setnonblock(p->pcap, 1, perr) < 0 ||
+	    (p->fd = pcap_get_selectable_fd(p->pcap)) < 0) {
+		snprintf(err, errlen, "%s: not pollable", ifname);
+		rc = -EIO;
+	}
+	if (rc == 0)
+		set_filter(p, err, errlen, &rc);
+	if (rc < 0) {
+		pcap_close(p->pcap);
+		p->pcap = NULL;
+	}
+	return rc;
+}
+
+void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd)
+{
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	p->tap = true;
+	p->fd = fd;
+}
+
+/* Strips our cloud tag; false for a frame that is not our cloud's. */
+static bool untag(struct l2sh_port *p, const uint8_t *in, size_t len, uint8_t *out,
+		  size_t *outlen)
+{
+	if (!p->vid) {
+		memcpy(out, in, len);
+		*outlen = len;
+		return len >= 14 && mc_get_u16(in + 12) == L2_ETHERTYPE_BATMAN;
+	}
+	if (len < 18 || mc_get_u16(in + 12) != L2_ETHERTYPE_8021AD ||
+	    (mc_get_u16(in + 14) & L2_VLAN_VID_MASK) != p->vid ||
+	    mc_get_u16(in + 16) != L2_ETHERTYPE_BATMAN)
+		return false;
+	memcpy(out, in, 12);
+	memcpy(out + 12, in + 16, len - 16);
+	*outlen = len - 4;
+	return true;
+}
+
+static void pcap_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct l2sh_port *p = (struct l2sh_port *)user;
+	static uint8_t frame[SNAPLEN];
+	size_t len = h->caplen;
+
+	if (h->caplen != h->len)
+		return;	/* truncated by snaplen: cannot be ours */
+	if (p->mesh) {
+		if (!untag(p, bytes, h->caplen, frame, &len)) {
+			p->rx_foreign++;
+			return;
+		}
+		bytes = frame;
+	}
+	p->rx_frames++;
+	p->rx(p, bytes, len);
+}
+
+static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct l2sh_port *p = w->data;
+	static uint8_t buf[FRAME_MAX];
+
+	if (!p->tap) {
+		/* drain: each call takes what the ring holds, up to the batch */
+		for (int i = 0; i < 4; i++)
+			if (pcap_dispatch(p->pcap, L2SH_BATCH, pcap_cb, (u_char *)p) <= 0)
+				break;
+		return;
+	}
+	for (int i = 0; i < L2SH_BATCH; i++) {
+		ssize_t n = read(p->fd, buf, sizeof(buf));
+		if (n <= 0)
+			return;	/* EAGAIN: drained */
+		p->rx_frames++;
+		p->rx(p, buf, (size_t)n);
+	}
+}
+
+void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p)
+{
+	ev_io_init(&p->io, io_cb, p->fd, EV_READ);
+	p->io.data = p;
+	ev_io_start(loop, &p->io);
+}
+
+void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p)
+{
+	ev_io_stop(loop, &p->io);
+	if (p->pcap)
+		pcap_close(p->pcap);
+	else if (p->tap && p->fd >= 0)
+		close(p->fd);
+	p->pcap = NULL;
+	p->fd = -1;
+}
+
+int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len)
+{
+	uint8_t tagged[FRAME_MAX];
+	ssize_t n;
+
+	if (p->mesh && p->vid) {
+		if (len < 14 || len + 4 > sizeof(tagged))
+			return -EMSGSIZE;
+		memcpy(tagged, frame, 12);
+		mc_put_u16(tagged + 12, L2_ETHERTYPE_8021AD);
+		mc_put_u16(tagged + 14, p->vid);
+		memcpy(tagged + 16, frame + 12, len - 12);
+		frame = tagged;
+		len += 4;
+	}
+	if (p->tap)
+		n = write(p->fd, frame, len);
+	else
+		n = pcap_inject(p->pcap, frame, len);
+	if (n != (ssize_t)len) {
+		p->tx_errors++;
+		return -EIO;
+	}
+	p->tx_frames++;
+	return 0;
+}

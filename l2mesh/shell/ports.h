@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef L2SH_PORTS_H
+#define L2SH_PORTS_H
+
+/*
+ * l2meshd's wires: mesh and LAN ports through libpcap (AF_PACKET, a
+ * memory-mapped ring), bat0/anygw through TAP devices. The cloud's 802.1ad
+ * tag is added and removed here, so the core only sees untagged frames.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ev.h>
+#include <pcap/pcap.h>
+
+/* Frames drained per wake-up before yielding to other watchers. */
+#define L2SH_BATCH 64
+
+struct l2sh_port;
+/* A frame arrived (tag removed for mesh ports): hand it to the core. */
+typedef void (*l2sh_rx_fn)(struct l2sh_port *p, const uint8_t *frame, size_t len);
+
+struct l2sh_port {
+	char ifname[16];
+	bool mesh;		/* mesh port: batman frames, cloud tag */
+	uint16_t vid;		/* cloud VID on the wire; 0 untagged */
+	unsigned index;		/* core port or local-port index */
+	uint8_t mac[6];
+	unsigned mtu;		/* the interface's MTU */
+	pcap_t *pcap;		/* pcap ports */
+	int fd;			/* the pcap's selectable fd, or the TAP fd */
+	bool tap;
+	ev_io io;
+	l2sh_rx_fn rx;
+	void *user;
+	uint64_t rx_frames, tx_frames, tx_errors, rx_foreign;
+};
+
+/*
+ * Opens a pcap port on ifname (brought up): mesh ports capture only
+ * batman frames of their cloud (BPF), LAN ports everything, promiscuous;
+ * both only what comes in, not what we send.
+ */
+int l2sh_pcap_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t vid,
+		   char *err, size_t errlen);
+/* Adopts an open TAP fd as a port. */
+void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd);
+void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p);
+void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p);
+/* Sends a frame (adds the cloud tag on mesh ports). */
+int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len);
+
+#endif

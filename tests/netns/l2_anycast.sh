@@ -1,0 +1,50 @@
+#!/bin/bash
+# The anycast filter: with two nodes of one cloud, a client's ARP for the
+# anycast IP and its DHCP discover are seen on its own node's anygw TAP and
+# on no other node.
+#   l2_anycast.sh MESHLAB
+set -e
+. "$(dirname "$0")/l2lib.sh"
+l2_init "$@"
+need_cmd tcpdump busybox
+
+lab_up "link n1 n2
+client c1 n1
+client c2 n2"
+converge_ping 60 c1 10.13.250.2 >/dev/null
+
+cap() { # NODE IF NAME
+	mx "$1" tcpdump -l -n -e -i "$2" -c 1000 "arp or udp port 67 or udp port 68" >"$TMP/$3" 2>/dev/null &
+	BG_PIDS="$BG_PIDS $!"
+}
+BG_PIDS=
+cap n1 anygw n1-anygw
+cap n2 anygw n2-anygw
+cap n2 bat0 n2-bat0
+cap n1 bat0 n1-bat0
+sleep 1
+mx c1 ip neigh flush dev eth0
+mx c1 busybox arping -c 3 -w 4 -I eth0 10.13.0.1 >"$TMP/arping" 2>&1 || true
+mx c1 busybox udhcpc -i eth0 -n -q -t 2 -T 1 -s /bin/true >/dev/null 2>&1 || true
+sleep 1
+kill $BG_PIDS 2>/dev/null || true
+wait 2>/dev/null || true
+
+arp_n1=$(grep -c "Request who-has 10.13.0.1 " "$TMP/n1-anygw" || true)
+dhcp_n1=$(grep -c "BOOTP/DHCP, Request" "$TMP/n1-anygw" || true)
+pretty "n1 anygw: $arp_n1 ARP requests for 10.13.0.1, $dhcp_n1 DHCP requests"
+[[ $arp_n1 -ge 3 ]] || fail "n1's anygw did not see the client's ARP for 10.13.0.1"
+[[ $dhcp_n1 -ge 1 ]] || fail "n1's anygw did not see the DHCP discover"
+grep -q "Reply 10.13.0.1 is-at aa:aa:aa:0d:fe:aa" "$TMP/n1-anygw" || fail "no ARP reply from the anycast MAC on n1"
+for f in n2-anygw n2-bat0 n1-bat0; do
+	if grep -q "who-has 10.13.0.1 \|BOOTP/DHCP" "$TMP/$f"; then
+		fail "$f saw anycast traffic: $(grep "who-has 10.13.0.1 \|BOOTP" "$TMP/$f" | head -2)"
+	fi
+done
+# the client reached the gateway at its own node: its ARP answer came from n1
+grep -q "aa:aa:aa:0d:fe:aa" "$TMP/arping" || fail "arping got no answer: $(cat "$TMP/arping")"
+filtered=$(mctl n1 statistics --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["anycast_filtered"])')
+pretty "n1 anycast_filtered counter: $filtered"
+[[ $filtered -ge 4 ]] || fail "anycast_filtered = $filtered"
+daemons_alive
+pretty "ok"

@@ -1,0 +1,80 @@
+# shellcheck shell=bash
+# Helpers for the l2mesh lab tests (real l2meshd in meshlab); sourced.
+#   . "$(dirname "$0")/l2lib.sh"; l2_init "$@"     # args: MESHLAB
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+l2_init() {
+	lib_init "$@"
+	need_netns
+	need_cmd ping awk
+	BINDIR=$(sed -n 's/^BINDIR=\${SOFTMESH_BINDIR:-\(.*\)}$/\1/p' "$MESHLAB" | head -1)
+	LAB=${LAB:-l$$}
+	TMP=$(mktemp -d)
+	trap l2_cleanup EXIT
+}
+
+l2_cleanup() {
+	set +e
+	if [[ -n ${KEEP:-} ]]; then
+		pretty "KEEP set: lab $LAB left up"
+	else
+		"$MESHLAB" down --name "$LAB" >/dev/null 2>&1
+	fi
+	local p
+	for p in ${BG_PIDS:-}; do kill "$p" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+
+mx() { "$MESHLAB" exec --name "$LAB" "$@"; }
+mctl() { local n=$1; shift; mx "$n" meshctl "$@"; }
+
+# lab_up TOPOLOGY_TEXT: writes and brings up a topology; every l2meshd must
+# be running afterwards.
+lab_up() {
+	printf '%s\n' "$1" >"$TMP/lab.topo"
+	[[ -n ${COMMUNITY:-} ]] && printf '%s\n' "$COMMUNITY" >"$TMP/lab.conf"
+	"$MESHLAB" up "$TMP/lab.topo" --name "$LAB" >"$TMP/up.log" 2>&1 ||
+		fail "meshlab up: $(cat "$TMP/up.log")"
+	local d
+	for d in /run/softmesh-lab/"$LAB"/nodes/*/; do
+		wait_for 5 test -S "$d/l2meshd.sock" ||
+			fail "l2meshd in $d did not start: $(tail -5 "$d/l2meshd.log")"
+	done
+}
+
+# node_mac NODE: the node's MAC (its originator address)
+node_mac() {
+	mctl "$1" raw l2meshd '{"cmd":"status"}' | awk -F'"' '/"originator"/ { print $4 }'
+}
+
+# converge_ping TIMEOUT_S FROM DEST: waits until one ping gets through;
+# prints the seconds it took. BATMAN IV needs a few OGM windows before
+# multi-hop TQ rises above zero, so allow tens of seconds.
+converge_ping() {
+	local limit=$1 from=$2 dst=$3 t0=${EPOCHREALTIME/,/.} now
+	while :; do
+		mx "$from" ping -c 1 -W 1 "$dst" >/dev/null 2>&1 && break
+		now=${EPOCHREALTIME/,/.}
+		awk -v a="$t0" -v b="$now" -v l="$limit" 'BEGIN { exit !(b - a > l) }' &&
+			fail "$from cannot reach $dst within ${limit}s"
+		sleep 0.2
+	done
+	elapsed "$t0"
+}
+
+# daemons_alive: every l2meshd of the lab is still running (none crashed)
+daemons_alive() {
+	local d pid
+	for d in /run/softmesh-lab/"$LAB"/nodes/*/; do
+		pid=$(cat "$d/l2meshd.pid" 2>/dev/null) || fail "no pid file in $d"
+		proc_gone "$pid" && fail "l2meshd of $d died: $(tail -5 "$d/l2meshd.log")"
+	done
+	return 0
+}
+
+# max_gap FILE: the longest silence (s) between replies in `ping -D` output
+max_gap() {
+	awk -F'[][]' '/bytes from/ { t = $2 + 0; if (p && t - p > g) g = t - p; p = t }
+		END { printf "%.2f", g }' "$1"
+}

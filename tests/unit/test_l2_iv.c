@@ -1,0 +1,1128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The routing plane (bat_iv.c, originator.c) alone: a node with fake env
+ * callbacks, driven by hand-made OGM frames and a hand-turned clock, its
+ * tables read through originator.h. The TT and data-plane contracts are
+ * stubbed at the end of this file; the TT stubs record what they get.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l2mesh/core/bat_iv.h"
+#include "l2mesh/core/originator.h"
+#include "tests/unit/check.h"
+
+static const uint8_t ME[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t ME_P1[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 };
+static const uint8_t NB_A[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0a };
+static const uint8_t NB_B[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0b };
+static const uint8_t NB_C[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0c };
+static const uint8_t FAR_X[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x58 };
+static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+/* ---- TT stub state -------------------------------------------------------- */
+
+static struct {
+	unsigned ogm_rx;		/* calls */
+	unsigned ogm_rx_null;		/* ... of which without a TT TVLV */
+	uint16_t last_len;
+	uint8_t last_orig[6];
+	unsigned gone;
+	uint8_t gone_orig[6];
+	bool append;			/* put a 4-byte TT TVLV in own OGMs */
+} tt;
+
+/* ---- fake env ----------------------------------------------------------------- */
+
+#define SENT_MAX 512
+
+struct sent {
+	unsigned port;
+	size_t len;
+	uint8_t data[L2_FRAME_MAX];
+};
+
+static struct sent sent[SENT_MAX];
+static unsigned nsent;
+static uint32_t rand_state = 12345;
+
+static void fake_send(void *user, unsigned port, const uint8_t *frame, size_t len)
+{
+	if (nsent == SENT_MAX || len > L2_FRAME_MAX)
+		return;
+	sent[nsent].port = port;
+	sent[nsent].len = len;
+	memcpy(sent[nsent].data, frame, len);
+	nsent++;
+}
+
+static void fake_local(void *user, unsigned lport, const uint8_t *frame, size_t len)
+{
+}
+
+static uint32_t fake_rand(void *user)
+{
+	rand_state ^= rand_state << 13;
+	rand_state ^= rand_state >> 17;
+	rand_state ^= rand_state << 5;
+	return rand_state;
+}
+
+struct fx {
+	struct l2_node *n;
+	uint64_t now;
+	uint32_t seq[4];	/* next OGM seqno of NB_A, NB_B, NB_C, FAR_X */
+};
+
+static struct l2_node *node_new(struct fx *f, const struct l2_config *cfg,
+				unsigned ports, const uint8_t *port_mac)
+{
+	struct l2_env env = { .mesh_send = fake_send, .local_send = fake_local,
+			      .rand = fake_rand };
+	struct l2_config c;
+	unsigned p;
+
+	memset(f, 0, sizeof(*f));
+	memset(&tt, 0, sizeof(tt));
+	nsent = 0;
+	if (cfg)
+		c = *cfg;
+	else
+		l2_config_defaults(&c, ME);
+	f->now = 1000000;
+	f->n = l2_node_new(&c, &env, f->now);
+	for (p = 0; f->n && p < ports; p++)
+		l2_port_add(f->n, p ? "eth1" : "eth0", port_mac ? port_mac : ME, 1500, false);
+	f->seq[0] = 100;
+	f->seq[1] = 5000;
+	f->seq[2] = 70000;
+	f->seq[3] = 4000000000u;
+	return f->n;
+}
+
+/* Runs the node's timers up to t. */
+static void run_to(struct fx *f, uint64_t t)
+{
+	uint64_t due = l2_tick(f->n, f->now);
+
+	while (due <= t) {
+		f->now = due > f->now ? due : f->now + 1;
+		due = l2_tick(f->n, f->now);
+	}
+	f->now = t;
+	l2_tick(f->n, t);
+}
+
+/* ---- frames ------------------------------------------------------------------- */
+
+struct ogm_spec {
+	const uint8_t *orig;
+	const uint8_t *prev;	/* NULL: orig */
+	uint32_t seqno;
+	uint8_t ttl;
+	uint8_t tq;
+	uint8_t flags;
+	const uint8_t *tvlv;	/* raw TVLV bytes */
+	uint16_t tvlv_len;
+};
+
+static void frame_begin(struct mc_wr *w, uint8_t *buf, size_t cap,
+			const uint8_t *src, const uint8_t *dst)
+{
+	struct l2_eth eth = { .ethertype = L2_ETHERTYPE_BATMAN };
+
+	memcpy(eth.dst, dst, 6);
+	memcpy(eth.src, src, 6);
+	mc_wr_init(w, buf, cap);
+	l2_eth_encode(w, &eth);
+}
+
+static void frame_ogm(struct mc_wr *w, const struct ogm_spec *s)
+{
+	struct l2_ogm o = { .ttl = s->ttl, .flags = s->flags, .seqno = s->seqno,
+			    .tq = s->tq, .tvlv_len = s->tvlv_len };
+
+	memcpy(o.orig, s->orig, 6);
+	memcpy(o.prev_sender, s->prev ? s->prev : s->orig, 6);
+	l2_ogm_encode(w, &o);
+	mc_wr_bytes(w, s->tvlv, s->tvlv_len);
+}
+
+/* One OGM in a frame from src, delivered on port. */
+static void rx_ogm(struct fx *f, unsigned port, const uint8_t *src,
+		   const struct ogm_spec *s)
+{
+	uint8_t buf[L2_FRAME_MAX];
+	struct mc_wr w;
+
+	frame_begin(&w, buf, sizeof(buf), src, BCAST);
+	frame_ogm(&w, s);
+	l2_rx_mesh(f->n, port, buf, mc_wr_len(&w), f->now);
+}
+
+static void rx_raw(struct fx *f, unsigned port, const uint8_t *buf, size_t len)
+{
+	l2_rx_mesh(f->n, port, buf, len, f->now);
+}
+
+/* The k-th OGM of sent frame i; false if it has none. */
+static bool sent_ogm(unsigned i, unsigned k, struct l2_ogm *ogm, struct mc_rd *tvlvs)
+{
+	struct l2_eth eth;
+	struct mc_rd r;
+
+	mc_rd_init(&r, sent[i].data, sent[i].len);
+	if (l2_eth_decode(&r, &eth) < 0)
+		return false;
+	do {
+		if (l2_ogm_next(&r, ogm, tvlvs) != 1)
+			return false;
+	} while (k--);
+	return true;
+}
+
+static unsigned sent_count(unsigned i)
+{
+	struct l2_ogm ogm;
+	struct mc_rd tv;
+	unsigned k = 0;
+
+	while (sent_ogm(i, k, &ogm, &tv))
+		k++;
+	return k;
+}
+
+/* Runs until the node sends its next own primary OGM; returns its seqno. */
+static uint32_t next_own(struct fx *f)
+{
+	struct l2_ogm ogm;
+	struct mc_rd tv;
+	unsigned from = nsent, i;
+
+	for (;;) {
+		run_to(f, f->now + 1);
+		for (i = from; i < nsent; i++)
+			if (sent_ogm(i, 0, &ogm, &tv) && l2_mac_eq(ogm.orig, ME) &&
+			    ogm.ttl == L2_TTL)
+				return ogm.seqno;
+		from = nsent;
+	}
+}
+
+/* A round of a perfect link to neighbour nb (index ni of f->seq) on port:
+ * our OGM goes out, nb echoes it, then nb's own OGM comes in. */
+static void link_round(struct fx *f, const uint8_t *nb, unsigned ni, unsigned port)
+{
+	uint32_t mine = next_own(f);
+	struct ogm_spec echo = { .orig = ME, .prev = ME, .seqno = mine, .ttl = 49,
+				 .flags = L2_OGM_F_DIRECTLINK };
+	struct ogm_spec own = { .orig = nb, .seqno = f->seq[ni]++, .ttl = 50, .tq = 255 };
+
+	rx_ogm(f, port, nb, &echo);
+	rx_ogm(f, port, nb, &own);
+}
+
+static void link_up(struct fx *f, const uint8_t *nb, unsigned ni, unsigned port,
+		    unsigned rounds)
+{
+	while (rounds--)
+		link_round(f, nb, ni, port);
+}
+
+static struct l2_orig *orig(struct fx *f, const uint8_t *mac)
+{
+	return l2_orig_find(f->n, mac);
+}
+
+static int route_tq(struct fx *f, const uint8_t *mac)
+{
+	struct l2_orig *o = orig(f, mac);
+
+	return o && o->router ? o->router->tq_avg : -1;
+}
+
+/* ---- arithmetic ----------------------------------------------------------------- */
+
+static void test_tq_arithmetic(void)
+{
+	uint8_t ring[5] = { 0, 200, 0, 100, 0 };
+
+	CHECK_INT(l2_iv_hop_penalty(255, 30), 225);
+	CHECK_INT(l2_iv_hop_penalty(100, 30), 88);
+	CHECK_INT(l2_iv_hop_penalty(255, 0), 255);
+	/* full windows, perfect link: the TQ goes through untouched */
+	CHECK_INT(l2_iv_tq_calc(255, 64, 64, 255), 255);
+	CHECK_INT(l2_iv_tq_calc(200, 64, 64, 255), 200);
+	/* no echo or nothing received: not bidirectional */
+	CHECK_INT(l2_iv_tq_calc(255, 0, 64, 255), 0);
+	CHECK_INT(l2_iv_tq_calc(255, 64, 0, 255), 0);
+	/* half the echoes: tq_own 127 */
+	CHECK_INT(l2_iv_tq_calc(255, 32, 64, 255), 127);
+	/* more echoes than received counts as received (no more than 100%) */
+	CHECK_INT(l2_iv_tq_calc(255, 64, 32, 255), l2_iv_tq_calc(255, 32, 32, 255));
+	/* asymmetry: 1 of 64 heard: 255 - 255*63^3/64^3 = 12 */
+	CHECK_INT(l2_iv_tq_calc(255, 1, 1, 255), 12);
+	/* 32 of 64: 255 - 255/8 = 224 */
+	CHECK_INT(l2_iv_tq_calc(255, 32, 32, 255), 224);
+	/* the half-duplex penalty multiplies in */
+	CHECK_INT(l2_iv_tq_calc(255, 64, 64, 225), 225);
+	/* the kernel's integer path: 255*255*255*225 / 255^3, rounded down */
+	CHECK_INT(l2_iv_tq_calc(100, 64, 64, 225), 88);
+	CHECK_INT(l2_iv_ring_avg(ring, 5), 150);
+	memset(ring, 0, sizeof(ring));
+	CHECK_INT(l2_iv_ring_avg(ring, 5), 0);
+}
+
+static void test_windows(void)
+{
+	uint64_t bits = 0;
+
+	/* newer by one: slide and mark bit 0 */
+	CHECK(l2_iv_window_update(&bits, 1, true));
+	CHECK(bits == 1);
+	CHECK(l2_iv_window_update(&bits, 2, true));
+	CHECK(bits == 5);		/* 0b101 */
+	/* older inside the window: marks, does not move */
+	CHECK(!l2_iv_window_update(&bits, -1, true));
+	CHECK(bits == 7);
+	/* the same seqno again: nothing moves */
+	CHECK(!l2_iv_window_update(&bits, 0, true));
+	CHECK(bits == 7);
+	/* test: last 10, bits 0..2 mean 10, 9, 8 */
+	CHECK(l2_iv_window_test(bits, 10, 10));
+	CHECK(l2_iv_window_test(bits, 10, 8));
+	CHECK(!l2_iv_window_test(bits, 10, 7));
+	CHECK(!l2_iv_window_test(bits, 10, 11));	/* newer: not a duplicate */
+	CHECK(!l2_iv_window_test(bits, 10, 10 - 64));
+	/* sliding without marking (our own window, every round) */
+	CHECK(l2_iv_window_update(&bits, 1, false));
+	CHECK(bits == 14);
+	/* 63 ahead still slides; 64 or more (or far behind) starts over */
+	CHECK(l2_iv_window_update(&bits, 63, false));
+	CHECK(bits == (uint64_t)14 << 63);
+	bits = 0xff;
+	CHECK(l2_iv_window_update(&bits, 64, true));
+	CHECK(bits == 1);
+	bits = 0xff;
+	CHECK(l2_iv_window_update(&bits, -64, true));
+	CHECK(bits == 1);
+	/* wrap-around of the 32-bit seqno */
+	bits = 1;
+	CHECK(l2_iv_window_update(&bits, (int32_t)(3u - 0xfffffffeu), true));
+	CHECK(bits == 0x11);
+	CHECK(l2_iv_window_test(bits, 3, 0xfffffffeu));
+	bits = 0;
+	l2_iv_window_set(&bits, 64);
+	l2_iv_window_set(&bits, -1);
+	CHECK(bits == 0);
+}
+
+/* ---- own OGMs ---------------------------------------------------------------------- */
+
+static void test_own_ogm(void)
+{
+	struct l2_config cfg;
+	struct l2_ogm ogm;
+	struct l2_eth eth;
+	struct l2_tvlv tv;
+	struct l2_tvlv_gw gw;
+	struct mc_rd r, tvlvs;
+	struct fx f;
+	uint32_t s1, s2;
+	uint64_t t1, t2;
+	unsigned i, frames = 0;
+
+	l2_config_defaults(&cfg, ME);
+	cfg.gw_down_kbit = 10000;	/* batman-adv's default 10/2 Mbit offer */
+	node_new(&f, &cfg, 2, NULL);
+	tt.append = true;
+	s1 = next_own(&f);
+	t1 = f.now;
+	s2 = next_own(&f);
+	t2 = f.now;
+	CHECK_INT(s2, s1 + 1);
+	/* interval 1000 ms +- 20 ms of jitter */
+	CHECK(t2 - t1 >= 980 && t2 - t1 < 1020);
+	for (i = 0; i < nsent; i++) {
+		if (!sent_ogm(i, 0, &ogm, &tvlvs) || ogm.seqno != s2)
+			continue;
+		frames++;
+		mc_rd_init(&r, sent[i].data, sent[i].len);
+		CHECK(l2_eth_decode(&r, &eth) == 0);
+		CHECK(l2_mac_eq(eth.dst, BCAST));
+		CHECK(l2_mac_eq(eth.src, ME));
+		CHECK_INT(ogm.ttl, 50);
+		CHECK_INT(ogm.tq, 255);
+		CHECK_INT(ogm.flags, 0);
+		CHECK(l2_mac_eq(ogm.orig, ME) && l2_mac_eq(ogm.prev_sender, ME));
+		/* GW TVLV in 100 kbit/s units, up a fifth of down; then TT's */
+		CHECK(l2_tvlv_next(&tvlvs, &tv) == 1);
+		CHECK(l2_tvlv_gw_decode(&tv, &gw) == 0);
+		CHECK_INT(gw.bw_down_100kbps, 100);
+		CHECK_INT(gw.bw_up_100kbps, 20);
+		CHECK(l2_tvlv_next(&tvlvs, &tv) == 1);
+		CHECK_INT(tv.type, L2_TVLV_TT);
+		CHECK(l2_tvlv_next(&tvlvs, &tv) == 0);
+	}
+	CHECK_INT(frames, 2);	/* one per port */
+	CHECK(f.n->stats[L2_STAT_MGMT_TX] >= 4);
+	l2_node_free(f.n);
+}
+
+/* A port whose MAC is not the node's also sends a TTL-2 OGM of its own. */
+static void test_own_secondary(void)
+{
+	struct l2_ogm ogm;
+	struct mc_rd tv;
+	struct fx f;
+	unsigned i, prim = 0, sec = 0;
+
+	node_new(&f, NULL, 1, ME_P1);
+	next_own(&f);
+	next_own(&f);
+	for (i = 0; i < nsent; i++) {
+		CHECK(sent_ogm(i, 0, &ogm, &tv));
+		CHECK_INT(sent_count(i), 1);
+		if (l2_mac_eq(ogm.orig, ME)) {
+			prim++;
+			CHECK_INT(ogm.ttl, 50);
+		} else {
+			sec++;
+			CHECK(l2_mac_eq(ogm.orig, ME_P1));
+			CHECK_INT(ogm.ttl, 2);
+			CHECK_INT(ogm.tvlv_len, 0);
+		}
+	}
+	CHECK(prim >= 2 && sec >= 1);
+	l2_node_free(f.n);
+}
+
+/* ---- links, echoes, TQ ----------------------------------------------------------------- */
+
+static void test_link_ramp(void)
+{
+	struct l2_orig *a;
+	struct l2_neigh *nb;
+	struct fx f;
+
+	node_new(&f, NULL, 1, NULL);
+	link_round(&f, NB_A, 0, 0);
+	/* one OGM: nothing heard before it, so no TQ and no route yet */
+	CHECK_INT(route_tq(&f, NB_A), -1);
+	link_round(&f, NB_A, 0, 0);
+	CHECK_INT(route_tq(&f, NB_A), 12);	/* 1 of 64 heard: asymmetry */
+	link_up(&f, NB_A, 0, 0, 70);
+	a = orig(&f, NB_A);
+	CHECK(a && a->router);
+	nb = l2_orig_neigh_find(a, NB_A, 0);
+	CHECK(nb && nb->real_count == 64);
+	CHECK(a->echo && a->echo[0].sum == 64);
+	CHECK_INT(route_tq(&f, NB_A), 255);
+	CHECK(l2_neigh_on_port(f.n, 0, NB_A));
+	CHECK_INT(l2_port_neigh_count(f.n, 0), 1);
+	CHECK(l2_orig_known(f.n, NB_A));
+	l2_node_free(f.n);
+}
+
+/* Echoes count only with DIRECTLINK and our own address of that port. */
+static void test_echo_rules(void)
+{
+	struct ogm_spec e = { .orig = ME, .prev = ME, .ttl = 49 };
+	struct l2_orig *a;
+	struct fx f;
+
+	node_new(&f, NULL, 1, NULL);
+	e.seqno = next_own(&f);
+	rx_ogm(&f, 0, NB_A, &e);	/* no DIRECTLINK */
+	a = orig(&f, NB_A);
+	CHECK(!a || !a->echo || !a->echo[0].sum);
+	CHECK_INT(f.n->stats[L2_STAT_DROP_OWN], 1);
+	e.flags = L2_OGM_F_DIRECTLINK;
+	rx_ogm(&f, 0, NB_A, &e);
+	a = orig(&f, NB_A);
+	CHECK(a && a->echo && a->echo[0].sum == 1);
+	/* the same echo twice is one bit */
+	rx_ogm(&f, 0, NB_A, &e);
+	CHECK_INT(a->echo[0].sum, 1);
+	/* an echo of an OGM 64 rounds old is outside the window */
+	e.seqno -= 64;
+	rx_ogm(&f, 0, NB_A, &e);
+	CHECK_INT(a->echo[0].sum, 1);
+	l2_node_free(f.n);
+}
+
+/* ---- receive rules ---------------------------------------------------------------------- */
+
+/* Node with A (port 0) fully up and X known two hops away through A. */
+static void setup_far(struct fx *f, unsigned ports)
+{
+	struct ogm_spec x = { .orig = FAR_X, .prev = FAR_X, .ttl = 49, .tq = 200 };
+
+	node_new(f, NULL, ports, NULL);
+	link_up(f, NB_A, 0, 0, 70);
+	x.seqno = f->seq[3]++;
+	rx_ogm(f, 0, NB_A, &x);
+}
+
+static unsigned forwarded_of(const uint8_t *o_mac, unsigned from, unsigned port,
+			     struct l2_ogm *out)
+{
+	struct l2_ogm ogm;
+	struct mc_rd tv;
+	unsigned i, k, n = 0;
+
+	for (i = from; i < nsent; i++) {
+		if (sent[i].port != port)
+			continue;
+		for (k = 0; sent_ogm(i, k, &ogm, &tv); k++) {
+			if (l2_mac_eq(ogm.orig, o_mac)) {
+				n++;
+				if (out)
+					*out = ogm;
+			}
+		}
+	}
+	return n;
+}
+
+static void test_multihop_forward(void)
+{
+	struct ogm_spec x = { .orig = FAR_X, .prev = FAR_X, .ttl = 49, .tq = 200 };
+	struct l2_ogm out;
+	struct fx f;
+	unsigned from;
+
+	setup_far(&f, 2);
+	CHECK_INT(route_tq(&f, FAR_X), 200);
+	/* the first OGM came before any route: not from a best next hop */
+	from = nsent;
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, NB_A, &x);
+	run_to(&f, f.now + 120);	/* 0..9 ms + 100 ms aggregation */
+	CHECK_INT(forwarded_of(FAR_X, from, 0, &out), 1);
+	CHECK_INT(out.ttl, 48);
+	CHECK_INT(out.tq, 176);			/* 200 * 225 / 255 */
+	CHECK(l2_mac_eq(out.prev_sender, NB_A));
+	CHECK_INT(out.flags, 0);
+	CHECK_INT(forwarded_of(FAR_X, from, 1, &out), 1);
+	l2_node_free(f.n);
+}
+
+static void test_direct_forward(void)
+{
+	struct ogm_spec a = { .orig = NB_A, .ttl = 50, .tq = 255 };
+	struct l2_ogm out;
+	struct fx f;
+	unsigned from;
+
+	node_new(&f, NULL, 2, NULL);
+	link_up(&f, NB_A, 0, 0, 70);
+	from = nsent;
+	a.seqno = f.seq[0]++;
+	rx_ogm(&f, 0, NB_A, &a);
+	run_to(&f, f.now + 120);
+	/* a neighbour's OGM: DIRECTLINK only back out the port it came by */
+	CHECK_INT(forwarded_of(NB_A, from, 0, &out), 1);
+	CHECK_INT(out.flags & L2_OGM_F_DIRECTLINK, L2_OGM_F_DIRECTLINK);
+	CHECK_INT(out.tq, 225);
+	CHECK_INT(forwarded_of(NB_A, from, 1, &out), 1);
+	CHECK_INT(out.flags & L2_OGM_F_DIRECTLINK, 0);
+	l2_node_free(f.n);
+}
+
+/* Half duplex: going back out the WiFi port it came in costs twice. */
+static void test_wifi_penalty(void)
+{
+	struct ogm_spec x = { .orig = FAR_X, .prev = FAR_X, .ttl = 49, .tq = 200 };
+	struct l2_ogm out;
+	struct fx f;
+	unsigned from;
+
+	node_new(&f, NULL, 0, NULL);
+	l2_port_add(f.n, "wlan0", ME, 1500, true);
+	l2_port_add(f.n, "eth0", ME, 1500, false);
+	link_up(&f, NB_A, 0, 0, 70);
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, NB_A, &x);
+	from = nsent;
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, NB_A, &x);
+	run_to(&f, f.now + 120);
+	CHECK_INT(forwarded_of(FAR_X, from, 1, &out), 1);
+	CHECK_INT(out.tq, 176);			/* 200, one hop penalty */
+	CHECK_INT(forwarded_of(FAR_X, from, 0, &out), 1);
+	CHECK_INT(out.tq, l2_iv_hop_penalty(l2_iv_tq_calc(200, 64, 64, 225), 30));
+	CHECK_INT(out.tq, 155);
+	l2_node_free(f.n);
+}
+
+static void test_drop_rules(void)
+{
+	struct ogm_spec x = { .orig = FAR_X, .prev = FAR_X, .ttl = 49, .tq = 200 };
+	struct ogm_spec c = { .orig = NB_C, .ttl = 49, .tq = 200 };
+	uint64_t *st;
+	struct fx f;
+	unsigned from;
+
+	setup_far(&f, 1);
+	st = f.n->stats;
+	/* TTL 1: ranked, not repeated */
+	from = nsent;
+	x.ttl = 1;
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, NB_A, &x);
+	run_to(&f, f.now + 120);
+	CHECK_INT(forwarded_of(FAR_X, from, 0, NULL), 0);
+	CHECK_INT(st[L2_STAT_DROP_TTL], 1);
+	/* TTL 0 never comes from a batman node: dropped outright */
+	x.ttl = 0;
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, NB_A, &x);
+	CHECK_INT(st[L2_STAT_DROP_TTL], 2);
+	x.ttl = 49;
+	/* TQ 0 */
+	x.tq = 0;
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, NB_A, &x);
+	CHECK_INT(st[L2_STAT_DROP_TQ_ZERO], 1);
+	x.tq = 200;
+	/* the same OGM twice from the same neighbour */
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, NB_A, &x);
+	rx_ogm(&f, 0, NB_A, &x);
+	CHECK_INT(st[L2_STAT_DROP_DUPLICATE], 1);
+	/* multi-hop via a sender we have no route to */
+	rx_ogm(&f, 0, NB_B, &x);
+	CHECK_INT(st[L2_STAT_DROP_NOT_NEIGH], 1);
+	/* flagged by a neighbour as not its best next hop */
+	c.flags = L2_OGM_F_NOT_BEST_NEXT_HOP;
+	c.prev = NB_C;
+	c.seqno = 1;
+	rx_ogm(&f, 0, NB_A, &c);
+	CHECK_INT(st[L2_STAT_DROP_DUPLICATE], 2);
+	CHECK(route_tq(&f, NB_C) < 0);
+	/* our own: as sender, as originator (echo), as previous sender */
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, ME, &x);
+	x.prev = ME;
+	rx_ogm(&f, 0, NB_A, &x);
+	CHECK_INT(st[L2_STAT_DROP_OWN], 2);
+	l2_node_free(f.n);
+}
+
+/* The neighbour we route by repeated what it had from ... our router. */
+static void test_loop_guard(void)
+{
+	struct ogm_spec x = { .orig = FAR_X, .prev = NB_A, .ttl = 48, .tq = 150 };
+	struct fx f;
+
+	setup_far(&f, 1);
+	link_up(&f, NB_B, 1, 0, 70);
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, NB_B, &x);
+	CHECK_INT(f.n->stats[L2_STAT_DROP_DUPLICATE], 1);
+	CHECK(!l2_orig_neigh_find(orig(&f, FAR_X), NB_B, 0));
+	l2_node_free(f.n);
+}
+
+/* A duplicate from another neighbour with the same seqno and a similar
+ * TTL still ranks that neighbour; one with a much lower TTL does not. */
+static void test_same_seqno_ranking(void)
+{
+	struct ogm_spec x = { .orig = FAR_X, .prev = FAR_X, .ttl = 49, .tq = 200 };
+	struct l2_orig *o;
+	struct fx f;
+
+	setup_far(&f, 1);
+	link_up(&f, NB_B, 1, 0, 70);
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, NB_A, &x);
+	x.ttl = 46;		/* 49 - 3: still similar */
+	x.tq = 250;
+	rx_ogm(&f, 0, NB_B, &x);
+	o = orig(&f, FAR_X);
+	CHECK(l2_orig_neigh_find(o, NB_B, 0) != NULL);
+	CHECK(o->router && l2_mac_eq(o->router->addr, NB_B));
+	x.seqno = f.seq[3]++;
+	x.ttl = 49;
+	x.tq = 200;
+	rx_ogm(&f, 0, NB_A, &x);
+	x.ttl = 45;		/* too far behind: ignored for ranking */
+	rx_ogm(&f, 0, NB_C, &x);
+	CHECK(l2_orig_neigh_find(o, NB_C, 0) == NULL);
+	l2_node_free(f.n);
+}
+
+static void test_seqno_protection(void)
+{
+	struct ogm_spec x = { .orig = FAR_X, .prev = FAR_X, .ttl = 49, .tq = 200 };
+	struct l2_orig *o;
+	struct fx f;
+	uint32_t restart;
+
+	setup_far(&f, 1);
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, NB_A, &x);
+	o = orig(&f, FAR_X);
+	/* the originator restarts with an older seqno: believed once ... */
+	run_to(&f, f.now + 31000);
+	restart = f.seq[3] - 1000;
+	x.seqno = restart;
+	rx_ogm(&f, 0, NB_A, &x);
+	CHECK_INT(f.n->stats[L2_STAT_DROP_SEQNO_RESET], 0);
+	CHECK_INT(o->last_real_seqno, restart);
+	/* ... then another jump within 30 s is ignored */
+	run_to(&f, f.now + 5000);
+	x.seqno = restart + 100000;
+	rx_ogm(&f, 0, NB_A, &x);
+	CHECK_INT(f.n->stats[L2_STAT_DROP_SEQNO_RESET], 1);
+	CHECK_INT(o->last_real_seqno, restart);
+	x.seqno = restart - 64;
+	rx_ogm(&f, 0, NB_A, &x);
+	CHECK_INT(f.n->stats[L2_STAT_DROP_SEQNO_RESET], 2);
+	/* a step inside the window is fine */
+	x.seqno = restart + 5;
+	rx_ogm(&f, 0, NB_A, &x);
+	CHECK_INT(o->last_real_seqno, restart + 5);
+	/* 30 s on, a jump is believed again */
+	run_to(&f, f.now + 30001);
+	x.seqno = restart + 100000;
+	rx_ogm(&f, 0, NB_A, &x);
+	CHECK_INT(f.n->stats[L2_STAT_DROP_SEQNO_RESET], 2);
+	CHECK_INT(o->last_real_seqno, restart + 100000);
+	l2_node_free(f.n);
+}
+
+/* ---- aggregation ---------------------------------------------------------------------------- */
+
+static void test_aggregation(void)
+{
+	struct ogm_spec x = { .prev = NULL, .ttl = 49, .tq = 200 };
+	uint8_t origs[30][6];
+	struct l2_ogm ogm;
+	struct mc_rd tv;
+	struct fx f;
+	unsigned i, k, from, frames = 0, ogms = 0;
+
+	node_new(&f, NULL, 1, NULL);
+	link_up(&f, NB_A, 0, 0, 70);
+	for (i = 0; i < 30; i++) {
+		memcpy(origs[i], FAR_X, 6);
+		origs[i][4] = (uint8_t)i;
+		x.orig = origs[i];
+		x.seqno = 10;
+		rx_ogm(&f, 0, NB_A, &x);	/* creates the routes */
+	}
+	from = nsent;
+	for (i = 0; i < 30; i++) {
+		x.orig = origs[i];
+		x.seqno = 11;
+		rx_ogm(&f, 0, NB_A, &x);
+	}
+	run_to(&f, f.now + 120);
+	for (i = from; i < nsent; i++) {
+		if (!sent_ogm(i, 0, &ogm, &tv) || l2_mac_eq(ogm.orig, ME) ||
+		    l2_mac_eq(ogm.orig, NB_A))
+			continue;
+		frames++;
+		ogms += sent_count(i);
+		CHECK(sent[i].len <= L2_ETH_HLEN + L2_MAX_AGGREGATION_BYTES);
+	}
+	/* 30 OGMs of 24 bytes: 21 fit in 512 bytes, the rest in a second frame */
+	CHECK_INT(ogms, 30);
+	CHECK_INT(frames, 2);
+	/* our own OGM never rides behind another's */
+	for (i = 0; i < nsent; i++)
+		for (k = 1; sent_ogm(i, k, &ogm, &tv); k++)
+			CHECK(!l2_mac_eq(ogm.orig, ME));
+	l2_node_free(f.n);
+
+	/* without aggregation: one OGM per frame, no holding back */
+	{
+		struct l2_config cfg;
+
+		l2_config_defaults(&cfg, ME);
+		cfg.aggregation = false;
+		node_new(&f, &cfg, 1, NULL);
+		link_up(&f, NB_A, 0, 0, 10);
+		for (i = 0; i < nsent; i++)
+			CHECK_INT(sent_count(i), 1);
+		l2_node_free(f.n);
+	}
+}
+
+/* ---- purges and ports -------------------------------------------------------------------------- */
+
+static void test_purge(void)
+{
+	struct fx f;
+
+	setup_far(&f, 1);
+	CHECK(route_tq(&f, NB_A) > 0 && route_tq(&f, FAR_X) > 0);
+	run_to(&f, f.now + 199000);
+	CHECK(route_tq(&f, NB_A) > 0);
+	/* 200 s without a word: the last hops go, and the routes with them */
+	run_to(&f, f.now + 3000);
+	CHECK_INT(route_tq(&f, NB_A), -1);
+	CHECK_INT(route_tq(&f, FAR_X), -1);
+	CHECK_INT(l2_port_neigh_count(f.n, 0), 0);
+	CHECK(l2_orig_known(f.n, FAR_X));
+	CHECK_INT(tt.gone, 0);
+	/* 400 s: the originators themselves */
+	run_to(&f, f.now + 200000);
+	CHECK(!l2_orig_known(f.n, FAR_X));
+	CHECK(!l2_orig_known(f.n, NB_A));
+	CHECK_INT(tt.gone, 2);
+	l2_node_free(f.n);
+}
+
+static void test_port_down(void)
+{
+	uint8_t nh[6];
+	unsigned port;
+	struct fx f;
+
+	node_new(&f, NULL, 2, NULL);
+	link_up(&f, NB_A, 0, 0, 70);
+	link_up(&f, NB_B, 1, 1, 70);
+	CHECK_INT(l2_port_neigh_count(f.n, 0), 1);
+	l2_port_set_up(f.n, 0, false, f.now);
+	/* at once, not at the next purge */
+	CHECK_INT(l2_orig_router(f.n, NB_A, &port, nh), -ENOENT);
+	CHECK_INT(l2_port_neigh_count(f.n, 0), 0);
+	CHECK(!l2_neigh_on_port(f.n, 0, NB_A));
+	CHECK_INT(l2_orig_router(f.n, NB_B, &port, nh), 0);
+	CHECK_INT(port, 1);
+	CHECK(l2_mac_eq(nh, NB_B));
+	/* nothing goes out of the down port any more */
+	nsent = 0;
+	run_to(&f, f.now + 3000);
+	for (port = 0; port < nsent; port++)
+		CHECK_INT(sent[port].port, 1);
+	l2_port_set_up(f.n, 0, true, f.now);
+	run_to(&f, f.now + 1100);
+	CHECK(forwarded_of(ME, 0, 0, NULL) >= 1);
+	l2_node_free(f.n);
+}
+
+/* A better last hop takes over; an equal one only with more echoes. */
+static void test_router_choice(void)
+{
+	struct ogm_spec x = { .orig = FAR_X, .prev = FAR_X, .ttl = 49, .tq = 200 };
+	struct l2_orig *o;
+	struct fx f;
+
+	node_new(&f, NULL, 1, NULL);
+	link_up(&f, NB_A, 0, 0, 70);
+	link_up(&f, NB_B, 1, 0, 70);
+	x.seqno = f.seq[3]++;
+	rx_ogm(&f, 0, NB_A, &x);
+	o = orig(&f, FAR_X);
+	CHECK(o->router && l2_mac_eq(o->router->addr, NB_A));
+	/* B, same TQ, as many echoes: A stays */
+	rx_ogm(&f, 0, NB_B, &x);
+	CHECK(l2_mac_eq(o->router->addr, NB_A));
+	/* B better */
+	x.seqno = f.seq[3]++;
+	x.tq = 240;
+	rx_ogm(&f, 0, NB_B, &x);
+	CHECK(l2_mac_eq(o->router->addr, NB_B));
+	l2_node_free(f.n);
+}
+
+/* ---- TVLVs --------------------------------------------------------------------------------------- */
+
+static void gw_row(void *user, const struct l2_gw_entry *e)
+{
+	*(struct l2_gw_entry *)user = *e;
+}
+
+static void test_tvlvs(void)
+{
+	uint8_t tvlv[64];
+	struct ogm_spec a = { .orig = NB_A, .ttl = 50, .tq = 255, .tvlv = tvlv };
+	struct l2_tvlv_gw gw = { 50, 10 };
+	struct l2_gw_entry row;
+	struct l2_orig_stats st;
+	struct mc_wr w;
+	struct fx f;
+	uint8_t tt_val[4] = { 1, 2, 3, 4 };
+	unsigned before;
+
+	node_new(&f, NULL, 1, NULL);
+	link_up(&f, NB_A, 0, 0, 5);
+	CHECK(tt.ogm_rx >= 4 && tt.ogm_rx == tt.ogm_rx_null);
+	/* unknown type 0x42, then GW, then TT */
+	mc_wr_init(&w, tvlv, sizeof(tvlv));
+	l2_tvlv_encode(&w, 0x42, 1, tt_val, 2);
+	l2_tvlv_gw_encode(&w, &gw);
+	l2_tvlv_encode(&w, L2_TVLV_TT, L2_TVLV_TT_VERSION, tt_val, 4);
+	a.tvlv_len = (uint16_t)mc_wr_len(&w);
+	a.seqno = f.seq[0]++;
+	before = tt.ogm_rx_null;
+	rx_ogm(&f, 0, NB_A, &a);
+	CHECK_INT(tt.ogm_rx_null, before);
+	CHECK_INT(tt.last_len, 4);
+	CHECK(l2_mac_eq(tt.last_orig, NB_A));
+	memset(&row, 0, sizeof(row));
+	l2_gw_foreach(f.n, gw_row, &row);
+	CHECK(l2_mac_eq(row.orig, NB_A));
+	CHECK_INT(row.down_kbit, 5000);
+	CHECK_INT(row.up_kbit, 1000);
+	CHECK(l2_mac_eq(row.nexthop, NB_A));
+	CHECK_STR(row.port_name, "eth0");
+	l2_orig_stats(f.n, &st);
+	CHECK_INT(st.gateways, 1);
+	/* an OGM without the GW TVLV withdraws the gateway */
+	a.tvlv_len = 0;
+	a.seqno = f.seq[0]++;
+	rx_ogm(&f, 0, NB_A, &a);
+	l2_orig_stats(f.n, &st);
+	CHECK_INT(st.gateways, 0);
+	CHECK_INT(tt.ogm_rx_null, before + 1);
+	/* a broken TVLV: counted, the OGM itself still ranks */
+	mc_wr_init(&w, tvlv, sizeof(tvlv));
+	l2_tvlv_gw_encode(&w, &gw);
+	mc_wr_u8(&w, L2_TVLV_TT);
+	mc_wr_u8(&w, 1);
+	mc_wr_u16(&w, 40);	/* runs past the container */
+	a.tvlv_len = (uint16_t)mc_wr_len(&w);
+	a.seqno = f.seq[0]++;
+	rx_ogm(&f, 0, NB_A, &a);
+	CHECK_INT(f.n->stats[L2_STAT_DROP_TVLV], 1);
+	l2_orig_stats(f.n, &st);
+	CHECK_INT(st.gateways, 1);
+	CHECK_INT(orig(&f, NB_A)->last_real_seqno, a.seqno);
+	l2_node_free(f.n);
+}
+
+/* ---- malformed input ---------------------------------------------------------------------------- */
+
+static void test_malformed(void)
+{
+	struct ogm_spec a = { .orig = NB_A, .ttl = 50, .tq = 255 };
+	uint8_t buf[L2_FRAME_MAX];
+	uint64_t *st;
+	struct mc_wr w;
+	struct fx f;
+	size_t len;
+
+	node_new(&f, NULL, 1, NULL);
+	st = f.n->stats;
+	/* truncated: a whole frame shorter than one OGM */
+	frame_begin(&w, buf, sizeof(buf), NB_A, BCAST);
+	a.seqno = 1;
+	frame_ogm(&w, &a);
+	for (len = L2_ETH_HLEN + 3; len < L2_ETH_HLEN + L2_OGM_HLEN; len++)
+		rx_raw(&f, 0, buf, len);
+	CHECK_INT(st[L2_STAT_DROP_SHORT], L2_OGM_HLEN - 3);
+	/* a tvlv_len running far past the frame */
+	a.tvlv_len = 60000;
+	frame_begin(&w, buf, sizeof(buf), NB_A, BCAST);
+	frame_ogm(&w, &a);	/* writes no TVLV bytes: tvlv is NULL */
+	rx_raw(&f, 0, buf, mc_wr_len(&w));
+	CHECK_INT(st[L2_STAT_DROP_MALFORMED], 1);
+	/* odd tvlv_len */
+	a.tvlv_len = 3;
+	frame_begin(&w, buf, sizeof(buf), NB_A, BCAST);
+	frame_ogm(&w, &a);
+	mc_wr_zero(&w, 3);
+	rx_raw(&f, 0, buf, mc_wr_len(&w));
+	CHECK_INT(st[L2_STAT_DROP_MALFORMED], 2);
+	a.tvlv_len = 0;
+	/* a good OGM, then one of another compat version: the first stands */
+	frame_begin(&w, buf, sizeof(buf), NB_A, BCAST);
+	frame_ogm(&w, &a);
+	len = mc_wr_len(&w);
+	a.seqno = 2;
+	frame_ogm(&w, &a);
+	buf[len + 1] = 14;	/* version byte of the second */
+	rx_raw(&f, 0, buf, mc_wr_len(&w));
+	CHECK_INT(st[L2_STAT_DROP_VERSION], 1);
+	CHECK(l2_orig_known(f.n, NB_A));
+	/* Ethernet padding after the last OGM is fine */
+	frame_begin(&w, buf, sizeof(buf), NB_A, BCAST);
+	a.seqno = 3;
+	frame_ogm(&w, &a);
+	mc_wr_zero(&w, 20);
+	rx_raw(&f, 0, buf, mc_wr_len(&w));
+	CHECK_INT(st[L2_STAT_DROP_MALFORMED] + st[L2_STAT_DROP_SHORT], 2 + L2_OGM_HLEN - 3);
+	/* TTL 0 */
+	a.ttl = 0;
+	a.seqno = 4;
+	rx_ogm(&f, 0, NB_A, &a);
+	CHECK_INT(st[L2_STAT_DROP_TTL], 1);
+	a.ttl = 50;
+	/* unicast destination, multicast source */
+	frame_begin(&w, buf, sizeof(buf), NB_A, NB_B);
+	frame_ogm(&w, &a);
+	rx_raw(&f, 0, buf, mc_wr_len(&w));
+	CHECK_INT(st[L2_STAT_DROP_NOT_FOR_US], 1);
+	frame_begin(&w, buf, sizeof(buf), BCAST, BCAST);
+	frame_ogm(&w, &a);
+	rx_raw(&f, 0, buf, mc_wr_len(&w));
+	CHECK_INT(st[L2_STAT_DROP_MALFORMED], 3);
+	/* a bad port index, and garbage of every length */
+	l2_rx_mesh(f.n, 7, buf, mc_wr_len(&w), f.now);
+	for (len = 0; len < 200; len++) {
+		unsigned i;
+
+		for (i = L2_ETH_HLEN + 3; i < len; i++)
+			buf[i] = (uint8_t)fake_rand(NULL);
+		buf[L2_ETH_HLEN] = L2_PT_IV_OGM;
+		buf[L2_ETH_HLEN + 1] = L2_COMPAT_VERSION;
+		rx_raw(&f, 0, buf, len);
+	}
+	CHECK(st[L2_STAT_MGMT_RX] > 0);
+	l2_node_free(f.n);
+}
+
+/* ---- query API ------------------------------------------------------------------------------------ */
+
+struct rows {
+	unsigned n, best;
+	struct l2_orig_entry last;
+};
+
+static void orig_row(void *user, const struct l2_orig_entry *e)
+{
+	struct rows *r = user;
+
+	r->n++;
+	r->best += e->best;
+	if (l2_mac_eq(e->orig, FAR_X))
+		r->last = *e;
+}
+
+static void neigh_row(void *user, const struct l2_neigh_entry *e)
+{
+	(*(unsigned *)user)++;
+	CHECK_STR(e->port_name, "eth0");
+	CHECK(e->last_seen_ms < 2000);
+}
+
+static void test_query(void)
+{
+	struct ogm_spec x = { .orig = FAR_X, .prev = FAR_X, .ttl = 49, .tq = 100 };
+	struct l2_orig_stats st;
+	struct rows r = { 0 };
+	unsigned nn = 0;
+	struct fx f;
+
+	setup_far(&f, 1);
+	link_up(&f, NB_B, 1, 0, 70);
+	x.seqno = f.seq[3] - 1;
+	rx_ogm(&f, 0, NB_B, &x);	/* a second, worse candidate for X */
+	l2_orig_foreach(f.n, f.now + 500, orig_row, &r);
+	CHECK_INT(r.n, 4);		/* A, B, X via A, X via B */
+	CHECK_INT(r.best, 3);
+	CHECK(l2_mac_eq(r.last.orig, FAR_X));
+	CHECK_INT(r.last.last_seen_ms, 500);
+	l2_neigh_foreach(f.n, f.now, neigh_row, &nn);
+	CHECK_INT(nn, 2);
+	l2_orig_stats(f.n, &st);
+	CHECK_INT(st.originators, 3);
+	CHECK_INT(st.neighbours, 2);
+	CHECK(st.known >= 3);
+	l2_node_free(f.n);
+}
+
+int main(void)
+{
+	RUN(test_tq_arithmetic);
+	RUN(test_windows);
+	RUN(test_own_ogm);
+	RUN(test_own_secondary);
+	RUN(test_link_ramp);
+	RUN(test_echo_rules);
+	RUN(test_multihop_forward);
+	RUN(test_direct_forward);
+	RUN(test_wifi_penalty);
+	RUN(test_drop_rules);
+	RUN(test_loop_guard);
+	RUN(test_same_seqno_ranking);
+	RUN(test_seqno_protection);
+	RUN(test_aggregation);
+	RUN(test_purge);
+	RUN(test_port_down);
+	RUN(test_router_choice);
+	RUN(test_tvlvs);
+	RUN(test_malformed);
+	RUN(test_query);
+	return check_exit();
+}
+
+/* ---- stubs: the TT and data-plane contracts -------------------------------------------------------- */
+
+int l2_tt_init(struct l2_node *n) { return 0; }
+void l2_tt_free(struct l2_node *n) { }
+uint64_t l2_tt_tick(struct l2_node *n, uint64_t now_ms) { return UINT64_MAX; }
+void l2_tt_local_seen(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+		      unsigned lport) { }
+bool l2_tt_local_has(struct l2_node *n, const uint8_t mac[6], uint16_t vid)
+{
+	return false;
+}
+
+int l2_tt_global_lookup(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+			uint8_t orig_r[6], uint8_t *ttvn_r)
+{
+	return -ENOENT;
+}
+
+void l2_tt_temp_seen(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+		     const uint8_t orig_[6]) { }
+
+int l2_tt_ogm_append(struct l2_node *n, struct mc_wr *w)
+{
+	static const uint8_t val[4] = { 0, 1, 0, 0 };
+
+	return tt.append ? l2_tvlv_encode(w, L2_TVLV_TT, L2_TVLV_TT_VERSION, val, 4) : 0;
+}
+
+void l2_tt_ogm_rx(struct l2_node *n, const uint8_t orig_[6], const struct l2_tvlv *tv)
+{
+	tt.ogm_rx++;
+	if (!tv) {
+		tt.ogm_rx_null++;
+		return;
+	}
+	tt.last_len = tv->len;
+	memcpy(tt.last_orig, orig_, 6);
+}
+
+void l2_tt_unicast_tvlv_rx(struct l2_node *n, const uint8_t src[6],
+			   const struct l2_tvlv *tv) { }
+
+void l2_tt_orig_gone(struct l2_node *n, const uint8_t orig_[6])
+{
+	tt.gone++;
+	memcpy(tt.gone_orig, orig_, 6);
+}
+
+bool l2_tt_check_unicast(struct l2_node *n, uint8_t *hdr, const uint8_t client[6],
+			 uint16_t vid)
+{
+	return false;
+}
+
+int l2_data_init(struct l2_node *n) { return 0; }
+void l2_data_free(struct l2_node *n) { }
+uint64_t l2_data_tick(struct l2_node *n, uint64_t now_ms) { return UINT64_MAX; }
+void l2_data_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		const struct l2_hdr *h, struct mc_rd *r) { }
+void l2_data_rx_local(struct l2_node *n, unsigned lport, const uint8_t *frame,
+		      size_t len) { }
+int l2_send_unicast_tvlv(struct l2_node *n, const uint8_t dst[6],
+			 const uint8_t *tvlvs, size_t len)
+{
+	return -ENOSYS;
+}
+
+int l2_icmp_ping(struct l2_node *n, const uint8_t dst[6], uint8_t uid,
+		 uint16_t seqno, uint8_t ttl)
+{
+	return -ENOSYS;
+}
