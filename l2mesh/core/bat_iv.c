@@ -414,8 +414,8 @@ static uint64_t own_delay(struct l2_node *n)
 {
 	uint32_t iv = n->cfg.orig_interval_ms;
 
-	if (iv <= L2_JITTER_MS)
-		return iv;
+	if (iv <= L2_JITTER_MS)	/* config allows no such thing; never 0 */
+		return iv ? iv : 1;
 	return iv - L2_JITTER_MS + n->env.rand(n->env.user) % (2 * L2_JITTER_MS);
 }
 
@@ -574,7 +574,12 @@ static void gw_update(struct l2_orig *o, const struct l2_tvlv_gw *gw)
 		o->gw_down = o->gw_up = 0;
 }
 
-/* Every TVLV of the OGM: GW kept here, TT handed over, others skipped. */
+/*
+ * Every TVLV of the OGM: GW kept here, TT handed over, others skipped.
+ * batman-adv reads them from every copy of an OGM that gets this far;
+ * the copies carry the same TVLVs (only the originator writes them), so
+ * l2mesh reads those of the first copy of each seqno and skips the rest.
+ */
 static void tvlvs_process(struct l2_node *n, const struct ogm_ctx *c)
 {
 	struct mc_rd r = *c->tvlvs;
@@ -583,6 +588,10 @@ static void tvlvs_process(struct l2_node *n, const struct ogm_ctx *c)
 	bool have_gw = false, have_tt = false;
 	int rc;
 
+	if (c->orig->tvlv_seen && c->orig->tvlv_seqno == c->ogm->seqno)
+		return;
+	c->orig->tvlv_seen = true;
+	c->orig->tvlv_seqno = c->ogm->seqno;
 	while ((rc = l2_tvlv_next(&r, &tv)) == 1) {
 		if (tv.type == L2_TVLV_GW && l2_tvlv_gw_decode(&tv, &gw) == 0) {
 			have_gw = true;

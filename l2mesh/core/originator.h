@@ -66,6 +66,8 @@ struct l2_orig {
 	uint8_t addr[6];
 	uint8_t last_ttl;
 	uint32_t last_real_seqno;
+	uint32_t tvlv_seqno;		/* OGM whose TVLVs were read last */
+	bool tvlv_seen;			/* tvlv_seqno is valid */
 	uint32_t gw_down;		/* GW TVLV, 100 kbit/s units; 0: none */
 	uint32_t gw_up;
 	uint64_t last_seen_ms;

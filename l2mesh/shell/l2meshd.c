@@ -136,6 +136,32 @@ static int link_prepare(struct l2meshd *m, const char *ifname, uint8_t mac[6],
 	return rc;
 }
 
+static void sysctl_set(const char *fmt, const char *ifname, const char *value)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), fmt, ifname);
+	f = fopen(path, "w");
+	if (!f || fputs(value, f) < 0)
+		log_warn("%s: %s", path, strerror(errno));
+	if (f)
+		fclose(f);
+}
+
+/*
+ * A port l2meshd switches is a wire, not a host interface: the kernel must
+ * not answer ARP on it (it would answer for the anycast and node addresses
+ * with the port's own MAC), and a client port needs no IPv6 at all (no
+ * link-local, no ND answers). Mesh ports keep IPv6 for l3routed.
+ */
+static void port_quiet(const char *ifname, bool mesh)
+{
+	sysctl_set("/proc/sys/net/ipv4/conf/%s/arp_ignore", ifname, "8");
+	if (!mesh)
+		sysctl_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname, "1");
+}
+
 static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wireless,
 		     long mtu_cfg)
 {
@@ -155,6 +181,7 @@ static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wire
 			mtu = (unsigned)mtu_cfg;
 	}
 	p->mtu = mtu;
+	port_quiet(ifname, mesh);
 	if ((rc = l2sh_pcap_open(p, ifname, mesh, m->vid, err, sizeof(err))) < 0) {
 		log_err("%s", err);
 		return rc;

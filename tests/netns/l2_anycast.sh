@@ -14,7 +14,7 @@ client c2 n2"
 converge_ping 60 c1 10.13.250.2 >/dev/null
 
 cap() { # NODE IF NAME
-	mx "$1" tcpdump -l -n -e -i "$2" -c 1000 "arp or udp port 67 or udp port 68" >"$TMP/$3" 2>/dev/null &
+	mx "$1" tcpdump -y EN10MB -l -n -e -i "$2" -c 1000 "arp or udp port 67 or udp port 68" >"$TMP/$3" 2>/dev/null &
 	BG_PIDS="$BG_PIDS $!"
 }
 BG_PIDS=
@@ -43,6 +43,10 @@ for f in n2-anygw n2-bat0 n1-bat0; do
 done
 # the client reached the gateway at its own node: its ARP answer came from n1
 grep -q "aa:aa:aa:0d:fe:aa" "$TMP/arping" || fail "arping got no answer: $(cat "$TMP/arping")"
+# and only the anycast MAC answers: no node port or bat0 claims the address
+if grep "reply from 10.13.0.1" "$TMP/arping" | grep -vq "aa:aa:aa:0d:fe:aa"; then
+	fail "another MAC answered for the anycast IP: $(cat "$TMP/arping")"
+fi
 filtered=$(mctl n1 statistics --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["anycast_filtered"])')
 pretty "n1 anycast_filtered counter: $filtered"
 [[ $filtered -ge 4 ]] || fail "anycast_filtered = $filtered"

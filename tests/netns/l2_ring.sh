@@ -19,17 +19,18 @@ converge_ping 60 c1 10.13.250.2 >/dev/null
 # let the TQ averages settle so the cut is the only change
 sleep 3
 n4=$(node_mac n4)
-# which neighbour n1 routes n4 through: the best row of its originator table
-nh=$(mctl n1 originators --json | python3 -c '
+# which port n1 routes n4 through: the best row of its originator table
+best_port() {
+	mctl n1 originators --json | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
-print(next(r["nexthop"] for r in rows if r["originator"] == sys.argv[1] and r["best"]))' "$n4")
-n2=$(node_mac n2)
-n6=$(node_mac n6)
-case $nh in
-"$n2") cut=n2 ;;
-"$n6") cut=n6 ;;
-*) fail "n1 routes n4 via $nh, neither n2 ($n2) nor n6 ($n6)" ;;
+print(next(r["ifname"] for r in rows if r["originator"] == sys.argv[1] and r["best"]))' "$n4"
+}
+port=$(best_port)
+case $port in
+m-n2) cut=n2 ;;
+m-n6) cut=n6 ;;
+*) fail "n1 routes n4 via port '$port', neither m-n2 nor m-n6" ;;
 esac
 pretty "n1 reaches n4 via $cut; cutting n1-$cut under a running ping"
 
@@ -42,10 +43,8 @@ gap=$(max_gap "$TMP/ping")
 pretty "longest silence across the cut: ${gap}s ($(grep -c 'bytes from' "$TMP/ping")/150 replies)"
 awk -v g="$gap" 'BEGIN { exit !(g <= 5.0) }' || fail "reroute took ${gap}s (limit 5 s)"
 # and the route really moved
-nh2=$(mctl n1 originators --json | python3 -c '
-import json, sys
-rows = json.load(sys.stdin)
-print(next(r["nexthop"] for r in rows if r["originator"] == sys.argv[1] and r["best"]))' "$n4")
-[[ $nh2 != "$nh" ]] || fail "n1 still routes n4 via the cut neighbour"
+port2=$(best_port)
+pretty "n1 now routes n4 via $port2"
+[[ $port2 != "$port" ]] || fail "n1 still routes n4 via the cut port $port"
 daemons_alive
 pretty "ok"

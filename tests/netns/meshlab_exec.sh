@@ -207,7 +207,7 @@ for end in "a m-b" "b m-a"; do
 	else
 		[[ $q == *tbf*"rate 54Mbit"* ]] || fail "tbf on $n $dev: $q"
 		if command -v nft >/dev/null; then
-			mx "$n" nft list chain netdev meshlab "in_${dev//-/_}" | grep -q 'numgen random mod 10000 < 500 drop' ||
+			mx "$n" nft list chain netdev meshlab "out_${dev//-/_}" | grep -q 'numgen random mod 10000 < 500 drop' ||
 				fail "no 5% loss rule on $n $dev"
 		fi
 	fi
