@@ -20,7 +20,7 @@
 #include "l2mesh/core/bat_iv.h"
 #include "l2mesh/core/originator.h"
 
-#define SPARE_MAX 64		/* recycled frame buffers kept */
+#define SPARE_MAX L2_BATMAN_QUEUE_LEN	/* recycled frame buffers kept */
 #define ETH_BCAST ((const uint8_t *)"\xff\xff\xff\xff\xff\xff")
 
 /* A frame waiting to go out on one port (batadv_forw_packet). */
@@ -380,13 +380,27 @@ static void own_gw_tvlv(struct l2_node *n, struct mc_wr *w)
 	l2_tvlv_gw_encode(w, &gw);
 }
 
+/* TVLV room in an own OGM: it must fit the smallest up port's MTU. */
+static size_t own_tvlv_room(const struct l2_node *n)
+{
+	size_t room = L2_FRAME_MAX - L2_ETH_HLEN - L2_OGM_HLEN, mtu;
+	unsigned p;
+
+	for (p = 0; p < n->nports; p++) {
+		mtu = port_mtu(n, p);
+		if (n->ports[p].up && mtu > L2_OGM_HLEN && mtu - L2_OGM_HLEN < room)
+			room = mtu - L2_OGM_HLEN;
+	}
+	return room;
+}
+
 /* This round's TVLVs into iv->tvlv; a TT TVLV that does not fit is left out. */
 static uint16_t own_tvlvs(struct l2_node *n)
 {
 	struct mc_wr w;
 	size_t mark;
 
-	mc_wr_init(&w, n->iv->tvlv, L2_FRAME_MAX - L2_ETH_HLEN - L2_OGM_HLEN);
+	mc_wr_init(&w, n->iv->tvlv, own_tvlv_room(n));
 	if (n->cfg.gw_down_kbit)
 		own_gw_tvlv(n, &w);
 	mark = mc_wr_len(&w);

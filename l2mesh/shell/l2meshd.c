@@ -67,6 +67,16 @@ static void on_tick(void *user)
 	rearm(user);
 }
 
+static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct l2meshd *m = w->data;
+
+	for (unsigned i = 0; i < m->nmesh; i++)
+		l2sh_port_flush(&m->mesh[i]);
+	for (unsigned i = 0; i < m->nlocal; i++)
+		l2sh_port_flush(&m->local[i]);
+}
+
 static void mesh_rx(struct l2sh_port *p, const uint8_t *frame, size_t len)
 {
 	struct l2meshd *m = p->user;
@@ -335,6 +345,9 @@ static int l2meshd_start(struct mc_daemon *d)
 		l2sh_port_start(d->loop, &m.local[i]);
 	mc_timer_init(&m.tick, on_tick, &m);
 	rearm(&m);
+	ev_prepare_init(&m.flush, on_prepare);
+	m.flush.data = &m;
+	ev_prepare_start(d->loop, &m.flush);
 	char macs[MC_MAC_STRLEN];
 	log_notice("originator %s, cloud vid %u, %u mesh and %u local ports",
 		  mc_mac_format(m.mac, macs, sizeof(macs)), m.vid, m.nmesh, m.nlocal);
@@ -346,6 +359,8 @@ static void l2meshd_stop(struct mc_daemon *d)
 	struct l2meshd *m = d->priv;
 
 	mc_timer_stop(d->loop, &m->tick);
+	ev_prepare_stop(d->loop, &m->flush);
+	on_prepare(d->loop, &m->flush, 0);
 	close_all(m);	/* closing the TAP fds removes bat0 and anygw */
 }
 

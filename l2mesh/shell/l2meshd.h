@@ -21,6 +21,7 @@ struct l2meshd {
 	struct l2sh_port local[L2SH_PORTS_MAX];	/* index = core local port */
 	unsigned nlocal;
 	struct mc_timer tick;
+	ev_prepare flush;		/* sends the queued frames before the loop sleeps */
 	/* meshctl ping/traceroute sessions waiting for ICMP answers */
 	struct l2sh_ping *pings;
 	uint8_t next_uid;

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/addr.h"
@@ -160,6 +162,8 @@ void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p)
 void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p)
 {
 	ev_io_stop(loop, &p->io);
+	free(p->txq);
+	p->txq = NULL;
 	if (p->pcap)
 		pcap_close(p->pcap);
 	else if (p->tap && p->fd >= 0)
@@ -168,26 +172,70 @@ void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p)
 	p->fd = -1;
 }
 
+void l2sh_port_flush(struct l2sh_port *p)
+{
+	struct l2sh_txq *q = p->txq;
+	struct mmsghdr msgs[L2SH_TXQ];
+	struct iovec iov[L2SH_TXQ];
+	unsigned done = 0;
+
+	if (!q || !q->n)
+		return;
+	for (unsigned i = 0; i < q->n; i++) {
+		iov[i] = (struct iovec){ .iov_base = q->buf[i], .iov_len = q->len[i] };
+		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
+	}
+	while (done < q->n) {
+		int r = sendmmsg(p->fd, msgs + done, q->n - done, MSG_DONTWAIT);
+		if (r <= 0) {
+			/* a full socket buffer or a downed link: the rest is lost,
+			 * as a wire would lose it */
+			p->tx_errors += q->n - done;
+			break;
+		}
+		done += (unsigned)r;
+		p->tx_frames += (unsigned)r;
+	}
+	p->tx_batches++;
+	q->n = 0;
+}
+
+/* Writes frame (tagged when this is a tagged mesh port) into dst. */
+static size_t frame_put(const struct l2sh_port *p, uint8_t *dst, const uint8_t *frame,
+			size_t len)
+{
+	if (!(p->mesh && p->vid)) {
+		memcpy(dst, frame, len);
+		return len;
+	}
+	memcpy(dst, frame, 12);
+	mc_put_u16(dst + 12, L2_ETHERTYPE_8021AD);
+	mc_put_u16(dst + 14, p->vid);
+	memcpy(dst + 16, frame + 12, len - 12);
+	return len + 4;
+}
+
 int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len)
 {
-	uint8_t tagged[FRAME_MAX];
+	uint8_t big[FRAME_MAX];
+	size_t wire = len + (p->mesh && p->vid ? 4 : 0);
 	ssize_t n;
 
-	if (p->mesh && p->vid) {
-		if (len < 14 || len + 4 > sizeof(tagged))
-			return -EMSGSIZE;
-		memcpy(tagged, frame, 12);
-		mc_put_u16(tagged + 12, L2_ETHERTYPE_8021AD);
-		mc_put_u16(tagged + 14, p->vid);
-		memcpy(tagged + 16, frame + 12, len - 12);
-		frame = tagged;
-		len += 4;
+	if (len < 14 || wire > sizeof(big))
+		return -EMSGSIZE;
+	if (!p->tap && !p->txq)
+		p->txq = calloc(1, sizeof(*p->txq));
+	if (!p->tap && p->txq && wire <= L2SH_TXQ_SLOT) {
+		struct l2sh_txq *q = p->txq;
+		q->len[q->n] = (uint16_t)frame_put(p, q->buf[q->n], frame, len);
+		if (++q->n == L2SH_TXQ)
+			l2sh_port_flush(p);
+		return 0;
 	}
-	if (p->tap)
-		n = write(p->fd, frame, len);
-	else
-		n = pcap_inject(p->pcap, frame, len);
-	if (n != (ssize_t)len) {
+	l2sh_port_flush(p);	/* keep the order */
+	wire = frame_put(p, big, frame, len);
+	n = p->tap ? write(p->fd, big, wire) : send(p->fd, big, wire, MSG_DONTWAIT);
+	if (n != (ssize_t)wire) {
 		p->tx_errors++;
 		return -EIO;
 	}

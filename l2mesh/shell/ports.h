@@ -17,6 +17,16 @@
 
 /* Frames drained per wake-up before yielding to other watchers. */
 #define L2SH_BATCH 64
+/* Frames queued per pcap port and sent with one sendmmsg(). */
+#define L2SH_TXQ 64
+/* Queue slot size; larger frames (jumbo MTUs) go out on their own. */
+#define L2SH_TXQ_SLOT 2048
+
+struct l2sh_txq {
+	unsigned n;
+	uint16_t len[L2SH_TXQ];
+	uint8_t buf[L2SH_TXQ][L2SH_TXQ_SLOT];
+};
 
 struct l2sh_port;
 /* A frame arrived (tag removed for mesh ports): hand it to the core. */
@@ -35,7 +45,8 @@ struct l2sh_port {
 	ev_io io;
 	l2sh_rx_fn rx;
 	void *user;
-	uint64_t rx_frames, tx_frames, tx_errors, rx_foreign;
+	struct l2sh_txq *txq;	/* pcap ports: frames waiting for l2sh_port_flush */
+	uint64_t rx_frames, tx_frames, tx_errors, rx_foreign, tx_batches;
 };
 
 /*
@@ -49,7 +60,12 @@ int l2sh_pcap_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t 
 void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd);
 void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p);
 void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p);
-/* Sends a frame (adds the cloud tag on mesh ports). */
+/*
+ * Sends a frame (adds the cloud tag on mesh ports). On pcap ports it is
+ * queued: the shell flushes every queue once per loop iteration, before
+ * the loop sleeps, so a burst costs one system call per port.
+ */
 int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len);
+void l2sh_port_flush(struct l2sh_port *p);
 
 #endif
