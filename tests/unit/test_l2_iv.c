@@ -31,7 +31,8 @@ static struct {
 	uint8_t last_orig[6];
 	unsigned gone;
 	uint8_t gone_orig[6];
-	bool append;			/* put a 4-byte TT TVLV in own OGMs */
+	bool append;			/* put a TT TVLV in own OGMs */
+	uint16_t append_len;		/* its value length (default 4) */
 } tt;
 
 /* ---- fake env ----------------------------------------------------------------- */
@@ -47,6 +48,7 @@ struct sent {
 static struct sent sent[SENT_MAX];
 static unsigned nsent;
 static uint32_t rand_state = 12345;
+static uint32_t rand_fixed;	/* non-zero: what fake_rand returns */
 
 static void fake_send(void *user, unsigned port, const uint8_t *frame, size_t len)
 {
@@ -64,6 +66,8 @@ static void fake_local(void *user, unsigned lport, const uint8_t *frame, size_t 
 
 static uint32_t fake_rand(void *user)
 {
+	if (rand_fixed)
+		return rand_fixed;
 	rand_state ^= rand_state << 13;
 	rand_state ^= rand_state >> 17;
 	rand_state ^= rand_state << 5;
@@ -147,7 +151,8 @@ static void frame_ogm(struct mc_wr *w, const struct ogm_spec *s)
 	memcpy(o.orig, s->orig, 6);
 	memcpy(o.prev_sender, s->prev ? s->prev : s->orig, 6);
 	l2_ogm_encode(w, &o);
-	mc_wr_bytes(w, s->tvlv, s->tvlv_len);
+	if (s->tvlv)
+		mc_wr_bytes(w, s->tvlv, s->tvlv_len);
 }
 
 /* One OGM in a frame from src, delivered on port. */
@@ -199,9 +204,11 @@ static uint32_t next_own(struct fx *f)
 {
 	struct l2_ogm ogm;
 	struct mc_rd tv;
-	unsigned from = nsent, i;
+	unsigned from, i;
 
-	for (;;) {
+	if (nsent > SENT_MAX / 2)	/* the tests look at what comes next */
+		nsent = 0;
+	for (from = nsent;;) {
 		run_to(f, f->now + 1);
 		for (i = from; i < nsent; i++)
 			if (sent_ogm(i, 0, &ogm, &tv) && l2_mac_eq(ogm.orig, ME) &&
@@ -211,24 +218,43 @@ static uint32_t next_own(struct fx *f)
 	}
 }
 
-/* A round of a perfect link to neighbour nb (index ni of f->seq) on port:
- * our OGM goes out, nb echoes it, then nb's own OGM comes in. */
-static void link_round(struct fx *f, const uint8_t *nb, unsigned ni, unsigned port)
-{
-	uint32_t mine = next_own(f);
-	struct ogm_spec echo = { .orig = ME, .prev = ME, .seqno = mine, .ttl = 49,
-				 .flags = L2_OGM_F_DIRECTLINK };
-	struct ogm_spec own = { .orig = nb, .seqno = f->seq[ni]++, .ttl = 50, .tq = 255 };
+/* A neighbour: its MAC, its index in fx.seq, the port it is on. */
+struct nbr {
+	const uint8_t *mac;
+	unsigned ni;
+	unsigned port;
+};
 
-	rx_ogm(f, port, nb, &echo);
-	rx_ogm(f, port, nb, &own);
+static const struct nbr A0 = { NB_A, 0, 0 };
+
+/* A round of perfect links: our OGM goes out, each neighbour echoes it,
+ * then each neighbour's own OGM comes in. */
+static void links_round(struct fx *f, const struct nbr *nb, unsigned n)
+{
+	struct ogm_spec echo = { .orig = ME, .prev = ME, .ttl = 49,
+				 .flags = L2_OGM_F_DIRECTLINK };
+	struct ogm_spec own = { .ttl = 50, .tq = 255 };
+	unsigned i;
+
+	echo.seqno = next_own(f);
+	for (i = 0; i < n; i++)
+		rx_ogm(f, nb[i].port, nb[i].mac, &echo);
+	for (i = 0; i < n; i++) {
+		own.orig = nb[i].mac;
+		own.seqno = f->seq[nb[i].ni]++;
+		rx_ogm(f, nb[i].port, nb[i].mac, &own);
+	}
 }
 
-static void link_up(struct fx *f, const uint8_t *nb, unsigned ni, unsigned port,
-		    unsigned rounds)
+static void links_up(struct fx *f, const struct nbr *nb, unsigned n, unsigned rounds)
 {
 	while (rounds--)
-		link_round(f, nb, ni, port);
+		links_round(f, nb, n);
+}
+
+static void link_up(struct fx *f, unsigned rounds)
+{
+	links_up(f, &A0, 1, rounds);
 }
 
 static struct l2_orig *orig(struct fx *f, const uint8_t *mac)
@@ -311,7 +337,7 @@ static void test_windows(void)
 	/* wrap-around of the 32-bit seqno */
 	bits = 1;
 	CHECK(l2_iv_window_update(&bits, (int32_t)(3u - 0xfffffffeu), true));
-	CHECK(bits == 0x11);
+	CHECK(bits == 0x21);		/* ...fffe to 3 is 5 steps */
 	CHECK(l2_iv_window_test(bits, 3, 0xfffffffeu));
 	bits = 0;
 	l2_iv_window_set(&bits, 64);
@@ -371,6 +397,39 @@ static void test_own_ogm(void)
 	l2_node_free(f.n);
 }
 
+/* A TT TVLV too big for the smallest port is left out, not the OGM. */
+static void test_own_tt_too_big(void)
+{
+	struct l2_ogm ogm;
+	struct mc_rd tv;
+	struct fx f;
+	unsigned i, seen = 0;
+
+	node_new(&f, NULL, 1, NULL);
+	l2_port_add(f.n, "small", ME, 300, false);
+	tt.append = true;
+	tt.append_len = 500;
+	next_own(&f);
+	next_own(&f);
+	for (i = 0; i < nsent; i++) {
+		CHECK(sent[i].len <= L2_ETH_HLEN + 300);
+		if (sent_ogm(i, 0, &ogm, &tv) && l2_mac_eq(ogm.orig, ME)) {
+			seen++;
+			CHECK_INT(ogm.tvlv_len, 0);
+		}
+	}
+	CHECK(seen >= 2);
+	CHECK_INT(f.n->stats[L2_STAT_DROP_TOO_BIG], 0);
+	/* room enough: it goes in */
+	tt.append_len = 200;
+	nsent = 0;
+	next_own(&f);
+	next_own(&f);
+	CHECK(sent_ogm(nsent - 1, 0, &ogm, &tv));
+	CHECK_INT(ogm.tvlv_len, L2_TVLV_HLEN + 200);
+	l2_node_free(f.n);
+}
+
 /* A port whose MAC is not the node's also sends a TTL-2 OGM of its own. */
 static void test_own_secondary(void)
 {
@@ -408,12 +467,12 @@ static void test_link_ramp(void)
 	struct fx f;
 
 	node_new(&f, NULL, 1, NULL);
-	link_round(&f, NB_A, 0, 0);
+	link_up(&f, 1);
 	/* one OGM: nothing heard before it, so no TQ and no route yet */
 	CHECK_INT(route_tq(&f, NB_A), -1);
-	link_round(&f, NB_A, 0, 0);
+	link_up(&f, 1);
 	CHECK_INT(route_tq(&f, NB_A), 12);	/* 1 of 64 heard: asymmetry */
-	link_up(&f, NB_A, 0, 0, 70);
+	link_up(&f, 70);
 	a = orig(&f, NB_A);
 	CHECK(a && a->router);
 	nb = l2_orig_neigh_find(a, NB_A, 0);
@@ -455,16 +514,18 @@ static void test_echo_rules(void)
 
 /* ---- receive rules ---------------------------------------------------------------------- */
 
-/* Node with A (port 0) fully up and X known two hops away through A. */
-static void setup_far(struct fx *f, unsigned ports)
+/* Node with links to nb[] fully up and X known two hops away through A. */
+static void setup_far(struct fx *f, unsigned ports, const struct nbr *nb, unsigned n)
 {
 	struct ogm_spec x = { .orig = FAR_X, .prev = FAR_X, .ttl = 49, .tq = 200 };
 
 	node_new(f, NULL, ports, NULL);
-	link_up(f, NB_A, 0, 0, 70);
+	links_up(f, nb, n, 70);
 	x.seqno = f->seq[3]++;
 	rx_ogm(f, 0, NB_A, &x);
 }
+
+static const struct nbr AB0[] = { { NB_A, 0, 0 }, { NB_B, 1, 0 } };
 
 static unsigned forwarded_of(const uint8_t *o_mac, unsigned from, unsigned port,
 			     struct l2_ogm *out)
@@ -494,7 +555,7 @@ static void test_multihop_forward(void)
 	struct fx f;
 	unsigned from;
 
-	setup_far(&f, 2);
+	setup_far(&f, 2, &A0, 1);
 	CHECK_INT(route_tq(&f, FAR_X), 200);
 	/* the first OGM came before any route: not from a best next hop */
 	from = nsent;
@@ -518,7 +579,8 @@ static void test_direct_forward(void)
 	unsigned from;
 
 	node_new(&f, NULL, 2, NULL);
-	link_up(&f, NB_A, 0, 0, 70);
+	link_up(&f, 70);
+	run_to(&f, f.now + 200);
 	from = nsent;
 	a.seqno = f.seq[0]++;
 	rx_ogm(&f, 0, NB_A, &a);
@@ -529,6 +591,16 @@ static void test_direct_forward(void)
 	CHECK_INT(out.tq, 225);
 	CHECK_INT(forwarded_of(NB_A, from, 1, &out), 1);
 	CHECK_INT(out.flags & L2_OGM_F_DIRECTLINK, 0);
+	/* a new neighbour: repeated all the same (it counts our echoes), but
+	 * flagged as not our best next hop, and with the TQ it has for us: 0 */
+	from = nsent;
+	a.orig = NB_C;
+	a.seqno = 1;
+	rx_ogm(&f, 0, NB_C, &a);
+	run_to(&f, f.now + 120);
+	CHECK_INT(forwarded_of(NB_C, from, 0, &out), 1);
+	CHECK_INT(out.flags, L2_OGM_F_DIRECTLINK | L2_OGM_F_NOT_BEST_NEXT_HOP);
+	CHECK_INT(out.tq, 0);
 	l2_node_free(f.n);
 }
 
@@ -543,7 +615,7 @@ static void test_wifi_penalty(void)
 	node_new(&f, NULL, 0, NULL);
 	l2_port_add(f.n, "wlan0", ME, 1500, true);
 	l2_port_add(f.n, "eth0", ME, 1500, false);
-	link_up(&f, NB_A, 0, 0, 70);
+	link_up(&f, 70);
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_A, &x);
 	from = nsent;
@@ -562,12 +634,13 @@ static void test_drop_rules(void)
 {
 	struct ogm_spec x = { .orig = FAR_X, .prev = FAR_X, .ttl = 49, .tq = 200 };
 	struct ogm_spec c = { .orig = NB_C, .ttl = 49, .tq = 200 };
-	uint64_t *st;
+	uint64_t *st, own;
 	struct fx f;
 	unsigned from;
 
-	setup_far(&f, 1);
+	setup_far(&f, 1, &A0, 1);
 	st = f.n->stats;
+	own = st[L2_STAT_DROP_OWN];	/* the echoes so far */
 	/* TTL 1: ranked, not repeated */
 	from = nsent;
 	x.ttl = 1;
@@ -608,7 +681,9 @@ static void test_drop_rules(void)
 	rx_ogm(&f, 0, ME, &x);
 	x.prev = ME;
 	rx_ogm(&f, 0, NB_A, &x);
-	CHECK_INT(st[L2_STAT_DROP_OWN], 2);
+	x.orig = ME;
+	rx_ogm(&f, 0, NB_A, &x);
+	CHECK_INT(st[L2_STAT_DROP_OWN], own + 3);
 	l2_node_free(f.n);
 }
 
@@ -618,8 +693,7 @@ static void test_loop_guard(void)
 	struct ogm_spec x = { .orig = FAR_X, .prev = NB_A, .ttl = 48, .tq = 150 };
 	struct fx f;
 
-	setup_far(&f, 1);
-	link_up(&f, NB_B, 1, 0, 70);
+	setup_far(&f, 1, AB0, 2);
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_B, &x);
 	CHECK_INT(f.n->stats[L2_STAT_DROP_DUPLICATE], 1);
@@ -635,8 +709,7 @@ static void test_same_seqno_ranking(void)
 	struct l2_orig *o;
 	struct fx f;
 
-	setup_far(&f, 1);
-	link_up(&f, NB_B, 1, 0, 70);
+	setup_far(&f, 1, AB0, 2);
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_A, &x);
 	x.ttl = 46;		/* 49 - 3: still similar */
@@ -662,7 +735,7 @@ static void test_seqno_protection(void)
 	struct fx f;
 	uint32_t restart;
 
-	setup_far(&f, 1);
+	setup_far(&f, 1, &A0, 1);
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_A, &x);
 	o = orig(&f, FAR_X);
@@ -707,7 +780,7 @@ static void test_aggregation(void)
 	unsigned i, k, from, frames = 0, ogms = 0;
 
 	node_new(&f, NULL, 1, NULL);
-	link_up(&f, NB_A, 0, 0, 70);
+	link_up(&f, 70);
 	for (i = 0; i < 30; i++) {
 		memcpy(origs[i], FAR_X, 6);
 		origs[i][4] = (uint8_t)i;
@@ -715,6 +788,9 @@ static void test_aggregation(void)
 		x.seqno = 10;
 		rx_ogm(&f, 0, NB_A, &x);	/* creates the routes */
 	}
+	/* one forwarding delay for all: a frame takes later OGMs only while
+	 * it is due no later than they are plus 100 ms */
+	rand_fixed = 5;
 	from = nsent;
 	for (i = 0; i < 30; i++) {
 		x.orig = origs[i];
@@ -722,6 +798,7 @@ static void test_aggregation(void)
 		rx_ogm(&f, 0, NB_A, &x);
 	}
 	run_to(&f, f.now + 120);
+	rand_fixed = 0;
 	for (i = from; i < nsent; i++) {
 		if (!sent_ogm(i, 0, &ogm, &tv) || l2_mac_eq(ogm.orig, ME) ||
 		    l2_mac_eq(ogm.orig, NB_A))
@@ -746,7 +823,7 @@ static void test_aggregation(void)
 		l2_config_defaults(&cfg, ME);
 		cfg.aggregation = false;
 		node_new(&f, &cfg, 1, NULL);
-		link_up(&f, NB_A, 0, 0, 10);
+		link_up(&f, 10);
 		for (i = 0; i < nsent; i++)
 			CHECK_INT(sent_count(i), 1);
 		l2_node_free(f.n);
@@ -759,7 +836,7 @@ static void test_purge(void)
 {
 	struct fx f;
 
-	setup_far(&f, 1);
+	setup_far(&f, 1, &A0, 1);
 	CHECK(route_tq(&f, NB_A) > 0 && route_tq(&f, FAR_X) > 0);
 	run_to(&f, f.now + 199000);
 	CHECK(route_tq(&f, NB_A) > 0);
@@ -784,9 +861,10 @@ static void test_port_down(void)
 	unsigned port;
 	struct fx f;
 
+	static const struct nbr ab[] = { { NB_A, 0, 0 }, { NB_B, 1, 1 } };
+
 	node_new(&f, NULL, 2, NULL);
-	link_up(&f, NB_A, 0, 0, 70);
-	link_up(&f, NB_B, 1, 1, 70);
+	links_up(&f, ab, 2, 70);
 	CHECK_INT(l2_port_neigh_count(f.n, 0), 1);
 	l2_port_set_up(f.n, 0, false, f.now);
 	/* at once, not at the next purge */
@@ -801,8 +879,9 @@ static void test_port_down(void)
 	run_to(&f, f.now + 3000);
 	for (port = 0; port < nsent; port++)
 		CHECK_INT(sent[port].port, 1);
+	/* back up: it joins the next round prepared, so within 2 intervals */
 	l2_port_set_up(f.n, 0, true, f.now);
-	run_to(&f, f.now + 1100);
+	run_to(&f, f.now + 2100);
 	CHECK(forwarded_of(ME, 0, 0, NULL) >= 1);
 	l2_node_free(f.n);
 }
@@ -815,8 +894,7 @@ static void test_router_choice(void)
 	struct fx f;
 
 	node_new(&f, NULL, 1, NULL);
-	link_up(&f, NB_A, 0, 0, 70);
-	link_up(&f, NB_B, 1, 0, 70);
+	links_up(&f, AB0, 2, 70);
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_A, &x);
 	o = orig(&f, FAR_X);
@@ -852,7 +930,7 @@ static void test_tvlvs(void)
 	unsigned before;
 
 	node_new(&f, NULL, 1, NULL);
-	link_up(&f, NB_A, 0, 0, 5);
+	link_up(&f, 5);
 	CHECK(tt.ogm_rx >= 4 && tt.ogm_rx == tt.ogm_rx_null);
 	/* unknown type 0x42, then GW, then TT */
 	mc_wr_init(&w, tvlv, sizeof(tvlv));
@@ -1011,8 +1089,7 @@ static void test_query(void)
 	unsigned nn = 0;
 	struct fx f;
 
-	setup_far(&f, 1);
-	link_up(&f, NB_B, 1, 0, 70);
+	setup_far(&f, 1, AB0, 2);
 	x.seqno = f.seq[3] - 1;
 	rx_ogm(&f, 0, NB_B, &x);	/* a second, worse candidate for X */
 	l2_orig_foreach(f.n, f.now + 500, orig_row, &r);
@@ -1034,6 +1111,7 @@ int main(void)
 	RUN(test_tq_arithmetic);
 	RUN(test_windows);
 	RUN(test_own_ogm);
+	RUN(test_own_tt_too_big);
 	RUN(test_own_secondary);
 	RUN(test_link_ramp);
 	RUN(test_echo_rules);
@@ -1077,9 +1155,12 @@ void l2_tt_temp_seen(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
 
 int l2_tt_ogm_append(struct l2_node *n, struct mc_wr *w)
 {
-	static const uint8_t val[4] = { 0, 1, 0, 0 };
+	static const uint8_t val[1024] = { 0, 1, 0, 0 };
 
-	return tt.append ? l2_tvlv_encode(w, L2_TVLV_TT, L2_TVLV_TT_VERSION, val, 4) : 0;
+	if (!tt.append)
+		return 0;
+	return l2_tvlv_encode(w, L2_TVLV_TT, L2_TVLV_TT_VERSION, val,
+			      tt.append_len ? tt.append_len : 4);
 }
 
 void l2_tt_ogm_rx(struct l2_node *n, const uint8_t orig_[6], const struct l2_tvlv *tv)
