@@ -69,6 +69,10 @@ daemons_alive() {
 	for d in /run/softmesh-lab/"$LAB"/nodes/*/; do
 		pid=$(cat "$d/l2meshd.pid" 2>/dev/null) || fail "no pid file in $d"
 		proc_gone "$pid" && fail "l2meshd of $d died: $(tail -5 "$d/l2meshd.log")"
+		# a sanitizer build reports and goes on (UBSan): that is a failure too
+		if grep -q "runtime error\|AddressSanitizer\|LeakSanitizer" "$d/l2meshd.log"; then
+			fail "sanitizer report in $d/l2meshd.log: $(grep -m3 "runtime error\|Sanitizer" "$d/l2meshd.log")"
+		fi
 	done
 	return 0
 }
