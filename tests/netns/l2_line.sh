@@ -7,7 +7,8 @@ set -e
 l2_init "$@"
 need_cmd iperf3 busybox tcpdump
 
-lab_up "link n1 n2
+lab_up "node n5 gateway 1 gateway_bandwidth 10mbit/2mbit
+link n1 n2
 link n2 n3
 link n3 n4
 link n4 n5
@@ -45,5 +46,10 @@ n_n3=$(grep -c "Request who-has 10.13.250.99" "$TMP/arp-n3" || true)
 pretty "5 ARP broadcasts from c1 seen $n_c2 times at c2, $n_n3 times at n3's bat0"
 assert_eq "ARP requests at c2" 5 "$n_c2"
 assert_eq "ARP requests at n3 bat0" 5 "$n_n3"
+# n5 is a gateway: its GW TVLV reaches n1 with the configured bandwidth
+n5=$(node_mac n5)
+mctl n1 gateways >"$TMP/gwl"
+pretty "n1's gateway list: $(tail -1 "$TMP/gwl")"
+grep -q "$n5.*10.0/2.0 MBit" "$TMP/gwl" || fail "n5's gateway offer is not in n1's list: $(cat "$TMP/gwl")"
 daemons_alive
 pretty "ok"

@@ -8,7 +8,9 @@ l2_init() {
 	lib_init "$@"
 	need_netns
 	need_cmd ping awk
-	BINDIR=$(sed -n 's/^BINDIR=\${SOFTMESH_BINDIR:-\(.*\)}$/\1/p' "$MESHLAB" | head -1)
+	# the build this meshlab was made for (or SOFTMESH_BINDIR, as meshlab)
+	BINDIR=${SOFTMESH_BINDIR:-$(sed -n "s/^readonly BUILD_ROOT='\(.*\)'$/\1/p" "$MESHLAB" | head -1)}
+	[[ -x $BINDIR/l2mesh/l2meshd ]] || fail "no l2meshd in '$BINDIR'"
 	LAB=${LAB:-l$$}
 	TMP=$(mktemp -d)
 	trap l2_cleanup EXIT

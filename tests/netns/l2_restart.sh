@@ -1,0 +1,42 @@
+#!/bin/bash
+# A clean stop removes bat0, anygw and the control socket; a restart (after
+# a clean stop, and after a kill -9) rejoins the mesh.
+#   l2_restart.sh MESHLAB
+set -e
+. "$(dirname "$0")/l2lib.sh"
+l2_init "$@"
+
+lab_up "link n1 n2
+client c1 n1
+client c2 n2"
+converge_ping 60 c1 10.13.250.2 >/dev/null
+rd=/run/softmesh-lab/$LAB/nodes/n1
+ns=sm-$LAB-n1
+
+restart() { # start n1's l2meshd again as meshlab does
+	setsid ip netns exec "$ns" sh -c 'echo $$ >"$0"; exec "$@"' "$rd/l2meshd.pid" \
+		"$BINDIR/l2mesh/l2meshd" -c "$rd/node.conf" -R "$rd" </dev/null >>"$rd/l2meshd.log" 2>&1 &
+	wait_for 5 test -S "$rd/l2meshd.sock" || fail "l2meshd did not come back: $(tail -3 "$rd/l2meshd.log")"
+}
+
+pid=$(cat "$rd/l2meshd.pid")
+kill -TERM "$pid"
+wait_for 5 proc_gone "$pid" || fail "l2meshd ignored SIGTERM"
+ip -n "$ns" link show bat0 >/dev/null 2>&1 && fail "bat0 left behind after a clean stop"
+ip -n "$ns" link show anygw >/dev/null 2>&1 && fail "anygw left behind after a clean stop"
+[[ ! -e $rd/l2meshd.sock ]] || fail "control socket left behind"
+mx c1 ping -c 1 -W 1 10.13.250.2 >/dev/null 2>&1 && fail "c1 still reaches c2 with n1's daemon stopped"
+pretty "clean stop: bat0, anygw and the socket are gone"
+
+restart
+t=$(converge_ping 60 c1 10.13.250.2)
+pretty "after a clean restart c1 reaches c2 again in ${t}s"
+
+pid=$(cat "$rd/l2meshd.pid")
+kill -KILL "$pid"
+wait_for 5 proc_gone "$pid" || fail "kill -9 did not stop it"
+restart	# the stale socket and the TAPs of the dead process are no obstacle
+t=$(converge_ping 60 c1 10.13.250.2)
+pretty "after kill -9 and a restart c1 reaches c2 again in ${t}s"
+daemons_alive
+pretty "ok"
