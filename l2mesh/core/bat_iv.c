@@ -74,6 +74,7 @@ struct ogm_ctx {
 	bool from_best;
 	uint8_t echo;		/* the sender's echo count on port */
 	uint8_t recv;		/* its OGMs we heard on port */
+	uint8_t span;		/* seqnos since the oldest of those (fast start) */
 	uint8_t tq;		/* path TQ, routing table's view */
 };
 
@@ -121,11 +122,33 @@ uint8_t l2_iv_hop_penalty(uint8_t tq, uint8_t penalty)
 
 uint8_t l2_iv_tq_calc(uint8_t tq, uint8_t echo, uint8_t recv, uint8_t iface)
 {
-	const uint64_t w = L2_TQ_LOCAL_WINDOW, max = L2_TQ_MAX;
+	return l2_iv_tq_calc_win(tq, echo, recv, L2_TQ_LOCAL_WINDOW, iface);
+}
+
+/*
+ * Fast start (softmesh's, not the kernel's): the asymmetry penalty judges
+ * a neighbour by the seqnos since the oldest one heard from it in the
+ * window (at least L2_TQ_FAST_START_MIN), not by all 64. The kernel counts
+ * a neighbour heard for 10 intervals as having lost 54 of 64 OGMs, so a
+ * new link takes tens of intervals to carry multi-hop routes; here a clean
+ * link is at full TQ after 4 OGMs, and a lossy one still shows its loss
+ * ratio. Only this node's own metric changes; the wire does not.
+ */
+unsigned l2_iv_span(uint64_t real_bits)
+{
+	unsigned span = real_bits ? 64u - (unsigned)__builtin_clzll(real_bits) : 0;
+
+	return span < L2_TQ_FAST_START_MIN ? L2_TQ_FAST_START_MIN : span;
+}
+
+uint8_t l2_iv_tq_calc_win(uint8_t tq, uint8_t echo, uint8_t recv, unsigned window,
+			  uint8_t iface)
+{
+	const uint64_t w = window, max = L2_TQ_MAX;
 	uint64_t total, own, inv, asym;
 
-	if (recv > L2_TQ_LOCAL_WINDOW)
-		recv = L2_TQ_LOCAL_WINDOW;
+	if (recv > window)
+		recv = (uint8_t)window;
 	total = echo < recv ? echo : recv;
 	/* fewer than 1 echo or 1 received OGM: not bidirectional */
 	own = total < 1 || recv < 1 ? 0 : max * total / recv;
@@ -528,6 +551,7 @@ static int link_counts(struct l2_node *n, struct ogm_ctx *c)
 	c->orig->last_seen_ms = n->now_ms;
 	c->echo = e ? e->sum : 0;
 	c->recv = nb->real_count;
+	c->span = (uint8_t)l2_iv_span(nb->real_bits);
 	return 0;
 }
 
@@ -539,7 +563,7 @@ static uint8_t tq_for_port(const struct l2_node *n, const struct ogm_ctx *c,
 	/* half duplex: going back out the WiFi it came in on costs again */
 	if (out_port == c->port && n->ports[out_port].wireless)
 		iface = l2_iv_hop_penalty(L2_TQ_MAX, n->cfg.hop_penalty);
-	return l2_iv_tq_calc(c->ogm->tq, c->echo, c->recv, iface);
+	return l2_iv_tq_calc_win(c->ogm->tq, c->echo, c->recv, c->span, iface);
 }
 
 /* Equal TQ: the candidate must have echoed more of our OGMs to win. */
@@ -744,7 +768,7 @@ static void ogm_process(struct l2_node *n, struct ogm_ctx *c)
 		l2_count(n, L2_STAT_DROP_MALFORMED, 1);	/* out of memory */
 		return;
 	}
-	c->tq = l2_iv_tq_calc(c->ogm->tq, c->echo, c->recv, L2_TQ_MAX);
+	c->tq = l2_iv_tq_calc_win(c->ogm->tq, c->echo, c->recv, c->span, L2_TQ_MAX);
 	bidirect = c->tq >= L2_TQ_TOTAL_BIDRECT_LIMIT;
 	sameseq = c->orig->last_real_seqno == c->ogm->seqno;
 	similar_ttl = (int)c->orig->last_ttl - 3 <= (int)c->ogm->ttl;

@@ -44,6 +44,14 @@ uint8_t l2_iv_hop_penalty(uint8_t tq, uint8_t penalty);
  * came in on.
  */
 uint8_t l2_iv_tq_calc(uint8_t tq, uint8_t echo, uint8_t recv, uint8_t iface);
+/* The same with the asymmetry judged over `window` seqnos (fast start). */
+uint8_t l2_iv_tq_calc_win(uint8_t tq, uint8_t echo, uint8_t recv, unsigned window,
+			  uint8_t iface);
+/* Fewest seqnos the fast-start window counts: 4 clean OGMs give full TQ. */
+#define L2_TQ_FAST_START_MIN 4u
+/* The fast-start window of a neighbour's receive bitmap: seqnos since the
+ * oldest one heard, at least L2_TQ_FAST_START_MIN, at most 64. */
+unsigned l2_iv_span(uint64_t real_bits);
 /* Mean of the non-zero values of a TQ ring (0 if all are 0). */
 uint8_t l2_iv_ring_avg(const uint8_t *ring, unsigned len);
 

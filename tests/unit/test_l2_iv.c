@@ -471,7 +471,19 @@ static void test_link_ramp(void)
 	/* one OGM: nothing heard before it, so no TQ and no route yet */
 	CHECK_INT(route_tq(&f, NB_A), -1);
 	link_up(&f, 1);
-	CHECK_INT(route_tq(&f, NB_A), 12);	/* 1 of 64 heard: asymmetry */
+	/* 1 heard: the kernel would judge it over 64 (TQ 12); fast start
+	 * judges it over L2_TQ_FAST_START_MIN = 4 seqnos: 255 - 255*27/64 */
+	CHECK_INT(route_tq(&f, NB_A), 148);
+	CHECK_INT(l2_iv_tq_calc(255, 1, 1, 255), 12);
+	CHECK_INT(l2_iv_tq_calc_win(255, 1, 1, 4, 255), 148);
+	CHECK_INT(l2_iv_span(0), 4);
+	CHECK_INT(l2_iv_span(0x1), 4);
+	CHECK_INT(l2_iv_span(0x3ff), 10);		/* 10 heard in a row */
+	CHECK_INT(l2_iv_span(0x155), 9);		/* every other one of 9 */
+	CHECK_INT(l2_iv_span(~0ull), 64);
+	/* a lossy new link keeps its loss: 5 of 9 heard, judged over 9 */
+	CHECK(l2_iv_tq_calc_win(255, 5, 5, 9, 255) < 255);
+	CHECK(l2_iv_tq_calc_win(255, 5, 5, 9, 255) > l2_iv_tq_calc(255, 5, 5, 255));
 	link_up(&f, 70);
 	a = orig(&f, NB_A);
 	CHECK(a && a->router);
