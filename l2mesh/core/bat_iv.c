@@ -777,18 +777,6 @@ static void ogm_process(struct l2_node *n, struct ogm_ctx *c)
 	forward(n, c, bidirect);
 }
 
-static bool is_my_mac(const struct l2_node *n, const uint8_t *mac)
-{
-	unsigned p;
-
-	if (l2_mac_eq(mac, n->cfg.mac))
-		return true;
-	for (p = 0; p < n->nports; p++)
-		if (l2_mac_eq(mac, n->ports[p].mac))
-			return true;
-	return false;
-}
-
 /*
  * batadv_iv_ogm_process_reply: a neighbour repeated the OGM we sent on
  * this port back onto it, which is what tq_own counts.
@@ -825,17 +813,17 @@ static void ogm_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 		l2_count(n, L2_STAT_DROP_TTL, 1);
 		return;
 	}
-	if (is_my_mac(n, eth->src)) {
+	if (l2_node_is_me(n, eth->src)) {
 		l2_count(n, L2_STAT_DROP_OWN, 1);
 		return;
 	}
-	if (is_my_mac(n, ogm->orig)) {
+	if (l2_node_is_me(n, ogm->orig)) {
 		echo_record(n, port, eth, ogm, sender);
 		l2_count(n, L2_STAT_DROP_OWN, 1);
 		return;
 	}
 	/* a neighbour repeating what it heard from us */
-	if (is_my_mac(n, ogm->prev_sender)) {
+	if (l2_node_is_me(n, ogm->prev_sender)) {
 		l2_count(n, L2_STAT_DROP_OWN, 1);
 		return;
 	}

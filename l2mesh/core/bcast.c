@@ -203,7 +203,7 @@ static bool bcast_acceptable(struct l2_node *n, const struct l2_eth *eth,
 
 	if (!l2_mac_is_broadcast(eth->dst) || l2_mac_is_multicast(eth->src))
 		drop = L2_STAT_DROP_MALFORMED;
-	else if (l2_data_is_my_mac(n, eth->src) || l2_mac_eq(b->orig, n->cfg.mac))
+	else if (l2_node_is_me(n, eth->src) || l2_mac_eq(b->orig, n->cfg.mac))
 		drop = L2_STAT_DROP_OWN;
 	else if (b->ttl < 2)
 		drop = L2_STAT_DROP_TTL;

@@ -101,8 +101,6 @@ void l2_dorigs_purge(struct l2_node *n, uint64_t now_ms);
 
 /* ---- receive helpers (routing.c) -------------------------------------------- */
 
-/* Whether mac is one of this node's: the originator or a mesh port. */
-bool l2_data_is_my_mac(const struct l2_node *n, const uint8_t mac[6]);
 /*
  * batadv_check_unicast_packet: a unicast-class frame must come from a
  * unicast sender and be addressed to one of our ports. Counts and returns

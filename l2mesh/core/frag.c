@@ -332,7 +332,7 @@ void l2_frag_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 		l2_count(n, L2_STAT_DROP_NO_ROUTE, 1);
 		return;
 	}
-	if (!l2_data_is_my_mac(n, f.dest)) {
+	if (!l2_node_is_me(n, f.dest)) {
 		frag_forward(n, &f, r);
 		return;
 	}

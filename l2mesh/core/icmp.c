@@ -135,7 +135,7 @@ void l2_icmp_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 		}
 		memcpy(ic.rr[ic.rr_cur++], eth->dst, 6);
 	}
-	if (l2_data_is_my_mac(n, ic.dst)) {
+	if (l2_node_is_me(n, ic.dst)) {
 		icmp_for_us(n, &ic, r);
 		return;
 	}

@@ -37,6 +37,16 @@ void l2_log(struct l2_node *n, int level, uint32_t cat, const char *fmt, ...)
 	n->env.log(n->env.user, level, cat, msg);
 }
 
+bool l2_node_is_me(const struct l2_node *n, const uint8_t mac[6])
+{
+	if (l2_mac_eq(mac, n->cfg.mac))
+		return true;
+	for (unsigned i = 0; i < n->nports; i++)
+		if (l2_mac_eq(mac, n->ports[i].mac))
+			return true;
+	return false;
+}
+
 void l2_port_send(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len)
 {
 	if (port >= n->nports || !n->ports[port].up) {

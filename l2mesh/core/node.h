@@ -108,6 +108,9 @@ static inline void l2_count(struct l2_node *n, enum l2_stat s, uint64_t by)
 void l2_log(struct l2_node *n, int level, uint32_t cat, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Whether mac is this node's: its originator address or a port's MAC. */
+bool l2_node_is_me(const struct l2_node *n, const uint8_t mac[6]);
+
 /* Sends a complete batman frame (Ethernet header included) on a mesh port. */
 void l2_port_send(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len);
 

@@ -61,16 +61,6 @@ uint64_t l2_data_tick(struct l2_node *n, uint64_t now_ms)
 
 /* ---- shared receive helpers ---------------------------------------------- */
 
-bool l2_data_is_my_mac(const struct l2_node *n, const uint8_t mac[6])
-{
-	if (l2_mac_eq(mac, n->cfg.mac))
-		return true;
-	for (unsigned i = 0; i < n->nports; i++)
-		if (l2_mac_eq(mac, n->ports[i].mac))
-			return true;
-	return false;
-}
-
 bool l2_data_eth_unicast_ok(struct l2_node *n, const struct l2_eth *eth)
 {
 	/* unicast indication with a group recipient, or a group sender */
@@ -78,7 +68,7 @@ bool l2_data_eth_unicast_ok(struct l2_node *n, const struct l2_eth *eth)
 		l2_count(n, L2_STAT_DROP_MALFORMED, 1);
 		return false;
 	}
-	if (!l2_data_is_my_mac(n, eth->dst)) {	/* promiscuous capture */
+	if (!l2_node_is_me(n, eth->dst)) {	/* promiscuous capture */
 		l2_count(n, L2_STAT_DROP_NOT_FOR_US, 1);
 		return false;
 	}
@@ -185,7 +175,7 @@ static void unicast_rx(struct l2_node *n, unsigned port, const struct l2_eth *et
 	}
 	if (for_us)
 		ucast_deliver(n, &u);
-	else if (l2_data_is_my_mac(n, u.h.u.dest))
+	else if (l2_node_is_me(n, u.h.u.dest))
 		l2_count(n, L2_STAT_DROP_TT, 1);	/* ours, but no such client */
 	else
 		ucast_forward(n, &u);
@@ -235,7 +225,7 @@ static void utvlv_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 		l2_count(n, L2_STAT_DROP_TVLV, 1);
 		return;
 	}
-	if (!l2_data_is_my_mac(n, u.dst)) {
+	if (!l2_node_is_me(n, u.dst)) {
 		/* a relay with an up-to-date copy may answer a TT request
 		 * for dst itself (batman-adv's send_other_tt_response) */
 		bool answered = false;

@@ -238,15 +238,6 @@ static uint16_t tt_vid(uint16_t vid)
 	return vid ? (uint16_t)(vid | L2_VLAN_HAS_TAG) : 0;
 }
 
-static bool is_me(const struct l2_node *n, const uint8_t *mac)
-{
-	if (l2_mac_eq(mac, n->cfg.mac))
-		return true;
-	for (unsigned i = 0; i < n->nports; i++)
-		if (l2_mac_eq(mac, n->ports[i].mac))
-			return true;
-	return false;
-}
 
 static const char *mac_str(const uint8_t *m, char *buf)
 {
@@ -681,7 +672,7 @@ static void roam_adv_send(struct l2_node *n, const uint8_t *orig, const uint8_t 
 	struct mc_wr w;
 	char a[18], b[18];
 
-	if (is_me(n, orig) || !roam_allowed(n, mac))
+	if (l2_node_is_me(n, orig) || !roam_allowed(n, mac))
 		return;
 	memcpy(r.client, mac, 6);
 	mc_wr_init(&w, buf, sizeof(buf));
@@ -939,7 +930,7 @@ void l2_tt_temp_seen(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
 {
 	struct tt_orig *o;
 
-	if (is_mcast(mac) || is_me(n, orig) || l2_mac_eq(mac, n->cfg.anygw_mac) ||
+	if (is_mcast(mac) || l2_node_is_me(n, orig) || l2_mac_eq(mac, n->cfg.anygw_mac) ||
 	    !l2_orig_known(n, orig))
 		return;
 	o = orig_get(n, orig);
@@ -1178,7 +1169,7 @@ static void tt_request_rx(struct l2_node *n, const uint8_t *src, const struct l2
 	bool full = (tt->data.flags & L2_TT_FULL_TABLE) || tt->data.ttvn != t->ttvn ||
 		    !t->ndiff;
 
-	if (is_me(n, src) || !l2_orig_known(n, src))
+	if (l2_node_is_me(n, src) || !l2_orig_known(n, src))
 		return;
 	own_response_send(n, src, full, tt->data.ttvn);
 }
@@ -1237,7 +1228,7 @@ static bool other_response_send(struct l2_node *n, const uint8_t *req_src,
 	size_t cap, len;
 	uint8_t *buf;
 
-	if (!o || !o->has_tt || is_me(n, req_src) || !l2_orig_known(n, req_src) ||
+	if (!o || !o->has_tt || l2_node_is_me(n, req_src) || !l2_orig_known(n, req_src) ||
 	    tt->data.ttvn != o->last_ttvn || !orig_crc_ok(o, &tt->vlans))
 		return false;
 	full = (tt->data.flags & L2_TT_FULL_TABLE) || !o->buff;
@@ -1331,7 +1322,7 @@ void l2_tt_ogm_rx(struct l2_node *n, const uint8_t orig[6], const struct l2_tvlv
 	struct l2_tvlv_tt tt;
 	struct tt_orig *o;
 
-	if (!tv || is_me(n, orig) || !tt_decode(n, tv, &tt))
+	if (!tv || l2_node_is_me(n, orig) || !tt_decode(n, tv, &tt))
 		return;
 	o = orig_get(n, orig);
 	if (o)
@@ -1345,7 +1336,7 @@ static void roam_rx(struct l2_node *n, const uint8_t *src, const struct l2_tvlv 
 	struct tt_orig *o;
 	char a[18], b[18];
 
-	if (l2_tvlv_roam_decode(tv, &r) < 0 || is_me(n, src) || !l2_orig_known(n, src)) {
+	if (l2_tvlv_roam_decode(tv, &r) < 0 || l2_node_is_me(n, src) || !l2_orig_known(n, src)) {
 		l2_count(n, L2_STAT_DROP_TT, 1);
 		return;
 	}
@@ -1376,7 +1367,7 @@ void l2_tt_unicast_tvlv_rx(struct l2_node *n, const uint8_t src[6],
 		break;
 	case L2_TT_RESPONSE:
 		l2_count(n, L2_STAT_TT_RESPONSE_RX, 1);
-		if (is_me(n, src))
+		if (l2_node_is_me(n, src))
 			l2_count(n, L2_STAT_DROP_TT, 1);
 		else
 			tt_response_rx(n, src, &tt);
@@ -1393,7 +1384,7 @@ bool l2_tt_unicast_tvlv_transit(struct l2_node *n, const uint8_t src[6],
 
 	/* not ours to judge: the destination counts what is malformed */
 	if (tv->type != L2_TVLV_TT || l2_tvlv_tt_decode(tv, &tt) < 0 ||
-	    tt.data.num_vlan > L2_TT_VLANS_MAX || is_me(n, dst) ||
+	    tt.data.num_vlan > L2_TT_VLANS_MAX || l2_node_is_me(n, dst) ||
 	    (tt.data.flags & L2_TT_TYPE_MASK) != L2_TT_REQUEST)
 		return false;
 	l2_count(n, L2_STAT_TT_REQUEST_RX, 1);
@@ -1443,9 +1434,9 @@ bool l2_tt_check_unicast(struct l2_node *n, uint8_t *hdr, const uint8_t client[6
 	/* the client roamed away from us: we know where it went */
 	if (l && (l->flags & F_ROAM)) {
 		reroute(n, hdr, client, vid, l);
-		return is_me(n, dest);
+		return l2_node_is_me(n, dest);
 	}
-	if (!is_me(n, dest)) {
+	if (!l2_node_is_me(n, dest)) {
 		struct tt_orig *o = orig_find(t, dest);
 
 		if (!o || !o->has_tt)
@@ -1454,7 +1445,7 @@ bool l2_tt_check_unicast(struct l2_node *n, uint8_t *hdr, const uint8_t client[6
 	}
 	if (ttvn_before(hdr[TT_UC_TTVN_OFF], cur))
 		reroute(n, hdr, client, vid, l);
-	return is_me(n, dest);
+	return l2_node_is_me(n, dest);
 }
 
 /* ---- timers ------------------------------------------------------------------------ */
