@@ -16,6 +16,9 @@
 #include "common/tuntap.h"
 #include "l2mesh/shell/l2meshd.h"
 
+/* batman-adv's hard-interface MTU for a 1500-byte mesh interface */
+#define L2SH_MESH_MTU 1532u
+
 static void env_mesh_send(void *user, unsigned port, const uint8_t *frame, size_t len)
 {
 	struct l2meshd *m = user;
@@ -193,10 +196,19 @@ static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wire
 	memset(p, 0, sizeof(*p));
 	if ((rc = link_prepare(m, ifname, p->mac, &mtu)) < 0)
 		return rc;
-	if (mtu_cfg > 0 && (unsigned)mtu_cfg != mtu) {
-		struct mc_nl_link set = { .up = -1, .mtu = (unsigned)mtu_cfg };
+	/* a mesh port wants room for a whole 1500-byte client frame, the
+	 * batman header (1532, as batman-adv asks) and our cloud tag; where
+	 * the link does not allow it, fragmentation covers */
+	unsigned want = mtu_cfg > 0 ? (unsigned)mtu_cfg :
+			mesh && mtu < L2SH_MESH_MTU + (m->vid ? 4u : 0u) ?
+			L2SH_MESH_MTU + (m->vid ? 4u : 0u) : mtu;
+	if (want != mtu) {
+		struct mc_nl_link set = { .up = -1, .mtu = want };
 		if (mc_nl_link_set(m->nl, mc_nl_ifindex(ifname), &set) == 0)
-			mtu = (unsigned)mtu_cfg;
+			mtu = want;
+		else
+			log_notice("%s: cannot set MTU %u, keeping %u (frames fragment)",
+				   ifname, want, mtu);
 	}
 	p->mtu = mtu;
 	port_quiet(ifname, mesh);
