@@ -890,10 +890,16 @@ int l2_iv_init(struct l2_node *n)
 		n->iv = NULL;
 		return -ENOMEM;
 	}
-	/* random start seqnos, as the kernel, so a restart looks like one */
-	iv->seqno = n->env.rand(n->env.user);
+	/*
+	 * Random start seqnos, as the kernel, so a restart looks like one (and
+	 * the peers ignore us for their 30 s reset protection) -- unless the
+	 * shell kept our last seqno and we carry on from it.
+	 */
+	iv->seqno = n->cfg.seqno_kept ? n->cfg.seqno_start : n->env.rand(n->env.user);
+	/* secondary OGMs count along with the primary, so the one kept
+	 * seqno carries them all over a restart */
 	for (p = 0; p < L2_PORTS_MAX; p++)
-		iv->port_seqno[p] = n->env.rand(n->env.user);
+		iv->port_seqno[p] = iv->seqno;
 	iv->queue_left = L2_BATMAN_QUEUE_LEN;
 	iv->queue_due = UINT64_MAX;
 	iv->next_own_ms = n->now_ms;	/* the first tick prepares round one */
@@ -941,4 +947,9 @@ void l2_iv_port_changed(struct l2_node *n, unsigned port)
 		return;	/* an up port joins at the next round */
 	queue_purge_port(n, port);
 	l2_origs_port_down(n, port);
+}
+
+uint32_t l2_ogm_seqno(const struct l2_node *n)
+{
+	return n->iv->seqno;
 }

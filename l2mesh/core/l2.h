@@ -62,6 +62,10 @@ struct l2_config {
 	uint8_t anygw_mac[6];		/* the anycast filter's MAC */
 	struct in_addr anygw_ip4;	/* and its addresses (ARP/ND filter) */
 	struct in6_addr anygw_ip6;
+	/* Carry on from a kept OGM seqno instead of a random one, so peers
+	 * do not take a restart for one (batman-adv's 30 s protection). */
+	bool seqno_kept;
+	uint32_t seqno_start;
 };
 
 /* The defaults above, for a node MAC. */
@@ -84,6 +88,9 @@ void l2_rx_local(struct l2_node *n, unsigned lport, const uint8_t *frame, size_t
 		 uint64_t now_ms);
 /* Runs what is due; returns the time (ms) of the next thing due. */
 uint64_t l2_tick(struct l2_node *n, uint64_t now_ms);
+
+/* The seqno of the next own OGM, for the shell to keep across restarts. */
+uint32_t l2_ogm_seqno(const struct l2_node *n);
 
 /* Sends a batman ICMP echo request to an originator (meshctl ping/traceroute). */
 int l2_ping(struct l2_node *n, const uint8_t dst[6], uint8_t uid, uint16_t seqno,

@@ -323,6 +323,60 @@ static int open_taps(struct l2meshd *m)
 	return open_tap(m, "anygw", L2_LOCAL_ANYGW, anygw, (unsigned)mtu);
 }
 
+/*
+ * The OGM seqno survives restarts in $rundir/l2meshd.seqno. A crash loses
+ * what was sent since the last write, so the file holds a seqno ahead of
+ * the real one by more than the OGMs of one period plus the peers' 64-wide
+ * window: a restart then always continues forward.
+ */
+#define L2SH_SEQNO_KEEP_MS 30000u
+
+static void seqno_path(const struct l2meshd *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/l2meshd.seqno", m->d->rundir);
+}
+
+static void seqno_write(struct l2meshd *m, uint32_t seqno)
+{
+	char path[256], tmp[272];
+	FILE *f;
+
+	seqno_path(m, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "%u\n", seqno);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+}
+
+static void seqno_read(struct l2meshd *m, struct l2_config *cfg)
+{
+	char path[256];
+	unsigned long v;
+	FILE *f;
+
+	seqno_path(m, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fscanf(f, "%lu", &v) == 1 && v <= UINT32_MAX) {
+		cfg->seqno_kept = true;
+		cfg->seqno_start = (uint32_t)v;
+	}
+	fclose(f);
+}
+
+static void on_keep(void *user)
+{
+	struct l2meshd *m = user;
+	uint32_t ahead = 2 * L2SH_SEQNO_KEEP_MS / m->orig_interval_ms + 64;
+
+	seqno_write(m, l2_ogm_seqno(m->node) + ahead);
+	mc_timer_arm(m->d->loop, &m->keep, L2SH_SEQNO_KEEP_MS);
+}
+
 static void close_all(struct l2meshd *m)
 {
 	for (unsigned i = 0; i < m->nmesh; i++)
@@ -350,6 +404,8 @@ static int l2meshd_start(struct mc_daemon *d)
 	d->priv = &m;
 	if ((rc = core_config(&m, &cfg)) < 0)
 		return rc;
+	m.orig_interval_ms = cfg.orig_interval_ms ? cfg.orig_interval_ms : 1000;
+	seqno_read(&m, &cfg);
 	if ((rc = mc_nl_open(&m.nl)) < 0)
 		return rc;
 	m.node = l2_node_new(&cfg, &env, mc_ev_now_ms(d->loop));
@@ -365,6 +421,8 @@ static int l2meshd_start(struct mc_daemon *d)
 		l2sh_port_start(d->loop, &m.local[i]);
 	mc_timer_init(&m.tick, on_tick, &m);
 	rearm(&m);
+	mc_timer_init(&m.keep, on_keep, &m);
+	on_keep(&m);
 	ev_prepare_init(&m.flush, on_prepare);
 	m.flush.data = &m;
 	ev_prepare_start(d->loop, &m.flush);
@@ -379,6 +437,8 @@ static void l2meshd_stop(struct mc_daemon *d)
 	struct l2meshd *m = d->priv;
 
 	mc_timer_stop(d->loop, &m->tick);
+	mc_timer_stop(d->loop, &m->keep);
+	seqno_write(m, l2_ogm_seqno(m->node));	/* a clean stop knows it exactly */
 	ev_prepare_stop(d->loop, &m->flush);
 	for (unsigned i = 0; i < m->nmesh; i++)
 		l2sh_port_flush(&m->mesh[i]);

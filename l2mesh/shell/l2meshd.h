@@ -16,11 +16,13 @@ struct l2meshd {
 	struct mc_nl *nl;
 	uint8_t mac[6];			/* node MAC = originator = bat0 */
 	uint16_t vid;			/* cloud tag on mesh ports, 0 untagged */
+	uint32_t orig_interval_ms;
 	struct l2sh_port mesh[L2SH_PORTS_MAX];	/* index = core port */
 	unsigned nmesh;
 	struct l2sh_port local[L2SH_PORTS_MAX];	/* index = core local port */
 	unsigned nlocal;
 	struct mc_timer tick;
+	struct mc_timer keep;		/* writes the OGM seqno to rundir now and then */
 	ev_prepare flush;		/* sends the queued frames before the loop sleeps */
 	/* meshctl ping/traceroute sessions waiting for ICMP answers */
 	struct l2sh_ping *pings;
