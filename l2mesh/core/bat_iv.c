@@ -745,7 +745,7 @@ static bool ogm_admit(struct l2_node *n, struct ogm_ctx *c)
 	c->from_best = router && router->tq_avg &&
 		       l2_mac_eq(router->addr, c->eth->src);
 	if (loop_prone(n, c)) {
-		l2_count(n, L2_STAT_DROP_DUPLICATE, 1);
+		l2_count(n, L2_STAT_DROP_LOOP, 1);
 		return false;
 	}
 	return true;
@@ -829,7 +829,7 @@ static void ogm_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 	}
 	/* a copy that another last hop chose not to route by: no news */
 	if (ogm->flags & L2_OGM_F_NOT_BEST_NEXT_HOP) {
-		l2_count(n, L2_STAT_DROP_DUPLICATE, 1);
+		l2_count(n, L2_STAT_DROP_NOT_BEST_HOP, 1);
 		return;
 	}
 	c.orig = l2_orig_get(n, ogm->orig);

@@ -63,6 +63,7 @@ struct l2_local {
 	X(DROP_MALFORMED, "drop_malformed") X(DROP_TTL, "drop_ttl") \
 	X(DROP_OWN, "drop_own") X(DROP_NOT_NEIGH, "drop_not_neighbor") \
 	X(DROP_DUPLICATE, "drop_duplicate") X(DROP_SEQNO_OLD, "drop_seqno_old") \
+	X(DROP_NOT_BEST_HOP, "drop_not_best_hop") X(DROP_LOOP, "drop_loop") \
 	X(DROP_SEQNO_RESET, "drop_seqno_reset") X(DROP_TQ_ZERO, "drop_tq_zero") \
 	X(DROP_UNIDIRECTIONAL, "drop_unidirectional") \
 	X(DROP_NO_ROUTE, "drop_no_route") X(DROP_NOT_FOR_US, "drop_not_for_us") \
