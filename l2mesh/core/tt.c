@@ -1068,16 +1068,6 @@ int l2_tt_ogm_append(struct l2_node *n, struct mc_wr *w)
 /* ---- requests and responses --------------------------------------------------------- */
 
 /*
- * Sends TVLVs to dst as coming from src: answers for another originator
- * carry its address as source, so the requester files the table under it.
- */
-static int send_as(struct l2_node *n, const uint8_t *src, const uint8_t *dst,
-		   const uint8_t *tvlvs, size_t len)
-{
-	return l2_send_unicast_tvlv_from(n, src, dst, tvlvs, len);
-}
-
-/*
  * Asks o for its table (or, full false, for its last diff). One pending
  * request per originator; it blocks others for L2_TT_REQUEST_TIMEOUT_MS
  * unless a response clears it. The VLAN CRCs o announced go along so a
@@ -1155,7 +1145,7 @@ static void own_response_send(struct l2_node *n, const uint8_t *dst, bool full,
 	if (l2_tvlv_end(&w, mark) == 0 &&
 	    L2_UNICAST_TVLV_HLEN + mc_wr_len(&w) <= packet_size_max(n)) {
 		l2_count(n, L2_STAT_TT_RESPONSE_TX, 1);
-		send_as(n, n->cfg.mac, dst, buf, mc_wr_len(&w));
+		l2_send_unicast_tvlv(n, dst, buf, mc_wr_len(&w));
 	} else {
 		tt_warn(n, "TT_RESPONSE too big for", dst);
 	}
@@ -1239,7 +1229,7 @@ static bool other_response_send(struct l2_node *n, const uint8_t *req_src,
 		return false;
 	len = other_response_build(o, tt, full, buf, cap);
 	if (len && L2_UNICAST_TVLV_HLEN + len <= packet_size_max(n) &&
-	    send_as(n, req_dst, req_src, buf, len) == 0) {
+	    l2_send_unicast_tvlv_from(n, req_dst, req_src, buf, len) == 0) {
 		l2_count(n, L2_STAT_TT_RESPONSE_TX, 1);
 		ok = true;
 	}
