@@ -170,11 +170,29 @@ uint8_t l2_iv_ring_avg(const uint8_t *ring, unsigned len)
 	return count ? (uint8_t)(sum / count) : 0;
 }
 
+/* Whether the last L2_TQ_STALE_OGMS entries of a TQ ring are all 0. */
+static bool ring_stale(const struct l2_neigh *nb)
+{
+	for (unsigned k = 1; k <= L2_TQ_STALE_OGMS; k++) {
+		unsigned i = (nb->tq_index + L2_TQ_GLOBAL_WINDOW - k) % L2_TQ_GLOBAL_WINDOW;
+		if (nb->tq_recv[i])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The kernel averages only the non-zero entries, so a last hop that went
+ * silent keeps its average until five newer OGMs came another way, and a
+ * reroute crawls one such decay per hop. l2mesh drops it at once when the
+ * last three newer OGMs all came another way: a working last hop delivers
+ * its own copy (a non-zero entry) even when it loses the race.
+ */
 static void ring_push(struct l2_neigh *nb, uint8_t tq)
 {
 	nb->tq_recv[nb->tq_index] = tq;
 	nb->tq_index = (uint8_t)((nb->tq_index + 1) % L2_TQ_GLOBAL_WINDOW);
-	nb->tq_avg = l2_iv_ring_avg(nb->tq_recv, L2_TQ_GLOBAL_WINDOW);
+	nb->tq_avg = ring_stale(nb) ? 0 : l2_iv_ring_avg(nb->tq_recv, L2_TQ_GLOBAL_WINDOW);
 }
 
 /* ---- the send queue and aggregation ----------------------------------------- */

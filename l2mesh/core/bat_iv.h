@@ -47,6 +47,9 @@ uint8_t l2_iv_tq_calc(uint8_t tq, uint8_t echo, uint8_t recv, uint8_t iface);
 /* The same with the asymmetry judged over `window` seqnos (fast start). */
 uint8_t l2_iv_tq_calc_win(uint8_t tq, uint8_t echo, uint8_t recv, unsigned window,
 			  uint8_t iface);
+/* Newer OGMs in a row that came only another way before a last hop's TQ
+ * average counts as 0 (the kernel waits for all 5 of its ring). */
+#define L2_TQ_STALE_OGMS 3u
 /* Fewest seqnos the fast-start window counts: 4 clean OGMs give full TQ. */
 #define L2_TQ_FAST_START_MIN 4u
 /* The fast-start window of a neighbour's receive bitmap: seqnos since the
