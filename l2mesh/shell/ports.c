@@ -137,9 +137,11 @@ static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
 	static uint8_t buf[FRAME_MAX];
 
 	if (!p->tap) {
-		/* drain: each call takes what the ring holds, up to the batch */
+		/* drain: each call takes what the ring holds, up to the batch;
+		 * a short batch means the ring is empty, and asking again would
+		 * only cost libpcap a poll() */
 		for (int i = 0; i < 4; i++)
-			if (pcap_dispatch(p->pcap, L2SH_BATCH, pcap_cb, (u_char *)p) <= 0)
+			if (pcap_dispatch(p->pcap, L2SH_BATCH, pcap_cb, (u_char *)p) < L2SH_BATCH)
 				break;
 		return;
 	}
