@@ -176,7 +176,7 @@ static json_object *port_row(const struct l2sh_port *p, bool mesh, const char *k
 	json_object_object_add(r, "role", json_object_new_string(kind));
 	json_object_object_add(r, "mac", jmac(p->mac));
 	json_object_object_add(r, "mtu", json_object_new_int((int)p->mtu));
-	json_object_object_add(r, "status", json_object_new_string("active"));
+	json_object_object_add(r, "status", json_object_new_string(p->gone ? "gone" : "active"));
 	json_object_object_add(r, "rx_frames", json_object_new_int64((int64_t)p->rx_frames));
 	json_object_object_add(r, "tx_frames", json_object_new_int64((int64_t)p->tx_frames));
 	json_object_object_add(r, "tx_errors", json_object_new_int64((int64_t)p->tx_errors));

@@ -75,6 +75,8 @@ static void on_tick(void *user)
  * forwarded OGM 0-10 ms out, a rebroadcast) sets the timer, and every
  * queued frame goes out.
  */
+static void drop_gone(struct l2meshd *m, struct l2sh_port *p, bool mesh);
+
 static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct l2meshd *m = w->data;
@@ -82,10 +84,15 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 	if (m->node)
 		rearm(m);
 
-	for (unsigned i = 0; i < m->nmesh; i++)
+	for (unsigned i = 0; i < m->nmesh; i++) {
 		l2sh_port_flush(&m->mesh[i]);
-	for (unsigned i = 0; i < m->nlocal; i++)
+		drop_gone(m, &m->mesh[i], true);
+	}
+	for (unsigned i = 0; i < m->nlocal; i++) {
 		l2sh_port_flush(&m->local[i]);
+		if (!m->local[i].tap)
+			drop_gone(m, &m->local[i], false);
+	}
 }
 
 static void mesh_rx(struct l2sh_port *p, const uint8_t *frame, size_t len)
@@ -183,23 +190,23 @@ static void port_quiet(const char *ifname, bool mesh)
 		sysctl_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname, "1");
 }
 
-static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wireless,
-		     long mtu_cfg)
+/*
+ * Brings an interface up as port p: MTU, the kernel kept off, the pcap
+ * handle. At start and again when a port that went away comes back.
+ */
+static int wire_attach(struct l2meshd *m, struct l2sh_port *p, const char *ifname,
+		       bool mesh)
 {
-	struct l2sh_port *p = mesh ? &m->mesh[m->nmesh] : &m->local[m->nlocal];
 	char err[256];
 	unsigned mtu;
 	int rc;
 
-	if ((mesh ? m->nmesh : m->nlocal) >= L2SH_PORTS_MAX)
-		return -ENOSPC;
-	memset(p, 0, sizeof(*p));
 	if ((rc = link_prepare(m, ifname, p->mac, &mtu)) < 0)
 		return rc;
 	/* a mesh port wants room for a whole 1500-byte client frame, the
 	 * batman header (1532, as batman-adv asks) and our cloud tag; where
 	 * the link does not allow it, fragmentation covers */
-	unsigned want = mtu_cfg > 0 ? (unsigned)mtu_cfg :
+	unsigned want = p->mtu_cfg > 0 ? (unsigned)p->mtu_cfg :
 			mesh && mtu < L2SH_MESH_MTU + (m->vid ? 4u : 0u) ?
 			L2SH_MESH_MTU + (m->vid ? 4u : 0u) : mtu;
 	if (want != mtu) {
@@ -218,17 +225,77 @@ static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wire
 	}
 	p->user = m;
 	p->rx = mesh ? mesh_rx : local_rx;
+	p->gone = false;
+	return 0;
+}
+
+static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wireless,
+		     long mtu_cfg)
+{
+	struct l2sh_port *p = mesh ? &m->mesh[m->nmesh] : &m->local[m->nlocal];
+	int rc;
+
+	if ((mesh ? m->nmesh : m->nlocal) >= L2SH_PORTS_MAX)
+		return -ENOSPC;
+	memset(p, 0, sizeof(*p));
+	p->mtu_cfg = mtu_cfg;
+	if ((rc = wire_attach(m, p, ifname, mesh)) < 0)
+		return rc;
 	/* the cloud tag's 4 bytes come out of the port MTU (AF_PACKET
 	 * allows no extra room for an 802.1ad tag) */
-	rc = mesh ? l2_port_add(m->node, ifname, p->mac, mtu - (m->vid ? 4 : 0), wireless)
+	rc = mesh ? l2_port_add(m->node, ifname, p->mac, p->mtu - (m->vid ? 4 : 0), wireless)
 		  : l2_local_add(m->node, ifname, L2_LOCAL_LAN, p->mac);
 	if (rc < 0)
 		return rc;
 	p->index = (unsigned)rc;
 	mesh ? m->nmesh++ : m->nlocal++;
-	log_info("%s port %s: mtu %u%s", mesh ? "mesh" : "lan", ifname, mtu,
-		wireless ? ", wireless" : "");
+	log_info("%s port %s: mtu %u%s", mesh ? "mesh" : "lan", ifname, p->mtu,
+		 wireless ? ", wireless" : "");
 	return 0;
+}
+
+/* Every L2SH_REOPEN_MS, the ports whose interface went away are retried. */
+#define L2SH_REOPEN_MS 2000u
+
+static bool reopen(struct l2meshd *m, struct l2sh_port *p, bool mesh)
+{
+	char ifname[sizeof(p->ifname)];
+
+	memcpy(ifname, p->ifname, sizeof(ifname));
+	if (mc_nl_ifindex(ifname) <= 0 || wire_attach(m, p, ifname, mesh) < 0)
+		return false;
+	l2sh_port_start(m->d->loop, p);
+	if (mesh)
+		l2_port_set_up(m->node, p->index, true, mc_ev_now_ms(m->d->loop));
+	log_notice("port %s is back", ifname);
+	return true;
+}
+
+static void on_reopen(void *user)
+{
+	struct l2meshd *m = user;
+	bool waiting = false;
+
+	for (unsigned i = 0; i < m->nmesh; i++)
+		if (m->mesh[i].gone && !reopen(m, &m->mesh[i], true))
+			waiting = true;
+	for (unsigned i = 0; i < m->nlocal; i++)
+		if (m->local[i].gone && !m->local[i].tap && !reopen(m, &m->local[i], false))
+			waiting = true;
+	if (waiting)
+		mc_timer_arm(m->d->loop, &m->reopen, L2SH_REOPEN_MS);
+}
+
+/* A port whose interface went away is closed, and taken down in the core. */
+static void drop_gone(struct l2meshd *m, struct l2sh_port *p, bool mesh)
+{
+	if (!p->gone || (!p->pcap && !p->tap))
+		return;
+	log_warn("port %s went away; retrying every %u s", p->ifname, L2SH_REOPEN_MS / 1000);
+	l2sh_port_close(m->d->loop, p);
+	if (mesh)
+		l2_port_set_up(m->node, p->index, false, mc_ev_now_ms(m->d->loop));
+	mc_timer_arm(m->d->loop, &m->reopen, L2SH_REOPEN_MS);
 }
 
 static int open_wires(struct l2meshd *m)
@@ -423,6 +490,7 @@ static int l2meshd_start(struct mc_daemon *d)
 	rearm(&m);
 	mc_timer_init(&m.keep, on_keep, &m);
 	on_keep(&m);
+	mc_timer_init(&m.reopen, on_reopen, &m);
 	ev_prepare_init(&m.flush, on_prepare);
 	m.flush.data = &m;
 	ev_prepare_start(d->loop, &m.flush);
@@ -438,6 +506,7 @@ static void l2meshd_stop(struct mc_daemon *d)
 
 	mc_timer_stop(d->loop, &m->tick);
 	mc_timer_stop(d->loop, &m->keep);
+	mc_timer_stop(d->loop, &m->reopen);
 	seqno_write(m, l2_ogm_seqno(m->node));	/* a clean stop knows it exactly */
 	ev_prepare_stop(d->loop, &m->flush);
 	for (unsigned i = 0; i < m->nmesh; i++)

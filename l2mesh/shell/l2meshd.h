@@ -23,6 +23,7 @@ struct l2meshd {
 	unsigned nlocal;
 	struct mc_timer tick;
 	struct mc_timer keep;		/* writes the OGM seqno to rundir now and then */
+	struct mc_timer reopen;		/* retries ports whose interface went away */
 	ev_prepare flush;		/* sends the queued frames before the loop sleeps */
 	/* meshctl ping/traceroute sessions waiting for ICMP answers */
 	struct l2sh_ping *pings;

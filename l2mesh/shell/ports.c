@@ -140,9 +140,13 @@ static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
 		/* drain: each call takes what the ring holds, up to the batch;
 		 * a short batch means the ring is empty, and asking again would
 		 * only cost libpcap a poll() */
-		for (int i = 0; i < 4; i++)
-			if (pcap_dispatch(p->pcap, L2SH_BATCH, pcap_cb, (u_char *)p) < L2SH_BATCH)
+		for (int i = 0; i < 4; i++) {
+			int r = pcap_dispatch(p->pcap, L2SH_BATCH, pcap_cb, (u_char *)p);
+			if (r == PCAP_ERROR)
+				p->gone = true;	/* the interface went away */
+			if (r < L2SH_BATCH)
 				break;
+		}
 		return;
 	}
 	for (int i = 0; i < L2SH_BATCH; i++) {
@@ -192,6 +196,8 @@ void l2sh_port_flush(struct l2sh_port *p)
 		if (r <= 0) {
 			/* a full socket buffer or a downed link: the rest is lost,
 			 * as a wire would lose it */
+			if (errno == ENODEV || errno == ENXIO || errno == ENETDOWN)
+				p->gone = true;
 			p->tx_errors += q->n - done;
 			break;
 		}
@@ -225,6 +231,8 @@ int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len)
 
 	if (len < 14 || wire > sizeof(big))
 		return -EMSGSIZE;
+	if (!p->tap && !p->pcap)
+		return -ENODEV;	/* closed: its interface went away */
 	if (!p->tap && !p->txq)
 		p->txq = calloc(1, sizeof(*p->txq));
 	if (!p->tap && p->txq && wire <= L2SH_TXQ_SLOT) {

@@ -46,6 +46,8 @@ struct l2sh_port {
 	l2sh_rx_fn rx;
 	void *user;
 	struct l2sh_txq *txq;	/* pcap ports: frames waiting for l2sh_port_flush */
+	bool gone;		/* the interface went away; the shell reopens it */
+	long mtu_cfg;		/* the config's MTU, 0 for the default */
 	uint64_t rx_frames, tx_frames, tx_errors, rx_foreign, tx_batches;
 };
 
