@@ -47,7 +47,7 @@ grep -q "aa:aa:aa:0d:fe:aa" "$TMP/arping" || fail "arping got no answer: $(cat "
 if grep "reply from 10.13.0.1" "$TMP/arping" | grep -vq "aa:aa:aa:0d:fe:aa"; then
 	fail "another MAC answered for the anycast IP: $(cat "$TMP/arping")"
 fi
-filtered=$(mctl n1 statistics --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["anycast_filtered"])')
+filtered=$(counter n1 anycast_filtered)
 pretty "n1 anycast_filtered counter: $filtered"
 [[ $filtered -ge 4 ]] || fail "anycast_filtered = $filtered"
 daemons_alive

@@ -84,3 +84,23 @@ max_gap() {
 	awk -F'[][]' '/bytes from/ { t = $2 + 0; if (p && t - p > g) g = t - p; p = t }
 		END { printf "%.2f", g }' "$1"
 }
+
+# counter NODE NAME: one of l2meshd's statistics counters
+counter() {
+	mctl "$1" statistics --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
+}
+
+# iperf_bps JSON: the receiver's rate in an iperf3 -J report, bits/s
+iperf_bps() {
+	awk -F: '/"bits_per_second"/ { v = $2 } END { gsub(/[ ,]/, "", v); print v }' "$1"
+}
+
+# tcp_rate FROM TO_NODE TO_IP SECONDS: iperf3 TCP FROM -> TO_IP for SECONDS,
+# a server started at TO_NODE for the one run; prints bits/s, fails the
+# test if it does not run.
+tcp_rate() {
+	mx "$2" iperf3 -s -1 -D
+	sleep 0.3
+	mx "$1" iperf3 -c "$3" -t "$4" -J >"$TMP/iperf.json" || fail "iperf3: $(tail -5 "$TMP/iperf.json")"
+	iperf_bps "$TMP/iperf.json"
+}
