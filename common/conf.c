@@ -5,6 +5,7 @@
  * One file so the schema, its checkers and the loader share static types.
  */
 #include "common/conf.h"
+#include "common/addr.h"
 #include "common/log.h"
 #include "common/md5.h"
 
@@ -46,6 +47,11 @@ const char mc_conf_defaults[] =
 	"\toption hop_penalty '30'\n"
 	"\toption bat0_mtu '1500'\n"
 	"\toption l3_port '6240'\n"
+	"\toption l3_key '/var/lib/softmesh/l3route.key'\n"
+	"\toption l3_table '201'\n"
+	"\toption l3_hello_interval '1000'\n"
+	"\toption l3_link_timeout '2500'\n"
+	"\toption l3_update_interval '60000'\n"
 	"\toption gateway '0'\n"
 	"\toption gateway_bandwidth 'auto'\n"
 	"\toption preferred_gateway ''\n"
@@ -72,6 +78,7 @@ enum conf_type {
 	CONF_T_HEXID,		/* node id in hex */
 	CONF_T_PATH,		/* absolute, short enough for socket paths */
 	CONF_T_DEBUG,		/* debug categories for mc_log_debug_parse */
+	CONF_T_PREFIX,		/* IPv4 or IPv6 prefix, host bits zero */
 };
 
 #define CONF_F_LIST 1u		/* set by `list`, may hold many values */
@@ -134,6 +141,14 @@ static const struct conf_opt_schema network_opts[] = {
 	{ .name = "hop_penalty", .type = CONF_T_INT, .min = 0, .max = 255 },
 	{ .name = "bat0_mtu", .type = CONF_T_INT, .min = 1280, .max = 9000 },
 	{ .name = "l3_port", .type = CONF_T_PORT, .min = 1, .max = 65535 },
+	{ .name = "l3_key", .type = CONF_T_PATH },
+	/* 253..255 are the kernel's default, main and local tables */
+	{ .name = "l3_table", .type = CONF_T_INT, .min = 1, .max = 252 },
+	{ .name = "l3_hello_interval", .type = CONF_T_INT, .min = 100, .max = 60000 },
+	{ .name = "l3_link_timeout", .type = CONF_T_INT, .min = 300, .max = 600000 },
+	{ .name = "l3_update_interval", .type = CONF_T_INT, .min = 1000,
+	  .max = 3600000 },
+	{ .name = "l3_prefix", .type = CONF_T_PREFIX, .flags = CONF_F_LIST },
 	{ .name = "gateway", .type = CONF_T_BOOL },
 	{ .name = "gateway_bandwidth", .type = CONF_T_GWBW },
 	{ .name = "preferred_gateway", .type = CONF_T_STR, .min = 0, .max = 64 },
@@ -407,6 +422,19 @@ static bool enum_ok(const struct conf_opt_schema *os, const char *v)
 	return false;
 }
 
+/* "10.99.0.0/16" or "fd99::/64": a prefix length is required and the
+ * host bits must be zero, so a typo is not announced as something else. */
+static bool prefix_ok(const char *v)
+{
+	struct mc_ip ip, masked;
+
+	if (!strchr(v, '/') || mc_ip_parse(v, &ip) < 0)
+		return false;
+	masked = ip;
+	mc_ip_mask(&masked);
+	return !memcmp(ip.a, masked.a, sizeof(ip.a));
+}
+
 static bool value_ok(const struct conf_opt_schema *os, const char *v)
 {
 	uint8_t a[16];
@@ -434,6 +462,7 @@ static bool value_ok(const struct conf_opt_schema *os, const char *v)
 	case CONF_T_HEXID: return hexid_ok(os, v);
 	case CONF_T_PATH: return v[0] == '/' && n <= PATH_MAX_LEN;
 	case CONF_T_DEBUG: return mc_log_debug_parse(v, &mask) == 0;
+	case CONF_T_PREFIX: return prefix_ok(v);
 	}
 	return false;
 }
@@ -457,6 +486,8 @@ static const char *const type_expect[] = {
 	[CONF_T_PATH] = "expected an absolute path of at most 80 bytes",
 	[CONF_T_DEBUG] = "expected debug categories like batman,tt "
 			 "(or all, none)",
+	[CONF_T_PREFIX] = "expected an IPv4 or IPv6 prefix with its host bits "
+			  "zero, like 10.99.0.0/16 or fd99::/64",
 };
 
 static void enum_why(const struct conf_opt_schema *os, char *why, size_t len)
