@@ -307,6 +307,7 @@ static const struct {
 	{ "statistics", "s", cmd_statistics, "statistics                      l2mesh counters, drops by reason" },
 	{ "ping", "p", cmd_ping, "ping [-c N] [-i MS] [-t TTL] MAC  batman ICMP echo to an originator or client" },
 	{ "traceroute", "tr", cmd_traceroute, "traceroute MAC                  hops to an originator or client" },
+	{ "l3", NULL, cmd_l3, "l3 originators|o|status|links|routes|descriptions  l3routed tables and state" },
 	{ "help", NULL, cmd_help, "help                            this list" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -323,6 +324,9 @@ static int cmd_help(const struct opts *o, int argc, char **argv)
 	for (unsigned i = 0; i < l2_ntables; i++)
 		printf("  %-31s %s (%s)\n", l2_tables[i].name, l2_tables[i].help,
 		       l2_tables[i].alias);
+	for (unsigned i = 0; i < l3_ntables; i++)
+		if (!l3_tables[i].alias)	/* the others only under "l3" */
+			printf("  %-31s %s\n", l3_tables[i].name, l3_tables[i].help);
 	printf("\nrundir: --rundir, else $SOFTMESH_RUNDIR, else /run/softmesh\n");
 	return 0;
 }
@@ -362,6 +366,10 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[optind], l2_tables[i].name) ||
 		    !strcmp(argv[optind], l2_tables[i].alias))
 			return run_table(&o, "l2meshd", &l2_tables[i], l2_banner);
+	}
+	for (unsigned i = 0; i < l3_ntables; i++) {
+		if (!l3_tables[i].alias && !strcmp(argv[optind], l3_tables[i].name))
+			return l3_run_table(&o, &l3_tables[i]);
 	}
 	fprintf(stderr, "meshctl: unknown command '%s' (see meshctl help)\n", argv[optind]);
 	return EXIT_USAGE;

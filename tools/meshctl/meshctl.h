@@ -40,4 +40,10 @@ int cmd_statistics(const struct opts *o, int argc, char **argv);
 int cmd_ping(const struct opts *o, int argc, char **argv);
 int cmd_traceroute(const struct opts *o, int argc, char **argv);
 
+/* l3.c: l3routed's tables; "originators" is l2's at top level, "l3 o" here */
+extern const struct mc_table l3_tables[];
+extern const unsigned l3_ntables;
+int l3_run_table(const struct opts *o, const struct mc_table *t);
+int cmd_l3(const struct opts *o, int argc, char **argv);
+
 #endif
