@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The l3route node: lifecycle, interfaces, receive dispatch, the timer,
+ * and the read-only views for the control socket and the simulator.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "l3route/core/node.h"
+
+const char *const l3_stat_names[L3_ST_MAX] = {
+	[L3_ST_RX_PKT] = "rx_packets",
+	[L3_ST_RX_BYTES] = "rx_bytes",
+	[L3_ST_TX_PKT] = "tx_packets",
+	[L3_ST_TX_BYTES] = "tx_bytes",
+	[L3_ST_RX_MALFORMED] = "rx_malformed",
+	[L3_ST_RX_UNKNOWN_TLV] = "rx_unknown_tlv",
+	[L3_ST_RX_NOT_LINKLOCAL] = "rx_not_linklocal",
+	[L3_ST_RX_OWN] = "rx_own_id",
+	[L3_ST_RX_NO_LINK] = "rx_no_link",
+	[L3_ST_DESC_ACCEPTED] = "desc_accepted",
+	[L3_ST_DESC_MALFORMED] = "desc_malformed",
+	[L3_ST_DESC_BAD_SIG] = "desc_bad_signature",
+	[L3_ST_DESC_STALE] = "desc_stale",
+	[L3_ST_DESC_CONFLICT] = "desc_conflict",
+	[L3_ST_DESC_UNTRUSTED] = "desc_untrusted",
+	[L3_ST_DESC_REQ_TX] = "desc_req_tx",
+	[L3_ST_DESC_REQ_RX] = "desc_req_rx",
+	[L3_ST_UPD_RX] = "update_rx",
+	[L3_ST_UPD_BAD_CHAIN] = "update_bad_chain",
+	[L3_ST_UPD_BEYOND_CHAIN] = "update_beyond_chain",
+	[L3_ST_UPD_UNTRUSTED] = "update_untrusted",
+	[L3_ST_UPD_NO_DESC] = "update_no_desc",
+	[L3_ST_UPD_UNFEASIBLE] = "update_unfeasible",
+	[L3_ST_SEQREQ_TX] = "seqno_req_tx",
+	[L3_ST_SEQREQ_RX] = "seqno_req_rx",
+	[L3_ST_ROUTE_CHANGE] = "route_changes",
+};
+
+void l3_logf(struct l3_node *n, int level, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (!n->env.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n->env.log(n->env.user, level, MC_DBG_L3, msg);
+}
+
+/* ms +- pct %, so that neighbours started together drift apart. */
+uint32_t l3_jitter(struct l3_node *n, uint32_t ms, unsigned pct)
+{
+	uint32_t r, span = ms * pct / 100;
+
+	if (!span)
+		return ms;
+	n->env.random(n->env.user, &r, sizeof(r));
+	return ms - span + r % (2 * span + 1);
+}
+
+void l3_config_defaults(struct l3_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->hello_interval_ms = 1000;
+	cfg->link_timeout_ms = 2500;
+	cfg->update_interval_ms = 60000;
+	cfg->chain_len = 4096;
+	cfg->dseq_start = 1;
+}
+
+static int config_check(const struct l3_config *c)
+{
+	if (c->hello_interval_ms < 10 || c->hello_interval_ms > 600000 ||
+	    c->link_timeout_ms < c->hello_interval_ms ||
+	    c->update_interval_ms < c->hello_interval_ms || c->chain_len < 2 ||
+	    c->nprefix > L3_DESC_PREFIX_MAX - 1 || c->ngw > L3_DESC_GW_MAX ||
+	    c->ntrusted > L3_TRUST_MAX)
+		return -EINVAL;
+	for (unsigned i = 0; i < c->ntrusted; i++)
+		if (c->trusted[i].len < 4 || c->trusted[i].len > L3_ID_LEN)
+			return -EINVAL;
+	return 0;
+}
+
+struct l3_node *l3_node_new(const struct l3_config *cfg, const struct l3_env *env,
+			    uint64_t now_ms)
+{
+	struct l3_node *n;
+	uint8_t pk[L3_PK_LEN];
+
+	if (config_check(cfg) < 0 || !env->send || !env->route || !env->random)
+		return NULL;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->cfg = *cfg;
+	n->env = *env;
+	memcpy(pk, cfg->sk + 32, L3_PK_LEN);	/* libsodium: sk = seed | pk */
+	l3_id_from_pk(pk, n->id);
+	l3_id_addr(n->id, &n->addr);
+	if (l3_self_desc_make(n, cfg->dseq_start ? cfg->dseq_start : 1) < 0) {
+		l3_logf(n, MC_LOG_ERR, "l3: cannot build own description");
+		l3_node_free(n);
+		return NULL;
+	}
+	n->next_hello_ms = now_ms + l3_jitter(n, 100, 50);
+	n->next_full_ms = now_ms + l3_jitter(n, cfg->update_interval_ms, 10);
+	n->next_house_ms = now_ms + L3_HOUSEKEEP_MS;
+	n->flush_ms = UINT64_MAX;
+	return n;
+}
+
+void l3_node_free(struct l3_node *n)
+{
+	if (!n)
+		return;
+	for (unsigned i = 0; i < n->nifs; i++) {
+		struct l3_nbr *nb, *nx;
+
+		for (nb = n->ifs[i].nbrs; nb; nb = nx) {
+			nx = nb->next;
+			free(nb);
+		}
+	}
+	l3_orig_free_all(n);
+	l3_pfx_free_all(n);
+	l3_dref_put(n->self);
+	l3_chain_free(&n->chain);
+	free(n);
+}
+
+int l3_if_add(struct l3_node *n, const char *name, uint32_t rate_kbit, bool wireless)
+{
+	struct l3_if *i;
+
+	if (n->nifs >= L3_IF_MAX)
+		return -ENOSPC;
+	i = &n->ifs[n->nifs];
+	memset(i, 0, sizeof(*i));
+	snprintf(i->name, sizeof(i->name), "%s", name);
+	i->rate_kbit = rate_kbit ? rate_kbit : L3_DEFAULT_RATE_KBIT;
+	i->wireless = wireless;
+	return (int)n->nifs++;
+}
+
+void l3_if_set_up(struct l3_node *n, unsigned ifidx, bool up, uint64_t now_ms)
+{
+	struct l3_if *i;
+
+	if (ifidx >= n->nifs || n->ifs[ifidx].up == up)
+		return;
+	i = &n->ifs[ifidx];
+	i->up = up;
+	i->b.len = 0;
+	if (!up) {
+		l3_nbr_drop_if(n, ifidx, now_ms);
+		l3_pfx_sync(n);
+		return;
+	}
+	/* say hello at once, with our description, so neighbours learn us fast */
+	l3_xmit_hello_if(n, ifidx, false, now_ms);
+	l3_xmit_msg(n, ifidx, &(struct l3_msg){ .type = L3_TLV_DESC,
+		.u.desc = { n->self->blob, n->self->len } }, now_ms);
+	l3_xmit_soon(n, now_ms);
+}
+
+unsigned l3_if_count(const struct l3_node *n)
+{
+	return n->nifs;
+}
+
+static void desc_req_rx(struct l3_node *n, struct l3_nbr *from,
+			const struct l3_desc_req *r)
+{
+	const struct l3_dref *d = NULL;
+	struct l3_orig *o;
+
+	n->stats[L3_ST_DESC_REQ_RX]++;
+	if (!memcmp(r->id, n->id, L3_ID_LEN)) {
+		d = n->self;
+	} else if ((o = l3_orig_find(n, r->id)) && o->d && o->trust != L3_TRUST_NO) {
+		d = o->d;
+	}
+	if (!d || d->d.dseq < r->dseq)
+		return;
+	l3_xmit_unicast(n, from, &(struct l3_msg){ .type = L3_TLV_DESC,
+		.u.desc = { d->blob, d->len } });
+}
+
+static void route_req_rx(struct l3_node *n, struct l3_nbr *from,
+			 const struct l3_route_req *r, uint64_t now)
+{
+	struct l3_msg m = { .type = L3_TLV_UPDATE };
+	struct l3_orig *o;
+
+	if (r->all) {
+		n->ifs[from->ifidx].full = true;
+		l3_xmit_soon(n, now);
+		return;
+	}
+	if (!memcmp(r->id, n->id, L3_ID_LEN))
+		l3_update_self(n, &m.u.update);
+	else if (!(o = l3_orig_find(n, r->id)) || !l3_update_of(n, o, &m.u.update))
+		return;
+	l3_xmit_unicast(n, from, &m);
+}
+
+/* Messages that need a known link (all but HELLO and DESC). */
+static void msg_from_nbr(struct l3_node *n, struct l3_nbr *nb, const struct l3_msg *m,
+			 uint64_t now)
+{
+	switch (m->type) {
+	case L3_TLV_IHU:
+		l3_nbr_ihu(n, nb, &m->u.ihu, now);
+		break;
+	case L3_TLV_DESC_REQ:
+		desc_req_rx(n, nb, &m->u.desc_req);
+		break;
+	case L3_TLV_UPDATE:
+		l3_update_rx(n, nb, &m->u.update, now);
+		break;
+	case L3_TLV_SEQNO_REQ:
+		l3_seqreq_rx(n, nb, &m->u.seqno_req, now);
+		break;
+	case L3_TLV_ROUTE_REQ:
+		route_req_rx(n, nb, &m->u.route_req, now);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool is_linklocal(const struct in6_addr *a)
+{
+	return a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80;
+}
+
+static void rx_msgs(struct l3_node *n, unsigned ifidx, const struct in6_addr *src,
+		    const struct l3_pkt_hdr *h, struct l3_pkt_iter *it, uint64_t now)
+{
+	struct l3_nbr *nb = l3_nbr_find(n, ifidx, src);
+	struct l3_msg m;
+	int r;
+
+	while ((r = l3_pkt_next(it, &m)) > 0) {
+		if (m.type == L3_TLV_HELLO) {
+			l3_nbr_hello(n, ifidx, src, h->id, &m.u.hello, now);
+			nb = l3_nbr_find(n, ifidx, src);
+		} else if (m.type == L3_TLV_DESC) {
+			l3_desc_rx(n, nb, m.u.desc.p, m.u.desc.len, now);
+		} else if (!nb || memcmp(nb->id, h->id, L3_ID_LEN)) {
+			n->stats[L3_ST_RX_NO_LINK]++;
+		} else {
+			msg_from_nbr(n, nb, &m, now);
+		}
+	}
+	if (r < 0)
+		n->stats[L3_ST_RX_MALFORMED]++;
+	n->stats[L3_ST_RX_UNKNOWN_TLV] += it->unknown;
+}
+
+void l3_rx(struct l3_node *n, unsigned ifidx, const struct in6_addr *src,
+	   const uint8_t *pkt, size_t len, uint64_t now_ms)
+{
+	struct l3_pkt_iter it;
+	struct l3_pkt_hdr h;
+
+	if (ifidx >= n->nifs || !n->ifs[ifidx].up)
+		return;
+	n->stats[L3_ST_RX_PKT]++;
+	n->stats[L3_ST_RX_BYTES] += len;
+	if (!is_linklocal(src)) {
+		n->stats[L3_ST_RX_NOT_LINKLOCAL]++;
+		return;
+	}
+	if (l3_pkt_open(&it, &h, pkt, len) < 0) {
+		n->stats[L3_ST_RX_MALFORMED]++;
+		return;
+	}
+	if (!memcmp(h.id, n->id, L3_ID_LEN)) {
+		n->stats[L3_ST_RX_OWN]++;
+		return;
+	}
+	rx_msgs(n, ifidx, src, &h, &it, now_ms);
+	l3_pfx_sync(n);
+}
+
+static uint64_t min64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+uint64_t l3_tick(struct l3_node *n, uint64_t now)
+{
+	uint64_t due;
+
+	due = l3_nbr_check(n, now);
+	if (now >= n->next_hello_ms) {
+		l3_xmit_hellos(n, now);
+		n->next_hello_ms = now + l3_jitter(n, n->cfg.hello_interval_ms, 10);
+	}
+	if (now >= n->next_full_ms) {
+		for (unsigned i = 0; i < n->nifs; i++)
+			n->ifs[i].full = true;
+		l3_xmit_soon(n, now);
+		n->next_full_ms = now + l3_jitter(n, n->cfg.update_interval_ms, 10);
+	}
+	if (now >= n->next_house_ms) {
+		l3_route_house(n, now);
+		l3_orig_house(n, now);
+		n->next_house_ms = now + L3_HOUSEKEEP_MS;
+	}
+	l3_pfx_sync(n);
+	if (now >= n->flush_ms)
+		l3_xmit_updates(n, now);
+	due = min64(due, n->next_hello_ms);
+	due = min64(due, n->next_full_ms);
+	due = min64(due, n->next_house_ms);
+	return min64(due, n->flush_ms);
+}
+
+int l3_set_gateways(struct l3_node *n, const struct l3_gw_offer *gw, unsigned ngw,
+		    uint64_t now_ms)
+{
+	struct l3_config old = n->cfg;
+	int r;
+
+	if (ngw > L3_DESC_GW_MAX)
+		return -EINVAL;
+	n->cfg.ngw = ngw;
+	memcpy(n->cfg.gw, gw, ngw * sizeof(*gw));
+	r = l3_self_desc_make(n, n->self->d.dseq + 1);
+	if (r < 0) {
+		n->cfg = old;
+		return r;
+	}
+	l3_xmit_all(n, &(struct l3_msg){ .type = L3_TLV_DESC,
+		.u.desc = { n->self->blob, n->self->len } }, now_ms);
+	l3_xmit_soon(n, now_ms);
+	return 0;
+}
+
+int l3_set_prefixes(struct l3_node *n, const struct l3_prefix *p, unsigned np,
+		    uint64_t now_ms)
+{
+	struct l3_config old = n->cfg;
+	int r;
+
+	if (np > L3_DESC_PREFIX_MAX - 1)
+		return -EINVAL;
+	n->cfg.nprefix = np;
+	memcpy(n->cfg.prefix, p, np * sizeof(*p));
+	r = l3_self_desc_make(n, n->self->d.dseq + 1);
+	if (r < 0) {
+		n->cfg = old;
+		return r;
+	}
+	l3_xmit_all(n, &(struct l3_msg){ .type = L3_TLV_DESC,
+		.u.desc = { n->self->blob, n->self->len } }, now_ms);
+	l3_xmit_soon(n, now_ms);
+	l3_pfx_sync(n);
+	return 0;
+}
+
+const uint64_t *l3_stats(const struct l3_node *n)
+{
+	return n->stats;
+}
+
+void l3_self(const struct l3_node *n, struct l3_self_info *out)
+{
+	unsigned links = 0;
+
+	for (unsigned i = 0; i < n->nifs; i++)
+		for (const struct l3_nbr *nb = n->ifs[i].nbrs; nb; nb = nb->next)
+			links++;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->id, n->id, L3_ID_LEN);
+	out->addr = n->addr;
+	out->hostname = n->cfg.hostname;
+	out->dseq = n->self->d.dseq;
+	out->seqno = n->seqno;
+	out->chain_len = n->chain.len;
+	out->nlinks = links;
+	out->norigs = n->norigs;
+	out->nroutes = n->nroutes;
+}
+
+void l3_links_foreach(const struct l3_node *n, l3_link_cb *cb, void *arg, uint64_t now)
+{
+	for (unsigned i = 0; i < n->nifs; i++) {
+		for (const struct l3_nbr *nb = n->ifs[i].nbrs; nb; nb = nb->next) {
+			const struct l3_orig *o = l3_orig_find(n, nb->id);
+			struct l3_link_info li = {
+				.ifidx = i, .ifname = n->ifs[i].name, .ll = nb->ll,
+				.hostname = o && o->d ? o->d->d.hostname : "",
+				.rq = l3_nbr_rq(nb, now), .tq = nb->tq,
+				.rate_kbit = n->ifs[i].rate_kbit, .cost = nb->cost,
+				.last_hello_ms = now - nb->last_hello_ms,
+			};
+
+			memcpy(li.id, nb->id, L3_ID_LEN);
+			cb(arg, &li);
+		}
+	}
+}

@@ -1,0 +1,696 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Routes: per originator, the route each neighbour advertised; the
+ * feasibility condition of Babel (RFC 8966 section 2.4) over (description
+ * seqno, chain seqno) so no selection can ever close a loop; seqno
+ * requests when only unfeasible routes are left; and the kernel prefixes
+ * (every node's address and the prefixes of its description) routed to
+ * the nearest reachable announcer.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "l3route/core/node.h"
+
+static uint32_t sat_add(uint32_t a, uint32_t b)
+{
+	uint64_t s = (uint64_t)a + b;
+
+	return s >= L3_METRIC_INF ? L3_METRIC_INF - 1 : (uint32_t)s;
+}
+
+void l3_pending_add(struct l3_node *n, struct l3_orig *o)
+{
+	if (o->pending)
+		return;
+	o->pending = true;
+	o->pnext = n->pending;
+	n->pending = o;
+}
+
+static bool feasible(const struct l3_orig *o, const struct l3_rt *rt)
+{
+	if (rt->metric == L3_METRIC_INF || !o->fd_valid)
+		return true;
+	return rt->seq > o->fd_seq || (rt->seq == o->fd_seq && rt->metric < o->fd_metric);
+}
+
+static bool usable(const struct l3_rt *rt)
+{
+	return rt->verified && rt->metric != L3_METRIC_INF && rt->nbr->cost != L3_METRIC_INF;
+}
+
+/* ---- prefixes ---- */
+
+static unsigned pfx_hash(const struct mc_ip *ip, unsigned size)
+{
+	uint32_t h = (uint32_t)ip->plen * 2654435761u;
+
+	for (size_t i = 0; i < mc_ip_len(ip); i++)
+		h = (h ^ ip->a[i]) * 16777619u;
+	return h & (size - 1);
+}
+
+static bool ip_eq(const struct mc_ip *a, const struct mc_ip *b)
+{
+	return a->family == b->family && a->plen == b->plen &&
+	       !memcmp(a->a, b->a, mc_ip_len(a));
+}
+
+static struct l3_pfx *pfx_find(const struct l3_node *n, const struct mc_ip *ip)
+{
+	if (!n->ptab)
+		return NULL;
+	for (struct l3_pfx *p = n->ptab[pfx_hash(ip, n->ptab_size)]; p; p = p->hnext)
+		if (ip_eq(&p->ip, ip))
+			return p;
+	return NULL;
+}
+
+static int ptab_grow(struct l3_node *n)
+{
+	unsigned size = n->ptab_size ? n->ptab_size * 2 : 64;
+	struct l3_pfx **t = calloc(size, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n->ptab_size; i++) {
+		struct l3_pfx *p = n->ptab[i], *nx;
+
+		for (; p; p = nx) {
+			unsigned h = pfx_hash(&p->ip, size);
+
+			nx = p->hnext;
+			p->hnext = t[h];
+			t[h] = p;
+		}
+	}
+	free(n->ptab);
+	n->ptab = t;
+	n->ptab_size = size;
+	return 0;
+}
+
+static void pfx_dirty(struct l3_node *n, struct l3_pfx *p)
+{
+	if (p->dirty)
+		return;
+	p->dirty = true;
+	p->dnext = n->dirty;
+	n->dirty = p;
+}
+
+static struct l3_pfx *pfx_get(struct l3_node *n, const struct mc_ip *ip, bool anycast)
+{
+	struct l3_pfx *p = pfx_find(n, ip);
+	unsigned h;
+
+	if (p)
+		return p;
+	if (n->npfx >= n->ptab_size && ptab_grow(n) < 0)
+		return NULL;
+	if (!(p = calloc(1, sizeof(*p))))
+		return NULL;
+	p->ip = *ip;
+	p->anycast = anycast;
+	h = pfx_hash(ip, n->ptab_size);
+	p->hnext = n->ptab[h];
+	n->ptab[h] = p;
+	n->npfx++;
+	return p;
+}
+
+static void node_prefix(const uint8_t id[L3_ID_LEN], struct mc_ip *ip)
+{
+	struct in6_addr a;
+
+	l3_id_addr(id, &a);
+	memset(ip, 0, sizeof(*ip));
+	ip->family = AF_INET6;
+	memcpy(ip->a, &a, 16);
+	ip->plen = 128;
+}
+
+/* Calls fn for the node address of id and every prefix of desc d. */
+static void each_prefix(struct l3_node *n, const uint8_t id[L3_ID_LEN],
+			const struct l3_desc *d, void (*fn)(struct l3_node *,
+			const struct mc_ip *, bool, void *), void *arg)
+{
+	struct mc_ip ip;
+
+	node_prefix(id, &ip);
+	fn(n, &ip, false, arg);
+	for (unsigned i = 0; d && i < d->nprefix; i++)
+		fn(n, &d->prefix[i].ip, d->prefix[i].flags & L3_PF_ANYCAST, arg);
+}
+
+static void ann_del(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
+{
+	struct l3_pfx *p = pfx_find(n, ip);
+
+	(void)any;
+	if (!p)
+		return;
+	for (unsigned i = 0; i < p->nann; i++) {
+		if (p->ann[i] == arg) {
+			p->ann[i] = p->ann[--p->nann];
+			break;
+		}
+	}
+	if (p->best == arg)
+		p->best = NULL;
+	pfx_dirty(n, p);
+}
+
+static void ann_add(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
+{
+	struct l3_pfx *p = pfx_get(n, ip, any);
+
+	if (!p)
+		return;
+	for (unsigned i = 0; i < p->nann; i++)
+		if (p->ann[i] == arg)
+			return;
+	if (p->nann == p->cap) {
+		unsigned cap = p->cap ? p->cap * 2 : 2;
+		struct l3_orig **a = realloc(p->ann, cap * sizeof(*a));
+
+		if (!a)
+			return;
+		p->ann = a;
+		p->cap = cap;
+	}
+	p->ann[p->nann++] = arg;
+	pfx_dirty(n, p);
+}
+
+static void own_set(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
+{
+	struct l3_pfx *p = pfx_get(n, ip, any);
+
+	if (p) {
+		p->own = arg != NULL;
+		pfx_dirty(n, p);
+	}
+}
+
+static void mark_dirty(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
+{
+	struct l3_pfx *p = pfx_find(n, ip);
+
+	(void)any;
+	(void)arg;
+	if (p)
+		pfx_dirty(n, p);
+}
+
+void l3_pfx_own_set(struct l3_node *n, struct l3_dref *old, struct l3_dref *cur)
+{
+	if (old)
+		each_prefix(n, n->id, &old->d, own_set, NULL);
+	if (cur)
+		each_prefix(n, n->id, &cur->d, own_set, n);
+}
+
+static bool ann_usable(const struct l3_orig *o)
+{
+	return o->sel && o->metric != L3_METRIC_INF && o->trust != L3_TRUST_NO;
+}
+
+static struct l3_orig *pfx_best(const struct l3_pfx *p)
+{
+	struct l3_orig *best = NULL;
+
+	if (p->own)
+		return NULL;
+	for (unsigned i = 0; i < p->nann; i++) {
+		struct l3_orig *o = p->ann[i];
+
+		if (!ann_usable(o))
+			continue;
+		if (!best || o->metric < best->metric ||
+		    (o->metric == best->metric && memcmp(o->id, best->id, L3_ID_LEN) < 0))
+			best = o;
+	}
+	return best;
+}
+
+static void pfx_free(struct l3_node *n, struct l3_pfx *p)
+{
+	struct l3_pfx **pp = &n->ptab[pfx_hash(&p->ip, n->ptab_size)];
+
+	while (*pp != p)
+		pp = &(*pp)->hnext;
+	*pp = p->hnext;
+	n->npfx--;
+	free(p->ann);
+	free(p);
+}
+
+static void pfx_apply(struct l3_node *n, struct l3_pfx *p)
+{
+	struct l3_orig *b = pfx_best(p);
+
+	p->best = b;
+	if (!b) {
+		if (p->installed) {
+			n->env.route(n->env.user, false, &p->kr);
+			p->installed = false;
+			n->nroutes--;
+		}
+		if (!p->nann && !p->own)
+			pfx_free(n, p);
+		return;
+	}
+	if (p->installed && p->kr.ifidx == b->sel->nbr->ifidx &&
+	    !memcmp(&p->kr.via, &b->sel->nbr->ll, sizeof(p->kr.via))) {
+		p->kr.metric = b->metric;	/* informational: no kernel churn */
+		return;
+	}
+	p->kr.dst = p->ip;
+	p->kr.ifidx = b->sel->nbr->ifidx;
+	p->kr.via = b->sel->nbr->ll;
+	p->kr.metric = b->metric;
+	if (!p->installed)
+		n->nroutes++;
+	p->installed = true;
+	n->env.route(n->env.user, true, &p->kr);
+}
+
+void l3_pfx_sync(struct l3_node *n)
+{
+	while (n->dirty) {
+		struct l3_pfx *p = n->dirty;
+
+		n->dirty = p->dnext;
+		p->dirty = false;
+		pfx_apply(n, p);
+	}
+}
+
+void l3_pfx_free_all(struct l3_node *n)
+{
+	for (unsigned i = 0; i < n->ptab_size; i++) {
+		struct l3_pfx *p = n->ptab[i], *nx;
+
+		for (; p; p = nx) {
+			nx = p->hnext;
+			free(p->ann);
+			free(p);
+		}
+	}
+	free(n->ptab);
+	n->ptab = NULL;
+	n->dirty = NULL;
+}
+
+void l3_routes_foreach(const struct l3_node *n, l3_route_cb *cb, void *arg)
+{
+	for (unsigned i = 0; i < n->ptab_size; i++) {
+		for (const struct l3_pfx *p = n->ptab[i]; p; p = p->hnext) {
+			struct l3_route_info ri = { .dst = p->ip, .anycast = p->anycast };
+
+			if (!p->installed || !p->best)
+				continue;
+			memcpy(ri.id, p->best->id, L3_ID_LEN);
+			ri.hostname = p->best->d ? p->best->d->d.hostname : "";
+			ri.metric = p->kr.metric;
+			ri.ifidx = p->kr.ifidx;
+			ri.via = p->kr.via;
+			cb(arg, &ri);
+		}
+	}
+}
+
+/* ---- selection ---- */
+
+static uint16_t seqreq_wanted(const struct l3_orig *o)
+{
+	if (o->fd_valid && (!o->d || (uint32_t)(o->fd_seq >> 16) >= o->d->d.dseq))
+		return (uint16_t)(o->fd_seq + 1);
+	return 0;			/* anything of the current description is fresher */
+}
+
+static void seqreq_send(struct l3_node *n, struct l3_orig *o, uint64_t now)
+{
+	struct l3_msg m = { .type = L3_TLV_SEQNO_REQ };
+
+	/* a few tries, then a pause: a lost answer must not starve us for good */
+	if (now - o->seqreq_ms > L3_SEQREQ_PAUSE_MS)
+		o->seqreq_tries = 0;
+	if (o->seqreq_tries >= L3_SEQREQ_TRIES || now - o->seqreq_ms < L3_SEQREQ_RETRY_MS)
+		return;
+	o->seqreq_tries++;
+	o->seqreq_ms = now;
+	memcpy(m.u.seqno_req.id, o->id, L3_ID_LEN);
+	m.u.seqno_req.seqno = seqreq_wanted(o);
+	m.u.seqno_req.hops = L3_SEQREQ_HOPS;
+	n->stats[L3_ST_SEQREQ_TX]++;
+	l3_xmit_all(n, &m, now);
+	l3_xmit_soon(n, now);
+}
+
+static struct l3_rt *best_route(const struct l3_orig *o, uint32_t *metric, bool *starved)
+{
+	struct l3_rt *best = NULL;
+	uint32_t bm = L3_METRIC_INF;
+
+	*starved = false;
+	for (struct l3_rt *rt = o->routes; rt; rt = rt->next) {
+		uint32_t m;
+
+		if (!usable(rt))
+			continue;
+		if (!feasible(o, rt)) {
+			*starved = true;
+			continue;
+		}
+		m = sat_add(rt->metric, rt->nbr->cost);
+		if (m < bm) {
+			best = rt;
+			bm = m;
+		}
+	}
+	/* hysteresis: keep the current route unless the new one is clearly better */
+	if (best && o->sel && o->sel != best && usable(o->sel) && feasible(o, o->sel)) {
+		uint32_t cm = sat_add(o->sel->metric, o->sel->nbr->cost);
+
+		if ((uint64_t)cm * 100 <= (uint64_t)bm * (100 + L3_HYST_PCT)) {
+			best = o->sel;
+			bm = cm;
+		}
+	}
+	*metric = bm;
+	return best;
+}
+
+static bool worth_telling(uint32_t old, uint32_t cur)
+{
+	uint64_t d = old > cur ? old - cur : cur - old;
+
+	return d * 100 > (uint64_t)old * L3_TRIGGER_PCT;
+}
+
+static void sel_changed(struct l3_node *n, struct l3_orig *o, bool hop_moved,
+			bool tell, uint64_t now)
+{
+	if (tell)
+		l3_pending_add(n, o);
+	if (hop_moved) {
+		n->stats[L3_ST_ROUTE_CHANGE]++;
+		each_prefix(n, o->id, o->d ? &o->d->d : NULL, mark_dirty, NULL);
+	}
+	l3_xmit_soon(n, now);
+}
+
+void l3_route_select(struct l3_node *n, struct l3_orig *o, uint64_t now)
+{
+	struct l3_rt *old = o->sel, *best;
+	uint64_t old_seq = old ? old->seq : 0;
+	uint32_t old_m = o->metric, m;
+	bool starved;
+
+	best = best_route(o, &m, &starved);
+	o->sel = best;
+	o->metric = best ? m : L3_METRIC_INF;
+	if (best) {
+		if (!o->fd_valid || best->seq > o->fd_seq ||
+		    (best->seq == o->fd_seq && m < o->fd_metric)) {
+			o->fd_valid = true;
+			o->fd_seq = best->seq;
+			o->fd_metric = m;
+		}
+		o->adv_seq = best->seq;
+		memcpy(o->adv_elem, best->elem, L3_ELEM_LEN);
+		o->seqreq_tries = 0;
+	} else if (old || starved) {
+		if (old)
+			o->unreach_ms = now;
+		if (starved)
+			seqreq_send(n, o, now);
+	}
+	if (best == old && (!best || (best->seq == old_seq && m == old_m)))
+		return;
+	sel_changed(n, o, best != old || (best && m != old_m) ,
+		    !best != !old || (best && best->seq != old_seq) ||
+		    (best && worth_telling(old_m, m)), now);
+}
+
+/* ---- updates ---- */
+
+static struct l3_rt *rt_get(struct l3_orig *o, struct l3_nbr *nb)
+{
+	struct l3_rt *rt;
+
+	for (rt = o->routes; rt; rt = rt->next)
+		if (rt->nbr == nb)
+			return rt;
+	if (!(rt = calloc(1, sizeof(*rt))))
+		return NULL;
+	rt->nbr = nb;
+	rt->next = o->routes;
+	o->routes = rt;
+	return rt;
+}
+
+static void rt_del(struct l3_orig *o, struct l3_rt *rt)
+{
+	struct l3_rt **pp = &o->routes;
+
+	while (*pp != rt)
+		pp = &(*pp)->next;
+	*pp = rt->next;
+	if (o->sel == rt)
+		o->sel = NULL;
+	free(rt);
+}
+
+static void desc_request(struct l3_node *n, struct l3_orig *o, struct l3_nbr *from,
+			 uint32_t dseq, uint64_t now)
+{
+	struct l3_msg m = { .type = L3_TLV_DESC_REQ };
+
+	if (o->desc_req_ms && now - o->desc_req_ms < L3_DESC_REQ_RETRY_MS)
+		return;
+	o->desc_req_ms = now;
+	memcpy(m.u.desc_req.id, o->id, L3_ID_LEN);
+	m.u.desc_req.dseq = dseq;
+	n->stats[L3_ST_DESC_REQ_TX]++;
+	l3_xmit_unicast(n, from, &m);
+}
+
+/* 1 verified, 0 parked (description missing), <0 refused. */
+static int update_check(struct l3_node *n, struct l3_orig *o, struct l3_nbr *from,
+			const struct l3_update *u, uint64_t now)
+{
+	int r;
+
+	if (o->d && u->dseq == o->d->d.dseq) {
+		r = l3_chain_check(&o->ver, o->id, u->seqno, u->elem);
+		if (r == -ERANGE)
+			n->stats[L3_ST_UPD_BEYOND_CHAIN]++;
+		else if (r < 0)
+			n->stats[L3_ST_UPD_BAD_CHAIN]++;
+		return r < 0 ? r : 1;
+	}
+	if (o->d && u->dseq < o->d->d.dseq)
+		return -ESTALE;
+	n->stats[L3_ST_UPD_NO_DESC]++;
+	desc_request(n, o, from, u->dseq, now);
+	return 0;
+}
+
+void l3_update_rx(struct l3_node *n, struct l3_nbr *from, const struct l3_update *u,
+		  uint64_t now)
+{
+	struct l3_orig *o;
+	struct l3_rt *rt;
+	int v;
+
+	n->stats[L3_ST_UPD_RX]++;
+	if (!memcmp(u->id, n->id, L3_ID_LEN))
+		return;
+	if (l3_trust(n, u->id) == L3_TRUST_NO) {
+		n->stats[L3_ST_UPD_UNTRUSTED]++;
+		return;
+	}
+	if (!(o = l3_orig_get_or_add(n, u->id)))
+		return;
+	if (!o->unreach_ms)
+		o->unreach_ms = now;
+	if ((v = update_check(n, o, from, u, now)) < 0 || !(rt = rt_get(o, from)))
+		return;
+	rt->seq = l3_seq(u->dseq, u->seqno);
+	rt->metric = u->metric;
+	rt->hops = u->hops;
+	rt->verified = v == 1;
+	memcpy(rt->elem, u->elem, L3_ELEM_LEN);
+	rt->rx_ms = now;
+	if (rt->verified && !feasible(o, rt))
+		n->stats[L3_ST_UPD_UNFEASIBLE]++;
+	l3_route_select(n, o, now);
+}
+
+void l3_route_desc_changed(struct l3_node *n, struct l3_orig *o, struct l3_dref *old,
+			   uint64_t now)
+{
+	struct l3_rt *rt, *nx;
+
+	each_prefix(n, o->id, old ? &old->d : NULL, ann_del, o);
+	if (o->d)
+		each_prefix(n, o->id, &o->d->d, ann_add, o);
+	for (rt = o->routes; rt; rt = nx) {
+		nx = rt->next;
+		if (rt->verified || !o->d)
+			continue;
+		if ((uint32_t)(rt->seq >> 16) != o->d->d.dseq ||
+		    l3_chain_check(&o->ver, o->id, (uint16_t)rt->seq, rt->elem) < 0)
+			rt_del(o, rt);
+		else
+			rt->verified = true;
+	}
+	if (o->d || o->routes)
+		l3_route_select(n, o, now);
+}
+
+static void each_orig(struct l3_node *n, void (*fn)(struct l3_node *, struct l3_orig *,
+		      void *, uint64_t), void *arg, uint64_t now)
+{
+	for (unsigned i = 0; i < n->otab_size; i++) {
+		struct l3_orig *o = n->otab[i], *nx;
+
+		for (; o; o = nx) {
+			nx = o->hnext;
+			fn(n, o, arg, now);
+		}
+	}
+}
+
+static void nbr_gone_one(struct l3_node *n, struct l3_orig *o, void *nb, uint64_t now)
+{
+	for (struct l3_rt *rt = o->routes; rt; rt = rt->next) {
+		if (rt->nbr == nb) {
+			rt_del(o, rt);
+			l3_route_select(n, o, now);
+			return;
+		}
+	}
+}
+
+void l3_route_nbr_gone(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
+{
+	each_orig(n, nbr_gone_one, nb, now);
+}
+
+static void nbr_changed_one(struct l3_node *n, struct l3_orig *o, void *nb, uint64_t now)
+{
+	for (struct l3_rt *rt = o->routes; rt; rt = rt->next) {
+		if (rt->nbr == nb) {
+			l3_route_select(n, o, now);
+			return;
+		}
+	}
+}
+
+void l3_route_nbr_changed(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
+{
+	each_orig(n, nbr_changed_one, nb, now);
+}
+
+/* ---- seqno requests ---- */
+
+static void seqno_bump(struct l3_node *n, uint16_t want, uint64_t now)
+{
+	if (want <= n->seqno) {
+		n->self_pending = true;	/* they lack what we have: repeat it */
+		return;
+	}
+	if (now - n->seqbump_ms < L3_SEQBUMP_MIN_MS && n->seqbump_ms)
+		return;
+	n->seqbump_ms = now;
+	if (n->seqno >= n->chain.len) {
+		/* chain used up: a new description with a new anchor */
+		if (l3_self_desc_make(n, n->self->d.dseq + 1) == 0)
+			l3_xmit_all(n, &(struct l3_msg){ .type = L3_TLV_DESC,
+				.u.desc = { n->self->blob, n->self->len } }, now);
+	} else {
+		n->seqno++;
+	}
+	n->self_pending = true;
+}
+
+static void seqreq_forward(struct l3_node *n, struct l3_orig *o, struct l3_nbr *from,
+			   const struct l3_seqno_req *r, uint64_t now)
+{
+	struct l3_nbr *to = o->sel ? o->sel->nbr : NULL;
+	struct l3_msg m = { .type = L3_TLV_SEQNO_REQ, .u.seqno_req = *r };
+
+	for (struct l3_rt *rt = o->routes; !to && rt; rt = rt->next)
+		if (rt->verified && rt->nbr != from && rt->nbr->cost != L3_METRIC_INF)
+			to = rt->nbr;
+	if (!to || to == from || r->hops <= 1)
+		return;
+	if (o->fwd_req_ms && o->fwd_req_seqno == r->seqno && now - o->fwd_req_ms < 1000)
+		return;
+	o->fwd_req_ms = now;
+	o->fwd_req_seqno = r->seqno;
+	m.u.seqno_req.hops = (uint8_t)(r->hops - 1);
+	n->stats[L3_ST_SEQREQ_TX]++;
+	l3_xmit_unicast(n, to, &m);
+}
+
+void l3_seqreq_rx(struct l3_node *n, struct l3_nbr *from, const struct l3_seqno_req *r,
+		  uint64_t now)
+{
+	struct l3_orig *o;
+
+	n->stats[L3_ST_SEQREQ_RX]++;
+	if (!memcmp(r->id, n->id, L3_ID_LEN)) {
+		seqno_bump(n, r->seqno, now);
+		l3_xmit_soon(n, now);
+		return;
+	}
+	if (!(o = l3_orig_find(n, r->id)) || o->trust == L3_TRUST_NO)
+		return;
+	if (o->sel && o->d && o->sel->seq >= l3_seq(o->d->d.dseq, r->seqno)) {
+		l3_pending_add(n, o);	/* we can answer it ourselves */
+		l3_xmit_soon(n, now);
+		return;
+	}
+	seqreq_forward(n, o, from, r, now);
+}
+
+/* ---- housekeeping ---- */
+
+static void house_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now)
+{
+	uint64_t max_age = (uint64_t)n->cfg.update_interval_ms * 7 / 2;
+	struct l3_rt *rt, *nx;
+	bool changed = false, parked = false;
+
+	(void)arg;
+	if (!o->sel && o->fd_valid && now - o->unreach_ms > L3_FD_HOLD_MS) {
+		o->fd_valid = false;	/* Babel's source expiry: old FDs go */
+		changed = true;
+	}
+	for (rt = o->routes; rt; rt = nx) {
+		nx = rt->next;
+		if (now - rt->rx_ms > max_age) {
+			rt_del(o, rt);
+			changed = true;
+		} else if (!rt->verified) {
+			parked = true;
+			if (now - o->desc_req_ms >= L3_DESC_REQ_RETRY_MS)
+				desc_request(n, o, rt->nbr, (uint32_t)(rt->seq >> 16), now);
+		}
+	}
+	if (changed || (!o->sel && o->routes && !parked))
+		l3_route_select(n, o, now);
+}
+
+void l3_route_house(struct l3_node *n, uint64_t now)
+{
+	each_orig(n, house_one, NULL, now);
+}
