@@ -1,0 +1,1344 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "tests/sim/l3sim.h"
+
+#define NEVER UINT64_MAX
+#define L3SIM_CHAIN_LEN 256	/* small chains keep 1000 nodes' memory low */
+#define FULL_CHECK_MS 1000	/* the all-pairs loop check, virtual time */
+#define REPORT_MAX 10		/* errors and loops printed in full */
+#define SPIN_MAX 64		/* ticks of one node at one ms before we step on */
+#define LOOP_PRINT_MAX 24	/* nodes of a cycle printed */
+#define NO_LINK UINT32_MAX	/* an interface whose link could not be made */
+
+enum ev_kind { EV_TICK, EV_DELIVER };
+
+struct sim_pkt {
+	size_t len;
+	uint8_t data[];
+};
+
+struct sim_event {
+	uint64_t t;
+	uint64_t seq;		/* ties go in insertion order */
+	struct sim_pkt *p;	/* EV_DELIVER */
+	uint32_t node;		/* the ticking or receiving node */
+	uint32_t link;
+	uint32_t gen;		/* the link's generation when sent */
+	uint8_t kind;
+	uint8_t end;		/* receiving end of the link */
+};
+
+struct sim_link {
+	unsigned node[2];
+	unsigned ifidx[2];
+	uint32_t delay_ms;
+	double loss;
+	uint32_t gen;		/* bumped when cut: in-flight packets die */
+	bool up;		/* carrying */
+	bool told_down[2];	/* that end's core was told the interface is down */
+};
+
+/* A fake kernel route to a node address; indexed by destination node. */
+struct kent {
+	int32_t nh;		/* next-hop node, -1 none, -2 not a peer */
+	uint32_t metric;
+	uint16_t ifidx;
+	uint8_t present;
+};
+
+/* A fake kernel route to any other prefix. */
+struct xent {
+	struct mc_ip dst;
+	int32_t nh;
+	uint32_t metric;
+	unsigned ifidx;
+};
+
+struct sim_node {
+	struct l3sim *s;
+	unsigned idx;
+	struct l3_node *n;	/* NULL once stopped */
+	uint64_t rng;
+	uint64_t tick_at;	/* the live tick event's time, NEVER if none */
+	uint64_t spin_t;
+	unsigned spin_n;
+	bool freeing;		/* inside l3_node_free() */
+	struct in6_addr addr;
+	uint8_t id[L3_ID_LEN];
+	uint32_t *cost;		/* per interface, for l3sim_metric_check() */
+	unsigned *if_link;	/* interface index -> link, NO_LINK if unused */
+	unsigned nif;
+	struct kent *kt;
+	unsigned nkt, nroutes;
+	struct xent *xt;
+	unsigned nxt;
+};
+
+struct dirty {
+	uint32_t node, dst;
+};
+
+struct l3sim {
+	uint64_t now;
+	uint64_t seq;
+	uint64_t rng;
+	bool verbose;
+	struct sim_event *heap;
+	size_t nheap, capheap;
+	struct sim_node **nodes;
+	unsigned nnodes, capnodes;
+	struct sim_link *links;
+	unsigned nlinks, caplinks;
+	int32_t *amap;		/* node address -> node, open addressing */
+	unsigned amap_cap;
+	/* the loop checker */
+	struct dirty *dirty;
+	size_t ndirty, capdirty;
+	uint64_t *seen, *done;
+	int8_t *res;
+	unsigned *stack;
+	unsigned ncheck;
+	uint64_t walk_id;
+	uint64_t next_full;
+	bool changed;		/* a next hop changed since the last full check */
+	unsigned reported;
+	struct l3sim_stats st;
+};
+
+/* ---- PRNG (splitmix64) ------------------------------------------------------ */
+
+static uint64_t rng_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+uint64_t l3sim_rand(struct l3sim *s)
+{
+	return rng_next(&s->rng);
+}
+
+double l3sim_unit(struct l3sim *s)
+{
+	return (double)(rng_next(&s->rng) >> 11) / (double)(1ull << 53);
+}
+
+/* ---- reporting ------------------------------------------------------------------ */
+
+static void report(struct l3sim *s, bool is_loop, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (is_loop)
+		s->st.loops++;
+	else
+		s->st.errors++;
+	if (s->reported++ >= REPORT_MAX)
+		return;
+	printf("  l3sim %.3f s: %s", (double)s->now / 1000, is_loop ? "LOOP " : "ERROR ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* ---- the event heap ------------------------------------------------------------ */
+
+static bool ev_before(const struct sim_event *a, const struct sim_event *b)
+{
+	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+static int heap_push(struct l3sim *s, struct sim_event ev)
+{
+	size_t i;
+
+	if (s->nheap == s->capheap) {
+		size_t cap = s->capheap ? 2 * s->capheap : 1024;
+		struct sim_event *h = realloc(s->heap, cap * sizeof(*h));
+
+		if (!h)
+			return -ENOMEM;
+		s->heap = h;
+		s->capheap = cap;
+	}
+	ev.seq = s->seq++;
+	for (i = s->nheap++; i > 0; i = (i - 1) / 2) {
+		if (!ev_before(&ev, &s->heap[(i - 1) / 2]))
+			break;
+		s->heap[i] = s->heap[(i - 1) / 2];
+	}
+	s->heap[i] = ev;
+	return 0;
+}
+
+static struct sim_event heap_pop(struct l3sim *s)
+{
+	struct sim_event top = s->heap[0], last = s->heap[--s->nheap];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < s->nheap) {
+		if (c + 1 < s->nheap && ev_before(&s->heap[c + 1], &s->heap[c]))
+			c++;
+		if (!ev_before(&s->heap[c], &last))
+			break;
+		s->heap[i] = s->heap[c];
+		i = c;
+	}
+	if (s->nheap)
+		s->heap[i] = last;
+	return top;
+}
+
+/* A node's next tick. A core that keeps asking for the current ms after
+ * running it is stepped on by 1 ms (and that is an error). */
+static void tick_schedule(struct sim_node *sn, uint64_t t)
+{
+	struct l3sim *s = sn->s;
+	struct sim_event ev = { .node = sn->idx, .kind = EV_TICK };
+
+	if (t <= s->now) {
+		if (sn->spin_t != s->now) {
+			sn->spin_t = s->now;
+			sn->spin_n = 0;
+		}
+		t = s->now;
+		if (++sn->spin_n == SPIN_MAX)
+			report(s, false, "n%u: l3_tick keeps returning the current time", sn->idx);
+		if (sn->spin_n >= SPIN_MAX)
+			t = s->now + 1;
+	}
+	if (t >= sn->tick_at)
+		return;
+	ev.t = t;
+	if (heap_push(s, ev) == 0)
+		sn->tick_at = t;	/* an older, later event turns stale */
+}
+
+/* ---- addresses ------------------------------------------------------------------ */
+
+static void ll_of(unsigned node, unsigned ifidx, struct in6_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->s6_addr[0] = 0xfe;
+	a->s6_addr[1] = 0x80;
+	a->s6_addr[10] = (uint8_t)(node >> 24);
+	a->s6_addr[11] = (uint8_t)(node >> 16);
+	a->s6_addr[12] = (uint8_t)(node >> 8);
+	a->s6_addr[13] = (uint8_t)node;
+	a->s6_addr[14] = (uint8_t)(ifidx >> 8);
+	a->s6_addr[15] = (uint8_t)ifidx;
+}
+
+static bool ll_is(const struct in6_addr *a, unsigned node, unsigned ifidx)
+{
+	struct in6_addr b;
+
+	ll_of(node, ifidx, &b);
+	return memcmp(a, &b, sizeof(b)) == 0;
+}
+
+static unsigned addr_hash(const struct in6_addr *a)
+{
+	uint32_t h = 2166136261u;
+	unsigned i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ a->s6_addr[i]) * 16777619u;
+	return h;
+}
+
+static int amap_find(const struct l3sim *s, const struct in6_addr *a)
+{
+	unsigned i;
+
+	if (!s->amap_cap)
+		return -1;
+	for (i = addr_hash(a) & (s->amap_cap - 1); s->amap[i] >= 0;
+	     i = (i + 1) & (s->amap_cap - 1))
+		if (!memcmp(&s->nodes[s->amap[i]]->addr, a, sizeof(*a)))
+			return s->amap[i];
+	return -1;
+}
+
+static void amap_put(struct l3sim *s, unsigned node)
+{
+	unsigned i;
+
+	for (i = addr_hash(&s->nodes[node]->addr) & (s->amap_cap - 1); s->amap[i] >= 0;
+	     i = (i + 1) & (s->amap_cap - 1))
+		;
+	s->amap[i] = (int32_t)node;
+}
+
+/* Keeps the map at most half full; called before node `nnodes` is added. */
+static int amap_grow(struct l3sim *s)
+{
+	unsigned cap = s->amap_cap ? s->amap_cap : 64, i;
+	int32_t *m;
+
+	while (2 * (s->nnodes + 1) > cap)
+		cap *= 2;
+	if (cap == s->amap_cap)
+		return 0;
+	m = malloc(cap * sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	for (i = 0; i < cap; i++)
+		m[i] = -1;
+	free(s->amap);
+	s->amap = m;
+	s->amap_cap = cap;
+	for (i = 0; i < s->nnodes; i++)
+		amap_put(s, i);
+	return 0;
+}
+
+int l3sim_node_by_addr(const struct l3sim *s, const struct in6_addr *addr)
+{
+	return amap_find(s, addr);
+}
+
+/* The node a kernel route's dst names (its /128 node address), or -1. */
+static int dst_node(const struct l3sim *s, const struct mc_ip *dst)
+{
+	struct in6_addr a;
+
+	if (dst->family != AF_INET6 || dst->plen != 128)
+		return -1;
+	memcpy(&a, dst->a, sizeof(a));
+	return amap_find(s, &a);
+}
+
+/* ---- the fake kernel table --------------------------------------------------------- */
+
+static void dirty_push(struct l3sim *s, unsigned node, unsigned dst)
+{
+	if (s->ndirty == s->capdirty) {
+		size_t cap = s->capdirty ? 2 * s->capdirty : 4096;
+		struct dirty *d = realloc(s->dirty, cap * sizeof(*d));
+
+		if (!d) {
+			s->changed = true;	/* the full check still sees it */
+			return;
+		}
+		s->dirty = d;
+		s->capdirty = cap;
+	}
+	s->dirty[s->ndirty].node = node;
+	s->dirty[s->ndirty].dst = dst;
+	s->ndirty++;
+	s->changed = true;
+}
+
+/* The next hop's node, checked against the link behind r->ifidx; -2 when
+ * it is not the peer there. */
+static int32_t via_node(struct sim_node *sn, const struct l3_kroute *r)
+{
+	struct l3sim *s = sn->s;
+	const struct sim_link *l;
+	unsigned me, peer;
+
+	if (r->ifidx >= sn->nif || sn->if_link[r->ifidx] == NO_LINK) {
+		report(s, false, "n%u: route on unknown interface %u", sn->idx, r->ifidx);
+		return -2;
+	}
+	l = &s->links[sn->if_link[r->ifidx]];
+	me = l->node[0] == sn->idx && l->ifidx[0] == r->ifidx ? 0 : 1;
+	peer = 1 - me;
+	if (!ll_is(&r->via, l->node[peer], l->ifidx[peer])) {
+		report(s, false, "n%u: route via an address that is not the peer on if %u",
+		       sn->idx, r->ifidx);
+		return -2;
+	}
+	if (l->told_down[me])
+		report(s, false, "n%u: route to n%u's side over interface %u, which is down",
+		       sn->idx, l->node[peer], r->ifidx);
+	return (int32_t)l->node[peer];
+}
+
+static int kt_grow(struct sim_node *sn, unsigned dst)
+{
+	unsigned cap = sn->s->capnodes;
+	struct kent *k;
+
+	if (dst < sn->nkt)
+		return 0;
+	k = realloc(sn->kt, cap * sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	memset(k + sn->nkt, 0, (cap - sn->nkt) * sizeof(*k));
+	sn->kt = k;
+	sn->nkt = cap;
+	return 0;
+}
+
+static void kt_add(struct sim_node *sn, unsigned dst, const struct l3_kroute *r)
+{
+	struct l3sim *s = sn->s;
+	struct kent *k;
+	int32_t nh = via_node(sn, r);
+
+	if (dst == sn->idx)
+		report(s, false, "n%u: route to its own node address", sn->idx);
+	if (kt_grow(sn, dst) < 0)
+		return;
+	k = &sn->kt[dst];
+	if (!k->present) {
+		s->st.route_add++;
+		sn->nroutes++;
+	} else if (k->nh == nh && k->ifidx == r->ifidx && k->metric == r->metric) {
+		s->st.route_same++;
+	} else {
+		s->st.route_replace++;
+	}
+	if (!k->present || k->nh != nh)
+		dirty_push(s, sn->idx, dst);
+	k->present = 1;
+	k->nh = nh;
+	k->ifidx = (uint16_t)r->ifidx;
+	k->metric = r->metric;
+}
+
+static void kt_del(struct sim_node *sn, unsigned dst)
+{
+	struct l3sim *s = sn->s;
+
+	if (dst >= sn->nkt || !sn->kt[dst].present) {
+		report(s, false, "n%u: delete of absent route to n%u", sn->idx, dst);
+		return;
+	}
+	sn->kt[dst].present = 0;
+	sn->nroutes--;
+	s->st.route_del++;
+	dirty_push(s, sn->idx, dst);
+}
+
+static bool ip_eq(const struct mc_ip *a, const struct mc_ip *b)
+{
+	return a->family == b->family && a->plen == b->plen &&
+	       !memcmp(a->a, b->a, mc_ip_len(a));
+}
+
+static struct xent *xt_find(const struct sim_node *sn, const struct mc_ip *dst)
+{
+	unsigned i;
+
+	for (i = 0; i < sn->nxt; i++)
+		if (ip_eq(&sn->xt[i].dst, dst))
+			return &sn->xt[i];
+	return NULL;
+}
+
+static void xt_add(struct sim_node *sn, const struct l3_kroute *r)
+{
+	struct l3sim *s = sn->s;
+	struct xent *x = xt_find(sn, &r->dst);
+	int32_t nh = via_node(sn, r);
+
+	if (!x) {
+		x = realloc(sn->xt, (sn->nxt + 1) * sizeof(*x));
+		if (!x)
+			return;
+		sn->xt = x;
+		x = &sn->xt[sn->nxt++];
+		x->dst = r->dst;
+		sn->nroutes++;
+		s->st.route_add++;
+	} else if (x->nh == nh && x->ifidx == r->ifidx && x->metric == r->metric) {
+		s->st.route_same++;
+	} else {
+		s->st.route_replace++;
+	}
+	x->nh = nh;
+	x->ifidx = r->ifidx;
+	x->metric = r->metric;
+	s->changed = true;
+}
+
+static void xt_del(struct sim_node *sn, const struct mc_ip *dst)
+{
+	struct xent *x = xt_find(sn, dst);
+	char buf[MC_IP_STRLEN];
+
+	if (!x) {
+		report(sn->s, false, "n%u: delete of absent route to %s", sn->idx,
+		       mc_ip_format(dst, buf, sizeof(buf)));
+		return;
+	}
+	*x = sn->xt[--sn->nxt];
+	sn->nroutes--;
+	sn->s->st.route_del++;
+	sn->s->changed = true;
+}
+
+static void env_route(void *user, bool add, const struct l3_kroute *r)
+{
+	struct sim_node *sn = user;
+	int dst = dst_node(sn->s, &r->dst);
+
+	if (sn->freeing)
+		return;		/* l3_node_free(): the shell flushes, as we do */
+	if (dst >= 0 && add)
+		kt_add(sn, (unsigned)dst, r);
+	else if (dst >= 0)
+		kt_del(sn, (unsigned)dst);
+	else if (add)
+		xt_add(sn, r);
+	else
+		xt_del(sn, &r->dst);
+}
+
+/* ---- node env: packets, randomness, logs ------------------------------------------------ */
+
+static void env_send(void *user, unsigned ifidx, const struct in6_addr *dst,
+		     const uint8_t *pkt, size_t len)
+{
+	struct sim_node *sn = user;
+	struct l3sim *s = sn->s;
+	struct sim_event ev = { .kind = EV_DELIVER };
+	struct sim_link *l;
+	unsigned peer;
+
+	s->st.pkts++;
+	s->st.bytes += len;
+	if (ifidx >= sn->nif || sn->if_link[ifidx] == NO_LINK) {
+		s->st.misaddressed++;
+		return;
+	}
+	l = &s->links[sn->if_link[ifidx]];
+	peer = l->node[0] == sn->idx && l->ifidx[0] == ifidx ? 1 : 0;
+	if (dst && !IN6_IS_ADDR_MULTICAST(dst) && !ll_is(dst, l->node[peer], l->ifidx[peer])) {
+		s->st.misaddressed++;
+		return;
+	}
+	if (!l->up) {
+		s->st.dropped_down++;
+		return;
+	}
+	if (l->loss > 0 && l3sim_unit(s) < l->loss) {
+		s->st.lost++;
+		return;
+	}
+	ev.p = malloc(sizeof(*ev.p) + len);
+	if (!ev.p)
+		return;
+	ev.p->len = len;
+	memcpy(ev.p->data, pkt, len);
+	ev.t = s->now + l->delay_ms;
+	ev.node = l->node[peer];
+	ev.link = sn->if_link[ifidx];
+	ev.gen = l->gen;
+	ev.end = (uint8_t)peer;
+	if (heap_push(s, ev) < 0)
+		free(ev.p);
+}
+
+static void env_random(void *user, void *buf, size_t len)
+{
+	struct sim_node *sn = user;
+	uint8_t *p = buf;
+
+	while (len) {
+		uint64_t r = rng_next(&sn->rng);
+		size_t k = len < 8 ? len : 8;
+
+		memcpy(p, &r, k);
+		p += k;
+		len -= k;
+	}
+}
+
+static void env_log(void *user, int level, uint32_t cat, const char *msg)
+{
+	struct sim_node *sn = user;
+
+	fprintf(stderr, "%9.3f n%u: %s\n", (double)sn->s->now / 1000, sn->idx, msg);
+}
+
+/* ---- the simulator --------------------------------------------------------------------- */
+
+struct l3sim *l3sim_new(uint64_t seed)
+{
+	struct l3sim *s = calloc(1, sizeof(*s));
+
+	if (s) {
+		s->rng = seed;
+		s->next_full = FULL_CHECK_MS;
+	}
+	return s;
+}
+
+uint64_t l3sim_seed(uint64_t dflt)
+{
+	const char *e = getenv("SIM_SEED");
+
+	return e && *e ? strtoull(e, NULL, 0) : dflt;
+}
+
+static void node_free(struct sim_node *sn)
+{
+	if (sn->n) {
+		struct l3_node *n = sn->n;
+
+		sn->n = NULL;
+		sn->freeing = true;
+		l3_node_free(n);
+	}
+	free(sn->if_link);
+	free(sn->cost);
+	free(sn->kt);
+	free(sn->xt);
+	free(sn);
+}
+
+void l3sim_free(struct l3sim *s)
+{
+	unsigned i;
+
+	if (!s)
+		return;
+	while (s->nheap) {
+		struct sim_event ev = heap_pop(s);
+
+		free(ev.p);
+	}
+	for (i = 0; i < s->nnodes; i++)
+		node_free(s->nodes[i]);
+	free(s->nodes);
+	free(s->links);
+	free(s->heap);
+	free(s->amap);
+	free(s->dirty);
+	free(s->seen);
+	free(s->done);
+	free(s->res);
+	free(s->stack);
+	free(s);
+}
+
+void l3sim_set_verbose(struct l3sim *s, bool on)
+{
+	s->verbose = on;
+}
+
+/* Room for one more node in every per-node array. */
+static int nodes_grow(struct l3sim *s)
+{
+	unsigned cap;
+	void *p;
+
+	if (amap_grow(s) < 0)
+		return -ENOMEM;
+	if (s->nnodes < s->capnodes)
+		return 0;
+	cap = s->capnodes ? 2 * s->capnodes : 64;
+	if (!(p = realloc(s->nodes, cap * sizeof(*s->nodes))))
+		return -ENOMEM;
+	s->nodes = p;
+	if (!(p = realloc(s->seen, cap * sizeof(*s->seen))))
+		return -ENOMEM;
+	s->seen = p;
+	if (!(p = realloc(s->done, cap * sizeof(*s->done))))
+		return -ENOMEM;
+	s->done = p;
+	if (!(p = realloc(s->res, cap * sizeof(*s->res))))
+		return -ENOMEM;
+	s->res = p;
+	if (!(p = realloc(s->stack, cap * sizeof(*s->stack))))
+		return -ENOMEM;
+	s->stack = p;
+	memset(s->seen + s->capnodes, 0, (cap - s->capnodes) * sizeof(*s->seen));
+	memset(s->done + s->capnodes, 0, (cap - s->capnodes) * sizeof(*s->done));
+	s->capnodes = cap;
+	return 0;
+}
+
+static void node_config(const struct l3sim *s, const struct l3_config *tmpl,
+			unsigned idx, struct l3_config *cfg)
+{
+	uint8_t seed[32] = { 'l', '3', 's', 'i', 'm' }, pk[L3_PK_LEN];
+
+	if (tmpl) {
+		*cfg = *tmpl;
+	} else {
+		l3_config_defaults(cfg);
+		cfg->chain_len = L3SIM_CHAIN_LEN;
+	}
+	seed[5] = (uint8_t)idx;
+	seed[6] = (uint8_t)(idx >> 8);
+	seed[7] = (uint8_t)(idx >> 16);
+	seed[8] = (uint8_t)(idx >> 24);
+	l3_key_from_seed(seed, pk, cfg->sk);
+	snprintf(cfg->hostname, sizeof(cfg->hostname), "n%u", idx);
+}
+
+int l3sim_node_add(struct l3sim *s, const struct l3_config *tmpl)
+{
+	struct l3_env env = { .send = env_send, .route = env_route,
+			      .random = env_random, .log = s->verbose ? env_log : NULL };
+	struct l3_self_info self;
+	struct l3_config cfg;
+	struct sim_node *sn;
+
+	if (nodes_grow(s) < 0 || !(sn = calloc(1, sizeof(*sn))))
+		return -ENOMEM;
+	sn->s = s;
+	sn->idx = s->nnodes;
+	sn->rng = s->rng ^ ((uint64_t)sn->idx * 0x2545f4914f6cdd1dull);
+	sn->tick_at = NEVER;
+	sn->spin_t = NEVER;
+	node_config(s, tmpl, sn->idx, &cfg);
+	env.user = sn;
+	sn->n = l3_node_new(&cfg, &env, s->now);
+	if (!sn->n) {
+		free(sn);
+		return -ENOMEM;
+	}
+	l3_self(sn->n, &self);
+	sn->addr = self.addr;
+	memcpy(sn->id, self.id, L3_ID_LEN);
+	s->nodes[s->nnodes++] = sn;
+	if (amap_find(s, &sn->addr) >= 0)
+		report(s, false, "n%u: node address shared with another node", sn->idx);
+	else
+		amap_put(s, sn->idx);
+	tick_schedule(sn, s->now);
+	return (int)sn->idx;
+}
+
+bool l3sim_node_alive(const struct l3sim *s, unsigned node)
+{
+	return node < s->nnodes && s->nodes[node]->n;
+}
+
+/* ---- links -------------------------------------------------------------------------------- */
+
+static int if_add(struct l3sim *s, unsigned node, unsigned link, uint32_t rate_kbit)
+{
+	struct sim_node *sn = s->nodes[node];
+	unsigned *p = realloc(sn->if_link, (sn->nif + 1) * sizeof(*p));
+	char name[16];
+	int i;
+
+	if (!p)
+		return -ENOMEM;
+	sn->if_link = p;
+	snprintf(name, sizeof(name), "l%u", link);
+	i = l3_if_add(sn->n, name, rate_kbit, false);
+	if (i < 0)
+		return i;
+	if ((unsigned)i != sn->nif) {
+		report(s, false, "n%u: l3_if_add returned %d, expected %u", node, i, sn->nif);
+		return -EINVAL;
+	}
+	sn->if_link[sn->nif++] = link;
+	return i;
+}
+
+static void if_set_up(struct l3sim *s, unsigned node, unsigned ifidx, bool up)
+{
+	struct sim_node *sn = s->nodes[node];
+
+	if (!sn->n)
+		return;
+	l3_if_set_up(sn->n, ifidx, up, s->now);
+	tick_schedule(sn, l3_tick(sn->n, s->now));
+}
+
+static void check_dirty(struct l3sim *s);
+
+int l3sim_link(struct l3sim *s, unsigned a, unsigned b, uint32_t delay_ms,
+	       double loss, uint32_t rate_kbit)
+{
+	struct sim_link *l;
+	int ia, ib;
+
+	if (a == b || !l3sim_node_alive(s, a) || !l3sim_node_alive(s, b))
+		return -EINVAL;
+	if (s->nlinks == s->caplinks) {
+		unsigned cap = s->caplinks ? 2 * s->caplinks : 64;
+
+		if (!(l = realloc(s->links, cap * sizeof(*l))))
+			return -ENOMEM;
+		s->links = l;
+		s->caplinks = cap;
+	}
+	ia = if_add(s, a, s->nlinks, rate_kbit);
+	ib = ia < 0 ? ia : if_add(s, b, s->nlinks, rate_kbit);
+	if (ib < 0) {
+		if (ia >= 0)	/* a's interface stays, unused */
+			s->nodes[a]->if_link[ia] = NO_LINK;
+		return ib;
+	}
+	l = &s->links[s->nlinks];
+	memset(l, 0, sizeof(*l));
+	l->node[0] = a;
+	l->node[1] = b;
+	l->ifidx[0] = (unsigned)ia;
+	l->ifidx[1] = (unsigned)ib;
+	l->delay_ms = delay_ms;
+	l->loss = loss;
+	l->up = true;
+	s->nlinks++;
+	if_set_up(s, a, (unsigned)ia, true);
+	if_set_up(s, b, (unsigned)ib, true);
+	check_dirty(s);
+	return (int)s->nlinks - 1;
+}
+
+void l3sim_link_set_up(struct l3sim *s, unsigned link, bool up, bool tell)
+{
+	struct sim_link *l = &s->links[link];
+	unsigned e;
+
+	if (!up) {
+		l->up = false;
+		l->gen++;
+		for (e = 0; tell && e < 2; e++) {
+			l->told_down[e] = true;
+			if_set_up(s, l->node[e], l->ifidx[e], false);
+		}
+	} else {
+		l->up = l3sim_node_alive(s, l->node[0]) && l3sim_node_alive(s, l->node[1]);
+		for (e = 0; e < 2; e++) {
+			if (!l->told_down[e])
+				continue;
+			l->told_down[e] = false;
+			if_set_up(s, l->node[e], l->ifidx[e], true);
+		}
+	}
+	check_dirty(s);
+}
+
+bool l3sim_link_is_up(const struct l3sim *s, unsigned link)
+{
+	return s->links[link].up;
+}
+
+void l3sim_link_ends(const struct l3sim *s, unsigned link, unsigned *a, unsigned *b)
+{
+	*a = s->links[link].node[0];
+	*b = s->links[link].node[1];
+}
+
+unsigned l3sim_links(const struct l3sim *s)
+{
+	return s->nlinks;
+}
+
+void l3sim_node_stop(struct l3sim *s, unsigned node, bool tell_peers)
+{
+	struct sim_node *sn = s->nodes[node];
+	struct l3_node *n = sn->n;
+	unsigned i;
+
+	if (!n)
+		return;
+	sn->n = NULL;
+	sn->freeing = true;
+	l3_node_free(n);
+	sn->freeing = false;
+	for (i = 0; i < sn->nkt; i++)
+		sn->kt[i].present = 0;
+	sn->nroutes = 0;
+	sn->nxt = 0;
+	s->changed = true;
+	for (i = 0; i < sn->nif; i++) {
+		struct sim_link *l = &s->links[sn->if_link[i]];
+		unsigned peer = l->node[0] == node ? 1 : 0;
+
+		l->up = false;
+		l->gen++;
+		if (tell_peers && !l->told_down[peer]) {
+			l->told_down[peer] = true;
+			if_set_up(s, l->node[peer], l->ifidx[peer], false);
+		}
+	}
+	check_dirty(s);
+}
+
+/* ---- the loop checker --------------------------------------------------------------------- */
+
+static int32_t next_hop(const struct l3sim *s, unsigned node, unsigned dst)
+{
+	const struct sim_node *sn = s->nodes[node];
+
+	if (dst >= sn->nkt || !sn->kt[dst].present)
+		return -1;
+	return sn->kt[dst].nh;
+}
+
+/* Whether node's route toward dst leaves over a carrying link. */
+static bool hop_carries(const struct l3sim *s, unsigned node, unsigned dst)
+{
+	const struct sim_node *sn = s->nodes[node];
+	unsigned ifidx = sn->kt[dst].ifidx;
+
+	return ifidx < sn->nif && sn->if_link[ifidx] != NO_LINK &&
+	       s->links[sn->if_link[ifidx]].up;
+}
+
+static void print_cycle(struct l3sim *s, unsigned start, unsigned dst)
+{
+	char buf[LOOP_PRINT_MAX * 12 + 8];
+	unsigned cur = start, k = 0;
+	size_t off = 0;
+
+	do {
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "n%u(%u) -> ", cur,
+					s->nodes[cur]->kt[dst].metric);
+		cur = (unsigned)next_hop(s, cur, dst);
+	} while (cur != start && ++k < LOOP_PRINT_MAX);
+	snprintf(buf + off, sizeof(buf) - off, "n%u", cur);
+	report(s, true, "toward n%u: %s", dst, buf);
+}
+
+/* Follows node's next hops toward dst; a node seen twice is a loop. */
+static void walk_changed(struct l3sim *s, unsigned node, unsigned dst)
+{
+	uint64_t w = ++s->walk_id;
+	unsigned cur = node;
+	int32_t nh;
+
+	s->st.loop_checks++;
+	while (cur != dst) {
+		if (s->seen[cur] == w) {
+			print_cycle(s, cur, dst);
+			return;
+		}
+		s->seen[cur] = w;
+		nh = next_hop(s, cur, dst);
+		if (nh < 0)
+			return;
+		cur = (unsigned)nh;
+	}
+}
+
+static void check_dirty(struct l3sim *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ndirty; i++)
+		walk_changed(s, s->dirty[i].node, s->dirty[i].dst);
+	s->ndirty = 0;
+}
+
+/*
+ * Where node's path toward dst ends: 1 at dst, 0 in a black hole, -1 in
+ * a loop, -3 at a stopped node. Memoized per destination by `round` (the
+ * done stamps), so a check of every source costs O(nodes) per destination.
+ * *loop_at gets a node of a cycle this walk closed (one not seen before).
+ */
+static int resolve(struct l3sim *s, unsigned node, unsigned dst, uint64_t round,
+		   int *loop_at)
+{
+	uint64_t w = ++s->walk_id;
+	unsigned n = 0, cur = node;
+	int res;
+	int32_t nh;
+
+	for (;;) {
+		if (cur == dst) {
+			res = 1;
+			break;
+		}
+		if (s->done[cur] == round) {
+			res = s->res[cur];
+			break;
+		}
+		if (!s->nodes[cur]->n) {
+			res = L3SIM_DEAD;
+			break;
+		}
+		if (s->seen[cur] == w) {
+			res = -1;
+			*loop_at = (int)cur;
+			break;
+		}
+		s->seen[cur] = w;
+		s->stack[n++] = cur;
+		nh = next_hop(s, cur, dst);
+		if (nh < 0 || !hop_carries(s, cur, dst)) {
+			res = 0;	/* a loop through a cut link: walk_changed() */
+			break;
+		}
+		cur = (unsigned)nh;
+	}
+	while (n) {
+		cur = s->stack[--n];
+		s->done[cur] = round;
+		s->res[cur] = (int8_t)res;
+	}
+	return res;
+}
+
+/* Every live (source, destination) pair: loops found and pairs unrouted. */
+static void full_scan(struct l3sim *s, unsigned *loops, unsigned long *unrouted)
+{
+	unsigned d, v;
+
+	*loops = 0;
+	*unrouted = 0;
+	for (d = 0; d < s->nnodes; d++) {
+		uint64_t round = ++s->walk_id;
+
+		if (!s->nodes[d]->n)
+			continue;
+		for (v = 0; v < s->nnodes; v++) {
+			int loop_at = -1;
+
+			if (v == d || !s->nodes[v]->n)
+				continue;
+			if (resolve(s, v, d, round, &loop_at) != 1)
+				(*unrouted)++;
+			if (loop_at >= 0) {
+				(*loops)++;
+				print_cycle(s, (unsigned)loop_at, d);
+			}
+		}
+	}
+}
+
+unsigned l3sim_check_loops(struct l3sim *s)
+{
+	unsigned long unrouted;
+	unsigned loops;
+
+	check_dirty(s);
+	full_scan(s, &loops, &unrouted);
+	s->st.full_checks++;
+	s->changed = false;
+	return loops;
+}
+
+unsigned long l3sim_unrouted_pairs(struct l3sim *s)
+{
+	unsigned long unrouted;
+	unsigned loops;
+
+	check_dirty(s);
+	full_scan(s, &loops, &unrouted);
+	s->st.full_checks++;
+	return unrouted;
+}
+
+bool l3sim_all_routed(struct l3sim *s, void *unused)
+{
+	return l3sim_unrouted_pairs(s) == 0;
+}
+
+/* ---- running -------------------------------------------------------------------------------- */
+
+static void deliver(struct l3sim *s, const struct sim_event *ev)
+{
+	const struct sim_link *l = &s->links[ev->link];
+	struct sim_node *sn = s->nodes[ev->node];
+	unsigned from = 1u - ev->end;
+	struct in6_addr src;
+
+	if (l->gen != ev->gen || !l->up || !sn->n) {
+		s->st.dropped_down++;
+		return;
+	}
+	s->st.delivered++;
+	ll_of(l->node[from], l->ifidx[from], &src);
+	l3_rx(sn->n, l->ifidx[ev->end], &src, ev->p->data, ev->p->len, s->now);
+}
+
+static void ev_run(struct l3sim *s, const struct sim_event *ev)
+{
+	struct sim_node *sn = s->nodes[ev->node];
+
+	if (ev->kind == EV_TICK) {
+		if (ev->t != sn->tick_at)
+			return;		/* superseded by an earlier tick */
+		sn->tick_at = NEVER;
+	} else {
+		deliver(s, ev);
+	}
+	if (!sn->n)
+		return;
+	s->st.events++;
+	tick_schedule(sn, l3_tick(sn->n, s->now));
+}
+
+/* One virtual ms: every event due at it, then the loop checks. */
+static void run_batch(struct l3sim *s)
+{
+	uint64_t t = s->heap[0].t;
+
+	s->now = t;
+	while (s->nheap && s->heap[0].t == t) {
+		struct sim_event ev = heap_pop(s);
+
+		ev_run(s, &ev);
+		free(ev.p);
+	}
+	check_dirty(s);
+	if (s->now >= s->next_full) {
+		if (s->changed)
+			l3sim_check_loops(s);
+		s->next_full = s->now - s->now % FULL_CHECK_MS + FULL_CHECK_MS;
+	}
+}
+
+void l3sim_run(struct l3sim *s, uint64_t until_ms)
+{
+	while (s->nheap && s->heap[0].t <= until_ms)
+		run_batch(s);
+	if (until_ms > s->now)
+		s->now = until_ms;
+}
+
+uint64_t l3sim_run_until(struct l3sim *s, bool (*pred)(struct l3sim *s, void *arg),
+			 void *arg, uint64_t step_ms, uint64_t deadline_ms)
+{
+	while (s->now < deadline_ms) {
+		l3sim_run(s, s->now + step_ms);
+		if (pred(s, arg))
+			return s->now;
+	}
+	return NEVER;
+}
+
+/* ---- queries ----------------------------------------------------------------------------------- */
+
+uint64_t l3sim_now(const struct l3sim *s)
+{
+	return s->now;
+}
+
+unsigned l3sim_nodes(const struct l3sim *s)
+{
+	return s->nnodes;
+}
+
+struct l3_node *l3sim_l3(struct l3sim *s, unsigned node)
+{
+	return node < s->nnodes ? s->nodes[node]->n : NULL;
+}
+
+const struct in6_addr *l3sim_node_addr(const struct l3sim *s, unsigned node)
+{
+	return &s->nodes[node]->addr;
+}
+
+const uint8_t *l3sim_node_id(const struct l3sim *s, unsigned node)
+{
+	return s->nodes[node]->id;
+}
+
+int l3sim_if_peer(const struct l3sim *s, unsigned node, unsigned ifidx)
+{
+	const struct sim_node *sn = s->nodes[node];
+	const struct sim_link *l;
+
+	if (ifidx >= sn->nif || sn->if_link[ifidx] == NO_LINK)
+		return -1;
+	l = &s->links[sn->if_link[ifidx]];
+	return (int)(l->node[0] == node && l->ifidx[0] == ifidx ? l->node[1] : l->node[0]);
+}
+
+int l3sim_path(struct l3sim *s, unsigned from, unsigned to, uint32_t *metric)
+{
+	uint64_t w = ++s->walk_id;
+	unsigned cur = from;
+	int hops = 0;
+	int32_t nh;
+
+	if (metric)
+		*metric = from != to && to < s->nodes[from]->nkt &&
+			  s->nodes[from]->kt[to].present ? s->nodes[from]->kt[to].metric :
+			  L3_METRIC_INF;
+	while (cur != to) {
+		if (!s->nodes[cur]->n)
+			return L3SIM_DEAD;
+		if (s->seen[cur] == w)
+			return L3SIM_LOOP;
+		s->seen[cur] = w;
+		nh = next_hop(s, cur, to);
+		if (nh < 0 || !hop_carries(s, cur, to))
+			return L3SIM_NOROUTE;
+		cur = (unsigned)nh;
+		hops++;
+	}
+	return s->nodes[to]->n ? hops : L3SIM_DEAD;
+}
+
+int l3sim_path_prefix(struct l3sim *s, unsigned from, const struct mc_ip *p,
+		      unsigned owner, uint32_t *metric)
+{
+	uint64_t w = ++s->walk_id;
+	unsigned cur = from;
+	struct xent *x;
+	int hops = 0;
+
+	x = xt_find(s->nodes[from], p);
+	if (metric)
+		*metric = x ? x->metric : L3_METRIC_INF;
+	while (cur != owner) {
+		if (!s->nodes[cur]->n)
+			return L3SIM_DEAD;
+		if (s->seen[cur] == w)
+			return L3SIM_LOOP;
+		s->seen[cur] = w;
+		x = xt_find(s->nodes[cur], p);
+		if (!x || x->nh < 0 || x->ifidx >= s->nodes[cur]->nif ||
+		    !s->links[s->nodes[cur]->if_link[x->ifidx]].up)
+			return L3SIM_NOROUTE;
+		cur = (unsigned)x->nh;
+		hops++;
+	}
+	return s->nodes[owner]->n ? hops : L3SIM_DEAD;
+}
+
+bool l3sim_has_route(const struct l3sim *s, unsigned from, const struct mc_ip *p)
+{
+	const struct sim_node *sn = s->nodes[from];
+	int dst = dst_node(s, p);
+
+	if (dst >= 0)
+		return (unsigned)dst < sn->nkt && sn->kt[dst].present;
+	return xt_find(sn, p) != NULL;
+}
+
+unsigned l3sim_route_count(const struct l3sim *s, unsigned from)
+{
+	return s->nodes[from]->nroutes;
+}
+
+/* ---- metric check ------------------------------------------------------------------------- */
+
+static void cost_cb(void *arg, const struct l3_link_info *li)
+{
+	struct sim_node *sn = arg;
+
+	if (li->ifidx < sn->nif)
+		sn->cost[li->ifidx] = li->cost;
+}
+
+/* Each live node's link cost per interface, as its core has it now. */
+static int costs_load(struct l3sim *s)
+{
+	unsigned i, k;
+
+	for (i = 0; i < s->nnodes; i++) {
+		struct sim_node *sn = s->nodes[i];
+		uint32_t *c = realloc(sn->cost, (sn->nif + 1) * sizeof(*c));
+
+		if (!c)
+			return -ENOMEM;
+		sn->cost = c;
+		for (k = 0; k < sn->nif; k++)
+			c[k] = L3_METRIC_INF;
+		if (sn->n)
+			l3_links_foreach(sn->n, cost_cb, sn, s->now);
+	}
+	return 0;
+}
+
+static uint32_t sat_add(uint32_t a, uint32_t b)
+{
+	return a >= L3_METRIC_INF - b ? L3_METRIC_INF : a + b;
+}
+
+/* Bellman-Ford toward dst over the carrying links' costs. */
+static void cheapest(struct l3sim *s, unsigned dst, uint32_t *dist)
+{
+	bool more = true;
+	unsigned v, k;
+
+	for (v = 0; v < s->nnodes; v++)
+		dist[v] = v == dst ? 0 : L3_METRIC_INF;
+	while (more) {
+		more = false;
+		for (v = 0; v < s->nnodes; v++) {
+			const struct sim_node *sn = s->nodes[v];
+
+			for (k = 0; sn->n && v != dst && k < sn->nif; k++) {
+				int p = l3sim_if_peer(s, v, k);
+				uint32_t m;
+
+				if (p < 0 || !s->links[sn->if_link[k]].up)
+					continue;
+				m = sat_add(sn->cost[k], dist[p]);
+				if (m < dist[v]) {
+					dist[v] = m;
+					more = true;
+				}
+			}
+		}
+	}
+}
+
+unsigned long l3sim_metric_check(struct l3sim *s, unsigned slack_pct, bool print)
+{
+	uint32_t *dist = malloc((s->nnodes + 1) * sizeof(*dist)), m;
+	unsigned long bad = 0;
+	unsigned d, v;
+
+	if (!dist || costs_load(s) < 0) {
+		free(dist);
+		return ULONG_MAX;
+	}
+	for (d = 0; d < s->nnodes; d++) {
+		if (!s->nodes[d]->n)
+			continue;
+		cheapest(s, d, dist);
+		for (v = 0; v < s->nnodes; v++) {
+			if (v == d || !s->nodes[v]->n || dist[v] == L3_METRIC_INF)
+				continue;
+			l3sim_path(s, v, d, &m);
+			if (m != L3_METRIC_INF &&
+			    (uint64_t)m * 100 <= (uint64_t)dist[v] * (100 + slack_pct))
+				continue;
+			if (print && bad < REPORT_MAX)
+				printf("  n%u -> n%u: metric %u, cheapest %u\n", v, d, m, dist[v]);
+			bad++;
+		}
+	}
+	free(dist);
+	return bad;
+}
+
+uint64_t l3sim_stat_sum(struct l3sim *s, enum l3_stat st)
+{
+	uint64_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < s->nnodes; i++)
+		if (s->nodes[i]->n)
+			sum += l3_stats(s->nodes[i]->n)[st];
+	return sum;
+}
+
+void l3sim_stats(const struct l3sim *s, struct l3sim_stats *st)
+{
+	*st = s->st;
+}
+
+uint64_t l3sim_errors(const struct l3sim *s)
+{
+	return s->st.errors + s->st.loops;
+}
+
+double l3sim_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}

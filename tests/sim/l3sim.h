@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef L3SIM_H
+#define L3SIM_H
+
+/*
+ * An in-process simulator for the l3route core (l3route/core/l3.h): many
+ * struct l3_node on a virtual clock (ms), joined by point-to-point links.
+ *
+ * Each link end is one interface (l3_if_add) of its node; whatever a node
+ * sends on it, multicast or unicast, reaches the one node at the other end
+ * after the link's delay, each packet lost with the link's probability.
+ * One event queue (a binary heap ordered by time, then insertion) holds
+ * deliveries and node ticks; a node's next tick is what l3_tick() returned,
+ * re-read after every packet it receives. Everything random (loss, each
+ * node's env.random) comes from seeded PRNGs: a run replays from its seed.
+ *
+ * Node i has the key l3_key_from_seed("l3sim" | i), hostname "n<i>", and
+ * on interface k the link-local address fe80::<i>:<k> (i 32-bit, k 16-bit),
+ * so a next hop decodes back to its node without a lookup.
+ *
+ * env.route fills a fake kernel table per node. The simulator checks what
+ * it can define cleanly: a delete must name a present route, the next hop
+ * must be the peer on that interface, and no interface the node was told
+ * is down may carry a new route. Each breach counts in l3sim_errors().
+ *
+ * The loop checker: after every batch of events at one virtual ms, every
+ * node whose route to a node address changed in the batch has its next
+ * hops followed toward that node; a node seen twice is a forwarding loop
+ * (any new cycle contains a changed entry, so this finds them all). A full
+ * check of every (source, destination) pair runs every second of virtual
+ * time as well. Black holes (no route) are allowed; loops never are.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "l3route/core/l3.h"
+
+struct l3sim;
+
+struct l3sim_stats {
+	uint64_t events;	/* deliveries and ticks run */
+	uint64_t pkts;		/* packets sent by nodes */
+	uint64_t bytes;		/* bytes sent by nodes */
+	uint64_t delivered;
+	uint64_t lost;		/* lost on the medium */
+	uint64_t dropped_down;	/* sent on, or in flight on, a cut link */
+	uint64_t misaddressed;	/* unicast to an address not the peer's */
+	uint64_t route_add, route_replace, route_same, route_del;
+	uint64_t loop_checks;	/* incremental walks */
+	uint64_t full_checks;
+	uint64_t loops;		/* forwarding loops seen */
+	uint64_t errors;	/* kernel-table misuse (see above) */
+};
+
+/* Path results (l3sim_path). */
+#define L3SIM_NOROUTE -1
+#define L3SIM_LOOP -2
+#define L3SIM_DEAD -3		/* a hop leads to a stopped node */
+
+struct l3sim *l3sim_new(uint64_t seed);
+/* $SIM_SEED if set (to replay or vary a run), else dflt. */
+uint64_t l3sim_seed(uint64_t dflt);
+void l3sim_free(struct l3sim *s);
+/* Prints the cores' log lines of nodes added from now on. */
+void l3sim_set_verbose(struct l3sim *s, bool on);
+/* The simulator's PRNG, for topologies and schedules. */
+uint64_t l3sim_rand(struct l3sim *s);
+double l3sim_unit(struct l3sim *s);
+
+/*
+ * A node with tmpl's timers and prefixes (l3_config_defaults and
+ * chain_len 256 if NULL); its key and hostname are the simulator's.
+ * Returns its index or a negative errno.
+ */
+int l3sim_node_add(struct l3sim *s, const struct l3_config *tmpl);
+/*
+ * Stops a node: l3_node_free(), its kernel table flushed (as the shell
+ * does), its links stop carrying. With tell_peers the peers' interfaces go
+ * down as well (cable pulled); without, they must notice the silence.
+ */
+void l3sim_node_stop(struct l3sim *s, unsigned node, bool tell_peers);
+bool l3sim_node_alive(const struct l3sim *s, unsigned node);
+
+/* A link between a and b (rate 0 = the core's default); returns its index. */
+int l3sim_link(struct l3sim *s, unsigned a, unsigned b, uint32_t delay_ms,
+	       double loss, uint32_t rate_kbit);
+/* Down: in-flight packets are dropped; with tell, both interfaces go down
+ * in the cores (l3_if_set_up), else the link only goes silent. Up tells
+ * the cores when it told them it was down. */
+void l3sim_link_set_up(struct l3sim *s, unsigned link, bool up, bool tell);
+bool l3sim_link_is_up(const struct l3sim *s, unsigned link);
+void l3sim_link_ends(const struct l3sim *s, unsigned link, unsigned *a, unsigned *b);
+unsigned l3sim_links(const struct l3sim *s);
+
+/* Runs every event up to until_ms (the loop checker included); the clock
+ * then reads until_ms. */
+void l3sim_run(struct l3sim *s, uint64_t until_ms);
+/* Runs in steps of step_ms until pred holds or deadline_ms; returns the
+ * first step time at which it held, or UINT64_MAX. */
+uint64_t l3sim_run_until(struct l3sim *s, bool (*pred)(struct l3sim *s, void *arg),
+			 void *arg, uint64_t step_ms, uint64_t deadline_ms);
+
+uint64_t l3sim_now(const struct l3sim *s);
+unsigned l3sim_nodes(const struct l3sim *s);
+struct l3_node *l3sim_l3(struct l3sim *s, unsigned node);
+const struct in6_addr *l3sim_node_addr(const struct l3sim *s, unsigned node);
+const uint8_t *l3sim_node_id(const struct l3sim *s, unsigned node);
+/* The node at the other end of node's interface ifidx, or -1. */
+int l3sim_if_peer(const struct l3sim *s, unsigned node, unsigned ifidx);
+/* The node whose node address is addr, or -1. */
+int l3sim_node_by_addr(const struct l3sim *s, const struct in6_addr *addr);
+
+/*
+ * Follows the fake kernel tables (exact-match entries for the node
+ * address of `to`) from `from`: the hop count, or L3SIM_NOROUTE /
+ * L3SIM_LOOP / L3SIM_DEAD. *metric (if not NULL) gets from's route metric.
+ */
+int l3sim_path(struct l3sim *s, unsigned from, unsigned to, uint32_t *metric);
+/* The same for a prefix announced by `owner` (exact-match entries). */
+int l3sim_path_prefix(struct l3sim *s, unsigned from, const struct mc_ip *p,
+		      unsigned owner, uint32_t *metric);
+/* Whether from's table holds an entry for p (any next hop). */
+bool l3sim_has_route(const struct l3sim *s, unsigned from, const struct mc_ip *p);
+/* Entries in from's table. */
+unsigned l3sim_route_count(const struct l3sim *s, unsigned from);
+
+/* Pairs of live nodes (from != to) whose path does not reach `to`. */
+unsigned long l3sim_unrouted_pairs(struct l3sim *s);
+/* Predicate form: every live node reaches every other. */
+bool l3sim_all_routed(struct l3sim *s, void *unused);
+/* The full loop check, now; returns the loops found (also counted). */
+unsigned l3sim_check_loops(struct l3sim *s);
+
+/*
+ * Compares each live node's kernel metric toward every other live node
+ * with the cheapest path over the link costs the cores report
+ * (l3_links_foreach; metric = own link cost + the neighbour's metric):
+ * returns the pairs whose metric is more than slack_pct above the
+ * cheapest, or whose route is missing; prints the first few if print.
+ */
+unsigned long l3sim_metric_check(struct l3sim *s, unsigned slack_pct, bool print);
+
+/* Sum of one l3_stats counter over the live nodes. */
+uint64_t l3sim_stat_sum(struct l3sim *s, enum l3_stat st);
+void l3sim_stats(const struct l3sim *s, struct l3sim_stats *st);
+/* Kernel-table misuse and loops, 0 when clean; the first few were printed. */
+uint64_t l3sim_errors(const struct l3sim *s);
+
+/* Wall-clock milliseconds, for the tests' timing prints. */
+double l3sim_wall_ms(void);
+
+#endif
