@@ -9,8 +9,9 @@
  *   l3forge [options] IF MODE
  *
  * MODE is one of:
- *   capture             ask the neighbour for its description, write the blob
- *                       to --out and print its id and public key
+ *   capture             ask the neighbour for its description (or, with
+ *                       --victim-id, for that node's, which the neighbour
+ *                       relays), write the blob to --out, print its key
  *   desc-foreign-key    a description carrying the victim's public key (so
  *                       the victim's id) and a higher dseq, signed with the
  *                       attacker's key: the victim's node hijacked
@@ -29,6 +30,11 @@
  *
  * The attacker's key is derived from --seed (default "l3forge"), so its id
  * is the same on every run. It prints "id HEX addr ADDR" first.
+ *
+ *   l3forge --key-id FILE
+ *
+ * prints "id HEX addr ADDR pk HEX" of an l3routed key file (a 32-byte ed25519
+ * seed), so a lab can write its nodes' keys and know their ids before start.
  */
 
 #include <errno.h>
@@ -102,6 +108,8 @@ struct forge {
 	unsigned count;			/* attack messages to send */
 	uint32_t warmup_ms, linger_ms, gap_ms, duration_s;
 	const char *out, *victim_pk_hex, *victim_pk_file;
+	uint8_t victim_id[L3_ID_LEN];	/* capture this node's description */
+	bool has_victim_id;
 	bool verbose;
 	unsigned sent, received;
 };
@@ -294,8 +302,8 @@ static void rx_desc(struct forge *f, const struct l3_msg *m)
 	if (f->cap_len || m->u.desc.len > sizeof(f->cap) ||
 	    l3_desc_parse(m->u.desc.p, m->u.desc.len, &d) < 0)
 		return;
-	for (unsigned i = 0; i < f->nnbr; i++) {
-		if (memcmp(f->nbr[i].id, d.id, L3_ID_LEN))
+	for (unsigned i = 0; i < (f->has_victim_id ? 1 : f->nnbr); i++) {
+		if (memcmp(f->has_victim_id ? f->victim_id : f->nbr[i].id, d.id, L3_ID_LEN))
 			continue;
 		memcpy(f->cap, m->u.desc.p, m->u.desc.len);
 		f->cap_len = m->u.desc.len;
@@ -439,7 +447,7 @@ static void tamper(uint8_t *blob, size_t len)
 
 /* The victim's public key: --victim-pk, --victim-pk-from (a description
  * blob as written by capture, or a file with 64 hex digits), or captured
- * from the neighbour on the link now. */
+ * on the link now (the neighbour's own, or --victim-id's). */
 static bool captured(struct forge *f)
 {
 	return f->cap_len > 0;
@@ -450,7 +458,9 @@ static void capture(struct forge *f, uint32_t timeout_ms)
 	uint64_t end = now_ms() + timeout_ms;
 
 	while (!captured(f) && now_ms() < end) {
-		for (unsigned i = 0; i < f->nnbr; i++)
+		if (f->has_victim_id)
+			send_desc_req(f, f->victim_id);
+		for (unsigned i = 0; i < f->nnbr && !f->has_victim_id; i++)
 			send_desc_req(f, f->nbr[i].id);
 		run_for(f, 500, captured);
 	}
@@ -667,7 +677,7 @@ static void usage(void)
 	      "       update-bad-elem update-beyond-chain node\n"
 	      "options: --seed STR --port N --to LLADDR --dseq N --prefix P (repeat)\n"
 	      "         --hostname H --count N --warmup MS --gap MS --linger MS\n"
-	      "         --duration S --interval MS --victim-pk HEX\n"
+	      "         --duration S --interval MS --victim-pk HEX --victim-id HEX\n"
 	      "         --victim-pk-from FILE --out FILE -v\n", stderr);
 	exit(2);
 }
@@ -687,7 +697,8 @@ static const struct option long_opts[] = {
 	{ "dseq", 1, NULL, 'd' }, { "prefix", 1, NULL, 'P' }, { "hostname", 1, NULL, 'H' },
 	{ "count", 1, NULL, 'c' }, { "warmup", 1, NULL, 'w' }, { "gap", 1, NULL, 'g' },
 	{ "linger", 1, NULL, 'l' }, { "duration", 1, NULL, 'D' }, { "interval", 1, NULL, 'i' },
-	{ "victim-pk", 1, NULL, 'k' }, { "victim-pk-from", 1, NULL, 'K' },
+	{ "victim-pk", 1, NULL, 'k' }, { "victim-id", 1, NULL, 'I' },
+	{ "victim-pk-from", 1, NULL, 'K' },
 	{ "out", 1, NULL, 'o' }, { "verbose", 0, NULL, 'v' }, { NULL, 0, NULL, 0 },
 };
 
@@ -714,6 +725,11 @@ static const char *parse_opts(struct forge *f, int argc, char **argv)
 		case 'D': f->duration_s = (uint32_t)atoi(optarg); break;
 		case 'i': f->interval_ms = (uint32_t)atoi(optarg); break;
 		case 'k': f->victim_pk_hex = optarg; break;
+		case 'I':
+			if (unhex(optarg, f->victim_id, L3_ID_LEN) < 0)
+				die("--victim-id: expected 32 hex digits");
+			f->has_victim_id = true;
+			break;
 		case 'K': f->victim_pk_file = optarg; break;
 		case 'o': f->out = optarg; break;
 		case 'v': f->verbose = true; break;
@@ -738,12 +754,35 @@ static void defaults(struct forge *f)
 	f->interval_ms = 1000;
 }
 
+static int key_id(const char *path)
+{
+	uint8_t seed[32], pk[L3_PK_LEN], sk[L3_SK_LEN], id[L3_ID_LEN];
+	char h[2 * L3_ID_LEN + 1], hp[2 * L3_PK_LEN + 1], as[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		die("%s: %s", path, strerror(errno));
+	if (fread(seed, 1, sizeof(seed), fp) != sizeof(seed) || fgetc(fp) != EOF)
+		die("%s: not a 32-byte seed", path);
+	fclose(fp);
+	l3_key_from_seed(seed, pk, sk);
+	l3_id_from_pk(pk, id);
+	l3_id_addr(id, &a);
+	hex(pk, L3_PK_LEN, hp);
+	say("id %s addr %s pk %s", l3_id_hex(id, L3_ID_LEN, h),
+	    inet_ntop(AF_INET6, &a, as, sizeof(as)), hp);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct forge f;
 	const char *seed, *mode;
 	unsigned i;
 
+	if (argc == 3 && !strcmp(argv[1], "--key-id"))
+		return key_id(argv[2]);
 	defaults(&f);
 	seed = parse_opts(&f, argc, argv);
 	if (argc - optind != 2 || !f.port || f.interval_ms < 100 || !f.count)
