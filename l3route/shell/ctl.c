@@ -213,6 +213,7 @@ static void desc_row(void *arg, const struct l3_orig_info *oi)
 	add(o, "id", jid(oi->id, L3_ID_LEN));
 	add(o, "short_id", jid(oi->id, 4));
 	add(o, "hostname", jstr(d->hostname));
+	add(o, "self", json_object_new_boolean(false));
 	add(o, "dseq", jint(d->dseq));
 	add(o, "size", jint((int64_t)oi->desc_size));
 	add(o, "chain_len", jint(d->chain_len));
@@ -223,12 +224,41 @@ static void desc_row(void *arg, const struct l3_orig_info *oi)
 	json_object_array_add(arg, o);
 }
 
+/* Our own description heads the table; its blob lives in the core, so
+ * size and age are null. */
+static json_object *self_desc_row(const struct l3routed *r)
+{
+	static struct l3_desc d;	/* ~1 KiB: kept off the stack */
+	struct l3_self_info si;
+	json_object *o = json_object_new_object();
+
+	l3_self(r->node, &si);
+	memset(&d, 0, sizeof(d));
+	memcpy(d.prefix, r->ann, r->nann * sizeof(r->ann[0]));
+	d.nprefix = r->nann;
+	memcpy(d.gw, r->gw, r->ngw * sizeof(r->gw[0]));
+	d.ngw = r->ngw;
+	add(o, "id", jid(si.id, L3_ID_LEN));
+	add(o, "short_id", jid(si.id, 4));
+	add(o, "hostname", jstr(si.hostname));
+	add(o, "self", json_object_new_boolean(true));
+	add(o, "dseq", jint(si.dseq));
+	add(o, "size", NULL);
+	add(o, "chain_len", jint(si.chain_len));
+	add(o, "age_ms", NULL);
+	add(o, "unknown_items", jint(0));
+	add(o, "prefixes", desc_prefixes(&d));
+	add(o, "gateways", desc_gateways(&d));
+	return o;
+}
+
 static int cmd_descriptions(json_object *req, json_object **data, const char **err,
 			    void *user)
 {
 	struct l3routed *r = ctx(user);
 
 	*data = json_object_new_array();
+	json_object_array_add(*data, self_desc_row(r));
 	l3_origs_foreach(r->node, desc_row, *data, now_ms(r));
 	return 0;
 }

@@ -165,6 +165,10 @@ static int core_config(struct l3routed *r, struct l3_config *cfg)
 	if ((rc = prefixes_config(r, cfg)) < 0 || (rc = trusted_config(r, cfg)) < 0)
 		return rc;
 	gateway_config(r, cfg);
+	memcpy(r->ann, cfg->prefix, sizeof(r->ann));
+	r->nann = cfg->nprefix;
+	memcpy(r->gw, cfg->gw, sizeof(r->gw));
+	r->ngw = cfg->ngw;
 	if ((rc = l3sh_key_load(key, cfg->sk)) < 0)
 		return rc;
 	snprintf(r->state_path, sizeof(r->state_path), "%s.dseq", key);

@@ -47,6 +47,11 @@ struct l3routed {
 	/* prefixes this node announces: routes to them are never installed */
 	struct l3_prefix own[L3_DESC_PREFIX_MAX + L3_DESC_GW_MAX];
 	unsigned nown;
+	/* what our own description announces (for "descriptions") */
+	struct l3_prefix ann[L3_DESC_PREFIX_MAX - 1];
+	unsigned nann;
+	struct l3_gw_offer gw[L3_DESC_GW_MAX];
+	unsigned ngw;
 	struct in6_addr addr;	/* fd5e:: node address, on lo */
 	bool addr_added, rule_added[2];
 	char state_path[128];	/* desc seqno kept next to the key */
