@@ -73,6 +73,7 @@ void l3_config_defaults(struct l3_config *cfg)
 	cfg->update_interval_ms = 60000;
 	cfg->chain_len = 4096;
 	cfg->dseq_start = 1;
+	cfg->gw_hyst_pct = 20;
 }
 
 static int config_check(const struct l3_config *c)
@@ -114,6 +115,7 @@ struct l3_node *l3_node_new(const struct l3_config *cfg, const struct l3_env *en
 	n->next_full_ms = now_ms + l3_jitter(n, cfg->update_interval_ms, 10);
 	n->next_house_ms = now_ms + L3_HOUSEKEEP_MS;
 	n->flush_ms = UINT64_MAX;
+	n->cfg.gw_prefer[sizeof(n->cfg.gw_prefer) - 1] = 0;
 	return n;
 }
 
@@ -344,6 +346,8 @@ int l3_set_gateways(struct l3_node *n, const struct l3_gw_offer *gw, unsigned ng
 	l3_xmit_all(n, &(struct l3_msg){ .type = L3_TLV_DESC,
 		.u.desc = { n->self->blob, n->self->len } }, now_ms);
 	l3_xmit_soon(n, now_ms);
+	n->gw_dirty = true;
+	l3_pfx_sync(n);
 	return 0;
 }
 

@@ -27,6 +27,21 @@
 
 struct l3_node;
 
+/* One Internet offer as this node sees it (gw.c, doc/l3route-gateways.md). */
+struct l3_gw_info {
+	uint8_t id[L3_ID_LEN];
+	const char *hostname;
+	struct in6_addr addr;		/* the gateway's node address: tunnel endpoint */
+	int family;			/* AF_INET (0.0.0.0/0 offer) or AF_INET6 (::/0) */
+	uint32_t down_kbit, up_kbit;	/* advertised */
+	uint32_t path_metric;		/* L3_METRIC_INF: unreachable; 0: this node */
+	uint64_t path_kbit;		/* 10^9 / path_metric */
+	uint64_t score;			/* min(down, path) kbit/s; 0: not eligible */
+	unsigned rank;			/* 1 = best score; 0 = not eligible */
+	bool selected, self;
+	const char *why;		/* why it is (not) selected */
+};
+
 /* A route for the kernel: dst via the neighbour's link-local on interface ifidx. */
 struct l3_kroute {
 	struct mc_ip dst;
@@ -45,6 +60,9 @@ struct l3_env {
 	void (*random)(void *user, void *buf, size_t len);
 	/* Optional: one formatted line, MC_LOG_* level and MC_DBG_* category. */
 	void (*log)(void *user, int level, uint32_t cat, const char *msg);
+	/* Optional: the chosen gateway for family AF_INET or AF_INET6 changed
+	 * (sel NULL: none left). The shell points its tunnel at sel->addr. */
+	void (*gateway)(void *user, int family, const struct l3_gw_info *sel);
 };
 
 #define L3_TRUST_MAX 64
@@ -67,6 +85,12 @@ struct l3_config {
 	uint32_t update_interval_ms;	/* 60000: full table refresh */
 	uint16_t chain_len;		/* 4096 seqnos per description */
 	uint32_t dseq_start;		/* first description seqno (kept by the shell) */
+	/* Gateway choice: user preference (hostname or hex id prefix, "" = auto),
+	 * offers below gw_min_kbit ignored, the chosen one kept unless another
+	 * scores gw_hyst_pct % more (bmx7's tunOut hysteresis). */
+	char gw_prefer[L3_HOSTNAME_MAX + 2];
+	uint32_t gw_min_kbit;		/* 0 */
+	uint32_t gw_hyst_pct;		/* 20 */
 	/* Empty: every node is trusted. Otherwise only these (id prefixes). */
 	unsigned ntrusted;
 	struct l3_trusted trusted[L3_TRUST_MAX];
@@ -96,6 +120,17 @@ int l3_set_gateways(struct l3_node *n, const struct l3_gw_offer *gw, unsigned ng
 		    uint64_t now_ms);
 int l3_set_prefixes(struct l3_node *n, const struct l3_prefix *p, unsigned np,
 		    uint64_t now_ms);
+
+/*
+ * Run-time gateway preference: a hostname or hex id prefix (>= 4 digits),
+ * or NULL / "" / "auto" for the automatic choice. -EINVAL on a bad string;
+ * an unknown name is accepted (it may appear later) and shown as such.
+ */
+int l3_gw_prefer(struct l3_node *n, const char *who, uint64_t now_ms);
+const char *l3_gw_preferred(const struct l3_node *n);	/* "" = auto */
+typedef void l3_gw_cb(void *arg, const struct l3_gw_info *gi);
+/* Every offer of family (AF_INET/AF_INET6) known, best first. */
+void l3_gws_foreach(const struct l3_node *n, int family, l3_gw_cb *cb, void *arg);
 
 /* ---- introspection (control socket, simulator, tests) ---- */
 

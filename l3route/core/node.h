@@ -119,6 +119,11 @@ struct l3_pfx {
 	struct l3_orig *best;
 };
 
+struct l3_gwsel {
+	bool valid;
+	uint8_t id[L3_ID_LEN];
+};
+
 struct l3_node {
 	struct l3_config cfg;
 	struct l3_env env;
@@ -138,6 +143,8 @@ struct l3_node {
 	unsigned ptab_size, npfx, nroutes;
 	struct l3_pfx *dirty;
 	uint64_t next_hello_ms, next_full_ms, flush_ms, next_house_ms;
+	struct l3_gwsel gwsel[2];	/* AF_INET, AF_INET6 */
+	bool gw_dirty;
 	uint64_t stats[L3_ST_MAX];
 };
 
@@ -183,6 +190,9 @@ void l3_pfx_own_set(struct l3_node *n, struct l3_dref *old, struct l3_dref *cur)
 void l3_pfx_sync(struct l3_node *n);
 void l3_pfx_free_all(struct l3_node *n);
 void l3_pending_add(struct l3_node *n, struct l3_orig *o);
+
+/* gw.c */
+void l3_gw_sync(struct l3_node *n);
 
 /* xmit.c */
 void l3_xmit_msg(struct l3_node *n, unsigned ifidx, const struct l3_msg *m, uint64_t now);

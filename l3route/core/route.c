@@ -288,6 +288,7 @@ void l3_pfx_sync(struct l3_node *n)
 		p->dirty = false;
 		pfx_apply(n, p);
 	}
+	l3_gw_sync(n);
 }
 
 void l3_pfx_free_all(struct l3_node *n)
@@ -398,6 +399,8 @@ static void sel_changed(struct l3_node *n, struct l3_orig *o, bool hop_moved,
 {
 	if (tell)
 		l3_pending_add(n, o);
+	if (o->d && o->d->d.ngw)
+		n->gw_dirty = true;
 	if (hop_moved) {
 		n->stats[L3_ST_ROUTE_CHANGE]++;
 		each_prefix(n, o->id, o->d ? &o->d->d : NULL, mark_dirty, NULL);
@@ -538,6 +541,8 @@ void l3_route_desc_changed(struct l3_node *n, struct l3_orig *o, struct l3_dref 
 {
 	struct l3_rt *rt, *nx;
 
+	if ((old && old->d.ngw) || (o->d && o->d->d.ngw))
+		n->gw_dirty = true;
 	each_prefix(n, o->id, old ? &old->d : NULL, ann_del, o);
 	if (o->d)
 		each_prefix(n, o->id, &o->d->d, ann_add, o);
