@@ -138,6 +138,20 @@ void l3_node_free(struct l3_node *n)
 	free(n);
 }
 
+void l3_node_goodbye(struct l3_node *n, uint64_t now_ms)
+{
+	struct l3_msg bye = { .type = L3_TLV_HELLO }, upd = { .type = L3_TLV_UPDATE };
+
+	l3_update_self(n, &upd.u.update);
+	upd.u.update.metric = L3_METRIC_INF;
+	for (unsigned i = 0; i < n->nifs; i++) {
+		bye.u.hello.seqno = ++n->ifs[i].hello_seq;
+		l3_xmit_msg(n, i, &upd, now_ms);
+		l3_xmit_msg(n, i, &bye, now_ms);
+	}
+	l3_xmit_updates(n, now_ms);
+}
+
 int l3_if_add(struct l3_node *n, const char *name, uint32_t rate_kbit, bool wireless)
 {
 	struct l3_if *i;

@@ -104,6 +104,13 @@ struct l3_node *l3_node_new(const struct l3_config *cfg, const struct l3_env *en
 /* Frees everything; routes are NOT withdrawn through env (the shell flushes). */
 void l3_node_free(struct l3_node *n);
 
+/*
+ * Clean shutdown: a last packet on every port with a goodbye hello
+ * (interval 0: neighbours drop the link at once instead of after
+ * link_timeout) and the retraction of our own route.
+ */
+void l3_node_goodbye(struct l3_node *n, uint64_t now_ms);
+
 /* Returns the interface index or a negative errno. rate_kbit 0 = default (1 Gbit/s). */
 int l3_if_add(struct l3_node *n, const char *name, uint32_t rate_kbit, bool wireless);
 void l3_if_set_up(struct l3_node *n, unsigned ifidx, bool up, uint64_t now_ms);

@@ -122,6 +122,15 @@ void l3_nbr_hello(struct l3_node *n, unsigned ifidx, const struct in6_addr *ll,
 		n->stats[L3_ST_UPD_UNTRUSTED]++;
 		return;
 	}
+	if (!h->interval_cs) {
+		/* goodbye: it is shutting down */
+		if (nb) {
+			l3_dbg(n, "l3: neighbour on %s said goodbye", n->ifs[ifidx].name);
+			l3_route_nbr_gone(n, nb, now);
+			nbr_unlink(n, nb);
+		}
+		return;
+	}
 	if (nb && memcmp(nb->id, id, L3_ID_LEN)) {
 		/* another node now uses this address: start over */
 		l3_route_nbr_gone(n, nb, now);
