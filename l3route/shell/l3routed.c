@@ -42,6 +42,21 @@ static void env_log(void *user, int level, uint32_t cat, const char *msg)
 		mc_log(level, "%s", msg);
 }
 
+/* No tunnel yet (doc/l3routed.md): the choice is logged and shown. */
+static void env_gateway(void *user, int family, const struct l3_gw_info *sel)
+{
+	char hex[2 * L3_ID_LEN + 1];
+
+	if (!sel)
+		log_notice("no %s gateway left", family == AF_INET ? "IPv4" : "IPv6");
+	else
+		log_notice("%s gateway: %s (%s), %u/%u kbit/s offered, score %llu kbit/s",
+			   family == AF_INET ? "IPv4" : "IPv6",
+			   sel->hostname && *sel->hostname ? sel->hostname : "?",
+			   l3_id_hex(sel->id, 4, hex), sel->down_kbit, sel->up_kbit,
+			   (unsigned long long)sel->score);
+}
+
 /* ------------------------------------------------------------ config */
 
 static int prefix_add(struct l3routed *r, struct l3_config *cfg, const struct mc_ip *ip,
@@ -165,6 +180,8 @@ static int core_config(struct l3routed *r, struct l3_config *cfg)
 	if ((rc = prefixes_config(r, cfg)) < 0 || (rc = trusted_config(r, cfg)) < 0)
 		return rc;
 	gateway_config(r, cfg);
+	snprintf(cfg->gw_prefer, sizeof(cfg->gw_prefer), "%s",
+		 mc_conf_get_str(net, "preferred_gateway"));
 	memcpy(r->ann, cfg->prefix, sizeof(r->ann));
 	r->nann = cfg->nprefix;
 	memcpy(r->gw, cfg->gw, sizeof(r->gw));
@@ -342,7 +359,7 @@ static int l3routed_start(struct mc_daemon *d)
 	struct l3_config cfg;
 	struct l3_env env = {
 		.user = &r, .send = env_send, .route = env_route,
-		.random = env_random, .log = env_log,
+		.random = env_random, .log = env_log, .gateway = env_gateway,
 	};
 	struct l3_self_info si;
 	int rc;
@@ -383,6 +400,8 @@ static void l3routed_stop(struct mc_daemon *d)
 	mc_timer_stop(d->loop, &r->tick);
 	mc_timer_stop(d->loop, &r->watch);
 	ev_prepare_stop(d->loop, &r->prep);
+	/* neighbours drop their link to us at once, not after link_timeout */
+	l3_node_goodbye(r->node, mc_ev_now_ms(d->loop));
 	l3_self(r->node, &si);
 	if (si.dseq != r->dseq_written)
 		l3sh_dseq_write(r->state_path, si.dseq);
