@@ -8,6 +8,7 @@
 #   l3_clouds.sh MESHLAB L3FORGE
 set -e
 . "$(dirname "$0")/l3lib.sh"
+LAB=${LAB:-l3clouds}
 l3_init "$@"
 need_cmd iperf3
 secs=${L3_IPERF_SECONDS:-3}
@@ -48,7 +49,7 @@ mx cb ping -c 5 -i 0.1 -W 1 "$a6" >/dev/null || fail "cb cannot ping ca over IPv
 # the traffic between the clouds is routed by l3routed: a2's route to cloud
 # B's IPv4 range and a node's fd5e:: /128 both come from protocol 201
 cloudb4=${b4%.*.*}.0.0/16
-pretty "l3routed's kernel routes on a2:"
+pretty "l3routed's kernel routes on a2 (ip route show table all proto 201):"
 l3_kroutes a2 | sed 's/^/    /' >&2
 l3_has_route a2 "$cloudb4" || fail "a2 has no protocol-201 route to $cloudb4"
 l3_has_route a1 "$(l3_node_addr b3)/128" || fail "a1 has no protocol-201 route to b3's node address"

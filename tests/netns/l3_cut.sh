@@ -15,6 +15,7 @@
 #   l3_cut.sh MESHLAB L3FORGE
 set -e
 . "$(dirname "$0")/l3lib.sh"
+LAB=${LAB:-l3cut}
 l3_init "$@"
 
 l3_lab_up "$(l3_node n1 ap_ssid cut1)
@@ -42,14 +43,14 @@ m-n4) cut=n4 ;;
 esac
 pretty "n1 routes k3 via $cut; cutting n1-$cut under a 20/s ping"
 
+ts=${EPOCHREALTIME/,/.}
 mx k1 ping -D -i 0.05 -W 1 -c 200 "$k3" >"$TMP/ping" 2>&1 &
 pid=$!
 sleep 3
 "$MESHLAB" link --name "$LAB" n1 "$cut" down
 wait "$pid" || true
-gap=$(max_gap "$TMP/ping")
+gap=$(silence "$TMP/ping" "$ts" "${EPOCHREALTIME/,/.}")
 pretty "longest silence across the cut: ${gap}s ($(grep -c 'bytes from' "$TMP/ping")/200 replies)"
-awk -v g="$gap" 'BEGIN { exit !(g > 0) }' || fail "no reply at all: $(tail -3 "$TMP/ping")"
 awk -v g="$gap" 'BEGIN { exit !(g <= 3.0) }' || fail "reroute took ${gap}s (limit 3 s)"
 dev2=$(ip -n "sm-$LAB-n1" route get "$k3" | grep -o 'dev [^ ]*' | awk '{ print $2 }')
 [[ $dev2 != "$dev" ]] || fail "n1 still routes k3 via the cut port $dev"
@@ -61,12 +62,12 @@ id3=$(l3_id n3)
 mctl n2 raw l3routed '{"cmd":"routes"}' | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-for row in r.get("data", r):
+for row in (r["data"] if isinstance(r, dict) else r):
     if row["id"] == sys.argv[1]:
         print(row["dst"])' "$id3" >"$TMP/n3-prefixes"
 pretty "n3 ($id3) announces: $(tr '\n' ' ' <"$TMP/n3-prefixes")"
-grep -q ':.*/128$\|^fd5e' "$TMP/n3-prefixes" || fail "n2 has no route to n3's node address"
-grep -q '^[0-9.]*/32$' "$TMP/n3-prefixes" || fail "n2 has no route to n3's IPv4 /32"
+grep -qx "$(l3_node_addr n3)\(/128\)\?" "$TMP/n3-prefixes" || fail "n2 has no route to n3's node address"
+grep -qx '[0-9.]*\(/32\)\?' "$TMP/n3-prefixes" || fail "n2 has no route to n3's IPv4 /32"
 for n in n1 n2 n4; do
 	while read -r p; do
 		l3_has_route "$n" "$p" || fail "$n has no kernel route to n3's $p before the kill"
@@ -96,6 +97,5 @@ fi
 pretty "n3's routes gone from n1, n2, n4 ${gone}s after SIGKILL of its l3routed"
 awk -v g="$gone" 'BEGIN { exit !(g <= 10.0) }' || fail "routes outlived the node by ${gone}s (limit 10 s)"
 daemons_alive
-# every l3routed but n3's is still running
-for n in n1 n2 n4; do proc_gone "$(l3_pid "$n")" && fail "l3routed of $n died"; done
+l3_alive n3
 pretty "ok"

@@ -29,6 +29,7 @@
 #   l3_security.sh MESHLAB L3FORGE
 set -e
 . "$(dirname "$0")/l3lib.sh"
+LAB=${LAB:-l3sec}
 l3_init "$@"
 [[ -x $FORGE ]] || fail "no l3forge given"
 
@@ -107,19 +108,22 @@ else
 	pkopt=(--victim-pk-from "$TMP/v2.pk")
 	pretty "v1 did not relay v2's description; v2's public key from its key file"
 fi
-v2dseq() {
+# desc_dseq ID: the dseq of ID's description as v1 has it ("none": unknown)
+desc_dseq() {
 	mctl v1 raw l3routed '{"cmd":"descriptions"}' | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-print(next((d["dseq"] for d in r.get("data", r) if d["id"] == sys.argv[1]), "none"))' "$v2id"
+print(next((d["dseq"] for d in (r["data"] if isinstance(r, dict) else r) if d["id"] == sys.argv[1]), "none"))' "$1"
 }
-dseq0=$(v2dseq)
+dseq0=$(desc_dseq "$v2id")
 attack desc-foreign-key desc_bad_signature foreign "${pkopt[@]}"
-assert_eq "v2's description at v1 after the forgery (dseq)" "$dseq0" "$(v2dseq)"
+assert_eq "v2's description at v1 after the forgery (dseq)" "$dseq0" "$(desc_dseq "$v2id")"
 l3_has_route v1 "$v2addr/128" || fail "v1 lost its route to v2 after the forged description"
 
 attack desc-tampered desc_bad_signature tampered --prefix 10.97.0.0/16
 attack desc-replay desc_stale replay --prefix 10.95.0.0/16
+assert_eq "the replaying node's description at v1 (dseq)" 10 \
+	"$(desc_dseq "$(awk '/^id / { print $2; exit }' "$TMP/forge-desc-replay.log")")"
 attack update-bad-elem update_bad_chain badelem --prefix 10.94.0.0/16
 attack update-beyond-chain update_beyond_chain beyond --prefix 10.93.0.0/16
 
@@ -132,7 +136,7 @@ for m in desc-foreign-key desc-tampered update-bad-elem update-beyond-chain; do
 done
 for n in v1 v2; do no_forged "$n" 10.94.0.0/16 10.93.0.0/16 "${forged[@]}"; done
 pretty "no forged prefix or attacker address in v1's or v2's kernel table"
-l3_alive
+l3_alive x
 "$MESHLAB" down --name "$LAB" >/dev/null
 
 # ---- lab 2: trusted_nodes lists the lab's nodes only ----
@@ -167,5 +171,5 @@ for n in v1 v2; do
 	l3_has_route "$n" 10.99.0.0/16 && fail "untrusted 10.99.0.0/16 in $n's kernel table"
 done
 l3_has_route v1 "$v2addr/128" || fail "v1 lost trusted v2"
-l3_alive
+l3_alive x
 pretty "ok"

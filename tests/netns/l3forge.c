@@ -110,6 +110,7 @@ struct forge {
 	const char *out, *victim_pk_hex, *victim_pk_file;
 	uint8_t victim_id[L3_ID_LEN];	/* capture this node's description */
 	bool has_victim_id;
+	bool capturing;			/* keep the first matching description */
 	bool verbose;
 	unsigned sent, received;
 };
@@ -299,7 +300,7 @@ static void rx_desc(struct forge *f, const struct l3_msg *m)
 	struct l3_desc d;
 	char h[2 * L3_ID_LEN + 1];
 
-	if (f->cap_len || m->u.desc.len > sizeof(f->cap) ||
+	if (!f->capturing || f->cap_len || m->u.desc.len > sizeof(f->cap) ||
 	    l3_desc_parse(m->u.desc.p, m->u.desc.len, &d) < 0)
 		return;
 	for (unsigned i = 0; i < (f->has_victim_id ? 1 : f->nnbr); i++) {
@@ -457,6 +458,7 @@ static void capture(struct forge *f, uint32_t timeout_ms)
 {
 	uint64_t end = now_ms() + timeout_ms;
 
+	f->capturing = true;
 	while (!captured(f) && now_ms() < end) {
 		if (f->has_victim_id)
 			send_desc_req(f, f->victim_id);

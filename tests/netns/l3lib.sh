@@ -75,11 +75,13 @@ l3_has_route() {
 		x == d || x "/32" == d || x "/128" == d { f = 1 } END { exit !f }'
 }
 
-# l3_alive: every l3routed of the lab is still running, no sanitizer report
+# l3_alive [NODE...]: every l3routed of the lab but those of the NODEs
+# named (stopped on purpose) is still running, and none has a sanitizer report
 l3_alive() {
 	local d pid
 	for d in /run/softmesh-lab/"$LAB"/nodes/*/; do
 		[[ -f $d/l3routed.pid ]] || continue
+		[[ " $* " == *" $(basename "$d") "* ]] && continue
 		pid=$(cat "$d/l3routed.pid")
 		proc_gone "$pid" && fail "l3routed of $d died: $(tail -5 "$d/l3routed.log")"
 		if grep -q "runtime error\|AddressSanitizer\|LeakSanitizer" "$d/l3routed.log"; then
@@ -107,4 +109,14 @@ wait_route() {
 	wait_for "$1" l3_has_route "$2" "$3" ||
 		fail "$2 has no route to $3 after $1 s: $(l3_kroutes "$2" | head -20)"
 	elapsed "$t0"
+}
+
+# silence FILE START END: the longest time (s) without a reply in `ping -D`
+# output, counting from START to the first reply and from the last to END
+# (EPOCHREALTIME values), so a ping that never recovers shows its silence
+silence() {
+	awk -F'[][]' -v s="$2" -v e="$3" '
+		BEGIN { p = s + 0 }
+		/bytes from/ { t = $2 + 0; if (t - p > g) g = t - p; p = t }
+		END { if (e - p > g) g = e - p; printf "%.2f", g }' "$1"
 }
