@@ -538,6 +538,44 @@ static void test_identity(void)
 	CHECK_STR(s, "fd5e:a0a1:a2a3:a4a5:a6a7:a8a9:aaab:acad");
 }
 
+static void hex_to(uint8_t *out, const char *hex)
+{
+	for (size_t i = 0; hex[2 * i]; i++) {
+		unsigned v;
+		sscanf(hex + 2 * i, "%2x", &v);
+		out[i] = (uint8_t)v;
+	}
+}
+
+/* Known answers, as printed in doc/l3route-wire.md: a change of any
+ * derivation (hash, length, key, address layout) breaks compatibility. */
+static void test_known_answers(void)
+{
+	uint8_t want_pk[32], want_id[16], h[16], seed0[16] = { 0 };
+	struct key k = key_n(1);
+	uint8_t id[16];
+	struct l3_chain c;
+	struct in6_addr addr;
+	char s[INET6_ADDRSTRLEN];
+
+	hex_to(want_pk, "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c");
+	hex_to(want_id, "e6808f33fbec87975122804ac9ceda8e");
+	CHECK(!memcmp(k.pk, want_pk, 32));
+	l3_id_from_pk(k.pk, id);
+	CHECK(!memcmp(id, want_id, 16));
+	l3_id_addr(id, &addr);
+	inet_ntop(AF_INET6, &addr, s, sizeof(s));
+	CHECK_STR(s, "fd5e:e680:8f33:fbec:8797:5122:804a:c9ce");
+	CHECK_INT(l3_chain_make(&c, seed0, id, 3), 0);
+	hex_to(h, "50e4f245efc4b3c15fa0e1b0c78feab7");
+	CHECK(!memcmp(l3_chain_elem(&c, 2), h, 16));
+	hex_to(h, "7150c659dff5a18adb4e6a020e2f2253");
+	CHECK(!memcmp(l3_chain_elem(&c, 1), h, 16));
+	hex_to(h, "9194983f5ac9dbbbb52227abad829e56");
+	CHECK(!memcmp(l3_chain_anchor(&c), h, 16));
+	l3_chain_free(&c);
+}
+
 /* ---- descriptions: round trip ----------------------------------------------------- */
 
 static struct mc_ip ip_of(const char *s)
@@ -1125,6 +1163,7 @@ int main(void)
 	RUN(test_pkt_add_invalid);
 	RUN(test_id_hex);
 	RUN(test_identity);
+	RUN(test_known_answers);
 	RUN(test_desc_roundtrip);
 	RUN(test_desc_minimal_and_full);
 	RUN(test_desc_build_errors);
