@@ -142,8 +142,19 @@ static void each_prefix(struct l3_node *n, const uint8_t id[L3_ID_LEN],
 
 	node_prefix(id, &ip);
 	fn(n, &ip, false, arg);
-	for (unsigned i = 0; d && i < d->nprefix; i++)
-		fn(n, &d->prefix[i].ip, d->prefix[i].flags & L3_PF_ANYCAST, arg);
+	for (unsigned i = 0; d && i < d->nprefix; i++) {
+		const struct mc_ip *p = &d->prefix[i].ip;
+
+		/* fd5e::/16 belongs to the node ids: nobody may announce into
+		 * it, or a node could claim another's address */
+		if (p->family == AF_INET6 && p->plen >= 16 && p->a[0] == 0xfd &&
+		    p->a[1] == 0x5e)
+			continue;
+		if (p->family == AF_INET6 && p->plen < 16 &&
+		    !((0xfd5e ^ (p->a[0] << 8 | p->a[1])) >> (16 - p->plen)))
+			continue;	/* covers fd5e::/16: would shadow node addresses */
+		fn(n, p, d->prefix[i].flags & L3_PF_ANYCAST, arg);
+	}
 }
 
 static void ann_del(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
@@ -410,10 +421,11 @@ static void sel_changed(struct l3_node *n, struct l3_orig *o, bool hop_moved,
 
 void l3_route_select(struct l3_node *n, struct l3_orig *o, uint64_t now)
 {
+	/* o->sel may already be gone (rt_del): o->metric still says we had one */
 	struct l3_rt *old = o->sel, *best;
 	uint64_t old_seq = old ? old->seq : 0;
 	uint32_t old_m = o->metric, m;
-	bool starved;
+	bool had = old_m != L3_METRIC_INF, starved;
 
 	best = best_route(o, &m, &starved);
 	o->sel = best;
@@ -428,16 +440,17 @@ void l3_route_select(struct l3_node *n, struct l3_orig *o, uint64_t now)
 		o->adv_seq = best->seq;
 		memcpy(o->adv_elem, best->elem, L3_ELEM_LEN);
 		o->seqreq_tries = 0;
-	} else if (old || starved) {
-		if (old)
+	} else if (had || starved) {
+		if (had)
 			o->unreach_ms = now;
 		if (starved)
 			seqreq_send(n, o, now);
 	}
-	if (best == old && (!best || (best->seq == old_seq && m == old_m)))
+	if (best == old && had == (best != NULL) &&
+	    (!best || (best->seq == old_seq && m == old_m)))
 		return;
-	sel_changed(n, o, best != old || (best && m != old_m) ,
-		    !best != !old || (best && best->seq != old_seq) ||
+	sel_changed(n, o, best != old || had != (best != NULL) || (best && m != old_m),
+		    had != (best != NULL) || (best && best->seq != old_seq) ||
 		    (best && worth_telling(old_m, m)), now);
 }
 
