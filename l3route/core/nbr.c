@@ -95,21 +95,38 @@ static void nbr_unlink(struct l3_node *n, struct l3_nbr *nb)
 	free(nb);
 }
 
-static void window_add(struct l3_nbr *nb, uint16_t seq, uint64_t now)
+/* Returns true when the seqno jumped: the neighbour restarted (or was
+ * away long), so it needs our table again. */
+static bool window_add(struct l3_nbr *nb, uint16_t seq, uint64_t now)
 {
 	uint16_t d = (uint16_t)(seq - nb->last_seq);
+	bool jump = false;
 
 	if (d == 0)
-		return;			/* duplicate */
+		return false;		/* duplicate */
 	if (d < L3_WINDOW) {
 		nb->window = (uint16_t)(nb->window << d) | 1;
 		nb->span = nb->span + d > L3_WINDOW ? L3_WINDOW : nb->span + d;
 	} else {
-		nb->window = 1;		/* restarted, or gone for long */
+		nb->window = 1;
 		nb->span = 1;
+		jump = true;
 	}
 	nb->last_seq = seq;
 	nb->last_hello_ms = now;
+	return jump;
+}
+
+/* A new (or restarted) neighbour: answer at once so the link is two-way
+ * within one round trip, give it our description, and ask for its table. */
+static void nbr_greet(struct l3_node *n, unsigned ifidx, uint64_t now)
+{
+	l3_xmit_hello_if(n, ifidx, true, now);
+	l3_xmit_msg(n, ifidx, &(struct l3_msg){ .type = L3_TLV_DESC,
+		.u.desc = { n->self->blob, n->self->len } }, now);
+	l3_xmit_msg(n, ifidx, &(struct l3_msg){ .type = L3_TLV_ROUTE_REQ,
+		.u.route_req = { .all = true } }, now);
+	l3_xmit_soon(n, now);
 }
 
 void l3_nbr_hello(struct l3_node *n, unsigned ifidx, const struct in6_addr *ll,
@@ -146,14 +163,13 @@ void l3_nbr_hello(struct l3_node *n, unsigned ifidx, const struct in6_addr *ll,
 		l3_dbg(n, "l3: new neighbour on %s", n->ifs[ifidx].name);
 	}
 	nb->interval_ms = h->interval_cs * 10u;
-	window_add(nb, h->seqno, now);
-	if (fresh) {
-		/* answer at once so the link is two-way within one round trip */
-		l3_xmit_hello_if(n, ifidx, true, now);
-		l3_xmit_msg(n, ifidx, &(struct l3_msg){ .type = L3_TLV_DESC,
-			.u.desc = { n->self->blob, n->self->len } }, now);
-		l3_xmit_soon(n, now);
+	if (window_add(nb, h->seqno, now) && !fresh) {
+		l3_dbg(n, "l3: neighbour on %s restarted", n->ifs[ifidx].name);
+		n->ifs[ifidx].full = true;
+		fresh = true;
 	}
+	if (fresh)
+		nbr_greet(n, ifidx, now);
 	nbr_recost(n, nb, now);
 }
 
