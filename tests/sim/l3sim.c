@@ -575,6 +575,9 @@ struct l3sim *l3sim_new(uint64_t seed)
 	struct l3sim *s = calloc(1, sizeof(*s));
 
 	if (s) {
+		const char *v = getenv("L3SIM_VERBOSE");
+
+		s->verbose = v && *v && *v != '0';
 		s->rng = seed;
 		s->next_full = FULL_CHECK_MS;
 	}
@@ -1203,6 +1206,11 @@ int l3sim_path_prefix(struct l3sim *s, unsigned from, const struct mc_ip *p,
 		hops++;
 	}
 	return s->nodes[owner]->n ? hops : L3SIM_DEAD;
+}
+
+int l3sim_next_hop(const struct l3sim *s, unsigned node, unsigned dst)
+{
+	return next_hop(s, node, dst);
 }
 
 bool l3sim_has_route(const struct l3sim *s, unsigned from, const struct mc_ip *p)

@@ -62,7 +62,8 @@ struct l3sim *l3sim_new(uint64_t seed);
 /* $SIM_SEED if set (to replay or vary a run), else dflt. */
 uint64_t l3sim_seed(uint64_t dflt);
 void l3sim_free(struct l3sim *s);
-/* Prints the cores' log lines of nodes added from now on. */
+/* Prints the cores' log lines of nodes added from now on ($L3SIM_VERBOSE
+ * set turns it on from the start). */
 void l3sim_set_verbose(struct l3sim *s, bool on);
 /* The simulator's PRNG, for topologies and schedules. */
 uint64_t l3sim_rand(struct l3sim *s);
@@ -120,6 +121,9 @@ int l3sim_path(struct l3sim *s, unsigned from, unsigned to, uint32_t *metric);
 /* The same for a prefix announced by `owner` (exact-match entries). */
 int l3sim_path_prefix(struct l3sim *s, unsigned from, const struct mc_ip *p,
 		      unsigned owner, uint32_t *metric);
+/* The next-hop node in node's table toward node dst's address: -1 none,
+ * -2 an entry whose next hop is not a peer. */
+int l3sim_next_hop(const struct l3sim *s, unsigned node, unsigned dst);
 /* Whether from's table holds an entry for p (any next hop). */
 bool l3sim_has_route(const struct l3sim *s, unsigned from, const struct mc_ip *p);
 /* Entries in from's table. */

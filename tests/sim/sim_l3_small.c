@@ -171,6 +171,34 @@ static unsigned check_paths(struct l3sim *s)
 	return bad + (unsigned)l3sim_metric_check(s, 0, true);
 }
 
+/* What each unrouted pair's source believes, for the log. */
+static void dump_unrouted(struct l3sim *s)
+{
+	unsigned i, j, shown = 0;
+	struct l3_orig_info oi;
+	int r;
+
+	for (i = 0; i < l3sim_nodes(s); i++) {
+		for (j = 0; j < l3sim_nodes(s) && shown < 12; j++) {
+			if (i == j || !l3sim_node_alive(s, i) || !l3sim_node_alive(s, j))
+				continue;
+			r = l3sim_path(s, i, j, NULL);
+			if (r >= 0)
+				continue;
+			shown++;
+			if (l3_orig_get(l3sim_l3(s, i), l3sim_node_id(s, j), &oi,
+					l3sim_now(s)) < 0) {
+				printf("    n%u -> n%u: path %d, originator unknown\n", i, j, r);
+				continue;
+			}
+			printf("    n%u -> n%u: path %d, kernel next hop %d; engine: reachable %d "
+			       "metric %u hops %u seq %u/%u via %d\n", i, j, r,
+			       l3sim_next_hop(s, i, j), oi.reachable, oi.metric, oi.hops, oi.dseq,
+			       oi.seqno, oi.reachable ? l3sim_if_peer(s, i, oi.ifidx) : -1);
+		}
+	}
+}
+
 static uint64_t converge(struct l3sim *s, const char *what, uint64_t limit_ms)
 {
 	uint64_t t0 = l3sim_now(s);
@@ -179,6 +207,7 @@ static uint64_t converge(struct l3sim *s, const char *what, uint64_t limit_ms)
 	if (t == UINT64_MAX) {
 		printf("  %s: not every pair routed after %.1f s\n", what,
 		       (double)limit_ms / 1000);
+		dump_unrouted(s);
 		fail(what);
 		return t;
 	}
@@ -205,6 +234,10 @@ static void finish(struct l3sim *s, const char *name)
 	if (l3sim_check_loops(s))
 		fail("loop at the end");
 	l3sim_stats(s, &st);
+	printf("  %s: seqno requests sent %llu, received %llu; unfeasible updates %llu\n",
+	       name, (unsigned long long)l3sim_stat_sum(s, L3_ST_SEQREQ_TX),
+	       (unsigned long long)l3sim_stat_sum(s, L3_ST_SEQREQ_RX),
+	       (unsigned long long)l3sim_stat_sum(s, L3_ST_UPD_UNFEASIBLE));
 	printf("  %s: %llu pkts, %llu bytes, %llu route adds, %llu replaces, "
 	       "%llu deletes, %llu identical re-adds, %llu loop walks\n", name,
 	       (unsigned long long)st.pkts, (unsigned long long)st.bytes,
