@@ -1343,6 +1343,17 @@ uint64_t l3sim_errors(const struct l3sim *s)
 	return s->st.errors + s->st.loops;
 }
 
+void l3sim_inject(struct l3sim *s, unsigned node, bool add, const struct l3_kroute *r)
+{
+	env_route(s->nodes[node], add, r);
+	check_dirty(s);
+}
+
+void l3sim_ll(unsigned node, unsigned ifidx, struct in6_addr *a)
+{
+	ll_of(node, ifidx, a);
+}
+
 double l3sim_wall_ms(void)
 {
 	struct timespec ts;

@@ -151,6 +151,15 @@ void l3sim_stats(const struct l3sim *s, struct l3sim_stats *st);
 /* Kernel-table misuse and loops, 0 when clean; the first few were printed. */
 uint64_t l3sim_errors(const struct l3sim *s);
 
+/*
+ * Feeds a route operation into node's fake kernel table as if its core
+ * had made it (env.route), then runs the loop checker: for the
+ * simulator's own test, which proves the checks can fail.
+ */
+void l3sim_inject(struct l3sim *s, unsigned node, bool add, const struct l3_kroute *r);
+/* The link-local address of node's interface ifidx. */
+void l3sim_ll(unsigned node, unsigned ifidx, struct in6_addr *a);
+
 /* Wall-clock milliseconds, for the tests' timing prints. */
 double l3sim_wall_ms(void);
 
