@@ -139,6 +139,16 @@ typedef void l3_gw_cb(void *arg, const struct l3_gw_info *gi);
 /* Every offer of family (AF_INET/AF_INET6) known, best first. */
 void l3_gws_foreach(const struct l3_node *n, int family, l3_gw_cb *cb, void *arg);
 
+/*
+ * Gateway side of a tunnel: may a packet whose outer source is `from` (a
+ * node address, fd5e::/16) carry inner source `src`? 0 yes; -ENOENT when
+ * `from` is no known, trusted node with a description; -EPERM when `src`
+ * is outside every prefix that node announces (its node address, its
+ * description's prefixes, anycast cloud ranges included).
+ */
+int l3_tunnel_check(const struct l3_node *n, const struct in6_addr *from,
+		    const struct mc_ip *src);
+
 /* ---- introspection (control socket, simulator, tests) ---- */
 
 struct l3_self_info {
