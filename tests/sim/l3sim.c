@@ -1322,6 +1322,76 @@ unsigned long l3sim_metric_check(struct l3sim *s, unsigned slack_pct, bool print
 	return bad;
 }
 
+static uint32_t kmetric(const struct l3sim *s, unsigned v, unsigned d)
+{
+	const struct sim_node *sn = s->nodes[v];
+
+	if (v == d)
+		return 0;
+	return d < sn->nkt && sn->kt[d].present ? sn->kt[d].metric : L3_METRIC_INF;
+}
+
+/* The cheapest of v's carrying neighbours' metric toward d plus the link. */
+static uint32_t best_local(const struct l3sim *s, unsigned v, unsigned d)
+{
+	const struct sim_node *sn = s->nodes[v];
+	uint32_t best = L3_METRIC_INF;
+	unsigned k;
+
+	for (k = 0; k < sn->nif; k++) {
+		int p = l3sim_if_peer(s, v, k);
+		uint32_t m;
+
+		if (p < 0 || !s->links[sn->if_link[k]].up || !s->nodes[p]->n)
+			continue;
+		m = sat_add(sn->cost[k], kmetric(s, (unsigned)p, d));
+		if (m < best)
+			best = m;
+	}
+	return best;
+}
+
+unsigned long l3sim_metric_local_check(struct l3sim *s, unsigned slack_pct, bool print,
+				       double *excess_pct)
+{
+	uint32_t *dist = malloc((s->nnodes + 1) * sizeof(*dist));
+	double excess = 0;
+	unsigned long bad = 0, pairs = 0;
+	unsigned d, v;
+
+	if (!dist || costs_load(s) < 0) {
+		free(dist);
+		return ULONG_MAX;
+	}
+	for (d = 0; d < s->nnodes; d++) {
+		if (!s->nodes[d]->n)
+			continue;
+		if (excess_pct)
+			cheapest(s, d, dist);
+		for (v = 0; v < s->nnodes; v++) {
+			uint32_t m = kmetric(s, v, d), b;
+
+			if (v == d || !s->nodes[v]->n)
+				continue;
+			b = best_local(s, v, d);
+			if (excess_pct && m != L3_METRIC_INF && dist[v] && dist[v] != L3_METRIC_INF) {
+				excess += 100.0 * ((double)m - dist[v]) / dist[v];
+				pairs++;
+			}
+			if (b == L3_METRIC_INF ||
+			    (m != L3_METRIC_INF && (uint64_t)m * 100 <= (uint64_t)b * (100 + slack_pct)))
+				continue;
+			if (print && bad < REPORT_MAX)
+				printf("  n%u -> n%u: metric %u, best neighbour gives %u\n", v, d, m, b);
+			bad++;
+		}
+	}
+	if (excess_pct)
+		*excess_pct = pairs ? excess / (double)pairs : 0;
+	free(dist);
+	return bad;
+}
+
 uint64_t l3sim_stat_sum(struct l3sim *s, enum l3_stat st)
 {
 	uint64_t sum = 0;

@@ -145,6 +145,17 @@ unsigned l3sim_check_loops(struct l3sim *s);
  */
 unsigned long l3sim_metric_check(struct l3sim *s, unsigned slack_pct, bool print);
 
+/*
+ * The same judged one hop at a time: each live node's metric toward each
+ * other live node against its best neighbour's current metric plus the
+ * link cost. Per-hop tolerances (hysteresis, untold small changes)
+ * compound along a path, so on large meshes this is the check that holds
+ * the engine to its own rules; *excess_pct (if not NULL) gets the mean
+ * excess of the kernel metric over the cheapest path, in percent.
+ */
+unsigned long l3sim_metric_local_check(struct l3sim *s, unsigned slack_pct, bool print,
+				       double *excess_pct);
+
 /* Sum of one l3_stats counter over the live nodes. */
 uint64_t l3sim_stat_sum(struct l3sim *s, enum l3_stat st);
 void l3sim_stats(const struct l3sim *s, struct l3sim_stats *st);

@@ -31,10 +31,12 @@
 #define FLAP_SPAN_MS 60000
 #define RECONVERGE_MS 30000
 #define SETTLE_MS 10000
-/* Kernel metric vs the cheapest path: selection keeps a route unless
- * another is 10 % better (L3_HYST_PCT) and metric changes under 5 % wait
- * for the periodic update; over a few hops that compounds. */
-#define METRIC_SLACK_PCT 25
+/* Each node's metric vs its best neighbour's metric plus the link: the
+ * engine keeps a route unless another is 10 % better (L3_HYST_PCT), and a
+ * neighbour's metric change under 5 % (L3_TRIGGER_PCT) waits for the
+ * periodic update: 1.10 * 1.05 = 1.155. Along a path these compound, so
+ * the excess over the globally cheapest path is printed, not judged. */
+#define METRIC_SLACK_PCT 16
 #define WALL_LIMIT_MS 90000.0
 
 struct pair {
@@ -257,8 +259,8 @@ static struct l3sim *setup(void)
 
 int main(void)
 {
-	double t0 = l3sim_wall_ms(), wall;
-	unsigned long bad;
+	double t0 = l3sim_wall_ms(), wall, excess;
+	unsigned long bad, far;
 	struct l3sim *s;
 	uint64_t t;
 	int rc = 0;
@@ -293,9 +295,11 @@ int main(void)
 	}
 	if (!rc) {
 		l3sim_run(s, l3sim_now(s) + SETTLE_MS);
-		bad = l3sim_metric_check(s, METRIC_SLACK_PCT, true);
-		printf("  %lu pairs more than %u %% above the cheapest path\n", bad,
-		       METRIC_SLACK_PCT);
+		far = l3sim_metric_check(s, 25, false);
+		bad = l3sim_metric_local_check(s, METRIC_SLACK_PCT, true, &excess);
+		printf("  metrics: %lu pairs more than %u %% above their best neighbour's "
+		       "offer; over the cheapest path %.1f %% on average, %lu pairs more "
+		       "than 25 %%\n", bad, METRIC_SLACK_PCT, excess, far);
 		if (bad) {
 			printf("FAIL: routes far from the cheapest paths once settled\n");
 			rc = 1;
