@@ -140,6 +140,7 @@ l3_alive x
 "$MESHLAB" down --name "$LAB" >/dev/null
 
 # ---- lab 2: trusted_nodes lists the lab's nodes only ----
+# shellcheck disable=SC2034 # lab_up reads it
 COMMUNITY="config lime 'network'
 	list trusted_nodes '$(l3_id x)'
 	list trusted_nodes '$(l3_id v1)'
