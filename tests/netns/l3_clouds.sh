@@ -49,14 +49,15 @@ mx cb ping -c 5 -i 0.1 -W 1 "$a6" >/dev/null || fail "cb cannot ping ca over IPv
 # the traffic between the clouds is routed by l3routed: a2's route to cloud
 # B's IPv4 range and a node's fd5e:: /128 both come from protocol 201
 cloudb4=${b4%.*.*}.0.0/16
-pretty "l3routed's kernel routes on a2 (ip route show table all proto 201):"
-l3_kroutes a2 | sed 's/^/    /' >&2
+table=$(l3_status a2 | python3 -c 'import json, sys; print(json.load(sys.stdin)["table"])')
+pretty "a2: ip route show table $table (IPv4, then IPv6):"
+{ ip -n "sm-$LAB-a2" route show table "$table"; ip -n "sm-$LAB-a2" -6 route show table "$table"; } |
+	tee "$TMP/table" | sed 's/^/    /' >&2
+n=$(grep -c ' proto 201' "$TMP/table" || true)
+pretty "a2: $n routes of protocol 201 in table $table"
+((n > 0)) || fail "table $table of a2 has no protocol-201 route"
 l3_has_route a2 "$cloudb4" || fail "a2 has no protocol-201 route to $cloudb4"
 l3_has_route a1 "$(l3_node_addr b3)/128" || fail "a1 has no protocol-201 route to b3's node address"
-table=$(l3_status a2 | python3 -c 'import json, sys; print(json.load(sys.stdin)["table"])')
-n=$(ip -n "sm-$LAB-a2" route show table "$table" proto 201 | wc -l)
-((n > 0)) || fail "table $table of a2 has no protocol-201 IPv4 route"
-pretty "a2: $n IPv4 routes in table $table, $(ip -n "sm-$LAB-a2" -6 route show table "$table" proto 201 | wc -l) IPv6"
 
 r4=$(tcp_rate ca cb "$b4" "$secs")
 r6=$(tcp_rate ca cb "$b6" "$secs")
