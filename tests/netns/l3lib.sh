@@ -42,13 +42,8 @@ l3_lab_up() {
 	done
 }
 
-# l3_status NODE: l3routed's status object (JSON) on stdout
-l3_status() {
-	mctl "$1" raw l3routed '{"cmd":"status"}' | python3 -c '
-import json, sys
-r = json.load(sys.stdin)
-print(json.dumps(r.get("data", r)))'
-}
+# l3_status NODE: `meshctl l3 status --json` (l3routed's status object)
+l3_status() { mctl "$1" l3 status --json; }
 
 # l3_stat NODE NAME: one of l3routed's counters (`meshctl l3 status` stats)
 l3_stat() {
