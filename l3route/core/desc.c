@@ -325,37 +325,46 @@ static int parse_header(struct mc_rd *r, size_t len, struct l3_desc *d)
 /*
  * Blobs whose signature verified, by a 32-byte BLAKE2b of the whole blob
  * (signature and key included, so a hit means these exact bytes were
- * verified before). Direct-mapped, 4096 slots, 128 KiB: a collision just
- * evicts, and a miss only costs a verification. Only successes are stored,
- * so junk cannot push good entries out faster than good blobs arrive.
- * Not thread-safe: every user of the core runs on one thread.
+ * verified before). 4096 sets of 4 ways (512 KiB), round-robin eviction
+ * within a set: a thousand-node mesh's descriptions all stay in (a
+ * direct-mapped table kept re-verifying colliding pairs in the simulator).
+ * Only successes are stored, so junk cannot push good entries out faster
+ * than good blobs arrive. Not thread-safe: every user of the core runs on
+ * one thread.
  */
-#define MEMO_SLOTS 4096
+#define MEMO_SETS 4096
+#define MEMO_WAYS 4
 #define MEMO_KEY_LEN 32
 
 static struct {
-	uint8_t key[MEMO_KEY_LEN];
-	bool used;
-} memo[MEMO_SLOTS];
+	uint8_t key[MEMO_WAYS][MEMO_KEY_LEN];
+	uint8_t used, next;
+} memo[MEMO_SETS];
 
-static size_t memo_slot(const uint8_t key[MEMO_KEY_LEN])
+static size_t memo_set(const uint8_t key[MEMO_KEY_LEN])
 {
-	return ((size_t)key[0] << 8 | key[1]) % MEMO_SLOTS;
+	return ((size_t)key[0] << 8 | key[1]) % MEMO_SETS;
 }
 
 static bool memo_has(const uint8_t key[MEMO_KEY_LEN])
 {
-	size_t s = memo_slot(key);
+	size_t s = memo_set(key);
 
-	return memo[s].used && memcmp(memo[s].key, key, MEMO_KEY_LEN) == 0;
+	for (unsigned w = 0; w < memo[s].used; w++)
+		if (!memcmp(memo[s].key[w], key, MEMO_KEY_LEN))
+			return true;
+	return false;
 }
 
 static void memo_put(const uint8_t key[MEMO_KEY_LEN])
 {
-	size_t s = memo_slot(key);
+	size_t s = memo_set(key);
+	unsigned w = memo[s].next;
 
-	memcpy(memo[s].key, key, MEMO_KEY_LEN);
-	memo[s].used = true;
+	memcpy(memo[s].key[w], key, MEMO_KEY_LEN);
+	memo[s].next = (uint8_t)((w + 1) % MEMO_WAYS);
+	if (memo[s].used < MEMO_WAYS)
+		memo[s].used++;
 }
 
 static int verify(const uint8_t *blob, size_t len, const uint8_t pk[L3_PK_LEN])

@@ -26,7 +26,7 @@
 #define L3_FD_HOLD_MS (3 * 60 * 1000)
 #define L3_SEQREQ_HOPS 32
 #define L3_SEQBUMP_MIN_MS 100		/* at most one own seqno bump per this */
-#define L3_HOUSEKEEP_MS 1000
+#define L3_HOUSEKEEP_MS 2000
 #define L3_ORIG_GC_MS (10 * 60 * 1000)	/* forget unreachable nodes after this */
 #define L3_COST_SCALE 1000000000ull	/* cost = SCALE / effective kbit/s */
 #define L3_DEFAULT_RATE_KBIT 1000000u
@@ -103,6 +103,7 @@ struct l3_orig {
 	struct l3_orig *pnext;
 	uint64_t desc_rx_ms, desc_req_ms, seqreq_ms, unreach_ms;
 	uint64_t adv_seq;		/* what we last announced, for retractions */
+	uint32_t adv_metric;		/* the metric we last announced */
 	uint8_t adv_elem[L3_ELEM_LEN];
 	uint64_t fwd_req_ms;		/* last forwarded seqno request */
 	uint16_t fwd_req_seqno;

@@ -141,6 +141,8 @@ static void announce(struct l3_node *n, unsigned ifidx, struct l3_orig *o, uint6
 
 	if (!l3_update_of(n, o, &m.u.update))
 		return;
+	/* small drifts are judged against what the neighbours last heard */
+	o->adv_metric = m.u.update.metric;
 	if (!n->ifs[ifidx].wireless && m.u.update.metric != L3_METRIC_INF &&
 	    o->sel->nbr->ifidx == ifidx)
 		return;			/* split horizon */

@@ -1155,6 +1155,21 @@ int l3sim_if_peer(const struct l3sim *s, unsigned node, unsigned ifidx)
 	return (int)(l->node[0] == node && l->ifidx[0] == ifidx ? l->node[1] : l->node[0]);
 }
 
+/*
+ * v's metric toward d as its core has it now. The kernel route's metric is
+ * not used: the core rewrites a kernel route only when its next hop
+ * changes, so the metric there is the one of that moment.
+ */
+static uint32_t core_metric(const struct l3sim *s, unsigned v, unsigned d)
+{
+	struct l3_orig_info oi;
+
+	if (!s->nodes[v]->n ||
+	    l3_orig_get(s->nodes[v]->n, l3sim_node_id(s, d), &oi, s->now) < 0)
+		return L3_METRIC_INF;
+	return oi.metric;
+}
+
 int l3sim_path(struct l3sim *s, unsigned from, unsigned to, uint32_t *metric)
 {
 	uint64_t w = ++s->walk_id;
@@ -1164,7 +1179,7 @@ int l3sim_path(struct l3sim *s, unsigned from, unsigned to, uint32_t *metric)
 
 	if (metric)
 		*metric = from != to && to < s->nodes[from]->nkt &&
-			  s->nodes[from]->kt[to].present ? s->nodes[from]->kt[to].metric :
+			  s->nodes[from]->kt[to].present ? core_metric(s, from, to) :
 			  L3_METRIC_INF;
 	while (cur != to) {
 		if (!s->nodes[cur]->n)
@@ -1328,7 +1343,7 @@ static uint32_t kmetric(const struct l3sim *s, unsigned v, unsigned d)
 
 	if (v == d)
 		return 0;
-	return d < sn->nkt && sn->kt[d].present ? sn->kt[d].metric : L3_METRIC_INF;
+	return d < sn->nkt && sn->kt[d].present ? core_metric(s, v, d) : L3_METRIC_INF;
 }
 
 /* The cheapest of v's carrying neighbours' metric toward d plus the link. */
