@@ -55,6 +55,9 @@ const char mc_conf_defaults[] =
 	"\toption gateway '0'\n"
 	"\toption gateway_bandwidth 'auto'\n"
 	"\toption preferred_gateway ''\n"
+	"\toption gateway_check ''\n"
+	"\toption gateway_min_bandwidth '1kbit'\n"
+	"\toption gateway_hysteresis '20'\n"
 	"\toption nat '0'\n";
 
 /* --------------------------------------------------------------- schema */
@@ -79,6 +82,7 @@ enum conf_type {
 	CONF_T_PATH,		/* absolute, short enough for socket paths */
 	CONF_T_DEBUG,		/* debug categories for mc_log_debug_parse */
 	CONF_T_PREFIX,		/* IPv4 or IPv6 prefix, host bits zero */
+	CONF_T_ADDR,		/* IPv4 or IPv6 address without length, or empty */
 };
 
 #define CONF_F_LIST 1u		/* set by `list`, may hold many values */
@@ -142,8 +146,9 @@ static const struct conf_opt_schema network_opts[] = {
 	{ .name = "bat0_mtu", .type = CONF_T_INT, .min = 1280, .max = 9000 },
 	{ .name = "l3_port", .type = CONF_T_PORT, .min = 1, .max = 65535 },
 	{ .name = "l3_key", .type = CONF_T_PATH },
-	/* 253..255 are the kernel's default, main and local tables */
-	{ .name = "l3_table", .type = CONF_T_INT, .min = 1, .max = 252 },
+	/* 253..255 are the kernel's default, main and local tables, and
+	 * l3_table + 1 is the gateway tunnel's (doc/l3route-gateways.md) */
+	{ .name = "l3_table", .type = CONF_T_INT, .min = 1, .max = 251 },
 	{ .name = "l3_hello_interval", .type = CONF_T_INT, .min = 100, .max = 60000 },
 	{ .name = "l3_link_timeout", .type = CONF_T_INT, .min = 300, .max = 600000 },
 	{ .name = "l3_update_interval", .type = CONF_T_INT, .min = 1000,
@@ -152,6 +157,9 @@ static const struct conf_opt_schema network_opts[] = {
 	{ .name = "gateway", .type = CONF_T_BOOL },
 	{ .name = "gateway_bandwidth", .type = CONF_T_GWBW },
 	{ .name = "preferred_gateway", .type = CONF_T_STR, .min = 0, .max = 64 },
+	{ .name = "gateway_check", .type = CONF_T_ADDR },
+	{ .name = "gateway_min_bandwidth", .type = CONF_T_RATE },
+	{ .name = "gateway_hysteresis", .type = CONF_T_INT, .min = 0, .max = 1000 },
 	{ .name = "trusted_nodes", .type = CONF_T_HEXID, .min = 8, .max = 64,
 	  .flags = CONF_F_LIST },
 	{ .name = "nat", .type = CONF_T_BOOL },
@@ -463,6 +471,8 @@ static bool value_ok(const struct conf_opt_schema *os, const char *v)
 	case CONF_T_PATH: return v[0] == '/' && n <= PATH_MAX_LEN;
 	case CONF_T_DEBUG: return mc_log_debug_parse(v, &mask) == 0;
 	case CONF_T_PREFIX: return prefix_ok(v);
+	case CONF_T_ADDR: return !n || inet_pton(AF_INET, v, a) == 1 ||
+				 inet_pton(AF_INET6, v, a) == 1;
 	}
 	return false;
 }
@@ -488,6 +498,8 @@ static const char *const type_expect[] = {
 			 "(or all, none)",
 	[CONF_T_PREFIX] = "expected an IPv4 or IPv6 prefix with its host bits "
 			  "zero, like 10.99.0.0/16 or fd99::/64",
+	[CONF_T_ADDR] = "expected an IPv4 or IPv6 address without a prefix "
+			"length, like 198.18.0.1 or 2001:db8::1, or nothing",
 };
 
 static void enum_why(const struct conf_opt_schema *os, char *why, size_t len)

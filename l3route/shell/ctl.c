@@ -271,6 +271,8 @@ static json_object *stats_object(const struct l3routed *r)
 	for (int i = 0; i < L3_ST_MAX; i++)
 		add(o, l3_stat_names[i], jint((int64_t)st[i]));
 	add(o, "route_errors", jint((int64_t)r->route_errors));
+	for (int i = 0; i < L3SH_TUN_MAX; i++)
+		add(o, l3sh_tun_names[i], jint((int64_t)r->tun_ctr[i]));
 	return o;
 }
 
@@ -328,6 +330,8 @@ void l3sh_status(struct mc_daemon *d, json_object *st)
 	add(st, "udp_port", jint(r->udp_port));
 	add(st, "ports", ports_array(r));
 	add(st, "stats", stats_object(r));
+	add(st, "tunnel", l3sh_tun_json(r));
+	add(st, "offer", l3sh_offer_json(r));
 }
 
 const struct mc_ctl_cmd l3sh_cmds[] = {
@@ -335,5 +339,7 @@ const struct mc_ctl_cmd l3sh_cmds[] = {
 	{ "originators", cmd_originators, "bmx7 originators: every known node, trust, metric, next hop" },
 	{ "routes", cmd_routes, "the routes given to the kernel (table l3_table)" },
 	{ "descriptions", cmd_descriptions, "every node's signed description: prefixes, gateway offers" },
+	{ "gateways", l3sh_cmd_gateways, "Internet offers ranked, the chosen one and why; tunnel and offer state" },
+	{ "gw_prefer", l3sh_cmd_gw_prefer, "{\"who\":NAME|\"auto\"} or {\"reset\":true}: the gateway preference, kept in <l3_key>.gwprefer" },
 };
 const unsigned l3sh_ncmds = sizeof(l3sh_cmds) / sizeof(l3sh_cmds[0]);

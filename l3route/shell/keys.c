@@ -56,7 +56,7 @@ static int parent_dir(const char *path, char *dir, size_t len)
 }
 
 /* Writes len bytes to path through a temporary file, mode 0600. */
-static int write_private(const char *path, const void *p, size_t len)
+int l3sh_write_private(const char *path, const void *p, size_t len)
 {
 	char tmp[PATH_MAX];
 	int fd, rc = 0;
@@ -88,7 +88,7 @@ static int key_create(const char *path, uint8_t seed[KEY_SEED_LEN])
 		return rc;
 	}
 	randombytes_buf(seed, KEY_SEED_LEN);
-	if ((rc = write_private(path, seed, KEY_SEED_LEN)) < 0) {
+	if ((rc = l3sh_write_private(path, seed, KEY_SEED_LEN)) < 0) {
 		log_err("key file %s: cannot write: %s", path, strerror(-rc));
 		return rc;
 	}
@@ -175,7 +175,7 @@ void l3sh_dseq_write(const char *state_path, uint32_t dseq)
 	char buf[16];
 	int n = snprintf(buf, sizeof(buf), "%u\n", dseq), rc;
 
-	if ((rc = write_private(state_path, buf, (size_t)n)) < 0)
+	if ((rc = l3sh_write_private(state_path, buf, (size_t)n)) < 0)
 		log_warn("%s: %s (a restart may reuse a description seqno)", state_path,
 			 strerror(-rc));
 }

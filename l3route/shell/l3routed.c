@@ -42,19 +42,10 @@ static void env_log(void *user, int level, uint32_t cat, const char *msg)
 		mc_log(level, "%s", msg);
 }
 
-/* No tunnel yet (doc/l3routed.md): the choice is logged and shown. */
+/* The tunnel follows the core's choice (tunnel.c). */
 static void env_gateway(void *user, int family, const struct l3_gw_info *sel)
 {
-	char hex[2 * L3_ID_LEN + 1];
-
-	if (!sel)
-		log_notice("no %s gateway left", family == AF_INET ? "IPv4" : "IPv6");
-	else
-		log_notice("%s gateway: %s (%s), %u/%u kbit/s offered, score %llu kbit/s",
-			   family == AF_INET ? "IPv4" : "IPv6",
-			   sel->hostname && *sel->hostname ? sel->hostname : "?",
-			   l3_id_hex(sel->id, 4, hex), sel->down_kbit, sel->up_kbit,
-			   (unsigned long long)sel->score);
+	l3sh_tun_gateway(user, family, sel);
 }
 
 /* ------------------------------------------------------------ config */
@@ -135,31 +126,20 @@ static int trusted_config(struct l3routed *r, struct l3_config *cfg)
 	return 0;
 }
 
-static void gateway_config(struct l3routed *r, struct l3_config *cfg)
-{
-	const struct mc_conf_section *net = mc_conf_section(r->d->conf, "network");
-	uint64_t down = 10000, up = 2000;	/* 'auto': the batman-adv default offer */
-	bool gw = false;
-
-	mc_conf_get_bool(net, "gateway", &gw);
-	if (!gw)
-		return;
-	mc_conf_get_rate(net, "gateway_bandwidth", &down, &up);
-	for (int i = 0; i < 2; i++) {
-		struct l3_gw_offer *o = &cfg->gw[cfg->ngw++];
-		memset(o, 0, sizeof(*o));
-		o->ip.family = i ? AF_INET6 : AF_INET;
-		o->down_kbit = (uint32_t)down;
-		o->up_kbit = (uint32_t)up;
-		r->own[r->nown++].ip = o->ip;	/* never a default route to ourselves */
-	}
-}
-
 static uint32_t conf_u32(const struct mc_conf_section *s, const char *opt, uint32_t def)
 {
 	long v;
 
 	return mc_conf_get_int(s, opt, &v) == 0 ? (uint32_t)v : def;
+}
+
+/* gateway_min_bandwidth: '1kbit' (the default) lets every offer through. */
+static void gw_min_config(const struct mc_conf_section *net, struct l3_config *cfg)
+{
+	uint64_t down, up;
+
+	if (mc_conf_get_rate(net, "gateway_min_bandwidth", &down, &up) == 0)
+		cfg->gw_min_kbit = down > UINT32_MAX ? UINT32_MAX : (uint32_t)down;
 }
 
 static int core_config(struct l3routed *r, struct l3_config *cfg)
@@ -179,9 +159,13 @@ static int core_config(struct l3routed *r, struct l3_config *cfg)
 	r->table = conf_u32(net, "l3_table", 201);
 	if ((rc = prefixes_config(r, cfg)) < 0 || (rc = trusted_config(r, cfg)) < 0)
 		return rc;
-	gateway_config(r, cfg);
+	l3sh_gws_config(r, cfg);
 	snprintf(cfg->gw_prefer, sizeof(cfg->gw_prefer), "%s",
 		 mc_conf_get_str(net, "preferred_gateway"));
+	cfg->gw_hyst_pct = conf_u32(net, "gateway_hysteresis", cfg->gw_hyst_pct);
+	gw_min_config(net, cfg);
+	snprintf(r->key_path, sizeof(r->key_path), "%s", key);
+	l3sh_prefer_load(r, cfg);	/* after preferred_gateway: a kept choice wins */
 	memcpy(r->ann, cfg->prefix, sizeof(r->ann));
 	r->nann = cfg->nprefix;
 	memcpy(r->gw, cfg->gw, sizeof(r->gw));
@@ -223,6 +207,10 @@ static int port_attach(struct l3routed *r, struct l3sh_port *p, bool quiet)
 	}
 	mc_nl_link_set(r->nl, p->ifindex, &up);
 	sysctl_port(p->ifname, "disable_ipv6", "0");	/* the link-local is our source */
+	/* off: a port without an IPv4 address fails even loose reverse-path
+	 * checks, and one-way gateway tunnels bring answers in on a port that
+	 * is not their source's route (doc/l3route-gateways.md) */
+	l3sh_sysctl("ipv4", p->ifname, "rp_filter", "0");
 	if ((rc = l3sh_sock_open(r, p)) < 0) {
 		p->ifindex = 0;
 		return rc;
@@ -329,6 +317,8 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 
 static void close_all(struct l3routed *r)
 {
+	l3sh_gws_stop(r);
+	l3sh_tun_stop(r);
 	for (unsigned i = 0; i < r->nport; i++)
 		l3sh_sock_close(r, &r->port[i]);
 	r->nport = 0;
@@ -366,6 +356,8 @@ static int l3routed_start(struct mc_daemon *d)
 
 	r.d = d;
 	d->priv = &r;
+	r.tun.fd = r.tun.sock = -1;
+	r.gws.fd = r.gws.sock = r.gws.ping_fd = -1;
 	rc = core_config(&r, &cfg);
 	if (rc == 0 && (rc = mc_nl_open(&r.nl)) == 0) {
 		r.node = l3_node_new(&cfg, &env, mc_ev_now_ms(d->loop));
@@ -378,7 +370,8 @@ static int l3routed_start(struct mc_daemon *d)
 	}
 	l3_self(r.node, &si);
 	r.addr = si.addr;
-	if ((rc = l3sh_kernel_start(&r)) < 0 || (rc = ports_open(&r)) < 0) {
+	if ((rc = l3sh_kernel_start(&r)) < 0 || (rc = l3sh_tun_start(&r)) < 0 ||
+	    (rc = l3sh_gws_start(&r)) < 0 || (rc = ports_open(&r)) < 0) {
 		close_all(&r);
 		return rc;
 	}

@@ -27,6 +27,85 @@ struct l3sh_port {
 	uint64_t rx_pkts, tx_pkts, tx_errors, rx_not_ll;
 };
 
+/* Gateway tunnel counters (doc/l3route-gateways.md), named in l3sh_tun_names. */
+enum l3sh_tun_ctr {
+	L3SH_TUN_TX_PKT, L3SH_TUN_TX_BYTES,
+	L3SH_TUN_TX_NO_GW,	/* no gateway chosen for the packet's family */
+	L3SH_TUN_TX_LOOP,	/* to a node address: must not re-enter the tunnel */
+	L3SH_TUN_TX_MALFORMED,
+	L3SH_TUN_TX_MULTICAST,	/* the kernel's own MLD/IGMP on smtun */
+	L3SH_TUN_TX_ERR,
+	L3SH_TUN_RX_PKT, L3SH_TUN_RX_BYTES,
+	L3SH_TUN_RX_MALFORMED,
+	L3SH_TUN_RX_UNKNOWN,	/* l3_tunnel_check: -ENOENT */
+	L3SH_TUN_RX_BAD_SRC,	/* l3_tunnel_check: -EPERM */
+	L3SH_TUN_RX_ERR,
+	L3SH_TUN_MAX
+};
+extern const char *const l3sh_tun_names[L3SH_TUN_MAX];
+
+#define L3SH_TUN_DEV "smtun"
+#define L3SH_GW_DEV "smgw"
+/* 1500 - 40 (outer IPv6) - 8 (UDP): a tunnelled packet fits a 1500 link. */
+#define L3SH_TUN_MTU 1452u
+/* After main (32766) and default (32767): only what nothing else routes. */
+#define L3SH_TUN_RULE_PRIO 32768u
+#define L3SH_TUN_PEERS 32
+#define L3SH_WAN_MAX 4
+/* WAN check period, ping timeout, and how long a passing check must last
+ * before the offer comes back (bounds descriptions from a flapping WAN). */
+#define L3SH_WAN_CHECK_MS 500u
+#define L3SH_WAN_PING_TIMEOUT_MS 2000u
+#define L3SH_WAN_RESTORE_MS 2000u
+
+/* The chosen gateway of one family, copied out of the core's callback. */
+struct l3sh_gwsel {
+	bool valid;
+	uint8_t id[L3_ID_LEN];
+	struct in6_addr addr;
+	char name[L3_HOSTNAME_MAX + 1];
+};
+
+/* What this node tunnelled to one gateway (by id). */
+struct l3sh_tun_peer {
+	uint8_t id[L3_ID_LEN];
+	uint64_t pkts, bytes;
+};
+
+/* Node side: smtun, its table and rules, the sending socket (tunnel.c). */
+struct l3sh_tun {
+	int fd, ifindex, sock;
+	ev_io io;
+	uint16_t port;			/* l3_port + 1 */
+	uint32_t table;			/* l3_table + 1 */
+	bool rule_added[2], route_on[2], nft_loaded;
+	struct l3sh_gwsel sel[2];	/* [0] IPv4, [1] IPv6 */
+	struct l3sh_tun_peer peer[L3SH_TUN_PEERS];
+};
+
+/* Gateway side: offers, WAN check, smgw and the receiving socket (wan.c). */
+struct l3sh_gwside {
+	bool enabled;			/* option gateway 1 */
+	uint32_t down_kbit, up_kbit;
+	char wan[L3SH_WAN_MAX][IFNAMSIZ];
+	unsigned nwan;
+	int fd, sock;			/* smgw, UDP [::]:port */
+	ev_io sock_io;
+	/* ping check */
+	struct mc_ip check;		/* family 0: none */
+	int ping_fd;
+	ev_io ping_io;
+	char ping_dev[IFNAMSIZ];
+	uint16_t ping_id, ping_seq;
+	uint64_t last_reply_ms;
+	bool got_reply;
+	/* state */
+	bool wan_up, check_ok, v6_default, offered, offered_v6, nat_loaded;
+	uint64_t ok_since_ms;		/* the check passes without a break since */
+	const char *why;		/* why the offer is (not) there */
+	unsigned ticks;
+	struct mc_timer timer;
+};
 /* A route as written to the kernel, so exactly these go at exit (kroute.c). */
 struct l3sh_kroute {
 	struct mc_nl_route r;
@@ -58,6 +137,11 @@ struct l3routed {
 	uint32_t dseq_written;
 	struct mc_timer tick, watch;
 	ev_prepare prep;
+	struct l3sh_tun tun;
+	struct l3sh_gwside gws;
+	uint64_t tun_ctr[L3SH_TUN_MAX];
+	char key_path[128];		/* l3_key: .dseq and .gwprefer sit next to it */
+	bool prefer_runtime;		/* the preference came from <l3_key>.gwprefer */
 };
 
 /* sock.c */
@@ -76,6 +160,32 @@ bool l3sh_kroute_installed(const struct l3routed *r, const struct mc_ip *dst);
 int l3sh_key_load(const char *path, uint8_t sk[L3_SK_LEN]);
 uint32_t l3sh_dseq_start(const char *state_path, uint64_t unix_s);
 void l3sh_dseq_write(const char *state_path, uint32_t dseq);
+/* Writes len bytes to path through a temporary file and a rename, mode 0600. */
+int l3sh_write_private(const char *path, const void *p, size_t len);
+
+/* tunnel.c: the node side of the gateway tunnel. */
+int l3sh_tun_start(struct l3routed *r);
+void l3sh_tun_stop(struct l3routed *r);
+void l3sh_tun_gateway(struct l3routed *r, int family, const struct l3_gw_info *sel);
+const struct l3sh_tun_peer *l3sh_tun_peer(const struct l3routed *r,
+					  const uint8_t id[L3_ID_LEN]);
+void l3sh_sysctl(const char *family, const char *ifname, const char *what,
+		 const char *value);
+/* Runs `nft -f -` with script on its stdin: 0, or -1 (logged by the caller). */
+int l3sh_nft(const char *script);
+
+/* wan.c: the gateway side (offers, WAN check, smgw, NAT). */
+void l3sh_gws_config(struct l3routed *r, struct l3_config *cfg);
+int l3sh_gws_start(struct l3routed *r);
+void l3sh_gws_stop(struct l3routed *r);
+
+/* gwctl.c: gateways / gw_prefer control commands, the kept preference. */
+void l3sh_prefer_load(struct l3routed *r, struct l3_config *cfg);
+json_object *l3sh_tun_json(const struct l3routed *r);
+json_object *l3sh_offer_json(const struct l3routed *r);
+json_object *l3sh_tun_counters(const struct l3routed *r);
+int l3sh_cmd_gateways(json_object *req, json_object **data, const char **err, void *user);
+int l3sh_cmd_gw_prefer(json_object *req, json_object **data, const char **err, void *user);
 
 /* ctl.c */
 extern const struct mc_ctl_cmd l3sh_cmds[];

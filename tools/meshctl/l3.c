@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * meshctl's l3route commands, in the spirit of bmx7 -c: links, originators,
- * routes, descriptions and status over l3routed's control socket. --json
+ * routes, descriptions, status and the smart gateways (gw) over l3routed's
+ * control socket. --json
  * prints the daemon's rows as they came; the plain tables add display
  * columns (bandwidth from cost, "name/ifname" next hops) on this side.
  */
@@ -242,6 +243,10 @@ static int l3_status(const struct opts *o)
 	} else if (rc == 0) {
 		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 			print_field(st, f[i][0], f[i][1]);
+		if (json_object_object_get_ex(st, "tunnel", &v))
+			print_field(v, "tunnel", "state");
+		if (json_object_object_get_ex(st, "offer", &v))
+			print_field(v, "gatewayOffer", "state");
 		if (json_object_object_get_ex(st, "ports", &v)) {
 			putchar('\n');
 			tbl_print(stdout, COLS(port_cols), v);
@@ -254,6 +259,144 @@ static int l3_status(const struct opts *o)
 	}
 	json_object_put(st);
 	return rc;
+}
+
+/* ------------------------------------------------------ smart gateways */
+
+static const struct tbl_col gw_cols[] = {
+	{ "sel", "selected", TBL_BOOL_STAR },
+	{ "family", "family", TBL_STR },
+	{ "shortId", "short_id", TBL_STR },
+	{ "name", "hostname", TBL_STR },
+	{ "down", "_down", TBL_STR },
+	{ "up", "_up", TBL_STR },
+	{ "path", "_path", TBL_STR },
+	{ "score", "_score", TBL_STR },
+	{ "rank", "_rank", TBL_STR },
+	{ "txPkts", "tx_packets", TBL_INT },
+	{ "why", "why", TBL_STR },
+};
+
+static void set_kbit(json_object *row, const char *key, const char *out)
+{
+	json_object *v;
+	char buf[32] = "-";
+
+	if (json_object_object_get_ex(row, key, &v) && json_object_is_type(v, json_type_int))
+		fmt_kbit(buf, sizeof(buf), (double)json_object_get_int64(v));
+	set_str(row, out, buf);
+}
+
+static void fix_gw(json_object *row)
+{
+	json_object *v;
+	bool self = json_object_object_get_ex(row, "self", &v) && json_object_get_boolean(v);
+	int64_t rank = json_object_object_get_ex(row, "rank", &v) ? json_object_get_int64(v) : 0;
+	char buf[16];
+
+	set_kbit(row, "down_kbit", "_down");
+	set_kbit(row, "up_kbit", "_up");
+	set_kbit(row, "path_kbit", "_path");
+	set_kbit(row, "score", "_score");
+	if (self)
+		set_str(row, "_path", "self");
+	else if (json_object_object_get_ex(row, "path_kbit", &v) && !v)
+		set_str(row, "_path", "unreach");
+	snprintf(buf, sizeof(buf), "%lld", (long long)rank);
+	set_str(row, "_rank", rank ? buf : "-");
+	if (!rank)
+		set_str(row, "_score", "-");
+}
+
+static const char *jget(json_object *o, const char *k, const char *def)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) && v ? json_object_get_string(v) : def;
+}
+
+/* "preference auto (config); tunnel smtun up: IPv4 via g1, IPv6 none" */
+static void gw_header(json_object *d)
+{
+	json_object *t = json_object_object_get(d, "tunnel");
+	json_object *of = json_object_object_get(d, "offer"), *v;
+	char d_[16], u_[16];
+
+	const char *g4 = jget(t, "ipv4", NULL), *g6 = jget(t, "ipv6", NULL);
+
+	printf("preference %s (%s); tunnel %s %s: IPv4 %s%s, IPv6 %s%s\n",
+	       jget(d, "preference", "?"), jget(d, "preference_source", "?"),
+	       jget(t, "device", "?"), jget(t, "state", "?"), g4 ? "via " : "none",
+	       g4 ? g4 : "", g6 ? "via " : "none", g6 ? g6 : "");
+	if (!json_object_object_get_ex(of, "gateway", &v) || !json_object_get_boolean(v)) {
+		printf("offer: off (not a gateway)\n");
+		return;
+	}
+	fmt_kbit(d_, sizeof(d_), (double)json_object_get_int64(json_object_object_get(of, "down_kbit")));
+	fmt_kbit(u_, sizeof(u_), (double)json_object_get_int64(json_object_object_get(of, "up_kbit")));
+	printf("offer: %s %s/%s%s, WAN %s%s%s: %s\n", jget(of, "state", "?"), d_, u_,
+	       json_object_get_boolean(json_object_object_get(of, "ipv6")) ? " (IPv4+IPv6)" : "",
+	       json_object_to_json_string_ext(json_object_object_get(of, "wan"),
+					      JSON_C_TO_STRING_PLAIN),
+	       *jget(of, "check", "") ? ", check " : "", jget(of, "check", ""),
+	       jget(of, "why", ""));
+}
+
+static int gw_show(const struct opts *o)
+{
+	json_object *req = mc_request("gateways"), *d = NULL, *rows;
+	int rc = mc_call(o, L3D, req, &d, false);
+
+	json_object_put(req);
+	if (rc == 0 && o->json) {
+		mc_print_json(d);
+	} else if (rc == 0) {
+		gw_header(d);
+		if (!json_object_object_get_ex(d, "gateways", &rows) ||
+		    !json_object_is_type(rows, json_type_array))
+			rows = NULL;
+		for (size_t i = 0; rows && i < json_object_array_length(rows); i++)
+			fix_gw(json_object_array_get_idx(rows, i));
+		if (rows && json_object_array_length(rows))
+			tbl_print(stdout, COLS(gw_cols), rows);
+		else
+			printf("no gateway offers known\n");
+	}
+	json_object_put(d);
+	return rc;
+}
+
+static int gw_prefer(const struct opts *o, const char *who)
+{
+	json_object *req = mc_request("gw_prefer"), *d = NULL;
+	int rc;
+
+	if (who)
+		json_object_object_add(req, "who", json_object_new_string(who));
+	else
+		json_object_object_add(req, "reset", json_object_new_boolean(true));
+	rc = mc_call(o, L3D, req, &d, false);
+	json_object_put(req);
+	if (rc == 0 && o->json)
+		mc_print_json(d);
+	else if (rc == 0)
+		printf("preference %s (%s)\n", jget(d, "preference", "?"),
+		       jget(d, "preference_source", "?"));
+	json_object_put(d);
+	return rc;
+}
+
+/* meshctl gateways|gw [prefer NAME|auto | reset] */
+int cmd_gw(const struct opts *o, int argc, char **argv)
+{
+	if (argc == 1)
+		return gw_show(o);
+	if (argc == 3 && !strcmp(argv[1], "prefer"))
+		return gw_prefer(o, argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "reset"))
+		return gw_prefer(o, NULL);
+	fprintf(stderr, "usage: meshctl gw [prefer NAME|auto | reset]\n");
+	return EXIT_USAGE;
 }
 
 /* meshctl l3 originators|o|status|links|routes|descriptions */

@@ -307,6 +307,8 @@ static const struct {
 	{ "statistics", "s", cmd_statistics, "statistics                      l2mesh counters, drops by reason" },
 	{ "ping", "p", cmd_ping, "ping [-c N] [-i MS] [-t TTL] MAC  batman ICMP echo to an originator or client" },
 	{ "traceroute", "tr", cmd_traceroute, "traceroute MAC                  hops to an originator or client" },
+	/* before l2's tables: "gateways" is l3's; batman's list stays as gwl */
+	{ "gateways", "gw", cmd_gw, "gateways [prefer NAME|auto | reset]  smart gateways: offers ranked, the choice and why" },
 	{ "l3", NULL, cmd_l3, "l3 originators|o|status|links|routes|descriptions  l3routed tables and state" },
 	{ "help", NULL, cmd_help, "help                            this list" },
 };
@@ -321,9 +323,14 @@ static int cmd_help(const struct opts *o, int argc, char **argv)
 		       commands[i].alias ? " (" : "",
 		       commands[i].alias ? commands[i].alias : "",
 		       commands[i].alias ? ")" : "");
-	for (unsigned i = 0; i < l2_ntables; i++)
-		printf("  %-31s %s (%s)\n", l2_tables[i].name, l2_tables[i].help,
-		       l2_tables[i].alias);
+	for (unsigned i = 0; i < l2_ntables; i++) {
+		bool shadowed = false;	/* a command of that name wins: only the alias works */
+		for (size_t k = 0; k < N_COMMANDS; k++)
+			shadowed |= !strcmp(commands[k].name, l2_tables[i].name);
+		printf("  %-31s %s%s%s%s\n", shadowed ? l2_tables[i].alias : l2_tables[i].name,
+		       l2_tables[i].help, shadowed ? "" : " (",
+		       shadowed ? "" : l2_tables[i].alias, shadowed ? "" : ")");
+	}
 	for (unsigned i = 0; i < l3_ntables; i++)
 		if (!l3_tables[i].alias)	/* the others only under "l3" */
 			printf("  %-31s %s\n", l3_tables[i].name, l3_tables[i].help);

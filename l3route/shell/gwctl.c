@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Gateways on the control socket (doc/l3route-gateways.md): the ranked
+ * offers with the tunnel and offer state, and the user's preference,
+ * which is kept in <l3_key>.gwprefer so it outlives a restart.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include "common/log.h"
+#include "l3route/shell/l3routed.h"
+
+#define PREFER_SUFFIX ".gwprefer"
+
+static void add(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+static json_object *jstr(const char *s)
+{
+	return json_object_new_string(s ? s : "");
+}
+
+static json_object *jint(int64_t v)
+{
+	return json_object_new_int64(v);
+}
+
+static json_object *jbool(bool b)
+{
+	return json_object_new_boolean(b);
+}
+
+static void prefer_path(const struct l3routed *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s" PREFER_SUFFIX, r->key_path);
+}
+
+/* Letters, digits and '-' (a hostname or hex id prefix), or "auto". */
+static bool prefer_ok(const char *s)
+{
+	if (!*s || strlen(s) > L3_HOSTNAME_MAX + 1)
+		return false;
+	for (; *s; s++)
+		if (!(*s == '-' || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z')))
+			return false;
+	return true;
+}
+
+/* At start, after the config's preferred_gateway: a kept run-time choice wins. */
+void l3sh_prefer_load(struct l3routed *r, struct l3_config *cfg)
+{
+	char path[sizeof(r->key_path) + sizeof(PREFER_SUFFIX)], line[80] = "";
+	FILE *f;
+
+	prefer_path(r, path, sizeof(path));
+	if (!(f = fopen(path, "r")))
+		return;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (!prefer_ok(line)) {
+		log_warn("%s: '%s' is no gateway name; ignored", path, line);
+		return;
+	}
+	snprintf(cfg->gw_prefer, sizeof(cfg->gw_prefer), "%s",
+		 strcmp(line, "auto") ? line : "");
+	r->prefer_runtime = true;
+	log_notice("gateway preference %s (kept from meshctl in %s)", line, path);
+}
+
+static const char *pref_name(const struct l3routed *r)
+{
+	const char *p = l3_gw_preferred(r->node);
+
+	return *p ? p : "auto";
+}
+
+/* ------------------------------------------------------------ objects */
+
+json_object *l3sh_tun_json(const struct l3routed *r)
+{
+	const struct l3sh_tun *t = &r->tun;
+	json_object *o = json_object_new_object();
+
+	add(o, "device", jstr(L3SH_TUN_DEV));
+	add(o, "state", jstr(t->fd < 0 ? "down" :
+			     t->sel[0].valid || t->sel[1].valid ? "up" : "no gateway"));
+	add(o, "mtu", jint(L3SH_TUN_MTU));
+	add(o, "port", jint(t->port));
+	add(o, "table", jint(t->table));
+	add(o, "rule_priority", jint(L3SH_TUN_RULE_PRIO));
+	add(o, "ipv4", t->sel[0].valid ? jstr(t->sel[0].name) : NULL);
+	add(o, "ipv6", t->sel[1].valid ? jstr(t->sel[1].name) : NULL);
+	return o;
+}
+
+json_object *l3sh_offer_json(const struct l3routed *r)
+{
+	const struct l3sh_gwside *g = &r->gws;
+	json_object *o = json_object_new_object(), *wan = json_object_new_array();
+	char chk[MC_IP_STRLEN] = "";
+
+	for (unsigned i = 0; i < g->nwan; i++)
+		json_object_array_add(wan, jstr(g->wan[i]));
+	if (g->check.family) {
+		struct mc_ip c = g->check;
+		c.plen = c.family == AF_INET ? 32 : 128;
+		mc_ip_format(&c, chk, sizeof(chk));
+	}
+	add(o, "gateway", jbool(g->enabled));
+	add(o, "state", jstr(!g->enabled ? "off" : g->offered ? "offered" : "withdrawn"));
+	add(o, "why", jstr(g->why));
+	add(o, "device", g->enabled ? jstr(L3SH_GW_DEV) : NULL);
+	add(o, "wan", wan);
+	add(o, "wan_up", jbool(g->enabled && g->wan_up));
+	add(o, "check", jstr(chk));
+	add(o, "check_ok", g->enabled && g->check.family ? jbool(g->check_ok) : NULL);
+	add(o, "down_kbit", jint(g->down_kbit));
+	add(o, "up_kbit", jint(g->up_kbit));
+	add(o, "ipv6", jbool(g->offered_v6));
+	return o;
+}
+
+json_object *l3sh_tun_counters(const struct l3routed *r)
+{
+	json_object *o = json_object_new_object();
+
+	for (int i = 0; i < L3SH_TUN_MAX; i++)
+		add(o, l3sh_tun_names[i], jint((int64_t)r->tun_ctr[i]));
+	return o;
+}
+
+/* ---------------------------------------------------------- gateways */
+
+static void gw_row(void *arg, const struct l3_gw_info *gi)
+{
+	const struct l3routed *r = ((void **)arg)[0];
+	json_object *rows = ((void **)arg)[1], *o = json_object_new_object();
+	const struct l3sh_tun_peer *p = l3sh_tun_peer(r, gi->id);
+	char hex[2 * L3_ID_LEN + 1], a[INET6_ADDRSTRLEN];
+	bool reach = gi->path_metric != L3_METRIC_INF;
+
+	add(o, "id", jstr(l3_id_hex(gi->id, L3_ID_LEN, hex)));
+	add(o, "short_id", jstr(l3_id_hex(gi->id, 4, hex)));
+	add(o, "hostname", jstr(gi->hostname));
+	add(o, "family", jstr(gi->family == AF_INET ? "ipv4" : "ipv6"));
+	add(o, "prefix", jstr(gi->family == AF_INET ? "0.0.0.0/0" : "::/0"));
+	add(o, "address", jstr(inet_ntop(AF_INET6, &gi->addr, a, sizeof(a))));
+	add(o, "down_kbit", jint(gi->down_kbit));
+	add(o, "up_kbit", jint(gi->up_kbit));
+	add(o, "path_metric", reach ? jint(gi->path_metric) : NULL);
+	add(o, "path_kbit", reach && !gi->self ? jint((int64_t)gi->path_kbit) : NULL);
+	add(o, "score", jint((int64_t)gi->score));
+	add(o, "rank", jint(gi->rank));
+	add(o, "selected", jbool(gi->selected));
+	add(o, "self", jbool(gi->self));
+	add(o, "why", jstr(gi->why));
+	add(o, "tx_packets", jint(p ? (int64_t)p->pkts : 0));
+	add(o, "tx_bytes", jint(p ? (int64_t)p->bytes : 0));
+	json_object_array_add(rows, o);
+}
+
+int l3sh_cmd_gateways(json_object *req, json_object **data, const char **err, void *user)
+{
+	struct l3routed *r = ((struct mc_daemon *)user)->priv;
+	json_object *o = json_object_new_object(), *rows = json_object_new_array();
+	void *arg[2] = { r, rows };
+
+	l3_gws_foreach(r->node, AF_INET, gw_row, arg);
+	l3_gws_foreach(r->node, AF_INET6, gw_row, arg);
+	add(o, "preference", jstr(pref_name(r)));
+	add(o, "preference_source", jstr(r->prefer_runtime ? "meshctl" : "config"));
+	add(o, "tunnel", l3sh_tun_json(r));
+	add(o, "offer", l3sh_offer_json(r));
+	add(o, "counters", l3sh_tun_counters(r));
+	add(o, "gateways", rows);
+	*data = o;
+	return 0;
+}
+
+/* ---------------------------------------------------------- gw_prefer */
+
+static int prefer_reset(struct l3routed *r)
+{
+	char path[sizeof(r->key_path) + sizeof(PREFER_SUFFIX)];
+	const char *cfg = mc_conf_get_str(mc_conf_section(r->d->conf, "network"),
+					  "preferred_gateway");
+
+	prefer_path(r, path, sizeof(path));
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_warn("%s: %s", path, strerror(errno));
+	r->prefer_runtime = false;
+	return l3_gw_prefer(r->node, cfg, mc_ev_now_ms(r->d->loop));
+}
+
+static int prefer_set(struct l3routed *r, const char *who)
+{
+	char path[sizeof(r->key_path) + sizeof(PREFER_SUFFIX)], line[80];
+	int rc, n;
+
+	if (!prefer_ok(who) || (rc = l3_gw_prefer(r->node, who, mc_ev_now_ms(r->d->loop))) < 0)
+		return -EINVAL;
+	prefer_path(r, path, sizeof(path));
+	n = snprintf(line, sizeof(line), "%s\n", who);
+	if ((rc = l3sh_write_private(path, line, (size_t)n)) < 0)
+		log_warn("%s: %s (the preference is lost at a restart)", path, strerror(-rc));
+	r->prefer_runtime = true;
+	return 0;
+}
+
+int l3sh_cmd_gw_prefer(json_object *req, json_object **data, const char **err, void *user)
+{
+	struct l3routed *r = ((struct mc_daemon *)user)->priv;
+	json_object *v;
+	int rc;
+
+	if (json_object_object_get_ex(req, "reset", &v) && json_object_get_boolean(v)) {
+		rc = prefer_reset(r);
+	} else if (json_object_object_get_ex(req, "who", &v) &&
+		   json_object_is_type(v, json_type_string)) {
+		rc = prefer_set(r, json_object_get_string(v));
+	} else {
+		*err = "want \"who\": a gateway's hostname or hex id prefix, or \"auto\"; "
+		       "or \"reset\": true";
+		return -EINVAL;
+	}
+	if (rc < 0) {
+		*err = "bad gateway name: letters, digits and '-' (a hostname or a hex id "
+		       "prefix of at least 4 digits), or auto";
+		return rc;
+	}
+	log_notice("gateway preference now %s (%s)", pref_name(r),
+		   r->prefer_runtime ? "meshctl" : "config");
+	*data = json_object_new_object();
+	add(*data, "preference", jstr(pref_name(r)));
+	add(*data, "preference_source", jstr(r->prefer_runtime ? "meshctl" : "config"));
+	return 0;
+}

@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The gateway side (doc/l3route-gateways.md): the Internet offer in our
+ * description follows a WAN check (port link state, optional ping), and
+ * tunnel datagrams from other nodes are checked against their signed
+ * descriptions and written to smgw, whence the kernel forwards them out
+ * of the WAN.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netlink/netlink.h>
+#include <netlink/route/route.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/tuntap.h"
+#include "l3route/shell/l3routed.h"
+
+/* Datagrams read per wake-up at most. */
+#define L3SH_GW_BATCH 64
+/* The IPv6 default route is looked for every this many checks (2 s). */
+#define L3SH_V6_EVERY 4u
+
+static uint64_t now_ms(const struct l3routed *r)
+{
+	return mc_ev_now_ms(r->d->loop);
+}
+
+/* ------------------------------------------------------------ WAN state */
+
+/* Up and running: administratively up, carrier and operstate up. */
+static bool link_ok(const char *ifname)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
+		ok = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	close(fd);
+	return ok;
+}
+
+/* The first WAN port that passes the link check, or NULL. */
+static const char *wan_first_up(const struct l3sh_gwside *g)
+{
+	for (unsigned i = 0; i < g->nwan; i++)
+		if (link_ok(g->wan[i]))
+			return g->wan[i];
+	return NULL;
+}
+
+/* An IPv6 unicast default route in main that is not our tunnel's. */
+static bool v6_default(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_cache *c = NULL;
+	bool found = false;
+
+	if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0 ||
+	    rtnl_route_alloc_cache(sk, AF_INET6, 0, &c) < 0)
+		goto out;
+	for (struct nl_object *o = nl_cache_get_first(c); o && !found;
+	     o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		struct nl_addr *dst = rtnl_route_get_dst(rt);
+
+		found = rtnl_route_get_table(rt) == RT_TABLE_MAIN &&
+			rtnl_route_get_type(rt) == RTN_UNICAST &&
+			dst && nl_addr_get_prefixlen(dst) == 0;
+	}
+out:
+	if (c)
+		nl_cache_free(c);
+	nl_socket_free(sk);
+	return found;
+}
+
+/* ----------------------------------------------------------------- ping */
+
+static uint16_t csum16(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static void ping_send(struct l3routed *r, const char *dev)
+{
+	struct l3sh_gwside *g = &r->gws;
+	uint8_t pkt[16];
+	struct mc_wr w;
+	struct sockaddr_storage ss = { 0 };
+	socklen_t sl;
+	bool v6 = g->check.family == AF_INET6;
+
+	/* bound to the WAN port: the probe must never leave through a tunnel */
+	if (strcmp(dev, g->ping_dev)) {
+		if (setsockopt(g->ping_fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
+			       (socklen_t)strlen(dev)) < 0)
+			return;
+		snprintf(g->ping_dev, sizeof(g->ping_dev), "%s", dev);
+	}
+	mc_wr_init(&w, pkt, sizeof(pkt));
+	mc_wr_u8(&w, v6 ? 128 : 8);	/* echo request */
+	mc_wr_u8(&w, 0);
+	mc_wr_u16(&w, 0);		/* ICMPv6: the kernel sums it */
+	mc_wr_u16(&w, g->ping_id);
+	mc_wr_u16(&w, ++g->ping_seq);
+	mc_wr_u64(&w, now_ms(r));
+	if (!v6)
+		mc_put_u16(pkt + 2, csum16(pkt, sizeof(pkt)));
+	if (v6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, g->check.a, 16);
+		sl = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, g->check.a, 4);
+		sl = sizeof(*s4);
+	}
+	if (sendto(g->ping_fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, sl) < 0)
+		log_dbg(MC_DBG_GW, "gateway check: ping %s: %s", dev, strerror(errno));
+}
+
+/* An echo reply of ours from the target? IPv4 raw sockets get the IP header. */
+static bool ping_is_reply(const struct l3sh_gwside *g, const uint8_t *p, size_t n,
+			  const void *from)
+{
+	bool v6 = g->check.family == AF_INET6;
+	struct mc_rd rd;
+	uint8_t vihl = 0, type = 0;
+	uint16_t id = 0;
+
+	if (memcmp(from, g->check.a, v6 ? 16 : 4))
+		return false;
+	mc_rd_init(&rd, p, n);
+	if (!v6) {
+		mc_rd_u8(&rd, &vihl);
+		mc_rd_skip(&rd, (size_t)(vihl & 0xf) * 4 - 1);
+	}
+	mc_rd_u8(&rd, &type);
+	mc_rd_skip(&rd, 3);
+	mc_rd_u16(&rd, &id);
+	return mc_rd_ok(&rd) && type == (v6 ? 129 : 0) && id == g->ping_id;
+}
+
+static void on_ping(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct l3routed *r = w->data;
+	struct l3sh_gwside *g = &r->gws;
+	uint8_t buf[512];
+
+	for (int i = 0; i < L3SH_GW_BATCH; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		ssize_t n = recvfrom(g->ping_fd, buf, sizeof(buf), 0,
+				     (struct sockaddr *)&ss, &sl);
+		const void *from;
+
+		if (n < 0)
+			return;
+		from = ss.ss_family == AF_INET6 ?
+			(const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr :
+			(const void *)&((struct sockaddr_in *)&ss)->sin_addr;
+		if (ping_is_reply(g, buf, (size_t)n, from)) {
+			g->last_reply_ms = now_ms(r);
+			g->got_reply = true;
+		}
+	}
+}
+
+static int ping_open(struct l3routed *r)
+{
+	struct l3sh_gwside *g = &r->gws;
+	bool v6 = g->check.family == AF_INET6;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+
+	if (fd < 0) {
+		log_err("gateway_check: ICMP socket: %s", strerror(errno));
+		return -errno;
+	}
+	g->ping_fd = fd;
+	g->ping_id = (uint16_t)(getpid() ^ 0x5e00);
+	ev_io_init(&g->ping_io, on_ping, fd, EV_READ);
+	g->ping_io.data = r;
+	ev_io_start(r->d->loop, &g->ping_io);
+	return 0;
+}
+
+/* --------------------------------------------------------------- offers */
+
+static unsigned offers_fill(const struct l3sh_gwside *g, bool v4, bool v6,
+			    struct l3_gw_offer gw[2])
+{
+	unsigned n = 0;
+
+	memset(gw, 0, 2 * sizeof(*gw));
+	if (v4)
+		gw[n++].ip.family = AF_INET;
+	if (v6)
+		gw[n++].ip.family = AF_INET6;
+	for (unsigned i = 0; i < n; i++) {
+		gw[i].down_kbit = g->down_kbit;
+		gw[i].up_kbit = g->up_kbit;
+	}
+	return n;
+}
+
+static void offers_set(struct l3routed *r, bool on, bool v6)
+{
+	struct l3sh_gwside *g = &r->gws;
+	struct l3_gw_offer gw[2];
+	unsigned n = offers_fill(g, on, on && v6, gw);
+	int rc = l3_set_gateways(r->node, gw, n, now_ms(r));
+
+	if (rc < 0) {
+		log_err("gateway offer: %s", strerror(-rc));
+		return;
+	}
+	memcpy(r->gw, gw, n * sizeof(gw[0]));
+	r->ngw = n;
+	g->offered = on;
+	g->offered_v6 = on && v6;
+	if (on)
+		log_notice("gateway offer up: %u/%u kbit/s, %s", g->down_kbit, g->up_kbit,
+			   g->offered_v6 ? "IPv4 and IPv6" : "IPv4 only");
+	else
+		log_notice("gateway offer withdrawn: %s", g->why);
+}
+
+/* Passes now? Sets why for the offer line. */
+static bool check_passes(struct l3routed *r, uint64_t now)
+{
+	struct l3sh_gwside *g = &r->gws;
+	const char *dev = wan_first_up(g);
+
+	g->wan_up = !g->nwan || dev;
+	if (!g->wan_up) {
+		g->why = "WAN link down";
+		return false;
+	}
+	if (!g->check.family)
+		g->check_ok = true;
+	else
+		g->check_ok = g->got_reply && now - g->last_reply_ms < L3SH_WAN_PING_TIMEOUT_MS;
+	if (g->check.family && g->ping_fd >= 0)
+		ping_send(r, dev ? dev : "");
+	if (!g->check_ok) {
+		g->why = "no reply from the gateway_check target";
+		return false;
+	}
+	g->why = g->nwan ? "WAN up" : "no role wan port: offered without a link check";
+	return true;
+}
+
+static void on_check(void *user)
+{
+	struct l3routed *r = user;
+	struct l3sh_gwside *g = &r->gws;
+	uint64_t now = now_ms(r);
+	bool pass = check_passes(r, now), want;
+
+	if (g->ticks++ % L3SH_V6_EVERY == 0)
+		g->v6_default = v6_default();
+	if (!pass)
+		g->ok_since_ms = UINT64_MAX;
+	else if (g->ok_since_ms == UINT64_MAX)
+		g->ok_since_ms = now;
+	/* withdrawn at once, back only after the check held for a while */
+	want = pass && (g->offered || now - g->ok_since_ms >= L3SH_WAN_RESTORE_MS);
+	if (pass && !want)
+		g->why = "WAN back; waiting for it to hold";
+	if (want != g->offered || (want && g->v6_default != g->offered_v6))
+		offers_set(r, want, g->v6_default);
+	mc_timer_arm(r->d->loop, &g->timer, L3SH_WAN_CHECK_MS);
+}
+
+/* ---------------------------------------------------- tunnel receiving */
+
+/* The inner packet's source, or -EINVAL when it is no whole IP packet. */
+static int inner_source(const uint8_t *p, size_t n, struct mc_ip *src)
+{
+	struct mc_rd rd;
+	uint8_t v = 0;
+	uint16_t len = 0;
+
+	mc_rd_init(&rd, p, n);
+	mc_rd_u8(&rd, &v);
+	memset(src, 0, sizeof(*src));
+	if (v >> 4 == 4 && (v & 0xf) >= 5) {
+		mc_rd_skip(&rd, 1);
+		mc_rd_u16(&rd, &len);		/* total length */
+		mc_rd_skip(&rd, 8);
+		src->family = AF_INET;
+		src->plen = 32;
+		mc_rd_bytes(&rd, src->a, 4);
+		return mc_rd_ok(&rd) && len == n && (size_t)(v & 0xf) * 4 <= n ? 0 : -EINVAL;
+	}
+	if (v >> 4 == 6) {
+		mc_rd_skip(&rd, 3);
+		mc_rd_u16(&rd, &len);		/* payload length */
+		mc_rd_skip(&rd, 2);
+		src->family = AF_INET6;
+		src->plen = 128;
+		mc_rd_bytes(&rd, src->a, 16);
+		return mc_rd_ok(&rd) && (size_t)len + 40 == n ? 0 : -EINVAL;
+	}
+	return -EINVAL;
+}
+
+static void gw_rx_one(struct l3routed *r, const struct sockaddr_in6 *from,
+		      const uint8_t *p, size_t n)
+{
+	struct mc_ip src;
+	int rc;
+
+	if (inner_source(p, n, &src) < 0) {
+		r->tun_ctr[L3SH_TUN_RX_MALFORMED]++;
+		return;
+	}
+	rc = l3_tunnel_check(r->node, &from->sin6_addr, &src);
+	if (rc == -ENOENT || rc == -EPERM) {
+		char a[INET6_ADDRSTRLEN], s[MC_IP_STRLEN];
+		r->tun_ctr[rc == -ENOENT ? L3SH_TUN_RX_UNKNOWN : L3SH_TUN_RX_BAD_SRC]++;
+		log_dbg(MC_DBG_GW, "tunnel: dropped from %s (inner %s): %s",
+			inet_ntop(AF_INET6, &from->sin6_addr, a, sizeof(a)),
+			mc_ip_format(&src, s, sizeof(s)),
+			rc == -ENOENT ? "unknown sender" : "source outside its prefixes");
+		return;
+	}
+	if (write(r->gws.fd, p, n) != (ssize_t)n) {
+		r->tun_ctr[L3SH_TUN_RX_ERR]++;
+		return;
+	}
+	r->tun_ctr[L3SH_TUN_RX_PKT]++;
+	r->tun_ctr[L3SH_TUN_RX_BYTES] += n;
+}
+
+static void on_gw_sock(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct l3routed *r = w->data;
+	static uint8_t buf[65536];
+
+	for (int i = 0; i < L3SH_GW_BATCH; i++) {
+		struct sockaddr_in6 from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(r->gws.sock, buf, sizeof(buf), 0,
+				     (struct sockaddr *)&from, &fl);
+
+		if (n < 0)
+			return;
+		if (fl < sizeof(from) || from.sin6_family != AF_INET6) {
+			r->tun_ctr[L3SH_TUN_RX_UNKNOWN]++;
+			continue;
+		}
+		gw_rx_one(r, &from, buf, (size_t)n);
+	}
+}
+
+static int gw_sock_open(struct l3routed *r)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(r->tun.port) };
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int rc = -errno;
+		log_err("gateway tunnel: UDP port %u: %s", r->tun.port, strerror(-rc));
+		close(fd);
+		return rc;
+	}
+	r->gws.sock = fd;
+	ev_io_init(&r->gws.sock_io, on_gw_sock, fd, EV_READ);
+	r->gws.sock_io.data = r;
+	ev_io_start(r->d->loop, &r->gws.sock_io);
+	return 0;
+}
+
+/* smgw: decapsulated packets enter the kernel here. rp_filter off: a
+ * device without an IPv4 address fails even the loose check. */
+static int gw_dev_open(struct l3routed *r)
+{
+	struct mc_nl_link up = { .up = 1, .mtu = 1500 };
+	char name[IFNAMSIZ];
+	int fd = mc_tuntap_open(L3SH_GW_DEV, 0, name), rc;
+
+	if (fd < 0) {
+		log_err("TUN %s: %s", L3SH_GW_DEV, strerror(-fd));
+		return fd;
+	}
+	r->gws.fd = fd;
+	l3sh_sysctl("ipv6", name, "addr_gen_mode", "1");
+	l3sh_sysctl("ipv6", name, "disable_ipv6", "0");
+	l3sh_sysctl("ipv6", name, "forwarding", "1");
+	l3sh_sysctl("ipv4", name, "forwarding", "1");
+	l3sh_sysctl("ipv4", name, "rp_filter", "0");
+	if ((rc = mc_nl_link_set(r->nl, mc_nl_ifindex(name), &up)) < 0)
+		log_err("TUN %s: up: %s", name, strerror(-rc));
+	return rc;
+}
+
+/* ------------------------------------------------------------- NAT */
+
+static void nat_load(struct l3routed *r)
+{
+	struct l3sh_gwside *g = &r->gws;
+	char script[512], ports[160] = "";
+	size_t off = 0;
+
+	for (unsigned i = 0; i < g->nwan; i++)
+		off += (size_t)snprintf(ports + off, sizeof(ports) - off, "%s\"%s\"",
+					i ? ", " : "", g->wan[i]);
+	snprintf(script, sizeof(script),
+		 "add table inet softmesh_l3nat\n"
+		 "delete table inet softmesh_l3nat\n"
+		 "table inet softmesh_l3nat {\n"
+		 "\tchain post {\n"
+		 "\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+		 "\t\toifname { %s } masquerade\n"
+		 "\t}\n"
+		 "}\n", ports);
+	if (!g->nwan)
+		log_warn("nat 1 but no role wan port: nothing masqueraded");
+	else if (l3sh_nft(script) == 0)
+		g->nat_loaded = true;
+	else
+		log_warn("nft: could not load the masquerade; NAT is left to the system");
+}
+
+/* ------------------------------------------------------ config, start */
+
+/* Config and the first check, before the core exists: the offers of the
+ * first description are what the WAN looks like now. */
+void l3sh_gws_config(struct l3routed *r, struct l3_config *cfg)
+{
+	const struct mc_conf_section *net = mc_conf_section(r->d->conf, "network");
+	const struct mc_conf_section *s = NULL;
+	struct l3sh_gwside *g = &r->gws;
+	uint64_t down = 10000, up = 2000;	/* 'auto': batman-adv's, as l2meshd */
+	const char *chk = mc_conf_get_str(net, "gateway_check");
+
+	g->fd = g->sock = g->ping_fd = -1;
+	g->ok_since_ms = UINT64_MAX;
+	g->why = "not a gateway";
+	mc_conf_get_bool(net, "gateway", &g->enabled);
+	if (!g->enabled)
+		return;
+	mc_conf_get_rate(net, "gateway_bandwidth", &down, &up);
+	g->down_kbit = (uint32_t)down;
+	g->up_kbit = (uint32_t)up;
+	while ((s = mc_conf_next(r->d->conf, s, "net")) && g->nwan < L3SH_WAN_MAX) {
+		const char *role = mc_conf_get_str(s, "role");
+		if (role && !strcmp(role, "wan"))
+			snprintf(g->wan[g->nwan++], IFNAMSIZ, "%s", mc_conf_get_str(s, "linux_name"));
+	}
+	if (chk && *chk)
+		mc_ip_parse(chk, &g->check);	/* the schema checked it */
+	for (int i = 0; i < 2; i++)	/* never a default route to ourselves */
+		r->own[r->nown++].ip.family = i ? AF_INET6 : AF_INET;
+	g->v6_default = v6_default();
+	g->offered = check_passes(r, 0) && !g->check.family;
+	g->offered_v6 = g->offered && g->v6_default;
+	if (g->offered)
+		g->ok_since_ms = 0;
+	cfg->ngw = offers_fill(g, g->offered, g->offered_v6, cfg->gw);
+}
+
+int l3sh_gws_start(struct l3routed *r)
+{
+	struct l3sh_gwside *g = &r->gws;
+	bool nat = false;
+	int rc;
+
+	if (!g->enabled)
+		return 0;
+	if ((rc = gw_dev_open(r)) < 0 || (rc = gw_sock_open(r)) < 0)
+		return rc;
+	if (g->check.family && (rc = ping_open(r)) < 0)
+		return rc;
+	mc_conf_get_bool(mc_conf_section(r->d->conf, "network"), "nat", &nat);
+	if (nat)
+		nat_load(r);
+	if (!g->nwan)
+		log_warn("gateway 1 but no role wan port: offered without a link check");
+	log_notice("gateway: %u/%u kbit/s, tunnel port %u on %s, offer %s (%s)",
+		   g->down_kbit, g->up_kbit, r->tun.port, L3SH_GW_DEV,
+		   g->offered ? "up" : "withdrawn", g->why);
+	mc_timer_init(&g->timer, on_check, r);
+	mc_timer_arm(r->d->loop, &g->timer, L3SH_WAN_CHECK_MS);
+	return 0;
+}
+
+void l3sh_gws_stop(struct l3routed *r)
+{
+	struct l3sh_gwside *g = &r->gws;
+
+	if (!g->enabled)
+		return;
+	mc_timer_stop(r->d->loop, &g->timer);
+	if (g->sock >= 0) {
+		ev_io_stop(r->d->loop, &g->sock_io);
+		close(g->sock);
+	}
+	if (g->ping_fd >= 0) {
+		ev_io_stop(r->d->loop, &g->ping_io);
+		close(g->ping_fd);
+	}
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = g->sock = g->ping_fd = -1;
+	if (g->nat_loaded)
+		l3sh_nft("delete table inet softmesh_l3nat\n");
+	g->nat_loaded = false;
+}
