@@ -16,14 +16,6 @@
  *   - once settled, every route is the cheapest again.
  * Run once with the link pulled (both ends told at once) and once with it
  * gone silent (found by the link timeout).
- *
- * KNOWN FAILING against the engine as of c8be4b1 (both cuts never recover
- * until the 60 s full refresh): l3_route_select() (route.c) reads old_seq
- * from old->seq after l3_update_rx() has already overwritten rt->seq of the
- * same l3_rt, so a fresher seqno from the current next hop is never
- * re-announced beyond the first hop; and with split horizon a next-hop
- * move to another interface at equal metric is not announced either. See
- * the h4 report for the two-line fix that makes this test pass.
  */
 #include <stdio.h>
 #include <stdlib.h>

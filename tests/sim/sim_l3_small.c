@@ -13,9 +13,6 @@
  *   every kernel table within a bound (the neighbours' link timeout, then
  *   retractions), and the others stay routed to each other.
  * The loop checker runs throughout; any loop or kernel-table misuse fails.
- *
- * KNOWN FAILING against the engine as of c8be4b1 (the ring cuts): the same
- * two route.c issues as sim_l3_feasible.c; see there.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
