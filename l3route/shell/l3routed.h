@@ -37,6 +37,7 @@ enum l3sh_tun_ctr {
 	L3SH_TUN_TX_ERR,
 	L3SH_TUN_RX_PKT, L3SH_TUN_RX_BYTES,
 	L3SH_TUN_RX_MALFORMED,
+	L3SH_TUN_RX_NOT_MESH,	/* arrived on no mesh port (e.g. from the WAN) */
 	L3SH_TUN_RX_UNKNOWN,	/* l3_tunnel_check: -ENOENT */
 	L3SH_TUN_RX_BAD_SRC,	/* l3_tunnel_check: -EPERM */
 	L3SH_TUN_RX_ERR,
@@ -100,7 +101,7 @@ struct l3sh_gwside {
 	uint64_t last_reply_ms;
 	bool got_reply;
 	/* state */
-	bool wan_up, check_ok, v6_default, offered, offered_v6, nat_loaded;
+	bool wan_up, check_ok, v6_default, offered, offered_v6, ever_offered, nat_loaded;
 	uint64_t ok_since_ms;		/* the check passes without a break since */
 	const char *why;		/* why the offer is (not) there */
 	unsigned ticks;

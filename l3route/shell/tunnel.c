@@ -33,6 +33,7 @@ const char *const l3sh_tun_names[L3SH_TUN_MAX] = {
 	[L3SH_TUN_RX_PKT] = "tun_rx_packets",
 	[L3SH_TUN_RX_BYTES] = "tun_rx_bytes",
 	[L3SH_TUN_RX_MALFORMED] = "tun_rx_malformed",
+	[L3SH_TUN_RX_NOT_MESH] = "tun_rx_not_mesh",
 	[L3SH_TUN_RX_UNKNOWN] = "tun_rx_unknown_sender",
 	[L3SH_TUN_RX_BAD_SRC] = "tun_rx_bad_source",
 	[L3SH_TUN_RX_ERR] = "tun_rx_errors",
@@ -44,7 +45,7 @@ static const char nft_clamp[] =
 	"add table inet softmesh_l3tun\n"
 	"delete table inet softmesh_l3tun\n"
 	"table inet softmesh_l3tun {\n"
-	"\tchain fwd {\n"
+	"\tchain clamp {\n"
 	"\t\ttype filter hook forward priority mangle; policy accept;\n"
 	"\t\toifname \"" L3SH_TUN_DEV "\" tcp flags syn tcp option maxseg size set rt mtu\n"
 	"\t}\n"

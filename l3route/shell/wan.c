@@ -241,6 +241,7 @@ static void offers_set(struct l3routed *r, bool on, bool v6)
 	r->ngw = n;
 	g->offered = on;
 	g->offered_v6 = on && v6;
+	g->ever_offered |= on;
 	if (on)
 		log_notice("gateway offer up: %u/%u kbit/s, %s", g->down_kbit, g->up_kbit,
 			   g->offered_v6 ? "IPv4 and IPv6" : "IPv4 only");
@@ -287,7 +288,8 @@ static void on_check(void *user)
 	else if (g->ok_since_ms == UINT64_MAX)
 		g->ok_since_ms = now;
 	/* withdrawn at once, back only after the check held for a while */
-	want = pass && (g->offered || now - g->ok_since_ms >= L3SH_WAN_RESTORE_MS);
+	want = pass && (g->offered || !g->ever_offered ||
+			now - g->ok_since_ms >= L3SH_WAN_RESTORE_MS);
 	if (pass && !want)
 		g->why = "WAN back; waiting for it to hold";
 	if (want != g->offered || (want && g->v6_default != g->offered_v6))
@@ -356,6 +358,24 @@ static void gw_rx_one(struct l3routed *r, const struct sockaddr_in6 *from,
 	r->tun_ctr[L3SH_TUN_RX_BYTES] += n;
 }
 
+/* Tunnel datagrams come over the mesh: one that arrived on another
+ * interface (a WAN neighbour's) is refused before any other check. */
+static bool from_mesh(const struct l3routed *r, struct msghdr *mh)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		struct in6_pktinfo pi;
+
+		if (c->cmsg_level != IPPROTO_IPV6 || c->cmsg_type != IPV6_PKTINFO ||
+		    c->cmsg_len < CMSG_LEN(sizeof(pi)))
+			continue;
+		memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+		for (unsigned i = 0; i < r->nport; i++)
+			if (r->port[i].ifindex > 0 && (unsigned)r->port[i].ifindex == pi.ipi6_ifindex)
+				return true;
+	}
+	return false;
+}
+
 static void on_gw_sock(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct l3routed *r = w->data;
@@ -363,14 +383,18 @@ static void on_gw_sock(struct ev_loop *loop, ev_io *w, int revents)
 
 	for (int i = 0; i < L3SH_GW_BATCH; i++) {
 		struct sockaddr_in6 from;
-		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(r->gws.sock, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&from, &fl);
+		union { char b[CMSG_SPACE(sizeof(struct in6_pktinfo))]; struct cmsghdr a; } cb;
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
+				     .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = cb.b, .msg_controllen = sizeof(cb.b) };
+		ssize_t n = recvmsg(r->gws.sock, &mh, 0);
 
 		if (n < 0)
 			return;
-		if (fl < sizeof(from) || from.sin6_family != AF_INET6) {
-			r->tun_ctr[L3SH_TUN_RX_UNKNOWN]++;
+		if (mh.msg_namelen < sizeof(from) || from.sin6_family != AF_INET6 ||
+		    !from_mesh(r, &mh)) {
+			r->tun_ctr[L3SH_TUN_RX_NOT_MESH]++;
 			continue;
 		}
 		gw_rx_one(r, &from, buf, (size_t)n);
@@ -386,6 +410,7 @@ static int gw_sock_open(struct l3routed *r)
 	if (fd < 0)
 		return -errno;
 	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int rc = -errno;
 		log_err("gateway tunnel: UDP port %u: %s", r->tun.port, strerror(-rc));
@@ -483,8 +508,11 @@ void l3sh_gws_config(struct l3routed *r, struct l3_config *cfg)
 	g->v6_default = v6_default();
 	g->offered = check_passes(r, 0) && !g->check.family;
 	g->offered_v6 = g->offered && g->v6_default;
+	g->ever_offered = g->offered;
 	if (g->offered)
 		g->ok_since_ms = 0;
+	else if (g->wan_up)
+		g->why = "waiting for the first reply from the gateway_check target";
 	cfg->ngw = offers_fill(g, g->offered, g->offered_v6, cfg->gw);
 }
 
