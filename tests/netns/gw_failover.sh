@@ -12,8 +12,11 @@
 #      lost link by itself);
 #   b. the mesh link n1-g1 is cut (meshlab link down: frames dropped,
 #      carrier stays);
-#   c. g1's WAN port goes down (ip link set wan0 down: the WAN check sees
-#      it and g1 withdraws its offer).
+#   c. g1's WAN port goes down (ip link set wan0 down: the WAN link check
+#      sees it and g1 withdraws its offer);
+#   d. the internet is cut behind a WAN port that stays up (meshlab link
+#      inet g1 down: frames dropped, carrier stays): g1's ping check
+#      (gateway_check 198.18.0.1) fails and g1 withdraws its offer.
 # Each time the longest ping silence from the failure on is printed and
 # must be <= 3 s; then n1 must have chosen g2, the echo requests must reach
 # the internet host from g2's side (nftables counters there), and a new TCP
@@ -27,7 +30,7 @@ gw_init "$@"
 LIMIT=${GW_FAILOVER_LIMIT:-3.0}
 
 l3_lab_up "$(l3_node n1 hostname n1)
-$(l3_node g1 hostname g1 ap_ssid gwfone gateway 1 gateway_bandwidth 50mbit/10mbit)
+$(l3_node g1 hostname g1 ap_ssid gwfone gateway 1 gateway_bandwidth 50mbit/10mbit gateway_check "$INET_IP")
 $(l3_node g2 hostname g2 ap_ssid gwftwo gateway 1 gateway_bandwidth 10mbit/2mbit)
 link n1 g1
 link n1 g2
@@ -35,7 +38,7 @@ client c1 n1
 internet inet g1 g2"
 
 inet_counters inet
-wait_for 60 test "$(gw_offers n1)" -ge 2 || fail "n1 does not see both offers: $(mctl n1 gw 2>&1)"
+wait_for 60 gw_offers_ge n1 2 || fail "n1 does not see both offers: $(mctl n1 gw 2>&1)"
 t=$(gw_wait_sel 30 n1 g1)
 t=$(converge_ping 60 c1 "$INET_IP")
 pretty "n1 chose g1; c1 reaches $INET_IP after ${t}s"
@@ -103,6 +106,10 @@ failover wan ip -n "sm-$LAB-g1" link set wan0 down
 ip -n "sm-$LAB-g1" link set wan0 up
 ip -n "sm-$LAB-g1" route replace default via 100.64.1.254 dev wan0
 back_to_g1 "g1's wan0 up again"
+
+failover uplink "$MESHLAB" link --name "$LAB" inet g1 down
+"$MESHLAB" link --name "$LAB" inet g1 up
+back_to_g1 "the uplink behind g1 back"
 
 daemons_alive
 l3_alive ""

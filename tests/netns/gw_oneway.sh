@@ -78,9 +78,11 @@ n() { tcpdump -r "$TMP/$1.pcap" -n "$2" 2>/dev/null | wc -l; }
 tun='ip6 and udp dst port '$port
 rep="ip and src host $INET_IP and dst host $c1"
 t_a1=$(n a1 "$tun") t_a2=$(n a2 "$tun") r_a1=$(n a1 "$rep") r_a2=$(n a2 "$rep")
+tcp_a1=$(n a1 "$rep and tcp src port 5999") tcp_a2=$(n a2 "$rep and tcp src port 5999")
 pretty "pings: $got/20 replies"
 pretty "tunnel packets (c1 -> g) on a1's m-g: $t_a1, on a2's m-g: $t_a2"
 pretty "replies ($INET_IP -> c1) on a1's m-g: $r_a1, on a2's m-g: $r_a2"
+pretty "of which the TCP echo session's (from port 5999): on a1's m-g $tcp_a1, on a2's m-g $tcp_a2"
 pretty "a1 m-g, first tunnel packets:"
 tcpdump -r "$TMP/a1.pcap" -n -c 2 "$tun" 2>/dev/null | sed 's/^/    /' >&2
 pretty "a2 m-g, first replies:"
@@ -89,6 +91,7 @@ tcpdump -r "$TMP/a2.pcap" -n -c 3 "$rep" 2>/dev/null | sed 's/^/    /' >&2
 ((t_a1 >= 20)) || fail "only $t_a1 tunnel packets left cloud A at a1"
 ((t_a2 == 0)) || fail "$t_a2 tunnel packets left cloud A at a2"
 ((r_a2 >= 20)) || fail "only $r_a2 replies entered cloud A at a2"
+((tcp_a2 >= 50 && tcp_a1 == 0)) || fail "the TCP session's return packets: $tcp_a2 at a2, $tcp_a1 at a1"
 ((r_a1 == 0)) || fail "$r_a1 replies came back to a1 directly: not one-way"
 awk -v a="$rate" 'BEGIN { exit !(a > 1e6) }' || fail "TCP below 1 Mbit/s ($rate bit/s)"
 daemons_alive

@@ -12,7 +12,9 @@
 #   2. meshctl gw prefer g2 on n2: n2 moves to g2 ("preferred by the user");
 #      l3routed of n2 restarted (SIGTERM, start): still g2 (kept across
 #      restarts); meshctl gw prefer auto: back to g1, and c2's pings with it.
-#      A preference by node id prefix works the same; a bad name is refused.
+#      A name no node has changes nothing; a node id prefix works as a
+#      name; a bad name is refused. On n1, meshctl gw prefer auto beats the
+#      config (g1), meshctl gw reset returns to the config's g2.
 # Lab 2 (gwp2), hysteresis:
 #   c3 - n3 --- h1 (gateway 10mbit/2mbit) - wan0 --.
 #          `--- h2 (gateway 11mbit/2mbit) - wan0 --inet
@@ -45,7 +47,7 @@ internet inet g1 g2"
 inet_counters inet
 
 for n in n1 n2; do
-	wait_for 60 test "$(gw_offers $n)" -ge 2 || fail "$n does not see both offers: $(mctl $n gw 2>&1)"
+	wait_for 60 gw_offers_ge $n 2 || fail "$n does not see both offers: $(mctl $n gw 2>&1)"
 done
 gw_wait_sel 30 n1 g2 >/dev/null
 gw_wait_sel 30 n2 g1 >/dev/null
@@ -68,6 +70,22 @@ through_gw() {
 through_gw c1 g2
 through_gw c2 g1
 
+src=$(gw_field n1 preference_source) pref=$(gw_field n1 preference)
+pretty "n1: preference '$pref' from '$src'"
+[[ $pref == g2 && $src == config ]] || fail "n1 shows preference '$pref' from '$src', not g2 from config"
+
+# meshctl over the config: auto on n1 means automatic (g1) although the
+# config names g2; reset goes back to the config's g2
+out=$(mctl n1 gw prefer auto 2>&1) || fail "meshctl gw prefer auto on n1: $out"
+t=$(gw_wait_sel 5 n1 g1)
+pretty "meshctl gw prefer auto on n1: g1 after ${t}s ('$(why n1 g1)'), preference from '$(gw_field n1 preference_source)'"
+[[ $(gw_field n1 preference_source) == meshctl ]] || fail "n1's preference not shown as meshctl's"
+through_gw c1 g1
+out=$(mctl n1 gw reset 2>&1) || fail "meshctl gw reset on n1: $out"
+t=$(gw_wait_sel 5 n1 g2)
+pretty "meshctl gw reset on n1: back to the config's g2 after ${t}s, preference '$(gw_field n1 preference)' from '$(gw_field n1 preference_source)'"
+[[ $(gw_field n1 preference_source) == config ]] || fail "after reset n1's preference is not the config's"
+
 # 2. run-time preference on n2
 out=$(mctl n2 gw prefer g2 2>&1) || fail "meshctl gw prefer g2: $out"
 t=$(gw_wait_sel 5 n2 g2)
@@ -79,7 +97,7 @@ pid=$(l3_pid n2)
 kill -TERM "$pid"
 wait_for 5 proc_gone "$pid" || fail "n2's l3routed ignores SIGTERM"
 l3_restart n2
-wait_for 60 test "$(gw_offers n2)" -ge 2 || fail "restarted n2 does not see both offers: $(mctl n2 gw 2>&1)"
+wait_for 60 gw_offers_ge n2 2 || fail "restarted n2 does not see both offers: $(mctl n2 gw 2>&1)"
 sleep 2	# both offers known: an automatic choice would be g1 by now
 t=$(gw_wait_sel 10 n2 g2)
 pretty "n2's l3routed restarted: still on g2 (${t}s after both offers were known): '$(why n2 g2)'"
@@ -90,6 +108,12 @@ t=$(gw_wait_sel 5 n2 g1)
 pretty "meshctl gw prefer auto on n2: g1 after ${t}s: '$(why n2 g1)'"
 why n2 g1 | grep -qi prefer && fail "n2 still reports a preference after auto: '$(why n2 g1)'"
 through_gw c2 g1
+
+# a name no node has is accepted and changes nothing (automatic choice)
+out=$(mctl n2 gw prefer nosuchgw 2>&1) || fail "meshctl gw prefer nosuchgw: $out"
+sleep 1
+[[ $(gw_sel n2) == g1 ]] || fail "an unknown preferred name moved n2 to '$(gw_sel n2)'"
+pretty "meshctl gw prefer nosuchgw on n2: still g1 ('$(why n2 g1)')"
 
 # by node id prefix (8 hex digits of g2's id)
 id2=$(l3_status g2 | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"][:8])')
@@ -121,7 +145,7 @@ pretty "n3 chose h1 (10mbit, the only offer) after ${t}s"
 log=/run/softmesh-lab/$LAB/nodes/n3/l3routed.log
 converge_ping 30 c3 "$INET_IP" >/dev/null
 "$MESHLAB" link --name "$LAB" n3 h2 up
-wait_for 60 test "$(gw_offers n3)" -ge 2 || fail "n3 does not see h2's offer after the link came up: $(mctl n3 gw 2>&1)"
+wait_for 60 gw_offers_ge n3 2 || fail "n3 does not see h2's offer after the link came up: $(mctl n3 gw 2>&1)"
 pretty "h2 (11mbit) visible to n3:"
 mctl n3 gw | sed 's/^/    n3: /' >&2
 lines0=$(wc -l <"$log")
@@ -147,7 +171,8 @@ pretty "hysteresis: ${HYST_SECS}s, $samples samples, first '$first', $changes ch
 ((changes == 0)) || fail "the gateway choice flapped: $changes changes in ${HYST_SECS}s"
 ((loglines == 0)) || fail "n3 logged gateway changes: $(tail -n +"$((lines0 + 1))" "$log" | grep -i gateway | head -5)"
 ((d1 >= HYST_SECS && d2 == 0)) || fail "c3's pings not all through h1: h1 $d1, h2 $d2"
-why n3 h1 | grep -qi 'hysteresis\|kept' || pretty "note: n3's reason for h1 is '$(why n3 h1)'"
+why n3 h1 | grep -qi 'hysteresis' || fail "n3 does not give the hysteresis as its reason for h1: '$(why n3 h1)'"
+pretty "n3's reason for h1: '$(why n3 h1)'"
 daemons_alive
 l3_alive ""
 pretty "ok"

@@ -34,7 +34,7 @@ client c2 n2
 internet inet g1 g2"
 
 for n in n1 n2; do
-	wait_for 60 test "$(gw_offers $n)" -ge 2 ||
+	wait_for 60 gw_offers_ge $n 2 ||
 		fail "$n does not see both offers after 60 s: $(mctl $n gw 2>&1)"
 	t=$(gw_wait_sel 30 $n g1)
 	pretty "$n chose g1 (${t}s after seeing both offers)"

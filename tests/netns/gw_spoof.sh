@@ -64,8 +64,9 @@ d = d.get("data", d) if isinstance(d, dict) else d
 for r in d:
     if r["hostname"] == "x":
         for p in r["prefixes"]:
-            if "." in p["prefix"] and p["prefix"].endswith("/32"):
-                print(p["prefix"][:-3])')
+            a = p["prefix"]
+            if "." in a and not p["anycast"] and a.split("/")[-1] in (a, "32"):
+                print(a.split("/")[0])')
 [[ -n $x4 ]] || fail "g does not know x's IPv4 address: $(mctl g descriptions)"
 wait_for 30 l3_has_route n1 "$xaddr/128" || fail "n1 has no route to x's node address"
 pretty "g [$gaddr]:$port; n1 $naddr; x $xaddr ($x4); c1 $c1 $c16"

@@ -215,3 +215,6 @@ for k in sys.argv[1].split("."):
     d = d[k]
 print(json.dumps(d) if not isinstance(d, str) else d)' "$2"
 }
+
+# gw_offers_ge NODE N: the node knows at least N IPv4 offers (for wait_for)
+gw_offers_ge() { (($(gw_offers "$1") >= $2)); }
