@@ -25,6 +25,10 @@
 #   b3     a node claiming another's address: from n1 with n1's node
 #          address, inner source x's IPv4 address   -> tun_rx_bad_source
 #   m      garbage: one byte before the IPv4 packet -> tun_rx_malformed
+#   w      from the Internet: the internet host (given a route to fd5e::/16
+#          via g's WAN port) sends with n1's node address as outer source
+#          and c1's inner source, a packet that would pass every other
+#          check, but it did not come in on a mesh port -> tun_rx_not_mesh
 # For every dropped case: the counter went up by at least 10, nothing of it
 # reached the internet host, g's smgw device took no packet.
 #   gw_spoof.sh MESHLAB L3FORGE GWSPOOF
@@ -43,7 +47,7 @@ client c1 n1
 internet inet g"
 
 # one counter per case at the internet host: ICMP payload 300 + i bytes
-cases=(ok a1 a2 b1 b2 b3 m)
+cases=(ok a1 a2 b1 b2 b3 m w)
 specs=()
 for i in "${!cases[@]}"; do
 	specs+=("c_${cases[$i]}: iifname \"gw1\" ip length $((328 + i)) icmp type echo-request")
@@ -74,7 +78,8 @@ pretty "g [$gaddr]:$port; n1 $naddr; x $xaddr ($x4); c1 $c1 $c16"
 stats() { l3_status g | python3 -c '
 import json, sys
 s = json.load(sys.stdin)["stats"]
-print(s["tun_rx_packets"], s["tun_rx_unknown_sender"], s["tun_rx_bad_source"], s["tun_rx_malformed"])'; }
+print(s["tun_rx_packets"], s["tun_rx_unknown_sender"], s["tun_rx_bad_source"], s["tun_rx_malformed"],
+      s["tun_rx_not_mesh"])'; }
 
 # spoof CASE_INDEX FROM_NS COUNTER_FIELD [gwspoof options]: 10 packets
 spoof() {
@@ -91,7 +96,7 @@ spoof() {
 	got=$(inet_count "c_$c")
 	local rx=$(($(link_pkts g $TUN_RX rx) - rx0))
 	pretty "$c: $(cat "$TMP/spoof.$c")"
-	pretty "$c: at g: tun_rx_packets +$((after[0] - before[0])), unknown_sender +$((after[1] - before[1])), bad_source +$((after[2] - before[2])), malformed +$((after[3] - before[3])), $TUN_RX rx +$rx; at inet: $got"
+	pretty "$c: at g: tun_rx_packets +$((after[0] - before[0])), unknown_sender +$((after[1] - before[1])), bad_source +$((after[2] - before[2])), malformed +$((after[3] - before[3])), not_mesh +$((after[4] - before[4])), $TUN_RX rx +$rx; at inet: $got"
 	if [[ $field == accept ]]; then
 		((after[0] - before[0] >= 10)) || fail "$c: g accepted only $((after[0] - before[0])) of 10 good tunnel packets"
 		((got >= 9)) || fail "$c: only $got of 10 good tunnel packets reached the internet host"
@@ -110,6 +115,10 @@ spoof 3 n1 2 --src "$naddr" --inner-src 10.99.0.5
 spoof 4 c1 2 --src "$xaddr" --inner-src "$c1"
 spoof 5 n1 2 --src "$naddr" --inner-src "$x4"
 spoof 6 n1 3 --src "$naddr" --inner-src "$c1" --header ff
+wll=$(ll_addr "sm-$LAB-g" wan0)
+[[ -n $wll ]] || fail "g's wan0 has no link-local address"
+ip -n "sm-$LAB-inet" -6 route add fd5e::/16 via "$wll" dev gw1
+spoof 7 inet 4 --src "$naddr" --inner-src "$c1"
 # and the honest path still works
 mx c1 ping -c 5 -i 0.1 -W 1 "$INET_IP" >/dev/null || fail "c1 cannot reach the internet after the attacks"
 daemons_alive
