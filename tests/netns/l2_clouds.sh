@@ -4,7 +4,8 @@
 #   l2_clouds.sh MESHLAB
 set -e
 . "$(dirname "$0")/l2lib.sh"
-l2_init "$@"
+# layer 2 only: l3routed would (rightly) route between the clouds
+L2_ONLY=1 l2_init "$@"
 need_cmd tcpdump python3
 
 # x1 x2 x3 form cloud X in a line; y1 y2 sit on the same links, cloud Y.

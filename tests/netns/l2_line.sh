@@ -45,7 +45,7 @@ assert_eq "ARP requests at c2" 5 "$n_c2"
 assert_eq "ARP requests at n3 bat0" 5 "$n_n3"
 # n5 is a gateway: its GW TVLV reaches n1 with the configured bandwidth
 n5=$(node_mac n5)
-mctl n1 gateways >"$TMP/gwl"
+mctl n1 gwl >"$TMP/gwl"
 pretty "n1's gateway list: $(tail -1 "$TMP/gwl")"
 grep -q "$n5.*10.0/2.0 MBit" "$TMP/gwl" || fail "n5's gateway offer is not in n1's list: $(cat "$TMP/gwl")"
 daemons_alive

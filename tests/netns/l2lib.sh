@@ -14,6 +14,14 @@ l2_init() {
 	LAB=${LAB:-l$$}
 	TMP=$(mktemp -d)
 	trap l2_cleanup EXIT
+	# L2_ONLY=1: the lab runs l2meshd alone (no l3routed joining the clouds
+	# at layer 3), for tests about what layer 2 keeps apart
+	if [[ -n ${L2_ONLY:-} ]]; then
+		mkdir -p "$TMP/bin/l2mesh" "$TMP/bin/tools/meshctl"
+		ln -s "$BINDIR/l2mesh/l2meshd" "$TMP/bin/l2mesh/l2meshd"
+		ln -s "$BINDIR/tools/meshctl/meshctl" "$TMP/bin/tools/meshctl/meshctl"
+		export SOFTMESH_BINDIR=$TMP/bin
+	fi
 }
 
 l2_cleanup() {
