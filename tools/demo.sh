@@ -61,6 +61,22 @@ run "$meshlab" exec --name "$lab" c1 iperf3 -c 10.13.250.2 -t 3 | tail -4
 say "n1's counters (batctl s), drops by reason"
 run "$meshlab" exec --name "$lab" n1 meshctl statistics
 
+if [ -x "$build/l3route/l3routed" ]; then
+	c3=$("$meshlab" status --name "$lab" --json | python3 -c \
+		'import json,sys; print([c["ipv4"] for c in json.load(sys.stdin)["clients"] if c["name"] == "c3"][0].split("/")[0])')
+	say "layer 3: l3route joins cloud LibreMesh.org (n1-n5) and cloud cloudB (n6, n7)"
+	run "$meshlab" exec --name "$lab" n5 meshctl links
+	run "$meshlab" exec --name "$lab" n1 meshctl l3 originators
+	run "$meshlab" exec --name "$lab" n1 meshctl routes
+	say "client c1 (cloud LibreMesh.org) pings client c3 (cloud cloudB, $c3)"
+	run "$meshlab" exec --name "$lab" c1 ping -c 4 -i 0.3 "$c3"
+	say "smart gateway: n5 offers its uplink; every node tunnels Internet traffic to it"
+	run "$meshlab" exec --name "$lab" n7 meshctl gw
+	say "clients c1 and c3 ping the Internet host 198.18.0.1 (tunnel to n5, NAT there)"
+	run "$meshlab" exec --name "$lab" c1 ping -c 3 -i 0.3 198.18.0.1
+	run "$meshlab" exec --name "$lab" c3 ping -c 3 -i 0.3 198.18.0.1
+fi
+
 if [ "$keep" = "--keep" ]; then
 	say "lab '$lab' left running: $meshlab exec --name $lab NODE CMD..., then $meshlab down --name $lab"
 fi
