@@ -25,11 +25,11 @@
 #   gw_failover.sh MESHLAB L3FORGE
 set -e
 . "$(dirname "$0")/gwlib.sh"
-LAB=${LAB:-gwf}
+LAB=${LAB:-gwf$$}	# the pid: runs from two build dirs do not meet
 gw_init "$@"
 LIMIT=${GW_FAILOVER_LIMIT:-3.0}
 
-l3_lab_up "$(l3_node n1 hostname n1)
+gw_lab_up "$(l3_node n1 hostname n1)
 $(l3_node g1 hostname g1 ap_ssid gwfone gateway 1 gateway_bandwidth 50mbit/10mbit gateway_check "$INET_IP")
 $(l3_node g2 hostname g2 ap_ssid gwftwo gateway 1 gateway_bandwidth 10mbit/2mbit)
 link n1 g1

@@ -27,10 +27,10 @@
 #   gw_oneway.sh MESHLAB L3FORGE
 set -e
 . "$(dirname "$0")/gwlib.sh"
-LAB=${LAB:-gwo}
+LAB=${LAB:-gwo$$}	# the pid: runs from two build dirs do not meet
 gw_init "$@"
 
-l3_lab_up "$(l3_node a1 hostname a1)
+gw_lab_up "$(l3_node a1 hostname a1)
 $(l3_node a2 hostname a2)
 $(l3_node g hostname g ap_ssid gwo gateway 1 gateway_bandwidth 10mbit/2mbit)
 link a1 a2 rate 20mbit

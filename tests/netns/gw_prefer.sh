@@ -28,11 +28,11 @@
 #   gw_prefer.sh MESHLAB L3FORGE
 set -e
 . "$(dirname "$0")/gwlib.sh"
-LAB=${LAB:-gwp}
+LAB=${LAB:-gwp$$}	# the pid: runs from two build dirs do not meet
 gw_init "$@"
 HYST_SECS=${GW_HYST_SECONDS:-60}
 
-l3_lab_up "$(l3_node n1 hostname n1 preferred_gateway g2)
+gw_lab_up "$(l3_node n1 hostname n1 preferred_gateway g2)
 $(l3_node n2 hostname n2)
 $(l3_node g1 hostname g1 ap_ssid gwpone gateway 1 gateway_bandwidth 50mbit/10mbit)
 $(l3_node g2 hostname g2 ap_ssid gwptwo gateway 1 gateway_bandwidth 10mbit/2mbit)
@@ -130,8 +130,8 @@ l3_alive ""
 "$MESHLAB" down --name "$LAB" >/dev/null 2>&1
 
 # ---- lab 2: hysteresis ----
-LAB=${LAB}2
-l3_lab_up "$(l3_node n3 hostname n3)
+LAB=gwq$$
+gw_lab_up "$(l3_node n3 hostname n3)
 $(l3_node h1 hostname h1 ap_ssid gwphone gateway 1 gateway_bandwidth 10mbit/2mbit)
 $(l3_node h2 hostname h2 ap_ssid gwphtwo gateway 1 gateway_bandwidth 11mbit/2mbit)
 link n3 h1

@@ -17,11 +17,11 @@
 #   gw_select.sh MESHLAB L3FORGE
 set -e
 . "$(dirname "$0")/gwlib.sh"
-LAB=${LAB:-gws}
+LAB=${LAB:-gws$$}	# the pid: runs from two build dirs do not meet
 gw_init "$@"
 N=${GW_PINGS:-100}
 
-l3_lab_up "$(l3_node n1 hostname n1)
+gw_lab_up "$(l3_node n1 hostname n1)
 $(l3_node n2 hostname n2)
 $(l3_node g1 hostname g1 ap_ssid gwsone gateway 1 gateway_bandwidth 50mbit/10mbit)
 $(l3_node g2 hostname g2 ap_ssid gwstwo gateway 1 gateway_bandwidth 10mbit/2mbit)

@@ -34,11 +34,11 @@
 #   gw_spoof.sh MESHLAB L3FORGE GWSPOOF
 set -e
 . "$(dirname "$0")/gwlib.sh"
-LAB=${LAB:-gwx}
+LAB=${LAB:-gwx$$}	# the pid: runs from two build dirs do not meet
 gw_init "$@"
 [[ -f $GWSPOOF ]] || fail "no gwspoof.py given"
 
-l3_lab_up "$(l3_node n1 hostname n1)
+gw_lab_up "$(l3_node n1 hostname n1)
 $(l3_node g hostname g ap_ssid gwxg gateway 1 gateway_bandwidth 10mbit/2mbit)
 $(l3_node x hostname x ap_ssid gwxx)
 link n1 g

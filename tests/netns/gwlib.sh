@@ -15,6 +15,28 @@ gw_init() {
 	GWSPOOF=${3:-}
 	need_cmd nft iperf3 tcpdump
 	BG_PIDS=
+	GW_OWNS=
+	trap gw_cleanup EXIT
+}
+
+# The lab is taken down at exit only if this run brought it up: a run that
+# finds its lab name taken must not tear down the other run's lab.
+gw_cleanup() {
+	if [[ -n $GW_OWNS ]]; then
+		l2_cleanup
+		return
+	fi
+	local p
+	for p in ${BG_PIDS:-}; do kill "$p" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+
+# gw_lab_up TOPOLOGY_TEXT: l3_lab_up for a lab name nobody else uses now
+gw_lab_up() {
+	GW_OWNS=
+	[[ ! -e /run/softmesh-lab/$LAB ]] || fail "lab '$LAB' is up already (another run of this test?)"
+	GW_OWNS=1
+	l3_lab_up "$1"
 }
 
 # bg CMD...: runs CMD in the background; killed by the cleanup trap
