@@ -2,7 +2,7 @@
 # Smart gateways: user choice and hysteresis (issue 5, "What it must
 # show" 3).
 #
-# Lab 1 (gwp):
+# Lab 1 (gwpPID):
 #   c1 - n1 (preferred_gateway g2) --- g1 (gateway 50mbit/10mbit) - wan0 --.
 #   c2 - n2 ---------------------- \-- g2 (gateway 10mbit/2mbit)  - wan0 --inet
 #   (mesh links n1-g1, n1-g2, n2-g1, n2-g2; n1, n2 one cloud)
@@ -15,7 +15,7 @@
 #      A name no node has changes nothing; a node id prefix works as a
 #      name; a bad name is refused. On n1, meshctl gw prefer auto beats the
 #      config (g1), meshctl gw reset returns to the config's g2.
-# Lab 2 (gwp2), hysteresis:
+# Lab 2 (gwqPID), hysteresis:
 #   c3 - n3 --- h1 (gateway 10mbit/2mbit) - wan0 --.
 #          `--- h2 (gateway 11mbit/2mbit) - wan0 --inet
 #   The link n3-h2 starts cut, so n3 takes h1; then it comes up: h2 scores
