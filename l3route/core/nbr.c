@@ -54,7 +54,9 @@ static uint32_t link_cost(const struct l3_node *n, const struct l3_nbr *nb, uint
 	eff = (uint64_t)n->ifs[nb->ifidx].rate_kbit * lq / 255;
 	if (!eff)
 		return L3_METRIC_INF;
-	eff = (L3_COST_SCALE + eff - 1) / eff;
+	/* plus a small per-hop penalty: of two paths with the same airtime
+	 * the one with fewer hops wins (fewer queues, less to go wrong) */
+	eff = (L3_COST_SCALE + eff - 1) / eff + L3_HOP_COST;
 	return eff >= L3_METRIC_INF ? L3_METRIC_INF - 1 : (uint32_t)eff;
 }
 

@@ -30,6 +30,7 @@
 #define L3_ORIG_GC_MS (10 * 60 * 1000)	/* forget unreachable nodes after this */
 #define L3_COST_SCALE 1000000000ull	/* cost = SCALE / effective kbit/s */
 #define L3_DEFAULT_RATE_KBIT 1000000u
+#define L3_HOP_COST 16			/* per-hop penalty: 1.6 % of a 1 Gbit/s link */
 
 /* (dseq, seqno) as one number: a newer description is always fresher. */
 static inline uint64_t l3_seq(uint32_t dseq, uint16_t seqno)

@@ -28,7 +28,9 @@ l2_cleanup() {
 	set +e
 	if [[ -n ${KEEP:-} ]]; then
 		pretty "KEEP set: lab $LAB left up"
-	else
+	elif [[ -n ${LAB_OWNED:-} ]]; then
+		# only a lab this run brought up: a name clash must not take down
+		# someone else's lab
 		"$MESHLAB" down --name "$LAB" >/dev/null 2>&1
 	fi
 	local p
@@ -44,6 +46,8 @@ mctl() { local n=$1; shift; mx "$n" meshctl "$@"; }
 lab_up() {
 	printf '%s\n' "$1" >"$TMP/lab.topo"
 	[[ -n ${COMMUNITY:-} ]] && printf '%s\n' "$COMMUNITY" >"$TMP/lab.conf"
+	[[ -e /run/softmesh-lab/$LAB ]] && fail "lab '$LAB' is up already (another run of this test?)"
+	LAB_OWNED=1
 	"$MESHLAB" up "$TMP/lab.topo" --name "$LAB" >"$TMP/up.log" 2>&1 ||
 		fail "meshlab up: $(cat "$TMP/up.log")"
 	local d
