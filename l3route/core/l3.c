@@ -342,19 +342,13 @@ uint64_t l3_tick(struct l3_node *n, uint64_t now)
 	return min64(due, n->flush_ms);
 }
 
-int l3_set_gateways(struct l3_node *n, const struct l3_gw_offer *gw, unsigned ngw,
-		    uint64_t now_ms)
+/* A new own description after a config change: signed, spread, applied. */
+static int desc_renew(struct l3_node *n, const struct l3_config *old, uint64_t now_ms)
 {
-	struct l3_config old = n->cfg;
-	int r;
+	int r = l3_self_desc_make(n, n->self->d.dseq + 1);
 
-	if (ngw > L3_DESC_GW_MAX)
-		return -EINVAL;
-	n->cfg.ngw = ngw;
-	memcpy(n->cfg.gw, gw, ngw * sizeof(*gw));
-	r = l3_self_desc_make(n, n->self->d.dseq + 1);
 	if (r < 0) {
-		n->cfg = old;
+		n->cfg = *old;
 		return r;
 	}
 	l3_xmit_all(n, &(struct l3_msg){ .type = L3_TLV_DESC,
@@ -365,26 +359,28 @@ int l3_set_gateways(struct l3_node *n, const struct l3_gw_offer *gw, unsigned ng
 	return 0;
 }
 
+int l3_set_gateways(struct l3_node *n, const struct l3_gw_offer *gw, unsigned ngw,
+		    uint64_t now_ms)
+{
+	struct l3_config old = n->cfg;
+
+	if (ngw > L3_DESC_GW_MAX)
+		return -EINVAL;
+	n->cfg.ngw = ngw;
+	memcpy(n->cfg.gw, gw, ngw * sizeof(*gw));
+	return desc_renew(n, &old, now_ms);
+}
+
 int l3_set_prefixes(struct l3_node *n, const struct l3_prefix *p, unsigned np,
 		    uint64_t now_ms)
 {
 	struct l3_config old = n->cfg;
-	int r;
 
 	if (np > L3_DESC_PREFIX_MAX - 1)
 		return -EINVAL;
 	n->cfg.nprefix = np;
 	memcpy(n->cfg.prefix, p, np * sizeof(*p));
-	r = l3_self_desc_make(n, n->self->d.dseq + 1);
-	if (r < 0) {
-		n->cfg = old;
-		return r;
-	}
-	l3_xmit_all(n, &(struct l3_msg){ .type = L3_TLV_DESC,
-		.u.desc = { n->self->blob, n->self->len } }, now_ms);
-	l3_xmit_soon(n, now_ms);
-	l3_pfx_sync(n);
-	return 0;
+	return desc_renew(n, &old, now_ms);
 }
 
 const uint64_t *l3_stats(const struct l3_node *n)
