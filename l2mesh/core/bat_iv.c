@@ -790,8 +790,15 @@ static void ogm_process(struct l2_node *n, struct ogm_ctx *c)
 	bidirect = c->tq >= L2_TQ_TOTAL_BIDRECT_LIMIT;
 	sameseq = c->orig->last_real_seqno == c->ogm->seqno;
 	similar_ttl = (int)c->orig->last_ttl - 3 <= (int)c->ogm->ttl;
-	if (bidirect && (c->dup == NO_DUP || (sameseq && similar_ttl)))
+	if (bidirect && (c->dup == NO_DUP || (sameseq && similar_ttl))) {
 		orig_update(n, c);
+		/* softmesh: judged after the update, so the OGM that makes its
+		 * sender our router is repeated at once. The kernel judges by
+		 * the router from before, which holds every new originator's
+		 * OGMs back one interval per hop (doc/l2mesh-routing.md). */
+		c->from_best = c->orig->router && c->orig->router->tq_avg &&
+			       l2_mac_eq(c->orig->router->addr, c->eth->src);
+	}
 	forward(n, c, bidirect);
 }
 

@@ -567,9 +567,14 @@ static void test_multihop_forward(void)
 	struct fx f;
 	unsigned from;
 
+	from = nsent;
 	setup_far(&f, 2, &A0, 1);
 	CHECK_INT(route_tq(&f, FAR_X), 200);
-	/* the first OGM came before any route: not from a best next hop */
+	/* the OGM that made NB_A our router is repeated at once (softmesh;
+	 * the kernel repeats only the next one, an interval per hop later) */
+	run_to(&f, f.now + 120);
+	CHECK_INT(forwarded_of(FAR_X, from, 0, &out), 1);
+	CHECK_INT(forwarded_of(FAR_X, from, 1, &out), 1);
 	from = nsent;
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_A, &x);
@@ -630,6 +635,7 @@ static void test_wifi_penalty(void)
 	link_up(&f, 70);
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_A, &x);
+	run_to(&f, f.now + 120);	/* the route-making OGM's repeat goes first */
 	from = nsent;
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_A, &x);
@@ -654,6 +660,7 @@ static void test_drop_rules(void)
 	st = f.n->stats;
 	own = st[L2_STAT_DROP_OWN];	/* the echoes so far */
 	/* TTL 1: ranked, not repeated */
+	run_to(&f, f.now + 120);	/* the route-making OGM's repeat goes first */
 	from = nsent;
 	x.ttl = 1;
 	x.seqno = f.seq[3]++;
@@ -805,6 +812,7 @@ static void test_aggregation(void)
 	/* one forwarding delay for all: a frame takes later OGMs only while
 	 * it is due no later than they are plus 100 ms */
 	rand_fixed = 5;
+	run_to(&f, f.now + 120);	/* the route-making OGM's repeat goes first */
 	from = nsent;
 	for (i = 0; i < 30; i++) {
 		x.orig = origs[i];
