@@ -28,17 +28,17 @@ const char *l3sh_ifname(const struct l3routed *r, unsigned ifidx)
 	return ifidx < r->nport ? r->port[ifidx].ifname : "?";
 }
 
-static void add(json_object *o, const char *k, json_object *v)
+void l3sh_jadd(json_object *o, const char *k, json_object *v)
 {
 	json_object_object_add(o, k, v);
 }
 
-static json_object *jstr(const char *s)
+json_object *l3sh_jstr(const char *s)
 {
 	return json_object_new_string(s ? s : "");
 }
 
-static json_object *jint(int64_t v)
+json_object *l3sh_jint(int64_t v)
 {
 	return json_object_new_int64(v);
 }
@@ -47,43 +47,43 @@ static json_object *jid(const uint8_t id[L3_ID_LEN], unsigned n)
 {
 	char hex[2 * L3_ID_LEN + 1];
 
-	return jstr(l3_id_hex(id, n, hex));
+	return l3sh_jstr(l3_id_hex(id, n, hex));
 }
 
 static json_object *jin6(const struct in6_addr *a)
 {
 	char s[INET6_ADDRSTRLEN];
 
-	return jstr(inet_ntop(AF_INET6, a, s, sizeof(s)));
+	return l3sh_jstr(inet_ntop(AF_INET6, a, s, sizeof(s)));
 }
 
 static json_object *jip(const struct mc_ip *ip)
 {
 	char s[MC_IP_STRLEN];
 
-	return jstr(mc_ip_format(ip, s, sizeof(s)));
+	return l3sh_jstr(mc_ip_format(ip, s, sizeof(s)));
 }
 
 /* L3_METRIC_INF as null: "unreachable" has no number */
 static json_object *jmetric(uint32_t m)
 {
-	return m == L3_METRIC_INF ? NULL : jint(m);
+	return m == L3_METRIC_INF ? NULL : l3sh_jint(m);
 }
 
 static void link_row(void *arg, const struct l3_link_info *li)
 {
 	json_object *o = json_object_new_object();
 
-	add(o, "ifname", jstr(li->ifname));
-	add(o, "id", jid(li->id, L3_ID_LEN));
-	add(o, "short_id", jid(li->id, 4));
-	add(o, "hostname", jstr(li->hostname));
-	add(o, "link_local", jin6(&li->ll));
-	add(o, "rq", jint(li->rq));
-	add(o, "tq", jint(li->tq));
-	add(o, "rate_kbit", jint(li->rate_kbit));
-	add(o, "cost", jmetric(li->cost));
-	add(o, "last_seen_ms", jint((int64_t)li->last_hello_ms));
+	l3sh_jadd(o, "ifname", l3sh_jstr(li->ifname));
+	l3sh_jadd(o, "id", jid(li->id, L3_ID_LEN));
+	l3sh_jadd(o, "short_id", jid(li->id, 4));
+	l3sh_jadd(o, "hostname", l3sh_jstr(li->hostname));
+	l3sh_jadd(o, "link_local", jin6(&li->ll));
+	l3sh_jadd(o, "rq", l3sh_jint(li->rq));
+	l3sh_jadd(o, "tq", l3sh_jint(li->tq));
+	l3sh_jadd(o, "rate_kbit", l3sh_jint(li->rate_kbit));
+	l3sh_jadd(o, "cost", jmetric(li->cost));
+	l3sh_jadd(o, "last_seen_ms", l3sh_jint((int64_t)li->last_hello_ms));
 	json_object_array_add(arg, o);
 }
 
@@ -111,7 +111,7 @@ static json_object *via_name(const struct l3routed *r, const uint8_t id[L3_ID_LE
 	struct l3_orig_info vi;
 
 	if (l3_orig_get(r->node, id, &vi, now_ms(r)) == 0 && vi.desc && vi.desc->hostname[0])
-		return jstr(vi.desc->hostname);
+		return l3sh_jstr(vi.desc->hostname);
 	return jid(id, 4);
 }
 
@@ -120,22 +120,22 @@ static void orig_row(void *arg, const struct l3_orig_info *oi)
 	struct orig_walk *w = arg;
 	json_object *o = json_object_new_object();
 
-	add(o, "id", jid(oi->id, L3_ID_LEN));
-	add(o, "short_id", jid(oi->id, 4));
-	add(o, "hostname", jstr(oi->desc ? oi->desc->hostname : ""));
-	add(o, "trust", jstr(oi->trust <= L3_TRUST_NO ? trust_names[oi->trust] : "?"));
-	add(o, "reachable", json_object_new_boolean(oi->reachable));
-	add(o, "dseq", jint(oi->dseq));
-	add(o, "seqno", jint(oi->seqno));
-	add(o, "metric", jmetric(oi->metric));
-	add(o, "hops", jint(oi->hops));
+	l3sh_jadd(o, "id", jid(oi->id, L3_ID_LEN));
+	l3sh_jadd(o, "short_id", jid(oi->id, 4));
+	l3sh_jadd(o, "hostname", l3sh_jstr(oi->desc ? oi->desc->hostname : ""));
+	l3sh_jadd(o, "trust", l3sh_jstr(oi->trust <= L3_TRUST_NO ? trust_names[oi->trust] : "?"));
+	l3sh_jadd(o, "reachable", json_object_new_boolean(oi->reachable));
+	l3sh_jadd(o, "dseq", l3sh_jint(oi->dseq));
+	l3sh_jadd(o, "seqno", l3sh_jint(oi->seqno));
+	l3sh_jadd(o, "metric", jmetric(oi->metric));
+	l3sh_jadd(o, "hops", l3sh_jint(oi->hops));
 	if (oi->reachable) {
-		add(o, "via_id", jid(oi->via_id, L3_ID_LEN));
-		add(o, "via", via_name(w->r, oi->via_id));
-		add(o, "via_link_local", jin6(&oi->via));
-		add(o, "ifname", jstr(l3sh_ifname(w->r, oi->ifidx)));
+		l3sh_jadd(o, "via_id", jid(oi->via_id, L3_ID_LEN));
+		l3sh_jadd(o, "via", via_name(w->r, oi->via_id));
+		l3sh_jadd(o, "via_link_local", jin6(&oi->via));
+		l3sh_jadd(o, "ifname", l3sh_jstr(l3sh_ifname(w->r, oi->ifidx)));
 	}
-	add(o, "desc_age_ms", oi->desc ? jint((int64_t)oi->desc_age_ms) : NULL);
+	l3sh_jadd(o, "desc_age_ms", oi->desc ? l3sh_jint((int64_t)oi->desc_age_ms) : NULL);
 	json_object_array_add(w->rows, o);
 }
 
@@ -154,15 +154,15 @@ static void route_row(void *arg, const struct l3_route_info *ri)
 	struct orig_walk *w = arg;
 	json_object *o = json_object_new_object();
 
-	add(o, "dst", jip(&ri->dst));
-	add(o, "id", jid(ri->id, L3_ID_LEN));
-	add(o, "short_id", jid(ri->id, 4));
-	add(o, "hostname", jstr(ri->hostname));
-	add(o, "metric", jmetric(ri->metric));
-	add(o, "ifname", jstr(l3sh_ifname(w->r, ri->ifidx)));
-	add(o, "via", jin6(&ri->via));
-	add(o, "anycast", json_object_new_boolean(ri->anycast));
-	add(o, "installed", json_object_new_boolean(l3sh_kroute_installed(w->r, &ri->dst)));
+	l3sh_jadd(o, "dst", jip(&ri->dst));
+	l3sh_jadd(o, "id", jid(ri->id, L3_ID_LEN));
+	l3sh_jadd(o, "short_id", jid(ri->id, 4));
+	l3sh_jadd(o, "hostname", l3sh_jstr(ri->hostname));
+	l3sh_jadd(o, "metric", jmetric(ri->metric));
+	l3sh_jadd(o, "ifname", l3sh_jstr(l3sh_ifname(w->r, ri->ifidx)));
+	l3sh_jadd(o, "via", jin6(&ri->via));
+	l3sh_jadd(o, "anycast", json_object_new_boolean(ri->anycast));
+	l3sh_jadd(o, "installed", json_object_new_boolean(l3sh_kroute_installed(w->r, &ri->dst)));
 	json_object_array_add(w->rows, o);
 }
 
@@ -181,8 +181,9 @@ static json_object *desc_prefixes(const struct l3_desc *d)
 
 	for (unsigned i = 0; i < d->nprefix; i++) {
 		json_object *p = json_object_new_object();
-		add(p, "prefix", jip(&d->prefix[i].ip));
-		add(p, "anycast", json_object_new_boolean(d->prefix[i].flags & L3_PF_ANYCAST));
+		l3sh_jadd(p, "prefix", jip(&d->prefix[i].ip));
+		l3sh_jadd(p, "anycast",
+			  json_object_new_boolean(d->prefix[i].flags & L3_PF_ANYCAST));
 		json_object_array_add(a, p);
 	}
 	return a;
@@ -194,9 +195,9 @@ static json_object *desc_gateways(const struct l3_desc *d)
 
 	for (unsigned i = 0; i < d->ngw; i++) {
 		json_object *g = json_object_new_object();
-		add(g, "prefix", jip(&d->gw[i].ip));
-		add(g, "down_kbit", jint(d->gw[i].down_kbit));
-		add(g, "up_kbit", jint(d->gw[i].up_kbit));
+		l3sh_jadd(g, "prefix", jip(&d->gw[i].ip));
+		l3sh_jadd(g, "down_kbit", l3sh_jint(d->gw[i].down_kbit));
+		l3sh_jadd(g, "up_kbit", l3sh_jint(d->gw[i].up_kbit));
 		json_object_array_add(a, g);
 	}
 	return a;
@@ -210,17 +211,17 @@ static void desc_row(void *arg, const struct l3_orig_info *oi)
 	if (!d)
 		return;
 	o = json_object_new_object();
-	add(o, "id", jid(oi->id, L3_ID_LEN));
-	add(o, "short_id", jid(oi->id, 4));
-	add(o, "hostname", jstr(d->hostname));
-	add(o, "self", json_object_new_boolean(false));
-	add(o, "dseq", jint(d->dseq));
-	add(o, "size", jint((int64_t)oi->desc_size));
-	add(o, "chain_len", jint(d->chain_len));
-	add(o, "age_ms", jint((int64_t)oi->desc_age_ms));
-	add(o, "unknown_items", jint(d->unknown));
-	add(o, "prefixes", desc_prefixes(d));
-	add(o, "gateways", desc_gateways(d));
+	l3sh_jadd(o, "id", jid(oi->id, L3_ID_LEN));
+	l3sh_jadd(o, "short_id", jid(oi->id, 4));
+	l3sh_jadd(o, "hostname", l3sh_jstr(d->hostname));
+	l3sh_jadd(o, "self", json_object_new_boolean(false));
+	l3sh_jadd(o, "dseq", l3sh_jint(d->dseq));
+	l3sh_jadd(o, "size", l3sh_jint((int64_t)oi->desc_size));
+	l3sh_jadd(o, "chain_len", l3sh_jint(d->chain_len));
+	l3sh_jadd(o, "age_ms", l3sh_jint((int64_t)oi->desc_age_ms));
+	l3sh_jadd(o, "unknown_items", l3sh_jint(d->unknown));
+	l3sh_jadd(o, "prefixes", desc_prefixes(d));
+	l3sh_jadd(o, "gateways", desc_gateways(d));
 	json_object_array_add(arg, o);
 }
 
@@ -238,17 +239,17 @@ static json_object *self_desc_row(const struct l3routed *r)
 	d.nprefix = r->nann;
 	memcpy(d.gw, r->gw, r->ngw * sizeof(r->gw[0]));
 	d.ngw = r->ngw;
-	add(o, "id", jid(si.id, L3_ID_LEN));
-	add(o, "short_id", jid(si.id, 4));
-	add(o, "hostname", jstr(si.hostname));
-	add(o, "self", json_object_new_boolean(true));
-	add(o, "dseq", jint(si.dseq));
-	add(o, "size", NULL);
-	add(o, "chain_len", jint(si.chain_len));
-	add(o, "age_ms", NULL);
-	add(o, "unknown_items", jint(0));
-	add(o, "prefixes", desc_prefixes(&d));
-	add(o, "gateways", desc_gateways(&d));
+	l3sh_jadd(o, "id", jid(si.id, L3_ID_LEN));
+	l3sh_jadd(o, "short_id", jid(si.id, 4));
+	l3sh_jadd(o, "hostname", l3sh_jstr(si.hostname));
+	l3sh_jadd(o, "self", json_object_new_boolean(true));
+	l3sh_jadd(o, "dseq", l3sh_jint(si.dseq));
+	l3sh_jadd(o, "size", NULL);
+	l3sh_jadd(o, "chain_len", l3sh_jint(si.chain_len));
+	l3sh_jadd(o, "age_ms", NULL);
+	l3sh_jadd(o, "unknown_items", l3sh_jint(0));
+	l3sh_jadd(o, "prefixes", desc_prefixes(&d));
+	l3sh_jadd(o, "gateways", desc_gateways(&d));
 	return o;
 }
 
@@ -269,10 +270,10 @@ static json_object *stats_object(const struct l3routed *r)
 	json_object *o = json_object_new_object();
 
 	for (int i = 0; i < L3_ST_MAX; i++)
-		add(o, l3_stat_names[i], jint((int64_t)st[i]));
-	add(o, "route_errors", jint((int64_t)r->route_errors));
+		l3sh_jadd(o, l3_stat_names[i], l3sh_jint((int64_t)st[i]));
+	l3sh_jadd(o, "route_errors", l3sh_jint((int64_t)r->route_errors));
 	for (int i = 0; i < L3SH_TUN_MAX; i++)
-		add(o, l3sh_tun_names[i], jint((int64_t)r->tun_ctr[i]));
+		l3sh_jadd(o, l3sh_tun_names[i], l3sh_jint((int64_t)r->tun_ctr[i]));
 	return o;
 }
 
@@ -283,12 +284,12 @@ static json_object *ports_array(const struct l3routed *r)
 	for (unsigned i = 0; i < r->nport; i++) {
 		const struct l3sh_port *p = &r->port[i];
 		json_object *o = json_object_new_object();
-		add(o, "ifname", jstr(p->ifname));
-		add(o, "state", jstr(p->fd >= 0 ? "up" : "missing"));
-		add(o, "rx_packets", jint((int64_t)p->rx_pkts));
-		add(o, "tx_packets", jint((int64_t)p->tx_pkts));
-		add(o, "tx_errors", jint((int64_t)p->tx_errors));
-		add(o, "rx_not_link_local", jint((int64_t)p->rx_not_ll));
+		l3sh_jadd(o, "ifname", l3sh_jstr(p->ifname));
+		l3sh_jadd(o, "state", l3sh_jstr(p->fd >= 0 ? "up" : "missing"));
+		l3sh_jadd(o, "rx_packets", l3sh_jint((int64_t)p->rx_pkts));
+		l3sh_jadd(o, "tx_packets", l3sh_jint((int64_t)p->tx_pkts));
+		l3sh_jadd(o, "tx_errors", l3sh_jint((int64_t)p->tx_errors));
+		l3sh_jadd(o, "rx_not_link_local", l3sh_jint((int64_t)p->rx_not_ll));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -299,22 +300,22 @@ static void self_fields(const struct l3routed *r, json_object *st,
 {
 	char hex[9], a[INET6_ADDRSTRLEN], sum[256];
 
-	add(st, "id", jid(si->id, L3_ID_LEN));
-	add(st, "short_id", jid(si->id, 4));
-	add(st, "address", jin6(&si->addr));
-	add(st, "hostname", jstr(si->hostname));
-	add(st, "dseq", jint(si->dseq));
-	add(st, "seqno", jint(si->seqno));
-	add(st, "chain_len", jint(si->chain_len));
-	add(st, "links", jint(si->nlinks));
-	add(st, "originators", jint(si->norigs));
-	add(st, "routes", jint(si->nroutes));
-	add(st, "kernel_routes", jint((int64_t)r->nkr));
+	l3sh_jadd(st, "id", jid(si->id, L3_ID_LEN));
+	l3sh_jadd(st, "short_id", jid(si->id, 4));
+	l3sh_jadd(st, "address", jin6(&si->addr));
+	l3sh_jadd(st, "hostname", l3sh_jstr(si->hostname));
+	l3sh_jadd(st, "dseq", l3sh_jint(si->dseq));
+	l3sh_jadd(st, "seqno", l3sh_jint(si->seqno));
+	l3sh_jadd(st, "chain_len", l3sh_jint(si->chain_len));
+	l3sh_jadd(st, "links", l3sh_jint(si->nlinks));
+	l3sh_jadd(st, "originators", l3sh_jint(si->norigs));
+	l3sh_jadd(st, "routes", l3sh_jint(si->nroutes));
+	l3sh_jadd(st, "kernel_routes", l3sh_jint((int64_t)r->nkr));
 	snprintf(sum, sizeof(sum), "%s %s %s: %u links, %u originators, %u routes",
 		 l3_id_hex(si->id, 4, hex), si->hostname,
 		 inet_ntop(AF_INET6, &si->addr, a, sizeof(a)), si->nlinks, si->norigs,
 		 si->nroutes);
-	add(st, "summary", jstr(sum));
+	l3sh_jadd(st, "summary", l3sh_jstr(sum));
 }
 
 void l3sh_status(struct mc_daemon *d, json_object *st)
@@ -326,12 +327,12 @@ void l3sh_status(struct mc_daemon *d, json_object *st)
 		return;
 	l3_self(r->node, &si);
 	self_fields(r, st, &si);
-	add(st, "table", jint(r->table));
-	add(st, "udp_port", jint(r->udp_port));
-	add(st, "ports", ports_array(r));
-	add(st, "stats", stats_object(r));
-	add(st, "tunnel", l3sh_tun_json(r));
-	add(st, "offer", l3sh_offer_json(r));
+	l3sh_jadd(st, "table", l3sh_jint(r->table));
+	l3sh_jadd(st, "udp_port", l3sh_jint(r->udp_port));
+	l3sh_jadd(st, "ports", ports_array(r));
+	l3sh_jadd(st, "stats", stats_object(r));
+	l3sh_jadd(st, "tunnel", l3sh_tun_json(r));
+	l3sh_jadd(st, "offer", l3sh_offer_json(r));
 }
 
 const struct mc_ctl_cmd l3sh_cmds[] = {

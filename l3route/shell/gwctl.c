@@ -16,21 +16,6 @@
 
 #define PREFER_SUFFIX ".gwprefer"
 
-static void add(json_object *o, const char *k, json_object *v)
-{
-	json_object_object_add(o, k, v);
-}
-
-static json_object *jstr(const char *s)
-{
-	return json_object_new_string(s ? s : "");
-}
-
-static json_object *jint(int64_t v)
-{
-	return json_object_new_int64(v);
-}
-
 static json_object *jbool(bool b)
 {
 	return json_object_new_boolean(b);
@@ -90,15 +75,15 @@ json_object *l3sh_tun_json(const struct l3routed *r)
 	const struct l3sh_tun *t = &r->tun;
 	json_object *o = json_object_new_object();
 
-	add(o, "device", jstr(L3SH_TUN_DEV));
-	add(o, "state", jstr(t->fd < 0 ? "down" :
+	l3sh_jadd(o, "device", l3sh_jstr(L3SH_TUN_DEV));
+	l3sh_jadd(o, "state", l3sh_jstr(t->fd < 0 ? "down" :
 			     t->sel[0].valid || t->sel[1].valid ? "up" : "no gateway"));
-	add(o, "mtu", jint(L3SH_TUN_MTU));
-	add(o, "port", jint(t->port));
-	add(o, "table", jint(t->table));
-	add(o, "rule_priority", jint(L3SH_TUN_RULE_PRIO));
-	add(o, "ipv4", t->sel[0].valid ? jstr(t->sel[0].name) : NULL);
-	add(o, "ipv6", t->sel[1].valid ? jstr(t->sel[1].name) : NULL);
+	l3sh_jadd(o, "mtu", l3sh_jint(L3SH_TUN_MTU));
+	l3sh_jadd(o, "port", l3sh_jint(t->port));
+	l3sh_jadd(o, "table", l3sh_jint(t->table));
+	l3sh_jadd(o, "rule_priority", l3sh_jint(L3SH_TUN_RULE_PRIO));
+	l3sh_jadd(o, "ipv4", t->sel[0].valid ? l3sh_jstr(t->sel[0].name) : NULL);
+	l3sh_jadd(o, "ipv6", t->sel[1].valid ? l3sh_jstr(t->sel[1].name) : NULL);
 	return o;
 }
 
@@ -109,23 +94,24 @@ json_object *l3sh_offer_json(const struct l3routed *r)
 	char chk[MC_IP_STRLEN] = "";
 
 	for (unsigned i = 0; i < g->nwan; i++)
-		json_object_array_add(wan, jstr(g->wan[i]));
+		json_object_array_add(wan, l3sh_jstr(g->wan[i]));
 	if (g->check.family) {
 		struct mc_ip c = g->check;
 		c.plen = c.family == AF_INET ? 32 : 128;
 		mc_ip_format(&c, chk, sizeof(chk));
 	}
-	add(o, "gateway", jbool(g->enabled));
-	add(o, "state", jstr(!g->enabled ? "off" : g->offered ? "offered" : "withdrawn"));
-	add(o, "why", jstr(g->why));
-	add(o, "device", g->enabled ? jstr(L3SH_GW_DEV) : NULL);
-	add(o, "wan", wan);
-	add(o, "wan_up", jbool(g->enabled && g->wan_up));
-	add(o, "check", jstr(chk));
-	add(o, "check_ok", g->enabled && g->check.family ? jbool(g->check_ok) : NULL);
-	add(o, "down_kbit", jint(g->down_kbit));
-	add(o, "up_kbit", jint(g->up_kbit));
-	add(o, "ipv6", jbool(g->offered_v6));
+	l3sh_jadd(o, "gateway", jbool(g->enabled));
+	l3sh_jadd(o, "state",
+		  l3sh_jstr(!g->enabled ? "off" : g->offered ? "offered" : "withdrawn"));
+	l3sh_jadd(o, "why", l3sh_jstr(g->why));
+	l3sh_jadd(o, "device", g->enabled ? l3sh_jstr(L3SH_GW_DEV) : NULL);
+	l3sh_jadd(o, "wan", wan);
+	l3sh_jadd(o, "wan_up", jbool(g->enabled && g->wan_up));
+	l3sh_jadd(o, "check", l3sh_jstr(chk));
+	l3sh_jadd(o, "check_ok", g->enabled && g->check.family ? jbool(g->check_ok) : NULL);
+	l3sh_jadd(o, "down_kbit", l3sh_jint(g->down_kbit));
+	l3sh_jadd(o, "up_kbit", l3sh_jint(g->up_kbit));
+	l3sh_jadd(o, "ipv6", jbool(g->offered_v6));
 	return o;
 }
 
@@ -134,7 +120,7 @@ json_object *l3sh_tun_counters(const struct l3routed *r)
 	json_object *o = json_object_new_object();
 
 	for (int i = 0; i < L3SH_TUN_MAX; i++)
-		add(o, l3sh_tun_names[i], jint((int64_t)r->tun_ctr[i]));
+		l3sh_jadd(o, l3sh_tun_names[i], l3sh_jint((int64_t)r->tun_ctr[i]));
 	return o;
 }
 
@@ -148,23 +134,23 @@ static void gw_row(void *arg, const struct l3_gw_info *gi)
 	char hex[2 * L3_ID_LEN + 1], a[INET6_ADDRSTRLEN];
 	bool reach = gi->path_metric != L3_METRIC_INF;
 
-	add(o, "id", jstr(l3_id_hex(gi->id, L3_ID_LEN, hex)));
-	add(o, "short_id", jstr(l3_id_hex(gi->id, 4, hex)));
-	add(o, "hostname", jstr(gi->hostname));
-	add(o, "family", jstr(gi->family == AF_INET ? "ipv4" : "ipv6"));
-	add(o, "prefix", jstr(gi->family == AF_INET ? "0.0.0.0/0" : "::/0"));
-	add(o, "address", jstr(inet_ntop(AF_INET6, &gi->addr, a, sizeof(a))));
-	add(o, "down_kbit", jint(gi->down_kbit));
-	add(o, "up_kbit", jint(gi->up_kbit));
-	add(o, "path_metric", reach ? jint(gi->path_metric) : NULL);
-	add(o, "path_kbit", reach && !gi->self ? jint((int64_t)gi->path_kbit) : NULL);
-	add(o, "score", jint((int64_t)gi->score));
-	add(o, "rank", jint(gi->rank));
-	add(o, "selected", jbool(gi->selected));
-	add(o, "self", jbool(gi->self));
-	add(o, "why", jstr(gi->why));
-	add(o, "tx_packets", jint(p ? (int64_t)p->pkts : 0));
-	add(o, "tx_bytes", jint(p ? (int64_t)p->bytes : 0));
+	l3sh_jadd(o, "id", l3sh_jstr(l3_id_hex(gi->id, L3_ID_LEN, hex)));
+	l3sh_jadd(o, "short_id", l3sh_jstr(l3_id_hex(gi->id, 4, hex)));
+	l3sh_jadd(o, "hostname", l3sh_jstr(gi->hostname));
+	l3sh_jadd(o, "family", l3sh_jstr(gi->family == AF_INET ? "ipv4" : "ipv6"));
+	l3sh_jadd(o, "prefix", l3sh_jstr(gi->family == AF_INET ? "0.0.0.0/0" : "::/0"));
+	l3sh_jadd(o, "address", l3sh_jstr(inet_ntop(AF_INET6, &gi->addr, a, sizeof(a))));
+	l3sh_jadd(o, "down_kbit", l3sh_jint(gi->down_kbit));
+	l3sh_jadd(o, "up_kbit", l3sh_jint(gi->up_kbit));
+	l3sh_jadd(o, "path_metric", reach ? l3sh_jint(gi->path_metric) : NULL);
+	l3sh_jadd(o, "path_kbit", reach && !gi->self ? l3sh_jint((int64_t)gi->path_kbit) : NULL);
+	l3sh_jadd(o, "score", l3sh_jint((int64_t)gi->score));
+	l3sh_jadd(o, "rank", l3sh_jint(gi->rank));
+	l3sh_jadd(o, "selected", jbool(gi->selected));
+	l3sh_jadd(o, "self", jbool(gi->self));
+	l3sh_jadd(o, "why", l3sh_jstr(gi->why));
+	l3sh_jadd(o, "tx_packets", l3sh_jint(p ? (int64_t)p->pkts : 0));
+	l3sh_jadd(o, "tx_bytes", l3sh_jint(p ? (int64_t)p->bytes : 0));
 	json_object_array_add(rows, o);
 }
 
@@ -176,12 +162,12 @@ int l3sh_cmd_gateways(json_object *req, json_object **data, const char **err, vo
 
 	l3_gws_foreach(r->node, AF_INET, gw_row, arg);
 	l3_gws_foreach(r->node, AF_INET6, gw_row, arg);
-	add(o, "preference", jstr(pref_name(r)));
-	add(o, "preference_source", jstr(r->prefer_runtime ? "meshctl" : "config"));
-	add(o, "tunnel", l3sh_tun_json(r));
-	add(o, "offer", l3sh_offer_json(r));
-	add(o, "counters", l3sh_tun_counters(r));
-	add(o, "gateways", rows);
+	l3sh_jadd(o, "preference", l3sh_jstr(pref_name(r)));
+	l3sh_jadd(o, "preference_source", l3sh_jstr(r->prefer_runtime ? "meshctl" : "config"));
+	l3sh_jadd(o, "tunnel", l3sh_tun_json(r));
+	l3sh_jadd(o, "offer", l3sh_offer_json(r));
+	l3sh_jadd(o, "counters", l3sh_tun_counters(r));
+	l3sh_jadd(o, "gateways", rows);
 	*data = o;
 	return 0;
 }
@@ -240,7 +226,7 @@ int l3sh_cmd_gw_prefer(json_object *req, json_object **data, const char **err, v
 	log_notice("gateway preference now %s (%s)", pref_name(r),
 		   r->prefer_runtime ? "meshctl" : "config");
 	*data = json_object_new_object();
-	add(*data, "preference", jstr(pref_name(r)));
-	add(*data, "preference_source", jstr(r->prefer_runtime ? "meshctl" : "config"));
+	l3sh_jadd(*data, "preference", l3sh_jstr(pref_name(r)));
+	l3sh_jadd(*data, "preference_source", l3sh_jstr(r->prefer_runtime ? "meshctl" : "config"));
 	return 0;
 }

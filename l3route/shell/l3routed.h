@@ -172,6 +172,9 @@ const struct l3sh_tun_peer *l3sh_tun_peer(const struct l3routed *r,
 					  const uint8_t id[L3_ID_LEN]);
 void l3sh_sysctl(const char *family, const char *ifname, const char *what,
 		 const char *value);
+/* A TUN device from the name pattern dev, IPv6 on but no link-local
+ * address; its fd, or a negative errno (logged). */
+int l3sh_tun_dev_open(const char *dev, char name[IFNAMSIZ]);
 /* Runs `nft -f -` with script on its stdin: 0, or -1 (logged by the caller). */
 int l3sh_nft(const char *script);
 
@@ -193,5 +196,9 @@ extern const struct mc_ctl_cmd l3sh_cmds[];
 extern const unsigned l3sh_ncmds;
 void l3sh_status(struct mc_daemon *d, json_object *st);
 const char *l3sh_ifname(const struct l3routed *r, unsigned ifidx);
+/* JSON rows for ctl.c and gwctl.c: o[k] = v; a string (NULL as ""); a number. */
+void l3sh_jadd(json_object *o, const char *k, json_object *v);
+json_object *l3sh_jstr(const char *s);
+json_object *l3sh_jint(int64_t v);
 
 #endif

@@ -90,6 +90,21 @@ void l3sh_sysctl(const char *family, const char *ifname, const char *what,
 		fclose(f);
 }
 
+/* IPv6 on (for ::/0 routes through the device) but no link-local address:
+ * nothing of the kernel's own (RS, MLD) needs to go into a tunnel. */
+int l3sh_tun_dev_open(const char *dev, char name[IFNAMSIZ])
+{
+	int fd = mc_tuntap_open(dev, 0, name);
+
+	if (fd < 0) {
+		log_err("TUN %s: %s", dev, strerror(-fd));
+		return fd;
+	}
+	l3sh_sysctl("ipv6", name, "addr_gen_mode", "1");
+	l3sh_sysctl("ipv6", name, "disable_ipv6", "0");
+	return fd;
+}
+
 static int fam_idx(int family)
 {
 	return family == AF_INET6;
@@ -305,18 +320,12 @@ static int dev_open(struct l3routed *r)
 {
 	struct mc_nl_link up = { .up = 1, .mtu = L3SH_TUN_MTU };
 	char name[IFNAMSIZ];
-	int fd = mc_tuntap_open(L3SH_TUN_DEV, 0, name), rc;
+	int fd = l3sh_tun_dev_open(L3SH_TUN_DEV, name), rc;
 
-	if (fd < 0) {
-		log_err("TUN %s: %s", L3SH_TUN_DEV, strerror(-fd));
+	if (fd < 0)
 		return fd;
-	}
 	r->tun.fd = fd;
 	r->tun.ifindex = mc_nl_ifindex(name);
-	/* IPv6 on for ::/0 dev smtun, but no link-local: nothing of the
-	 * kernel's own (RS, MLD) needs to go into the tunnel */
-	l3sh_sysctl("ipv6", name, "addr_gen_mode", "1");
-	l3sh_sysctl("ipv6", name, "disable_ipv6", "0");
 	if ((rc = mc_nl_link_set(r->nl, r->tun.ifindex, &up)) < 0) {
 		log_err("TUN %s: up, mtu %u: %s", name, L3SH_TUN_MTU, strerror(-rc));
 		return rc;

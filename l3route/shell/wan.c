@@ -20,7 +20,6 @@
 
 #include "common/buf.h"
 #include "common/log.h"
-#include "common/tuntap.h"
 #include "l3route/shell/l3routed.h"
 
 /* Datagrams read per wake-up at most. */
@@ -430,15 +429,11 @@ static int gw_dev_open(struct l3routed *r)
 {
 	struct mc_nl_link up = { .up = 1, .mtu = 1500 };
 	char name[IFNAMSIZ];
-	int fd = mc_tuntap_open(L3SH_GW_DEV, 0, name), rc;
+	int fd = l3sh_tun_dev_open(L3SH_GW_DEV, name), rc;
 
-	if (fd < 0) {
-		log_err("TUN %s: %s", L3SH_GW_DEV, strerror(-fd));
+	if (fd < 0)
 		return fd;
-	}
 	r->gws.fd = fd;
-	l3sh_sysctl("ipv6", name, "addr_gen_mode", "1");
-	l3sh_sysctl("ipv6", name, "disable_ipv6", "0");
 	l3sh_sysctl("ipv6", name, "forwarding", "1");
 	l3sh_sysctl("ipv4", name, "forwarding", "1");
 	l3sh_sysctl("ipv4", name, "rp_filter", "0");

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "tests/sim/l3sim.h"
+#include "tests/sim/simbase.h"
 
 #define NEVER UINT64_MAX
 #define L3SIM_CHAIN_LEN 256	/* small chains keep 1000 nodes' memory low */
@@ -26,8 +26,7 @@ struct sim_pkt {
 };
 
 struct sim_event {
-	uint64_t t;
-	uint64_t seq;		/* ties go in insertion order */
+	struct sb_key k;	/* first: the heap orders by it */
 	struct sim_pkt *p;	/* EV_DELIVER */
 	uint32_t node;		/* the ticking or receiving node */
 	uint32_t link;
@@ -88,11 +87,9 @@ struct dirty {
 
 struct l3sim {
 	uint64_t now;
-	uint64_t seq;
 	uint64_t rng;
 	bool verbose;
-	struct sim_event *heap;
-	size_t nheap, capheap;
+	struct sb_heap heap;	/* of struct sim_event */
 	struct sim_node **nodes;
 	unsigned nnodes, capnodes;
 	struct sim_link *links;
@@ -113,25 +110,16 @@ struct l3sim {
 	struct l3sim_stats st;
 };
 
-/* ---- PRNG (splitmix64) ------------------------------------------------------ */
-
-static uint64_t rng_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
+/* ---- PRNG ------------------------------------------------------------------- */
 
 uint64_t l3sim_rand(struct l3sim *s)
 {
-	return rng_next(&s->rng);
+	return sb_rng_next(&s->rng);
 }
 
 double l3sim_unit(struct l3sim *s)
 {
-	return (double)(rng_next(&s->rng) >> 11) / (double)(1ull << 53);
+	return sb_rng_unit(&s->rng);
 }
 
 /* ---- reporting ------------------------------------------------------------------ */
@@ -154,54 +142,6 @@ static void report(struct l3sim *s, bool is_loop, const char *fmt, ...)
 	fflush(stdout);
 }
 
-/* ---- the event heap ------------------------------------------------------------ */
-
-static bool ev_before(const struct sim_event *a, const struct sim_event *b)
-{
-	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
-}
-
-static int heap_push(struct l3sim *s, struct sim_event ev)
-{
-	size_t i;
-
-	if (s->nheap == s->capheap) {
-		size_t cap = s->capheap ? 2 * s->capheap : 1024;
-		struct sim_event *h = realloc(s->heap, cap * sizeof(*h));
-
-		if (!h)
-			return -ENOMEM;
-		s->heap = h;
-		s->capheap = cap;
-	}
-	ev.seq = s->seq++;
-	for (i = s->nheap++; i > 0; i = (i - 1) / 2) {
-		if (!ev_before(&ev, &s->heap[(i - 1) / 2]))
-			break;
-		s->heap[i] = s->heap[(i - 1) / 2];
-	}
-	s->heap[i] = ev;
-	return 0;
-}
-
-static struct sim_event heap_pop(struct l3sim *s)
-{
-	struct sim_event top = s->heap[0], last = s->heap[--s->nheap];
-	size_t i = 0, c;
-
-	while ((c = 2 * i + 1) < s->nheap) {
-		if (c + 1 < s->nheap && ev_before(&s->heap[c + 1], &s->heap[c]))
-			c++;
-		if (!ev_before(&s->heap[c], &last))
-			break;
-		s->heap[i] = s->heap[c];
-		i = c;
-	}
-	if (s->nheap)
-		s->heap[i] = last;
-	return top;
-}
-
 /* A node's next tick. A core that keeps asking for the current ms after
  * running it is stepped on by 1 ms (and that is an error). */
 static void tick_schedule(struct sim_node *sn, uint64_t t)
@@ -222,8 +162,8 @@ static void tick_schedule(struct sim_node *sn, uint64_t t)
 	}
 	if (t >= sn->tick_at)
 		return;
-	ev.t = t;
-	if (heap_push(s, ev) == 0)
+	ev.k.t = t;
+	if (sb_heap_push(&s->heap, &ev) == 0)
 		sn->tick_at = t;	/* an older, later event turns stale */
 }
 
@@ -372,15 +312,11 @@ static int32_t via_node(struct sim_node *sn, const struct l3_kroute *r)
 static int kt_grow(struct sim_node *sn, unsigned dst)
 {
 	unsigned cap = sn->s->capnodes;
-	struct kent *k;
 
 	if (dst < sn->nkt)
 		return 0;
-	k = realloc(sn->kt, cap * sizeof(*k));
-	if (!k)
+	if (sb_grow(&sn->kt, sn->nkt, cap, sizeof(*sn->kt)) < 0)
 		return -ENOMEM;
-	memset(k + sn->nkt, 0, (cap - sn->nkt) * sizeof(*k));
-	sn->kt = k;
 	sn->nkt = cap;
 	return 0;
 }
@@ -537,12 +473,12 @@ static void env_send(void *user, unsigned ifidx, const struct in6_addr *dst,
 		return;
 	ev.p->len = len;
 	memcpy(ev.p->data, pkt, len);
-	ev.t = s->now + l->delay_ms;
+	ev.k.t = s->now + l->delay_ms;
 	ev.node = l->node[peer];
 	ev.link = sn->if_link[ifidx];
 	ev.gen = l->gen;
 	ev.end = (uint8_t)peer;
-	if (heap_push(s, ev) < 0)
+	if (sb_heap_push(&s->heap, &ev) < 0)
 		free(ev.p);
 }
 
@@ -552,7 +488,7 @@ static void env_random(void *user, void *buf, size_t len)
 	uint8_t *p = buf;
 
 	while (len) {
-		uint64_t r = rng_next(&sn->rng);
+		uint64_t r = sb_rng_next(&sn->rng);
 		size_t k = len < 8 ? len : 8;
 
 		memcpy(p, &r, k);
@@ -580,15 +516,14 @@ struct l3sim *l3sim_new(uint64_t seed)
 		s->verbose = v && *v && *v != '0';
 		s->rng = seed;
 		s->next_full = FULL_CHECK_MS;
+		sb_heap_init(&s->heap, sizeof(struct sim_event));
 	}
 	return s;
 }
 
 uint64_t l3sim_seed(uint64_t dflt)
 {
-	const char *e = getenv("SIM_SEED");
-
-	return e && *e ? strtoull(e, NULL, 0) : dflt;
+	return sb_seed(dflt);
 }
 
 static void node_free(struct sim_node *sn)
@@ -613,16 +548,17 @@ void l3sim_free(struct l3sim *s)
 
 	if (!s)
 		return;
-	while (s->nheap) {
-		struct sim_event ev = heap_pop(s);
+	while (s->heap.n) {
+		struct sim_event ev;
 
+		sb_heap_pop(&s->heap, &ev);
 		free(ev.p);
 	}
 	for (i = 0; i < s->nnodes; i++)
 		node_free(s->nodes[i]);
 	free(s->nodes);
 	free(s->links);
-	free(s->heap);
+	sb_heap_free(&s->heap);
 	free(s->amap);
 	free(s->dirty);
 	free(s->seen);
@@ -640,31 +576,19 @@ void l3sim_set_verbose(struct l3sim *s, bool on)
 /* Room for one more node in every per-node array. */
 static int nodes_grow(struct l3sim *s)
 {
-	unsigned cap;
-	void *p;
+	unsigned cap, n = s->capnodes;
 
 	if (amap_grow(s) < 0)
 		return -ENOMEM;
-	if (s->nnodes < s->capnodes)
+	if (s->nnodes < n)
 		return 0;
-	cap = s->capnodes ? 2 * s->capnodes : 64;
-	if (!(p = realloc(s->nodes, cap * sizeof(*s->nodes))))
+	cap = n ? 2 * n : 64;
+	if (sb_grow(&s->nodes, n, cap, sizeof(*s->nodes)) < 0 ||
+	    sb_grow(&s->seen, n, cap, sizeof(*s->seen)) < 0 ||
+	    sb_grow(&s->done, n, cap, sizeof(*s->done)) < 0 ||
+	    sb_grow(&s->res, n, cap, sizeof(*s->res)) < 0 ||
+	    sb_grow(&s->stack, n, cap, sizeof(*s->stack)) < 0)
 		return -ENOMEM;
-	s->nodes = p;
-	if (!(p = realloc(s->seen, cap * sizeof(*s->seen))))
-		return -ENOMEM;
-	s->seen = p;
-	if (!(p = realloc(s->done, cap * sizeof(*s->done))))
-		return -ENOMEM;
-	s->done = p;
-	if (!(p = realloc(s->res, cap * sizeof(*s->res))))
-		return -ENOMEM;
-	s->res = p;
-	if (!(p = realloc(s->stack, cap * sizeof(*s->stack))))
-		return -ENOMEM;
-	s->stack = p;
-	memset(s->seen + s->capnodes, 0, (cap - s->capnodes) * sizeof(*s->seen));
-	memset(s->done + s->capnodes, 0, (cap - s->capnodes) * sizeof(*s->done));
 	s->capnodes = cap;
 	return 0;
 }
@@ -700,7 +624,7 @@ int l3sim_node_add(struct l3sim *s, const struct l3_config *tmpl)
 		return -ENOMEM;
 	sn->s = s;
 	sn->idx = s->nnodes;
-	sn->rng = s->rng ^ ((uint64_t)sn->idx * 0x2545f4914f6cdd1dull);
+	sn->rng = sb_rng_fork(s->rng, sn->idx);
 	sn->tick_at = NEVER;
 	sn->spin_t = NEVER;
 	node_config(s, tmpl, sn->idx, &cfg);
@@ -1066,7 +990,7 @@ static void ev_run(struct l3sim *s, const struct sim_event *ev)
 	struct sim_node *sn = s->nodes[ev->node];
 
 	if (ev->kind == EV_TICK) {
-		if (ev->t != sn->tick_at)
+		if (ev->k.t != sn->tick_at)
 			return;		/* superseded by an earlier tick */
 		sn->tick_at = NEVER;
 	} else {
@@ -1081,12 +1005,14 @@ static void ev_run(struct l3sim *s, const struct sim_event *ev)
 /* One virtual ms: every event due at it, then the loop checks. */
 static void run_batch(struct l3sim *s)
 {
-	uint64_t t = s->heap[0].t;
+	uint64_t t = sb_heap_top(&s->heap)->t;
+	const struct sb_key *top;
 
 	s->now = t;
-	while (s->nheap && s->heap[0].t == t) {
-		struct sim_event ev = heap_pop(s);
+	while ((top = sb_heap_top(&s->heap)) && top->t == t) {
+		struct sim_event ev;
 
+		sb_heap_pop(&s->heap, &ev);
 		ev_run(s, &ev);
 		free(ev.p);
 	}
@@ -1100,7 +1026,9 @@ static void run_batch(struct l3sim *s)
 
 void l3sim_run(struct l3sim *s, uint64_t until_ms)
 {
-	while (s->nheap && s->heap[0].t <= until_ms)
+	const struct sb_key *top;
+
+	while ((top = sb_heap_top(&s->heap)) && top->t <= until_ms)
 		run_batch(s);
 	if (until_ms > s->now)
 		s->now = until_ms;
@@ -1307,16 +1235,32 @@ static void cheapest(struct l3sim *s, unsigned dst, uint32_t *dist)
 	}
 }
 
+/* A distance per node, with the link costs loaded; NULL if out of memory. */
+static uint32_t *metric_begin(struct l3sim *s)
+{
+	uint32_t *dist = malloc((s->nnodes + 1) * sizeof(*dist));
+
+	if (dist && costs_load(s) < 0) {
+		free(dist);
+		return NULL;
+	}
+	return dist;
+}
+
+/* m is a metric and at most slack_pct percent above ref. */
+static bool within_slack(uint32_t m, uint32_t ref, unsigned slack_pct)
+{
+	return m != L3_METRIC_INF && (uint64_t)m * 100 <= (uint64_t)ref * (100 + slack_pct);
+}
+
 unsigned long l3sim_metric_check(struct l3sim *s, unsigned slack_pct, bool print)
 {
-	uint32_t *dist = malloc((s->nnodes + 1) * sizeof(*dist)), m;
+	uint32_t *dist = metric_begin(s), m;
 	unsigned long bad = 0;
 	unsigned d, v;
 
-	if (!dist || costs_load(s) < 0) {
-		free(dist);
+	if (!dist)
 		return ULONG_MAX;
-	}
 	for (d = 0; d < s->nnodes; d++) {
 		if (!s->nodes[d]->n)
 			continue;
@@ -1325,8 +1269,7 @@ unsigned long l3sim_metric_check(struct l3sim *s, unsigned slack_pct, bool print
 			if (v == d || !s->nodes[v]->n || dist[v] == L3_METRIC_INF)
 				continue;
 			l3sim_path(s, v, d, &m);
-			if (m != L3_METRIC_INF &&
-			    (uint64_t)m * 100 <= (uint64_t)dist[v] * (100 + slack_pct))
+			if (within_slack(m, dist[v], slack_pct))
 				continue;
 			if (print && bad < REPORT_MAX)
 				printf("  n%u -> n%u: metric %u, cheapest %u\n", v, d, m, dist[v]);
@@ -1369,15 +1312,13 @@ static uint32_t best_local(const struct l3sim *s, unsigned v, unsigned d)
 unsigned long l3sim_metric_local_check(struct l3sim *s, unsigned slack_pct, bool print,
 				       double *excess_pct)
 {
-	uint32_t *dist = malloc((s->nnodes + 1) * sizeof(*dist));
+	uint32_t *dist = metric_begin(s);
 	double excess = 0;
 	unsigned long bad = 0, pairs = 0;
 	unsigned d, v;
 
-	if (!dist || costs_load(s) < 0) {
-		free(dist);
+	if (!dist)
 		return ULONG_MAX;
-	}
 	for (d = 0; d < s->nnodes; d++) {
 		if (!s->nodes[d]->n)
 			continue;
@@ -1393,8 +1334,7 @@ unsigned long l3sim_metric_local_check(struct l3sim *s, unsigned slack_pct, bool
 				excess += 100.0 * ((double)m - dist[v]) / dist[v];
 				pairs++;
 			}
-			if (b == L3_METRIC_INF ||
-			    (m != L3_METRIC_INF && (uint64_t)m * 100 <= (uint64_t)b * (100 + slack_pct)))
+			if (b == L3_METRIC_INF || within_slack(m, b, slack_pct))
 				continue;
 			if (print && bad < REPORT_MAX)
 				printf("  n%u -> n%u: metric %u, best neighbour gives %u\n", v, d, m, b);
@@ -1441,8 +1381,5 @@ void l3sim_ll(unsigned node, unsigned ifidx, struct in6_addr *a)
 
 double l3sim_wall_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+	return sb_wall_ms();
 }

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "l2mesh/core/node.h"
 #include "tests/sim/sim.h"
+#include "tests/sim/simbase.h"
 
 #define SIM_PORTS_MAX 16	/* = L2_PORTS_MAX */
 #define NEVER UINT64_MAX
@@ -21,8 +21,7 @@ struct sim_frame {
 };
 
 struct sim_event {
-	uint64_t t;
-	uint64_t seq;		/* ties go in insertion order */
+	struct sb_key k;	/* first: the heap orders by it */
 	struct sim_frame *fr;	/* EV_DELIVER */
 	uint32_t node;
 	uint8_t port;
@@ -54,82 +53,16 @@ struct sim_node {
 
 struct sim {
 	uint64_t now;
-	uint64_t seq;
 	uint64_t rng;
 	bool port_macs;
 	bool verbose;
-	struct sim_event *heap;
-	size_t nheap, capheap;
+	struct sb_heap heap;	/* of struct sim_event */
 	struct sim_node **nodes;
 	unsigned nnodes, capnodes;
 	struct sim_seg *segs;
 	unsigned nsegs, capsegs;
 	struct sim_stats st;
 };
-
-/* ---- PRNG (splitmix64) ------------------------------------------------------ */
-
-static uint64_t rng_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static double rng_unit(uint64_t *state)
-{
-	return (double)(rng_next(state) >> 11) / (double)(1ull << 53);
-}
-
-/* ---- the event heap ------------------------------------------------------------ */
-
-static bool ev_before(const struct sim_event *a, const struct sim_event *b)
-{
-	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
-}
-
-static int heap_push(struct sim *s, struct sim_event ev)
-{
-	size_t i;
-
-	if (s->nheap == s->capheap) {
-		size_t cap = s->capheap ? 2 * s->capheap : 1024;
-		struct sim_event *h = realloc(s->heap, cap * sizeof(*h));
-
-		if (!h)
-			return -ENOMEM;
-		s->heap = h;
-		s->capheap = cap;
-	}
-	ev.seq = s->seq++;
-	for (i = s->nheap++; i > 0; i = (i - 1) / 2) {
-		if (!ev_before(&ev, &s->heap[(i - 1) / 2]))
-			break;
-		s->heap[i] = s->heap[(i - 1) / 2];
-	}
-	s->heap[i] = ev;
-	return 0;
-}
-
-static struct sim_event heap_pop(struct sim *s)
-{
-	struct sim_event top = s->heap[0], last = s->heap[--s->nheap];
-	size_t i = 0, c;
-
-	while ((c = 2 * i + 1) < s->nheap) {
-		if (c + 1 < s->nheap && ev_before(&s->heap[c + 1], &s->heap[c]))
-			c++;
-		if (!ev_before(&s->heap[c], &last))
-			break;
-		s->heap[i] = s->heap[c];
-		i = c;
-	}
-	if (s->nheap)
-		s->heap[i] = last;
-	return top;
-}
 
 /* ---- node env ----------------------------------------------------------------------- */
 
@@ -141,13 +74,13 @@ static void frame_put(struct sim_frame *fr)
 
 static void tick_schedule(struct sim_node *sn, uint64_t t)
 {
-	struct sim_event ev = { .t = t, .node = sn->idx, .kind = EV_TICK };
+	struct sim_event ev = { .k.t = t, .node = sn->idx, .kind = EV_TICK };
 
 	if (t < sn->s->now)
-		ev.t = t = sn->s->now;
+		ev.k.t = t = sn->s->now;
 	if (t >= sn->tick_at)
 		return;
-	if (heap_push(sn->s, ev) == 0)
+	if (sb_heap_push(&sn->s->heap, &ev) == 0)
 		sn->tick_at = t;	/* an older, later event turns stale */
 }
 
@@ -172,18 +105,18 @@ static void env_mesh_send(void *user, unsigned port, const uint8_t *frame, size_
 	fr->len = len;
 	memcpy(fr->data, frame, len);
 	for (i = 0; i < seg->nep; i++) {
-		struct sim_event ev = { .t = s->now + seg->latency_ms, .fr = fr,
+		struct sim_event ev = { .k.t = s->now + seg->latency_ms, .fr = fr,
 					.node = seg->ep[i].node, .port = (uint8_t)seg->ep[i].port,
 					.kind = EV_DELIVER };
 
 		if (seg->ep[i].node == sn->idx && seg->ep[i].port == port)
 			continue;
-		if (seg->loss > 0 && rng_unit(&s->rng) < seg->loss) {
+		if (seg->loss > 0 && sb_rng_unit(&s->rng) < seg->loss) {
 			s->st.lost++;
 			continue;
 		}
 		fr->refs++;
-		if (heap_push(s, ev) < 0)
+		if (sb_heap_push(&s->heap, &ev) < 0)
 			fr->refs--;
 	}
 	frame_put(fr);
@@ -197,7 +130,7 @@ static uint32_t env_rand(void *user)
 {
 	struct sim_node *sn = user;
 
-	return (uint32_t)(rng_next(&sn->rng) >> 32);
+	return (uint32_t)(sb_rng_next(&sn->rng) >> 32);
 }
 
 static void env_log(void *user, int level, uint32_t cat, const char *msg)
@@ -213,16 +146,16 @@ struct sim *sim_new(uint64_t seed)
 {
 	struct sim *s = calloc(1, sizeof(*s));
 
-	if (s)
+	if (s) {
 		s->rng = seed;
+		sb_heap_init(&s->heap, sizeof(struct sim_event));
+	}
 	return s;
 }
 
 uint64_t sim_seed(uint64_t dflt)
 {
-	const char *e = getenv("SIM_SEED");
-
-	return e && *e ? strtoull(e, NULL, 0) : dflt;
+	return sb_seed(dflt);
 }
 
 void sim_free(struct sim *s)
@@ -231,9 +164,10 @@ void sim_free(struct sim *s)
 
 	if (!s)
 		return;
-	while (s->nheap) {
-		struct sim_event ev = heap_pop(s);
+	while (s->heap.n) {
+		struct sim_event ev;
 
+		sb_heap_pop(&s->heap, &ev);
 		frame_put(ev.fr);
 	}
 	for (i = 0; i < s->nnodes; i++) {
@@ -242,7 +176,7 @@ void sim_free(struct sim *s)
 	}
 	for (i = 0; i < s->nsegs; i++)
 		free(s->segs[i].ep);
-	free(s->heap);
+	sb_heap_free(&s->heap);
 	free(s->nodes);
 	free(s->segs);
 	free(s);
@@ -285,16 +219,12 @@ int sim_node_by_mac(const struct sim *s, const uint8_t mac[6])
 
 static int nodes_grow(struct sim *s)
 {
-	unsigned cap;
-	struct sim_node **p;
+	unsigned cap = s->capnodes ? 2 * s->capnodes : 64;
 
 	if (s->nnodes < s->capnodes)
 		return 0;
-	cap = s->capnodes ? 2 * s->capnodes : 64;
-	p = realloc(s->nodes, cap * sizeof(*p));
-	if (!p)
+	if (sb_grow(&s->nodes, s->capnodes, cap, sizeof(*s->nodes)) < 0)
 		return -ENOMEM;
-	s->nodes = p;
 	s->capnodes = cap;
 	return 0;
 }
@@ -317,7 +247,7 @@ int sim_node_add(struct sim *s, const struct l2_config *tmpl)
 	memcpy(cfg.mac, mac, 6);
 	sn->s = s;
 	sn->idx = s->nnodes;
-	sn->rng = s->rng ^ ((uint64_t)sn->idx * 0x2545f4914f6cdd1dull);
+	sn->rng = sb_rng_fork(s->rng, sn->idx);
 	sn->tick_at = NEVER;
 	env.user = sn;
 	sn->l2 = l2_node_new(&cfg, &env, s->now);
@@ -440,7 +370,7 @@ static void ev_run(struct sim *s, const struct sim_event *ev)
 	struct sim_node *sn = s->nodes[ev->node];
 
 	if (ev->kind == EV_TICK) {
-		if (ev->t != sn->tick_at)
+		if (ev->k.t != sn->tick_at)
 			return;		/* superseded by an earlier tick */
 		sn->tick_at = NEVER;
 	} else {
@@ -454,10 +384,13 @@ static void ev_run(struct sim *s, const struct sim_event *ev)
 
 void sim_run(struct sim *s, uint64_t until_ms)
 {
-	while (s->nheap && s->heap[0].t <= until_ms) {
-		struct sim_event ev = heap_pop(s);
+	const struct sb_key *top;
 
-		s->now = ev.t;
+	while ((top = sb_heap_top(&s->heap)) && top->t <= until_ms) {
+		struct sim_event ev;
+
+		sb_heap_pop(&s->heap, &ev);
+		s->now = ev.k.t;
 		ev_run(s, &ev);
 		frame_put(ev.fr);
 	}
@@ -544,8 +477,5 @@ bool sim_all_routes(struct sim *s, void *unused)
 
 double sim_wall_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+	return sb_wall_ms();
 }
