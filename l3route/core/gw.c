@@ -115,7 +115,8 @@ static void gw_collect(const struct l3_node *n, int family, struct gw_list *l)
 				    o->sel ? o->metric : L3_METRIC_INF);
 		}
 	}
-	qsort(l->v, l->n, sizeof(*l->v), gw_cmp);
+	if (l->n > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(l->v, l->n, sizeof(*l->v), gw_cmp);
 	for (size_t i = 0; i < l->n && l->v[i].score; i++)
 		l->v[i].rank = (unsigned)i + 1;
 }
