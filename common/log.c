@@ -178,3 +178,14 @@ bool mc_ratelimit_ok(struct mc_ratelimit *rl, uint64_t now_ms, unsigned *suppres
 	rl->suppressed = 0;
 	return true;
 }
+
+void mc_log_to(mc_log_fn *fn, void *user, int level, uint32_t cat, const char *fmt,
+	       va_list ap)
+{
+	char msg[256];
+
+	if (!fn)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fn(user, level, cat, msg);
+}

@@ -57,6 +57,12 @@ const char *mc_log_debug_format(uint32_t mask, char *buf, unsigned len);
 void mc_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mc_vlog(int level, const char *fmt, va_list ap);
 void mc_log_dbg(uint32_t cat, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The log callback that a pure core's env carries: MC_LOG_* level,
+ * MC_DBG_* category, one formatted line. */
+typedef void mc_log_fn(void *user, int level, uint32_t cat, const char *msg);
+/* Formats one line (at most 255 bytes) and hands it to fn; fn NULL: nothing. */
+void mc_log_to(mc_log_fn *fn, void *user, int level, uint32_t cat, const char *fmt,
+	       va_list ap);
 
 #define log_err(...) mc_log(MC_LOG_ERR, __VA_ARGS__)
 #define log_warn(...) mc_log(MC_LOG_WARN, __VA_ARGS__)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "l2mesh/core/node.h"
 
 #define L2_STAT_NAME(id, name) name,
@@ -26,15 +27,11 @@ void l2_config_defaults(struct l2_config *cfg, const uint8_t mac[6])
 
 void l2_log(struct l2_node *n, int level, uint32_t cat, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
-	if (!n->env.log)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	mc_log_to(n->env.log, n->env.user, level, cat, fmt, ap);
 	va_end(ap);
-	n->env.log(n->env.user, level, cat, msg);
 }
 
 bool l2_node_is_me(const struct l2_node *n, const uint8_t mac[6])

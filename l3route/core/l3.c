@@ -43,15 +43,11 @@ const char *const l3_stat_names[L3_ST_MAX] = {
 
 void l3_logf(struct l3_node *n, int level, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
-	if (!n->env.log)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	mc_log_to(n->env.log, n->env.user, level, MC_DBG_L3, fmt, ap);
 	va_end(ap);
-	n->env.log(n->env.user, level, MC_DBG_L3, msg);
 }
 
 /* ms +- pct %, so that neighbours started together drift apart. */
