@@ -65,6 +65,17 @@ void mc_ip_mask(struct mc_ip *ip)
 	}
 }
 
+bool mc_ip_covers(const struct mc_ip *p, const struct mc_ip *a)
+{
+	unsigned full = p->plen / 8, rest = p->plen % 8;
+
+	if (p->family != a->family || a->plen < p->plen)
+		return false;
+	if (memcmp(p->a, a->a, full))
+		return false;
+	return !rest || !((p->a[full] ^ a->a[full]) & (0xff << (8 - rest)));
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')

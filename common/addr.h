@@ -23,6 +23,8 @@ int mc_ip_parse(const char *s, struct mc_ip *ip);
 const char *mc_ip_format(const struct mc_ip *ip, char *buf, size_t len);
 /* Zeroes the host bits. */
 void mc_ip_mask(struct mc_ip *ip);
+/* True when prefix p contains a (same family, a no shorter, same leading bits). */
+bool mc_ip_covers(const struct mc_ip *p, const struct mc_ip *a);
 static inline size_t mc_ip_len(const struct mc_ip *ip)
 {
 	return ip->family == 2 /* AF_INET */ ? 4 : 16;

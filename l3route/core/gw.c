@@ -225,46 +225,19 @@ const char *l3_gw_preferred(const struct l3_node *n)
 	return n->cfg.gw_prefer;
 }
 
-static bool prefix_has(const struct mc_ip *p, const struct mc_ip *a)
-{
-	unsigned full = p->plen / 8, rest = p->plen % 8;
-
-	if (p->family != a->family || a->plen < p->plen)
-		return false;
-	if (memcmp(p->a, a->a, full))
-		return false;
-	return !rest || !((p->a[full] ^ a->a[full]) & (0xff << (8 - rest)));
-}
-
-static const struct l3_orig *orig_by_addr(const struct l3_node *n,
-					  const struct in6_addr *a)
-{
-	uint8_t id[L3_ID_LEN] = { 0 };
-
-	if (a->s6_addr[0] != 0xfd || a->s6_addr[1] != 0x5e || !n->otab)
-		return NULL;
-	/* the address holds the id's first 14 bytes; the hash uses 3 */
-	memcpy(id, a->s6_addr + 2, 14);
-	for (const struct l3_orig *o = n->otab[(id[0] | id[1] << 8 | id[2] << 16) &
-					       (n->otab_size - 1)]; o; o = o->hnext)
-		if (!memcmp(o->id, id, 14))
-			return o;
-	return NULL;
-}
-
 int l3_tunnel_check(const struct l3_node *n, const struct in6_addr *from,
 		    const struct mc_ip *src)
 {
-	const struct l3_orig *o = orig_by_addr(n, from);
+	const struct l3_orig *o = l3_orig_by_addr(n, from);
 	struct mc_ip node = { .family = AF_INET6, .plen = 128 };
 
 	if (!o || !o->d || o->trust == L3_TRUST_NO)
 		return -ENOENT;
 	memcpy(node.a, from, 16);
-	if (prefix_has(&node, src))
+	if (mc_ip_covers(&node, src))
 		return 0;
 	for (unsigned i = 0; i < o->d->d.nprefix; i++)
-		if (prefix_has(&o->d->d.prefix[i].ip, src))
+		if (mc_ip_covers(&o->d->d.prefix[i].ip, src))
 			return 0;
 	return -EPERM;
 }

@@ -167,6 +167,7 @@ void l3_nbr_drop_if(struct l3_node *n, unsigned ifidx, uint64_t now);
 
 /* orig.c */
 struct l3_orig *l3_orig_find(const struct l3_node *n, const uint8_t id[L3_ID_LEN]);
+struct l3_orig *l3_orig_by_addr(const struct l3_node *n, const struct in6_addr *a);
 struct l3_orig *l3_orig_get_or_add(struct l3_node *n, const uint8_t id[L3_ID_LEN]);
 void l3_orig_free_all(struct l3_node *n);
 enum l3_trust_state l3_trust(const struct l3_node *n, const uint8_t id[L3_ID_LEN]);

@@ -77,6 +77,20 @@ struct l3_orig *l3_orig_find(const struct l3_node *n, const uint8_t id[L3_ID_LEN
 	return NULL;
 }
 
+/* By node address (fd5e::/16 + the id's first 14 bytes), or NULL. */
+struct l3_orig *l3_orig_by_addr(const struct l3_node *n, const struct in6_addr *a)
+{
+	uint8_t id[L3_ID_LEN] = { 0 };
+
+	if (a->s6_addr[0] != 0xfd || a->s6_addr[1] != 0x5e || !n->otab)
+		return NULL;
+	memcpy(id, a->s6_addr + 2, 14);	/* id_hash reads only the first 3 */
+	for (struct l3_orig *o = n->otab[id_hash(id, n->otab_size)]; o; o = o->hnext)
+		if (!memcmp(o->id, id, 14))
+			return o;
+	return NULL;
+}
+
 static int otab_grow(struct l3_node *n)
 {
 	unsigned size = n->otab_size ? n->otab_size * 2 : 64;

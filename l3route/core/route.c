@@ -133,6 +133,10 @@ static void node_prefix(const uint8_t id[L3_ID_LEN], struct mc_ip *ip)
 	ip->plen = 128;
 }
 
+static const struct mc_ip node_space = {
+	.family = AF_INET6, .a = { 0xfd, 0x5e }, .plen = 16,
+};
+
 /* Calls fn for the node address of id and every prefix of desc d. */
 static void each_prefix(struct l3_node *n, const uint8_t id[L3_ID_LEN],
 			const struct l3_desc *d, void (*fn)(struct l3_node *,
@@ -146,13 +150,10 @@ static void each_prefix(struct l3_node *n, const uint8_t id[L3_ID_LEN],
 		const struct mc_ip *p = &d->prefix[i].ip;
 
 		/* fd5e::/16 belongs to the node ids: nobody may announce into
-		 * it, or a node could claim another's address */
-		if (p->family == AF_INET6 && p->plen >= 16 && p->a[0] == 0xfd &&
-		    p->a[1] == 0x5e)
+		 * it (a node could claim another's address) or over it (it
+		 * would shadow node addresses) */
+		if (mc_ip_covers(&node_space, p) || mc_ip_covers(p, &node_space))
 			continue;
-		if (p->family == AF_INET6 && p->plen < 16 &&
-		    !((0xfd5e ^ (p->a[0] << 8 | p->a[1])) >> (16 - p->plen)))
-			continue;	/* covers fd5e::/16: would shadow node addresses */
 		fn(n, p, d->prefix[i].flags & L3_PF_ANYCAST, arg);
 	}
 }
