@@ -168,7 +168,7 @@ static int cmd_statistics(json_object *req, json_object **data, const char **err
 	return 0;
 }
 
-static json_object *port_row(const struct l2sh_port *p, bool mesh, const char *kind)
+static json_object *port_row(struct l2sh_port *p, bool mesh, const char *kind)
 {
 	json_object *r = json_object_new_object();
 
@@ -180,6 +180,12 @@ static json_object *port_row(const struct l2sh_port *p, bool mesh, const char *k
 	json_object_object_add(r, "rx_frames", json_object_new_int64((int64_t)p->rx_frames));
 	json_object_object_add(r, "tx_frames", json_object_new_int64((int64_t)p->tx_frames));
 	json_object_object_add(r, "tx_errors", json_object_new_int64((int64_t)p->tx_errors));
+	if (!p->tap) {
+		json_object_object_add(r, "rx_dropped",
+				       json_object_new_int64((int64_t)l2sh_port_rx_dropped(p)));
+		json_object_object_add(r, "rx_oversize",
+				       json_object_new_int64((int64_t)p->rx_oversize));
+	}
 	if (mesh) {
 		json_object_object_add(r, "vid", json_object_new_int(p->vid));
 		json_object_object_add(r, "rx_foreign", json_object_new_int64((int64_t)p->rx_foreign));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <arpa/inet.h>
 #include <sys/random.h>
@@ -77,12 +78,40 @@ static void on_tick(void *user)
  */
 static void drop_gone(struct l2meshd *m, struct l2sh_port *p, bool mesh);
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void on_spin(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	struct l2meshd *m = w->data;
+
+	if (mono_ns() >= m->spin_until)
+		ev_idle_stop(loop, w);
+}
+
 static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct l2meshd *m = w->data;
 
 	if (m->node)
 		rearm(m);
+	if (m->spin_us) {
+		uint64_t rx = 0;
+		for (unsigned i = 0; i < m->nmesh; i++)
+			rx += m->mesh[i].rx_frames;
+		for (unsigned i = 0; i < m->nlocal; i++)
+			rx += m->local[i].rx_frames;
+		if (rx != m->rx_seen) {
+			m->rx_seen = rx;
+			m->spin_until = mono_ns() + m->spin_us * 1000ull;
+			ev_idle_start(loop, &m->spin);
+		}
+	}
 
 	for (unsigned i = 0; i < m->nmesh; i++) {
 		l2sh_port_flush(&m->mesh[i]);
@@ -494,6 +523,10 @@ static int l2meshd_start(struct mc_daemon *d)
 	ev_prepare_init(&m.flush, on_prepare);
 	m.flush.data = &m;
 	ev_prepare_start(d->loop, &m.flush);
+	ev_idle_init(&m.spin, on_spin);
+	m.spin.data = &m;
+	if (getenv("L2SH_SPIN_US"))
+		m.spin_us = (uint32_t)atoi(getenv("L2SH_SPIN_US"));
 	char macs[MC_MAC_STRLEN];
 	log_notice("originator %s, cloud vid %u, %u mesh and %u local ports",
 		  mc_mac_format(m.mac, macs, sizeof(macs)), m.vid, m.nmesh, m.nlocal);

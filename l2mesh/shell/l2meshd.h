@@ -25,6 +25,10 @@ struct l2meshd {
 	struct mc_timer keep;		/* writes the OGM seqno to rundir now and then */
 	struct mc_timer reopen;		/* retries ports whose interface went away */
 	ev_prepare flush;		/* sends the queued frames before the loop sleeps */
+	ev_idle spin;			/* busy-polls while traffic flows */
+	uint32_t spin_us;		/* how long to keep polling after the last frame */
+	uint64_t spin_until;		/* monotonic ns */
+	uint64_t rx_seen;		/* frames counted at the last prepare */
 	/* meshctl ping/traceroute sessions waiting for ICMP answers */
 	struct l2sh_ping *pings;
 	uint8_t next_uid;

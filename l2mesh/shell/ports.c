@@ -5,8 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 
 #include "common/addr.h"
 #include "common/log.h"
@@ -15,6 +20,10 @@
 #define SNAPLEN 65535
 /* Frames larger than any MTU we use, tag included. */
 #define FRAME_MAX (9000 + 18)
+/* Ethernet header and two VLAN tags (libpcap puts a stripped tag back). */
+#define FRAME_OVERHEAD (14 + 8)
+/* Each port's receive ring: about 2500 full-size frames at MTU 1500. */
+#define RING_BYTES (4 << 20)
 
 static void set_filter(struct l2sh_port *p, char *err, size_t errlen, int *rc)
 {
@@ -46,6 +55,39 @@ static void set_filter(struct l2sh_port *p, char *err, size_t errlen, int *rc)
 	pcap_freecode(&prog);
 }
 
+/*
+ * Receive offloads merge the frames of a TCP stream into one larger than
+ * the MTU. A bridge port takes them and the kernel splits them again on
+ * the way out; we read the port through a ring of MTU-sized slots and
+ * forward frames as they are, so merged frames must not happen on ports
+ * we switch. Turns GRO and LRO off; false if the driver refused.
+ */
+static bool rx_offloads_off(const char *ifname)
+{
+	struct ethtool_value ev;
+	struct ifreq ifr;
+	bool ok = true;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return false;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&ev;
+	ev = (struct ethtool_value){ .cmd = ETHTOOL_GGRO };
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && ev.data) {
+		ev = (struct ethtool_value){ .cmd = ETHTOOL_SGRO, .data = 0 };
+		ok = ioctl(fd, SIOCETHTOOL, &ifr) == 0;
+	}
+	ev = (struct ethtool_value){ .cmd = ETHTOOL_GFLAGS };
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && (ev.data & ETH_FLAG_LRO)) {
+		ev = (struct ethtool_value){ .cmd = ETHTOOL_SFLAGS, .data = ev.data & ~ETH_FLAG_LRO };
+		ok = ioctl(fd, SIOCETHTOOL, &ifr) == 0 && ok;
+	}
+	close(fd);
+	return ok;
+}
+
 int l2sh_pcap_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t vid,
 		   char *err, size_t errlen)
 {
@@ -60,10 +102,19 @@ int l2sh_pcap_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t 
 		snprintf(err, errlen, "%s: %s", ifname, perr);
 		return -ENODEV;
 	}
-	pcap_set_snaplen(p->pcap, SNAPLEN);
+	if (!rx_offloads_off(ifname))
+		log_warn("%s: cannot turn receive offloads (GRO/LRO) off; "
+		       "merged frames larger than the MTU will be dropped", ifname);
+	/*
+	 * The snap length sets the ring's slot size: slots of the port's MTU
+	 * make the 4 MB ring hold thousands of frames, where 64 KB slots
+	 * held 64 and a burst of a TCP stream overflowed it.
+	 */
+	unsigned snap = p->mtu ? p->mtu + FRAME_OVERHEAD : SNAPLEN;
+	pcap_set_snaplen(p->pcap, (int)(snap < SNAPLEN ? snap : SNAPLEN));
 	pcap_set_promisc(p->pcap, !mesh);
 	pcap_set_immediate_mode(p->pcap, 1);
-	pcap_set_buffer_size(p->pcap, 4 << 20);
+	pcap_set_buffer_size(p->pcap, RING_BYTES);
 	if (pcap_activate(p->pcap) < 0) {
 		snprintf(err, errlen, "%s: %s", ifname, pcap_geterr(p->pcap));
 		pcap_close(p->pcap);
@@ -118,8 +169,10 @@ static void pcap_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *byt
 	static uint8_t frame[SNAPLEN];
 	size_t len = h->caplen;
 
-	if (h->caplen != h->len)
-		return;	/* truncated by snaplen: cannot be ours */
+	if (h->caplen != h->len) {
+		p->rx_oversize++;	/* larger than the port's MTU */
+		return;
+	}
 	if (p->mesh) {
 		if (!untag(p, bytes, h->caplen, frame, &len)) {
 			p->rx_foreign++;
@@ -165,11 +218,22 @@ void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p)
 	ev_io_start(loop, &p->io);
 }
 
+uint64_t l2sh_port_rx_dropped(struct l2sh_port *p)
+{
+	struct pcap_stat st;
+
+	/* the kernel's count is reset when read: keep the sum */
+	if (p->pcap && pcap_stats(p->pcap, &st) == 0)
+		p->rx_dropped += st.ps_drop;
+	return p->rx_dropped;
+}
+
 void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p)
 {
 	ev_io_stop(loop, &p->io);
 	free(p->txq);
 	p->txq = NULL;
+	l2sh_port_rx_dropped(p);	/* what the kernel counted, before it is gone */
 	if (p->pcap)
 		pcap_close(p->pcap);
 	else if (p->tap && p->fd >= 0)

@@ -49,6 +49,8 @@ struct l2sh_port {
 	bool gone;		/* the interface went away; the shell reopens it */
 	long mtu_cfg;		/* the config's MTU, 0 for the default */
 	uint64_t rx_frames, tx_frames, tx_errors, rx_foreign, tx_batches;
+	uint64_t rx_oversize;	/* frames longer than the MTU (a merging NIC) */
+	uint64_t rx_dropped;	/* lost by the kernel: our ring was full */
 };
 
 /*
@@ -62,6 +64,8 @@ int l2sh_pcap_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t 
 void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd);
 void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p);
 void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p);
+/* Frames the kernel dropped because the ring was full, since the start. */
+uint64_t l2sh_port_rx_dropped(struct l2sh_port *p);
 /*
  * Sends a frame (adds the cloud tag on mesh ports). On pcap ports it is
  * queued: the shell flushes every queue once per loop iteration, before

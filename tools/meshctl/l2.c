@@ -64,6 +64,8 @@ static const struct tbl_col if_cols[] = {
 	{ "MAC", "mac", TBL_STR },
 	{ "rx", "rx_frames", TBL_INT },
 	{ "tx", "tx_frames", TBL_INT },
+	{ "rxDropped", "rx_dropped", TBL_INT },
+	{ "txErrors", "tx_errors", TBL_INT },
 };
 
 #define COLS(c) c, sizeof(c) / sizeof(c[0])
