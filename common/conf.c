@@ -46,6 +46,7 @@ const char mc_conf_defaults[] =
 	"\toption orig_interval '1000'\n"
 	"\toption hop_penalty '30'\n"
 	"\toption bat0_mtu '1500'\n"
+	"\toption busy_poll '0'\n"
 	"\toption l3_port '6240'\n"
 	"\toption l3_key '/var/lib/softmesh/l3route.key'\n"
 	"\toption l3_table '201'\n"
@@ -144,6 +145,7 @@ static const struct conf_opt_schema network_opts[] = {
 	{ .name = "orig_interval", .type = CONF_T_INT, .min = 100, .max = 60000 },
 	{ .name = "hop_penalty", .type = CONF_T_INT, .min = 0, .max = 255 },
 	{ .name = "bat0_mtu", .type = CONF_T_INT, .min = 1280, .max = 9000 },
+	{ .name = "busy_poll", .type = CONF_T_INT, .min = 0, .max = 100000 },
 	{ .name = "l3_port", .type = CONF_T_PORT, .min = 1, .max = 65535 },
 	{ .name = "l3_key", .type = CONF_T_PATH },
 	/* 253..255 are the kernel's default, main and local tables, and

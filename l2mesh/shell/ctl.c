@@ -291,6 +291,9 @@ void l2sh_status(struct mc_daemon *d, json_object *st)
 	json_object_object_add(st, "neighbors", json_object_new_int64((int64_t)os.neighbours));
 	json_object_object_add(st, "gateways", json_object_new_int64((int64_t)os.gateways));
 	json_object_object_add(st, "ttvn", json_object_new_int(l2_tt_ttvn(m->node)));
+	json_object_object_add(st, "busy_poll_us", json_object_new_int64(m->spin_us));
+	json_object_object_add(st, "busy_poll_ms", json_object_new_int64(
+		(int64_t)(m->spin_ns / 1000000u)));
 }
 
 const struct mc_ctl_cmd l2sh_cmds[] = {

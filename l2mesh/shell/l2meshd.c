@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * l2meshd: the shell around l2mesh's core. It owns the wires (pcap mesh
+ * l2meshd: the shell around l2mesh's core. It owns the wires (AF_PACKET mesh
  * and LAN ports, the bat0 and anygw TAPs), the timer, the addresses and
  * the control socket; every protocol decision is the core's.
  */
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <time.h>
 
 #include <arpa/inet.h>
@@ -78,6 +79,15 @@ static void on_tick(void *user)
  */
 static void drop_gone(struct l2meshd *m, struct l2sh_port *p, bool mesh);
 
+/*
+ * Busy polling (option busy_poll): a wake-up that brought fewer frames than
+ * this is light traffic, where the next frame would pay the scheduler's
+ * wake-up latency; under load a wake-up brings a batch and the next one is
+ * already waiting, so sleeping costs nothing and polling would only take
+ * CPU from the tasks that make the traffic.
+ */
+#define L2SH_SPIN_BELOW 4u
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -86,12 +96,39 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* How long one polling spell runs before the loop looks at its other
+ * watchers (control socket, TAPs, timers). */
+#define L2SH_SPIN_SLICE_NS 100000u
+
+/*
+ * Polling: the rings are read from memory, without a system call, until a
+ * frame comes (handled here; the loop then sends what it made) or the
+ * busy_poll time since the last light wake-up is over. Each empty round
+ * yields the CPU, so a task woken on this CPU runs first.
+ */
 static void on_spin(struct ev_loop *loop, ev_idle *w, int revents)
 {
 	struct l2meshd *m = w->data;
+	uint64_t now = mono_ns(), slice_end = now + L2SH_SPIN_SLICE_NS;
 
-	if (mono_ns() >= m->spin_until)
-		ev_idle_stop(loop, w);
+	for (;;) {
+		unsigned n = 0;
+		for (unsigned i = 0; i < m->nmesh; i++)
+			n += l2sh_port_poll(&m->mesh[i]);
+		for (unsigned i = 0; i < m->nlocal; i++)
+			n += l2sh_port_poll(&m->local[i]);
+		if (n)
+			return;
+		now = mono_ns();
+		if (now >= m->spin_until) {
+			m->spin_ns += now - m->spin_from;
+			ev_idle_stop(loop, w);
+			return;
+		}
+		if (now >= slice_end)
+			return;
+		sched_yield();
+	}
 }
 
 static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
@@ -106,13 +143,17 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 			rx += m->mesh[i].rx_frames;
 		for (unsigned i = 0; i < m->nlocal; i++)
 			rx += m->local[i].rx_frames;
-		if (rx != m->rx_seen) {
-			m->rx_seen = rx;
-			m->spin_until = mono_ns() + m->spin_us * 1000ull;
+		/* a few frames: light traffic, where a wake-up costs latency;
+		 * a full batch: the next one is already there */
+		if (rx != m->rx_seen && rx - m->rx_seen < L2SH_SPIN_BELOW) {
+			uint64_t now = mono_ns();
+			if (!ev_is_active(&m->spin))
+				m->spin_from = now;
+			m->spin_until = now + m->spin_us * 1000ull;
 			ev_idle_start(loop, &m->spin);
 		}
+		m->rx_seen = rx;
 	}
-
 	for (unsigned i = 0; i < m->nmesh; i++) {
 		l2sh_port_flush(&m->mesh[i]);
 		drop_gone(m, &m->mesh[i], true);
@@ -170,6 +211,8 @@ static int core_config(struct l2meshd *m, struct l2_config *cfg)
 		cfg->gw_up_kbit = (uint32_t)up;
 	}
 	m->vid = (uint16_t)mc_conf_cloud_vid(c);
+	if (mc_conf_get_int(net, "busy_poll", &v) == 0)
+		m->spin_us = (uint32_t)v;
 	return 0;
 }
 
@@ -220,7 +263,7 @@ static void port_quiet(const char *ifname, bool mesh)
 }
 
 /*
- * Brings an interface up as port p: MTU, the kernel kept off, the pcap
+ * Brings an interface up as port p: MTU, the kernel kept off, the ring
  * handle. At start and again when a port that went away comes back.
  */
 static int wire_attach(struct l2meshd *m, struct l2sh_port *p, const char *ifname,
@@ -248,7 +291,7 @@ static int wire_attach(struct l2meshd *m, struct l2sh_port *p, const char *ifnam
 	}
 	p->mtu = mtu;
 	port_quiet(ifname, mesh);
-	if ((rc = l2sh_pcap_open(p, ifname, mesh, m->vid, err, sizeof(err))) < 0) {
+	if ((rc = l2sh_wire_open(p, ifname, mesh, m->vid, err, sizeof(err))) < 0) {
 		log_err("%s", err);
 		return rc;
 	}
@@ -318,7 +361,7 @@ static void on_reopen(void *user)
 /* A port whose interface went away is closed, and taken down in the core. */
 static void drop_gone(struct l2meshd *m, struct l2sh_port *p, bool mesh)
 {
-	if (!p->gone || (!p->pcap && !p->tap))
+	if (!p->gone || (!p->wire && !p->tap))
 		return;
 	log_warn("port %s went away; retrying every %u s", p->ifname, L2SH_REOPEN_MS / 1000);
 	l2sh_port_close(m->d->loop, p);
@@ -525,8 +568,6 @@ static int l2meshd_start(struct mc_daemon *d)
 	ev_prepare_start(d->loop, &m.flush);
 	ev_idle_init(&m.spin, on_spin);
 	m.spin.data = &m;
-	if (getenv("L2SH_SPIN_US"))
-		m.spin_us = (uint32_t)atoi(getenv("L2SH_SPIN_US"));
 	char macs[MC_MAC_STRLEN];
 	log_notice("originator %s, cloud vid %u, %u mesh and %u local ports",
 		  mc_mac_format(m.mac, macs, sizeof(macs)), m.vid, m.nmesh, m.nlocal);
@@ -542,6 +583,7 @@ static void l2meshd_stop(struct mc_daemon *d)
 	mc_timer_stop(d->loop, &m->reopen);
 	seqno_write(m, l2_ogm_seqno(m->node));	/* a clean stop knows it exactly */
 	ev_prepare_stop(d->loop, &m->flush);
+	ev_idle_stop(d->loop, &m->spin);
 	for (unsigned i = 0; i < m->nmesh; i++)
 		l2sh_port_flush(&m->mesh[i]);
 	close_all(m);	/* closing the TAP fds removes bat0 and anygw */

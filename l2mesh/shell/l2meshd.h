@@ -29,6 +29,8 @@ struct l2meshd {
 	uint32_t spin_us;		/* how long to keep polling after the last frame */
 	uint64_t spin_until;		/* monotonic ns */
 	uint64_t rx_seen;		/* frames counted at the last prepare */
+	uint64_t spin_from;		/* when the current polling spell began */
+	uint64_t spin_ns;		/* time spent polling since the start */
 	/* meshctl ping/traceroute sessions waiting for ICMP answers */
 	struct l2sh_ping *pings;
 	uint8_t next_uid;

@@ -10,50 +10,21 @@
 #include <unistd.h>
 
 #include <linux/ethtool.h>
+#include <linux/if_packet.h>
 #include <linux/sockios.h>
 #include <net/if.h>
+
 
 #include "common/addr.h"
 #include "common/log.h"
 #include "l2mesh/core/packet.h"
 
-#define SNAPLEN 65535
 /* Frames larger than any MTU we use, tag included. */
 #define FRAME_MAX (9000 + 18)
-/* Ethernet header and two VLAN tags (libpcap puts a stripped tag back). */
-#define FRAME_OVERHEAD (14 + 8)
 /* Each port's receive ring: about 2500 full-size frames at MTU 1500. */
-#define RING_BYTES (4 << 20)
-
-static void set_filter(struct l2sh_port *p, char *err, size_t errlen, int *rc)
-{
-	char expr[200];
-	struct bpf_program prog;
-
-	if (!p->mesh)
-		return;
-	/*
-	 * "vlan" rather than raw offsets: a NIC (and veth) that parses
-	 * 802.1ad tags in hardware hands the kernel filter an untagged frame
-	 * with the tag in metadata; libpcap's vlan test covers both and puts
-	 * the tag back in what we read. Our own frames are left out here, not
-	 * by pcap_setdirection(), which loses every frame in that case.
-	 */
-	char own[MC_MAC_STRLEN];
-	mc_mac_format(p->mac, own, sizeof(own));
-	if (p->vid)
-		snprintf(expr, sizeof(expr),
-			 "vlan %u and ether proto 0x4305 and not ether src %s", p->vid, own);
-	else
-		snprintf(expr, sizeof(expr),
-			 "not vlan and ether proto 0x4305 and not ether src %s", own);
-	if (pcap_compile(p->pcap, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
-	    pcap_setfilter(p->pcap, &prog) < 0) {
-		snprintf(err, errlen, "%s: filter: %s", p->ifname, pcap_geterr(p->pcap));
-		*rc = -EINVAL;
-	}
-	pcap_freecode(&prog);
-}
+#define RING_BYTES (4u << 20)
+/* Frames handled per wake-up of one port before other watchers run. */
+#define RX_BUDGET 256u
 
 /*
  * Receive offloads merge the frames of a TCP stream into one larger than
@@ -88,53 +59,59 @@ static bool rx_offloads_off(const char *ifname)
 	return ok;
 }
 
-int l2sh_pcap_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t vid,
+/*
+ * Frames go out through a socket of their own: bound to no protocol, it
+ * receives nothing, and as it is in no poll set, freeing each sent frame
+ * does not call into our epoll (the ring socket's wait queue would).
+ */
+static int tx_socket(int ifindex)
+{
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int buf = 1 << 20;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = ifindex };
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	/* room for a whole batch in flight */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	return fd;
+}
+
+int l2sh_wire_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t vid,
 		   char *err, size_t errlen)
 {
-	char perr[PCAP_ERRBUF_SIZE];
-	int rc = 0;
+	int rc;
 
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
 	p->mesh = mesh;
 	p->vid = vid;
-	p->pcap = pcap_create(ifname, perr);
-	if (!p->pcap) {
-		snprintf(err, errlen, "%s: %s", ifname, perr);
-		return -ENODEV;
-	}
+	p->fd = p->txfd = -1;
 	if (!rx_offloads_off(ifname))
 		log_warn("%s: cannot turn receive offloads (GRO/LRO) off; "
-		       "merged frames larger than the MTU will be dropped", ifname);
-	/*
-	 * The snap length sets the ring's slot size: slots of the port's MTU
-	 * make the 4 MB ring hold thousands of frames, where 64 KB slots
-	 * held 64 and a burst of a TCP stream overflowed it.
-	 */
-	unsigned snap = p->mtu ? p->mtu + FRAME_OVERHEAD : SNAPLEN;
-	pcap_set_snaplen(p->pcap, (int)(snap < SNAPLEN ? snap : SNAPLEN));
-	pcap_set_promisc(p->pcap, !mesh);
-	pcap_set_immediate_mode(p->pcap, 1);
-	pcap_set_buffer_size(p->pcap, RING_BYTES);
-	if (pcap_activate(p->pcap) < 0) {
-		snprintf(err, errlen, "%s: %s", ifname, pcap_geterr(p->pcap));
-		pcap_close(p->pcap);
-		p->pcap = NULL;
-		return -ENODEV;
-	}
-	if (!mesh)
-		pcap_setdirection(p->pcap, PCAP_D_IN);	/* not the frames we inject */
-	if (pcap_setnonblock(p->pcap, 1, perr) < 0 ||
-	    (p->fd = pcap_get_selectable_fd(p->pcap)) < 0) {
-		snprintf(err, errlen, "%s: not pollable", ifname);
-		rc = -EIO;
-	}
-	if (rc == 0)
-		set_filter(p, err, errlen, &rc);
+			 "merged frames larger than the MTU will be dropped", ifname);
+	/* the interface MTU counts the cloud tag on mesh ports already */
+	rc = l2sh_ring_open(&p->ring, ifname, p->mtu ? p->mtu : 1500, RING_BYTES,
+			    mesh ? (int)vid : -1, p->mac);
 	if (rc < 0) {
-		pcap_close(p->pcap);
-		p->pcap = NULL;
+		snprintf(err, errlen, "%s: receive ring: %s", ifname, strerror(-rc));
+		return rc;
 	}
-	return rc;
+	if ((p->txfd = tx_socket(p->ring.ifindex)) < 0) {
+		rc = p->txfd;
+		snprintf(err, errlen, "%s: send socket: %s", ifname, strerror(-rc));
+		l2sh_ring_close(&p->ring);
+		p->txfd = -1;
+		return rc;
+	}
+	p->fd = p->ring.fd;
+	p->wire = true;
+	return 0;
 }
 
 void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd)
@@ -142,46 +119,69 @@ void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd)
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
 	p->tap = true;
 	p->fd = fd;
+	p->txfd = -1;
 }
 
-/* Strips our cloud tag; false for a frame that is not our cloud's. */
-static bool untag(struct l2sh_port *p, const uint8_t *in, size_t len, uint8_t *out,
-		  size_t *outlen)
+/* One frame from a wire port's ring to the core. */
+static void wire_frame(struct l2sh_port *p, const struct l2sh_ring_frame *f)
 {
-	if (!p->vid) {
-		memcpy(out, in, len);
-		*outlen = len;
-		return len >= 14 && mc_get_u16(in + 12) == L2_ETHERTYPE_BATMAN;
-	}
-	if (len < 18 || mc_get_u16(in + 12) != L2_ETHERTYPE_8021AD ||
-	    (mc_get_u16(in + 14) & L2_VLAN_VID_MASK) != p->vid ||
-	    mc_get_u16(in + 16) != L2_ETHERTYPE_BATMAN)
-		return false;
-	memcpy(out, in, 12);
-	memcpy(out + 12, in + 16, len - 16);
-	*outlen = len - 4;
-	return true;
-}
+	static uint8_t frame[FRAME_MAX];
+	const uint8_t *d = f->data;
+	size_t len = f->len;
 
-static void pcap_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
-{
-	struct l2sh_port *p = (struct l2sh_port *)user;
-	static uint8_t frame[SNAPLEN];
-	size_t len = h->caplen;
-
-	if (h->caplen != h->len) {
+	if (f->truncated || len < 14) {
 		p->rx_oversize++;	/* larger than the port's MTU */
 		return;
 	}
 	if (p->mesh) {
-		if (!untag(p, bytes, h->caplen, frame, &len)) {
+		/* the cloud's tag, taken off by the NIC or still in the frame */
+		bool ours;
+		if (f->tagged)
+			ours = p->vid && f->tpid == L2_ETHERTYPE_8021AD &&
+			       (f->tci & L2_VLAN_VID_MASK) == p->vid;
+		else if (p->vid)
+			ours = len >= 18 && mc_get_u16(d + 12) == L2_ETHERTYPE_8021AD &&
+			       (mc_get_u16(d + 14) & L2_VLAN_VID_MASK) == p->vid;
+		else
+			ours = true;
+		if (ours && p->vid && !f->tagged) {
+			memcpy(frame, d, 12);
+			memcpy(frame + 12, d + 16, len - 16);
+			d = frame;
+			len -= 4;
+		}
+		if (!ours || mc_get_u16(d + 12) != L2_ETHERTYPE_BATMAN) {
 			p->rx_foreign++;
 			return;
 		}
-		bytes = frame;
+	} else if (f->tagged) {
+		/* a client's own VLAN tag: put back what the NIC took off */
+		if (len + 4 > sizeof(frame)) {
+			p->rx_oversize++;
+			return;
+		}
+		memcpy(frame, d, 12);
+		mc_put_u16(frame + 12, f->tpid);
+		mc_put_u16(frame + 14, f->tci);
+		memcpy(frame + 16, d + 12, len - 12);
+		d = frame;
+		len += 4;
 	}
 	p->rx_frames++;
-	p->rx(p, bytes, len);
+	p->rx(p, d, len);
+}
+
+unsigned l2sh_port_poll(struct l2sh_port *p)
+{
+	struct l2sh_ring_frame f;
+	unsigned n = 0;
+
+	while (n < RX_BUDGET && p->wire && l2sh_ring_peek(&p->ring, &f)) {
+		wire_frame(p, &f);
+		l2sh_ring_release(&p->ring);
+		n++;
+	}
+	return n;
 }
 
 static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -190,16 +190,8 @@ static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
 	static uint8_t buf[FRAME_MAX];
 
 	if (!p->tap) {
-		/* drain: each call takes what the ring holds, up to the batch;
-		 * a short batch means the ring is empty, and asking again would
-		 * only cost libpcap a poll() */
-		for (int i = 0; i < 4; i++) {
-			int r = pcap_dispatch(p->pcap, L2SH_BATCH, pcap_cb, (u_char *)p);
-			if (r == PCAP_ERROR)
-				p->gone = true;	/* the interface went away */
-			if (r < L2SH_BATCH)
-				break;
-		}
+		if (!l2sh_port_poll(p) && l2sh_ring_check(&p->ring, p->ifname) < 0)
+			p->gone = true;	/* the interface went away */
 		return;
 	}
 	for (int i = 0; i < L2SH_BATCH; i++) {
@@ -220,11 +212,8 @@ void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p)
 
 uint64_t l2sh_port_rx_dropped(struct l2sh_port *p)
 {
-	struct pcap_stat st;
-
-	/* the kernel's count is reset when read: keep the sum */
-	if (p->pcap && pcap_stats(p->pcap, &st) == 0)
-		p->rx_dropped += st.ps_drop;
+	if (p->wire)
+		p->rx_dropped = l2sh_ring_dropped(&p->ring);
 	return p->rx_dropped;
 }
 
@@ -233,13 +222,16 @@ void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p)
 	ev_io_stop(loop, &p->io);
 	free(p->txq);
 	p->txq = NULL;
-	l2sh_port_rx_dropped(p);	/* what the kernel counted, before it is gone */
-	if (p->pcap)
-		pcap_close(p->pcap);
-	else if (p->tap && p->fd >= 0)
+	if (p->wire) {
+		l2sh_port_rx_dropped(p);	/* what the kernel counted, before it is gone */
+		l2sh_ring_close(&p->ring);
+		if (p->txfd >= 0)
+			close(p->txfd);
+	} else if (p->tap && p->fd >= 0) {
 		close(p->fd);
-	p->pcap = NULL;
-	p->fd = -1;
+	}
+	p->wire = false;
+	p->fd = p->txfd = -1;
 }
 
 void l2sh_port_flush(struct l2sh_port *p)
@@ -256,7 +248,7 @@ void l2sh_port_flush(struct l2sh_port *p)
 		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
 	}
 	while (done < q->n) {
-		int r = sendmmsg(p->fd, msgs + done, q->n - done, MSG_DONTWAIT);
+		int r = sendmmsg(p->txfd, msgs + done, q->n - done, MSG_DONTWAIT);
 		if (r <= 0) {
 			/* a full socket buffer or a downed link: the rest is lost,
 			 * as a wire would lose it */
@@ -295,7 +287,7 @@ int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len)
 
 	if (len < 14 || wire > sizeof(big))
 		return -EMSGSIZE;
-	if (!p->tap && !p->pcap)
+	if (!p->tap && !p->wire)
 		return -ENODEV;	/* closed: its interface went away */
 	if (!p->tap && !p->txq)
 		p->txq = calloc(1, sizeof(*p->txq));
@@ -308,7 +300,7 @@ int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len)
 	}
 	l2sh_port_flush(p);	/* keep the order */
 	wire = frame_put(p, big, frame, len);
-	n = p->tap ? write(p->fd, big, wire) : send(p->fd, big, wire, MSG_DONTWAIT);
+	n = p->tap ? write(p->fd, big, wire) : send(p->txfd, big, wire, MSG_DONTWAIT);
 	if (n != (ssize_t)wire) {
 		p->tx_errors++;
 		return -EIO;

@@ -3,8 +3,8 @@
 #define L2SH_PORTS_H
 
 /*
- * l2meshd's wires: mesh and LAN ports through libpcap (AF_PACKET, a
- * memory-mapped ring), bat0/anygw through TAP devices. The cloud's 802.1ad
+ * l2meshd's wires: mesh and LAN ports through AF_PACKET (a receive ring
+ * read from memory, sends in batches), bat0/anygw through TAP devices. The cloud's 802.1ad
  * tag is added and removed here, so the core only sees untagged frames.
  */
 
@@ -13,11 +13,12 @@
 #include <stdint.h>
 
 #include <ev.h>
-#include <pcap/pcap.h>
+
+#include "l2mesh/shell/ring.h"
 
 /* Frames drained per wake-up before yielding to other watchers. */
 #define L2SH_BATCH 64
-/* Frames queued per pcap port and sent with one sendmmsg(). */
+/* Frames queued per wire port and sent with one sendmmsg(). */
 #define L2SH_TXQ 64
 /* Queue slot size; larger frames (jumbo MTUs) go out on their own. */
 #define L2SH_TXQ_SLOT 2048
@@ -39,13 +40,15 @@ struct l2sh_port {
 	unsigned index;		/* core port or local-port index */
 	uint8_t mac[6];
 	unsigned mtu;		/* the interface's MTU */
-	pcap_t *pcap;		/* pcap ports */
-	int fd;			/* the pcap's selectable fd, or the TAP fd */
+	struct l2sh_ring ring;	/* wire ports: what comes in */
+	bool wire;		/* a wire port (mesh or LAN) whose ring is open */
+	int fd;			/* the ring's socket, or the TAP fd */
+	int txfd;		/* wire ports: the AF_PACKET socket frames leave by */
 	bool tap;
 	ev_io io;
 	l2sh_rx_fn rx;
 	void *user;
-	struct l2sh_txq *txq;	/* pcap ports: frames waiting for l2sh_port_flush */
+	struct l2sh_txq *txq;	/* wire ports: frames waiting for l2sh_port_flush */
 	bool gone;		/* the interface went away; the shell reopens it */
 	long mtu_cfg;		/* the config's MTU, 0 for the default */
 	uint64_t rx_frames, tx_frames, tx_errors, rx_foreign, tx_batches;
@@ -54,11 +57,11 @@ struct l2sh_port {
 };
 
 /*
- * Opens a pcap port on ifname (brought up): mesh ports capture only
- * batman frames of their cloud (BPF), LAN ports everything, promiscuous;
- * both only what comes in, not what we send.
+ * Opens a wire port on ifname (brought up, p->mtu set): mesh ports take
+ * only batman frames of their cloud (a kernel filter), LAN ports
+ * everything, promiscuous; both only what comes in, not what we send.
  */
-int l2sh_pcap_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t vid,
+int l2sh_wire_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t vid,
 		   char *err, size_t errlen);
 /* Adopts an open TAP fd as a port. */
 void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd);
@@ -66,8 +69,10 @@ void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p);
 void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p);
 /* Frames the kernel dropped because the ring was full, since the start. */
 uint64_t l2sh_port_rx_dropped(struct l2sh_port *p);
+/* Handles what a wire port's ring holds, without a system call; frames. */
+unsigned l2sh_port_poll(struct l2sh_port *p);
 /*
- * Sends a frame (adds the cloud tag on mesh ports). On pcap ports it is
+ * Sends a frame (adds the cloud tag on mesh ports). On wire ports it is
  * queued: the shell flushes every queue once per loop iteration, before
  * the loop sleeps, so a burst costs one system call per port.
  */

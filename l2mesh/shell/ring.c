@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "l2mesh/shell/ring.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+
+#include "l2mesh/core/packet.h"
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23	/* Linux 4.20 */
+#endif
+
+/* Slots: the frame header and address (TPACKET2_HDRLEN, aligned, as the
+ * kernel lays them out) before the frame, and room for two tags in it. */
+#define SLOT_HEAD 80u
+#define SLOT_TAGS 8u
+#define BLOCK_MIN (64u << 10)
+
+static inline struct tpacket2_hdr *slot(const struct l2sh_ring *r, unsigned i)
+{
+	return (struct tpacket2_hdr *)(r->map + (size_t)(i / r->frames_per_block) * r->block_size +
+				       (size_t)(i % r->frames_per_block) * r->frame_size);
+}
+
+#define LD_AD(what) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + (what)))
+#define LDH(off) BPF_STMT(BPF_LD | BPF_H | BPF_ABS, (off))
+#define LDW(off) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off))
+#define AND(k) BPF_STMT(BPF_ALU | BPF_AND | BPF_K, (k))
+/* jump to instruction t when A == k, else to f (absolute indexes) */
+#define JEQ(at, k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (t) - (at) - 1, (f) - (at) - 1)
+#define RET(k) BPF_STMT(BPF_RET | BPF_K, (k))
+
+/*
+ * A mesh port takes batman frames of its cloud only: with the 802.1ad tag
+ * of vid (taken off by the NIC, or still in the frame) or, for vid 0,
+ * untagged; never one with our own source address (a looping segment).
+ */
+static int mesh_filter(int fd, int vid, const uint8_t mac[6])
+{
+	uint32_t hi = (uint32_t)mac[0] << 24 | (uint32_t)mac[1] << 16 | (uint32_t)mac[2] << 8 | mac[3];
+	uint32_t lo = (uint32_t)mac[4] << 8 | mac[5];
+	enum { ACCEPT = 20, REJECT = 21 };
+	struct sock_filter tagged[] = {
+		/* 0 */ LD_AD(SKF_AD_VLAN_TAG_PRESENT),
+		/* 1 */ JEQ(1, 0, 9, 2),
+		/* 2 */ LD_AD(SKF_AD_VLAN_TPID),
+		/* 3 */ JEQ(3, L2_ETHERTYPE_8021AD, 4, REJECT),
+		/* 4 */ LD_AD(SKF_AD_VLAN_TAG),
+		/* 5 */ AND(L2_VLAN_VID_MASK),
+		/* 6 */ JEQ(6, (uint32_t)vid, 7, REJECT),
+		/* 7 */ LDH(12),
+		/* 8 */ JEQ(8, L2_ETHERTYPE_BATMAN, 16, REJECT),
+		/* 9 */ LDH(12),
+		/* 10 */ JEQ(10, L2_ETHERTYPE_8021AD, 11, REJECT),
+		/* 11 */ LDH(14),
+		/* 12 */ AND(L2_VLAN_VID_MASK),
+		/* 13 */ JEQ(13, (uint32_t)vid, 14, REJECT),
+		/* 14 */ LDH(16),
+		/* 15 */ JEQ(15, L2_ETHERTYPE_BATMAN, 16, REJECT),
+		/* 16 */ LDW(6),
+		/* 17 */ JEQ(17, hi, 18, ACCEPT),
+		/* 18 */ LDH(10),
+		/* 19 */ JEQ(19, lo, REJECT, ACCEPT),
+		/* 20 */ RET(0x40000),
+		/* 21 */ RET(0),
+	};
+	enum { ACCEPT0 = 10, REJECT0 = 11 };
+	struct sock_filter untagged[] = {
+		/* 0 */ LD_AD(SKF_AD_VLAN_TAG_PRESENT),
+		/* 1 */ JEQ(1, 0, 2, REJECT0),
+		/* 2 */ LDH(12),
+		/* 3 */ JEQ(3, L2_ETHERTYPE_BATMAN, 4, REJECT0),
+		/* 4 */ LDW(6),
+		/* 5 */ JEQ(5, hi, 6, ACCEPT0),
+		/* 6 */ LDH(10),
+		/* 7 */ JEQ(7, lo, REJECT0, ACCEPT0),
+		/* 8 */ RET(0),	/* not reached */
+		/* 9 */ RET(0),	/* not reached */
+		/* 10 */ RET(0x40000),
+		/* 11 */ RET(0),
+	};
+	struct sock_fprog prog = vid ? (struct sock_fprog){ sizeof(tagged) / sizeof(tagged[0]), tagged }
+				     : (struct sock_fprog){ sizeof(untagged) / sizeof(untagged[0]), untagged };
+
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
+}
+
+int l2sh_ring_open(struct l2sh_ring *r, const char *ifname, unsigned mtu, size_t ring_bytes,
+		   int vid, const uint8_t own_mac[6])
+{
+	int v2 = TPACKET_V2, one = 1, rc;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	r->ifindex = (int)if_nametoindex(ifname);
+	if (!r->ifindex)
+		return -ENODEV;
+	/* a slot per frame: header, Ethernet header, payload, tags */
+	r->frame_size = TPACKET_ALIGN(SLOT_HEAD + 14 + mtu + SLOT_TAGS);
+	r->block_size = BLOCK_MIN;
+	while (r->block_size < r->frame_size)
+		r->block_size <<= 1;
+	r->frames_per_block = r->block_size / r->frame_size;
+	unsigned blocks = (unsigned)(ring_bytes / r->block_size);
+	if (blocks < 2)
+		blocks = 2;
+	r->frames = blocks * r->frames_per_block;
+	struct tpacket_req req = {
+		.tp_block_size = r->block_size, .tp_block_nr = blocks,
+		.tp_frame_size = r->frame_size, .tp_frame_nr = r->frames,
+	};
+
+	/* opened on no protocol: nothing queues until the filter is in */
+	r->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (r->fd < 0)
+		return -errno;
+	if (setsockopt(r->fd, SOL_PACKET, PACKET_VERSION, &v2, sizeof(v2)) < 0 ||
+	    setsockopt(r->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
+		goto fail;
+	/* not the frames we send (Linux >= 4.20; before, the mesh filter
+	 * and the core's own-address checks drop them) */
+	setsockopt(r->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	if (vid >= 0 && (rc = mesh_filter(r->fd, vid, own_mac)) < 0) {
+		errno = -rc;
+		goto fail;
+	}
+	if (vid < 0) {
+		struct packet_mreq mr = { .mr_ifindex = r->ifindex, .mr_type = PACKET_MR_PROMISC };
+		if (setsockopt(r->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+			goto fail;
+	}
+	r->map_len = (size_t)r->block_size * blocks;
+	r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, 0);
+	if (r->map == MAP_FAILED) {
+		r->map = NULL;
+		goto fail;
+	}
+	sll.sll_ifindex = r->ifindex;
+	if (bind(r->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		goto fail;
+	return 0;
+fail:
+	rc = -errno;
+	l2sh_ring_close(r);
+	return rc;
+}
+
+void l2sh_ring_close(struct l2sh_ring *r)
+{
+	if (r->map)
+		munmap(r->map, r->map_len);
+	if (r->fd >= 0)
+		close(r->fd);	/* drops the promiscuous membership too */
+	r->map = NULL;
+	r->fd = -1;
+}
+
+bool l2sh_ring_ready(const struct l2sh_ring *r)
+{
+	return r->map &&
+	       (__atomic_load_n(&slot(r, r->head)->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER);
+}
+
+bool l2sh_ring_peek(struct l2sh_ring *r, struct l2sh_ring_frame *f)
+{
+	struct tpacket2_hdr *h;
+
+	if (!l2sh_ring_ready(r))
+		return false;
+	h = slot(r, r->head);
+	f->data = (const uint8_t *)h + h->tp_mac;
+	f->len = h->tp_snaplen;
+	f->truncated = h->tp_snaplen != h->tp_len || h->tp_mac + h->tp_snaplen > r->frame_size;
+	f->tagged = (h->tp_status & TP_STATUS_VLAN_VALID) != 0;
+	f->tci = h->tp_vlan_tci;
+	f->tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID) ? h->tp_vlan_tpid : ETH_P_8021Q;
+	return true;
+}
+
+void l2sh_ring_release(struct l2sh_ring *r)
+{
+	__atomic_store_n(&slot(r, r->head)->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+	if (++r->head == r->frames)
+		r->head = 0;
+}
+
+uint64_t l2sh_ring_dropped(struct l2sh_ring *r)
+{
+	struct tpacket_stats st;
+	socklen_t len = sizeof(st);
+
+	if (r->fd >= 0 && getsockopt(r->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		r->dropped += st.tp_drops;
+	return r->dropped;
+}
+
+int l2sh_ring_check(struct l2sh_ring *r, const char *ifname)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || !err)
+		return 0;
+	/* ENETDOWN comes for a link taken down and for one removed */
+	return (int)if_nametoindex(ifname) == r->ifindex ? 0 : -ENODEV;
+}

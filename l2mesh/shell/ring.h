@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef L2SH_RING_H
+#define L2SH_RING_H
+
+/*
+ * An AF_PACKET receive ring (TPACKET_V2) on one interface: the kernel
+ * writes each frame into a slot of a buffer mapped into our memory, and
+ * marks it ours; reading it costs no system call. This is what lets
+ * l2meshd poll its ports without sleeping (option busy_poll) at the price
+ * of a memory read per port, where libpcap's reader had to ask the kernel
+ * with poll() whenever its ring was empty.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct l2sh_ring {
+	int fd;
+	int ifindex;
+	uint8_t *map;
+	size_t map_len;
+	unsigned frame_size, frames_per_block, block_size, frames;
+	unsigned head;		/* the next slot to read */
+	uint64_t dropped;	/* the kernel's drop count, summed (it resets on read) */
+};
+
+/* A frame in the ring, valid until l2sh_ring_release(). */
+struct l2sh_ring_frame {
+	const uint8_t *data;	/* from the Ethernet header, tag removed by the NIC */
+	size_t len;
+	bool truncated;		/* longer than a slot: only part of it is here */
+	bool tagged;		/* the NIC took a VLAN tag off: tpid, tci hold it */
+	uint16_t tpid, tci;
+};
+
+/*
+ * Opens a ring on ifname for frames up to mtu bytes of payload, about
+ * ring_bytes of memory. vid >= 0: only batman frames (0x4305) of that
+ * 802.1ad VLAN (0: untagged) from a source other than own_mac pass the
+ * kernel filter; vid < 0: every frame, and the port is made promiscuous.
+ * Frames we send ourselves are never seen. Returns 0 or -errno.
+ */
+int l2sh_ring_open(struct l2sh_ring *r, const char *ifname, unsigned mtu, size_t ring_bytes,
+		   int vid, const uint8_t own_mac[6]);
+void l2sh_ring_close(struct l2sh_ring *r);
+/* True when the next slot holds a frame. */
+bool l2sh_ring_ready(const struct l2sh_ring *r);
+/* The next frame, or false when the ring is empty. */
+bool l2sh_ring_peek(struct l2sh_ring *r, struct l2sh_ring_frame *f);
+/* Gives the frame from l2sh_ring_peek() back to the kernel. */
+void l2sh_ring_release(struct l2sh_ring *r);
+/* Frames lost because the ring was full, since the ring was opened. */
+uint64_t l2sh_ring_dropped(struct l2sh_ring *r);
+/*
+ * After a poll that found nothing: 0 when all is well, -ENODEV when the
+ * interface is gone (a link that only went down comes back by itself).
+ */
+int l2sh_ring_check(struct l2sh_ring *r, const char *ifname);
+
+#endif
