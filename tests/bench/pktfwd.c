@@ -160,25 +160,21 @@ static unsigned drain(struct port *in, struct port *out)
 		if (!(__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
 			break;
 		unsigned len = h->tp_snaplen;
-		if (len <= FRAME_SIZE && h->tp_len == len) {
-			uint8_t *f = (uint8_t *)h + h->tp_mac, *d = out->buf[out->n];
+		if (len + 4 <= FRAME_SIZE && h->tp_len == len) {
+			uint8_t *f = (uint8_t *)h + h->tp_mac;
 			if (h->tp_status & TP_STATUS_VLAN_VALID) {
 				/* put the tag the NIC took off back in */
-				memcpy(d, f, 12);
+				uint8_t tagged[FRAME_SIZE];
 				uint16_t tpid = htons(h->tp_vlan_tpid ? h->tp_vlan_tpid : ETH_P_8021Q);
 				uint16_t tci = htons(h->tp_vlan_tci);
-				memcpy(d + 12, &tpid, 2);
-				memcpy(d + 14, &tci, 2);
-				memcpy(d + 16, f + 12, len - 12);
-				len += 4;
+				memcpy(tagged, f, 12);
+				memcpy(tagged + 12, &tpid, 2);
+				memcpy(tagged + 14, &tci, 2);
+				memcpy(tagged + 16, f + 12, len - 12);
+				put(out, tagged, len + 4);
 			} else {
-				memcpy(d, f, len);
+				put(out, f, len);
 			}
-			out->iov[out->n] = (struct iovec){ .iov_base = d, .iov_len = len };
-			out->msg[out->n] = (struct mmsghdr){
-				.msg_hdr = { .msg_iov = &out->iov[out->n], .msg_iovlen = 1 } };
-			if (++out->n == BATCH)
-				flush(out);
 		}
 		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 		in->head = (in->head + 1) % FRAMES;
