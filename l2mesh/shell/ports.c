@@ -14,7 +14,6 @@
 #include <linux/sockios.h>
 #include <net/if.h>
 
-
 #include "common/addr.h"
 #include "common/log.h"
 #include "l2mesh/core/packet.h"

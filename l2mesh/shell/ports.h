@@ -16,7 +16,7 @@
 
 #include "l2mesh/shell/ring.h"
 
-/* Frames drained per wake-up before yielding to other watchers. */
+/* TAP reads per wake-up before yielding to other watchers. */
 #define L2SH_BATCH 64
 /* Frames queued per wire port and sent with one sendmmsg(). */
 #define L2SH_TXQ 64

@@ -73,7 +73,7 @@ static int mesh_filter(int fd, int vid, const uint8_t mac[6])
 		/* 20 */ RET(0x40000),
 		/* 21 */ RET(0),
 	};
-	enum { ACCEPT0 = 10, REJECT0 = 11 };
+	enum { ACCEPT0 = 8, REJECT0 = 9 };
 	struct sock_filter untagged[] = {
 		/* 0 */ LD_AD(SKF_AD_VLAN_TAG_PRESENT),
 		/* 1 */ JEQ(1, 0, 2, REJECT0),
@@ -83,10 +83,8 @@ static int mesh_filter(int fd, int vid, const uint8_t mac[6])
 		/* 5 */ JEQ(5, hi, 6, ACCEPT0),
 		/* 6 */ LDH(10),
 		/* 7 */ JEQ(7, lo, REJECT0, ACCEPT0),
-		/* 8 */ RET(0),	/* not reached */
-		/* 9 */ RET(0),	/* not reached */
-		/* 10 */ RET(0x40000),
-		/* 11 */ RET(0),
+		/* 8 */ RET(0x40000),
+		/* 9 */ RET(0),
 	};
 	struct sock_fprog prog = vid ? (struct sock_fprog){ sizeof(tagged) / sizeof(tagged[0]), tagged }
 				     : (struct sock_fprog){ sizeof(untagged) / sizeof(untagged[0]), untagged };

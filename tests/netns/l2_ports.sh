@@ -4,7 +4,8 @@
 #   larger than the ring's slots);
 # - a TCP stream loses nothing in the receive rings (rxDropped 0);
 # - busy_poll 0 (the default) never polls; busy_poll 2000 polls while
-#   pings come every 1 ms and stops within its window once they end.
+#   pings come every 1 ms and stops within its window once they end;
+# - batadv_vlan 0 (untagged mesh frames) passes the ring's filter too.
 #   l2_ports.sh MESHLAB
 set -e
 . "$(dirname "$0")/l2lib.sh"
@@ -68,5 +69,22 @@ mx c1 ping -q -c 300 -i 0.001 10.13.250.2 >/dev/null
 [[ $(status_field n1 busy_poll_us) == 0 && $(status_field n1 busy_poll_ms) == 0 ]] ||
 	fail "the default polled: $(status_field n1 busy_poll_ms) ms"
 pretty "default (busy_poll 0): 0 ms polled"
+daemons_alive
+"$MESHLAB" down --name "$LAB" >/dev/null
+
+# untagged mesh frames: the ring's other filter
+COMMUNITY="config lime 'network'
+	option batadv_vlan '0'"
+lab_up "community lab.conf
+link n1 n2
+client c1 n1
+client c2 n2"
+t=$(converge_ping 60 c1 10.13.250.2)
+mx n1 tcpdump -c 5 -nn -e -i m-n2 ether proto 0x4305 >"$TMP/untagged" 2>/dev/null
+grep -q "ethertype Unknown (0x4305)\|ethertype 0x4305\|0x4305" "$TMP/untagged" ||
+	fail "no untagged batman frame on n1's mesh port: $(head -3 "$TMP/untagged")"
+grep -q "802.1Q\|802.1ad\|vlan" "$TMP/untagged" && fail "batadv_vlan 0 sent tagged frames: $(head -3 "$TMP/untagged")"
+[[ $(port_field n1 m-n2 rx_foreign) == 0 ]] || fail "n1 counted foreign frames on an untagged link"
+pretty "batadv_vlan 0: c1 reaches c2 after ${t}s over untagged batman frames"
 daemons_alive
 pretty "ok"
