@@ -138,11 +138,7 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 	if (m->node)
 		rearm(m);
 	if (m->spin_us) {
-		uint64_t rx = 0;
-		for (unsigned i = 0; i < m->nmesh; i++)
-			rx += m->mesh[i].rx_frames;
-		for (unsigned i = 0; i < m->nlocal; i++)
-			rx += m->local[i].rx_frames;
+		uint64_t rx = m->rx_count;
 		/* a few frames: light traffic, where a wake-up costs latency;
 		 * a full batch: the next one is already there */
 		if (rx != m->rx_seen && rx - m->rx_seen < L2SH_SPIN_BELOW) {
@@ -169,6 +165,7 @@ static void mesh_rx(struct l2sh_port *p, const uint8_t *frame, size_t len)
 {
 	struct l2meshd *m = p->user;
 
+	m->rx_count++;
 	l2_rx_mesh(m->node, p->index, frame, len, mc_ev_now_ms(m->d->loop));
 }
 
@@ -176,6 +173,7 @@ static void local_rx(struct l2sh_port *p, const uint8_t *frame, size_t len)
 {
 	struct l2meshd *m = p->user;
 
+	m->rx_count++;
 	l2_rx_local(m->node, p->index, frame, len, mc_ev_now_ms(m->d->loop));
 }
 

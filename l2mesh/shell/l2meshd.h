@@ -28,7 +28,8 @@ struct l2meshd {
 	ev_idle spin;			/* busy-polls while traffic flows */
 	uint32_t spin_us;		/* how long to keep polling after the last frame */
 	uint64_t spin_until;		/* monotonic ns */
-	uint64_t rx_seen;		/* frames counted at the last prepare */
+	uint64_t rx_count;		/* frames handed to the core, every port */
+	uint64_t rx_seen;		/* rx_count at the last prepare */
 	uint64_t spin_from;		/* when the current polling spell began */
 	uint64_t spin_ns;		/* time spent polling since the start */
 	/* meshctl ping/traceroute sessions waiting for ICMP answers */

@@ -212,7 +212,7 @@ void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p)
 uint64_t l2sh_port_rx_dropped(struct l2sh_port *p)
 {
 	if (p->wire)
-		p->rx_dropped = l2sh_ring_dropped(&p->ring);
+		p->rx_dropped += l2sh_ring_drops(&p->ring);
 	return p->rx_dropped;
 }
 

@@ -4,8 +4,9 @@
 
 /*
  * l2meshd's wires: mesh and LAN ports through AF_PACKET (a receive ring
- * read from memory, sends in batches), bat0/anygw through TAP devices. The cloud's 802.1ad
- * tag is added and removed here, so the core only sees untagged frames.
+ * read from memory, sends in batches), bat0/anygw through TAP devices.
+ * The cloud's 802.1ad tag is added and removed here, so the core only
+ * sees untagged frames.
  */
 
 #include <stdbool.h>
@@ -53,7 +54,7 @@ struct l2sh_port {
 	long mtu_cfg;		/* the config's MTU, 0 for the default */
 	uint64_t rx_frames, tx_frames, tx_errors, rx_foreign, tx_batches;
 	uint64_t rx_oversize;	/* frames longer than the MTU (a merging NIC) */
-	uint64_t rx_dropped;	/* lost by the kernel: our ring was full */
+	uint64_t rx_dropped;	/* lost by the kernel: a ring was full (summed over reopens) */
 };
 
 /*

@@ -192,14 +192,14 @@ void l2sh_ring_release(struct l2sh_ring *r)
 		r->head = 0;
 }
 
-uint64_t l2sh_ring_dropped(struct l2sh_ring *r)
+uint64_t l2sh_ring_drops(struct l2sh_ring *r)
 {
 	struct tpacket_stats st;
 	socklen_t len = sizeof(st);
 
 	if (r->fd >= 0 && getsockopt(r->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
-		r->dropped += st.tp_drops;
-	return r->dropped;
+		return st.tp_drops;
+	return 0;
 }
 
 int l2sh_ring_check(struct l2sh_ring *r, const char *ifname)

@@ -22,7 +22,6 @@ struct l2sh_ring {
 	size_t map_len;
 	unsigned frame_size, frames_per_block, block_size, frames;
 	unsigned head;		/* the next slot to read */
-	uint64_t dropped;	/* the kernel's drop count, summed (it resets on read) */
 };
 
 /* A frame in the ring, valid until l2sh_ring_release(). */
@@ -50,8 +49,9 @@ bool l2sh_ring_ready(const struct l2sh_ring *r);
 bool l2sh_ring_peek(struct l2sh_ring *r, struct l2sh_ring_frame *f);
 /* Gives the frame from l2sh_ring_peek() back to the kernel. */
 void l2sh_ring_release(struct l2sh_ring *r);
-/* Frames lost because the ring was full, since the ring was opened. */
-uint64_t l2sh_ring_dropped(struct l2sh_ring *r);
+/* Frames lost because the ring was full, since the last call (the kernel
+ * resets its count when it is read). */
+uint64_t l2sh_ring_drops(struct l2sh_ring *r);
 /*
  * After a poll that found nothing: 0 when all is well, -ENODEV when the
  * interface is gone (a link that only went down comes back by itself).
