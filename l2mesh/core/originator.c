@@ -16,12 +16,12 @@ int l2_origs_init(struct l2_node *n)
 
 	if (!t)
 		return -ENOMEM;
-	if (l2_hash_init(&t->origs, ORIGS_HASH_ORDER) < 0) {
+	if (mc_hash_init(&t->origs, ORIGS_HASH_ORDER) < 0) {
 		free(t);
 		return -ENOMEM;
 	}
-	if (l2_hash_init(&t->hneighs, HNEIGH_HASH_ORDER) < 0) {
-		l2_hash_free(&t->origs);
+	if (mc_hash_init(&t->hneighs, HNEIGH_HASH_ORDER) < 0) {
+		mc_hash_free(&t->origs);
 		free(t);
 		return -ENOMEM;
 	}
@@ -35,12 +35,12 @@ int l2_origs_init(struct l2_node *n)
 struct l2_hneigh *l2_hneigh_find(struct l2_node *n, const uint8_t addr[6],
 				 unsigned port)
 {
-	uint32_t hv = l2_hash_mac(addr, port);
-	struct l2_hash_iter it;
-	struct l2_hnode *e;
+	uint32_t hv = mc_hash_mac(addr, port);
+	struct mc_hash_iter it;
+	struct mc_hnode *e;
 
-	for (e = l2_hash_first(&n->origs->hneighs, hv, &it); e; e = l2_hash_next(&it)) {
-		struct l2_hneigh *hn = l2_container_of(e, struct l2_hneigh, hnode);
+	for (e = mc_hash_first(&n->origs->hneighs, hv, &it); e; e = mc_hash_next(&it)) {
+		struct l2_hneigh *hn = mc_container_of(e, struct l2_hneigh, hnode);
 
 		if (hn->port == port && l2_mac_eq(hn->addr, addr))
 			return hn;
@@ -64,7 +64,7 @@ static struct l2_hneigh *hneigh_ref(struct l2_node *n, const uint8_t addr[6],
 	hn->port = (uint8_t)port;
 	hn->refs = 1;
 	hn->last_seen_ms = n->now_ms;
-	if (l2_hash_add(&n->origs->hneighs, &hn->hnode, l2_hash_mac(addr, port)) < 0) {
+	if (mc_hash_add(&n->origs->hneighs, &hn->hnode, mc_hash_mac(addr, port)) < 0) {
 		free(hn);
 		return NULL;
 	}
@@ -76,7 +76,7 @@ static void hneigh_unref(struct l2_node *n, struct l2_hneigh *hn)
 {
 	if (--hn->refs)
 		return;
-	l2_hash_del(&n->origs->hneighs, &hn->hnode);
+	mc_hash_del(&n->origs->hneighs, &hn->hnode);
 	n->origs->port_neighs[hn->port]--;
 	free(hn);
 }
@@ -85,12 +85,12 @@ static void hneigh_unref(struct l2_node *n, struct l2_hneigh *hn)
 
 struct l2_orig *l2_orig_find(struct l2_node *n, const uint8_t addr[6])
 {
-	uint32_t hv = l2_hash_mac(addr, 0);
-	struct l2_hash_iter it;
-	struct l2_hnode *e;
+	uint32_t hv = mc_hash_mac(addr, 0);
+	struct mc_hash_iter it;
+	struct mc_hnode *e;
 
-	for (e = l2_hash_first(&n->origs->origs, hv, &it); e; e = l2_hash_next(&it)) {
-		struct l2_orig *o = l2_container_of(e, struct l2_orig, hnode);
+	for (e = mc_hash_first(&n->origs->origs, hv, &it); e; e = mc_hash_next(&it)) {
+		struct l2_orig *o = mc_container_of(e, struct l2_orig, hnode);
 
 		if (l2_mac_eq(o->addr, addr))
 			return o;
@@ -113,7 +113,7 @@ struct l2_orig *l2_orig_get(struct l2_node *n, const uint8_t addr[6])
 	o->last_seen_ms = n->now_ms;
 	/* so that the first seqno jump is accepted (batadv_orig_ifinfo_new) */
 	o->seqno_reset_ms = n->now_ms - L2_RESET_PROTECTION_MS - 1;
-	if (l2_hash_add(&n->origs->origs, &o->hnode, l2_hash_mac(addr, 0)) < 0) {
+	if (mc_hash_add(&n->origs->origs, &o->hnode, mc_hash_mac(addr, 0)) < 0) {
 		free(o);
 		return NULL;
 	}
@@ -325,18 +325,18 @@ struct purge_ctx {
 	int down_port;		/* -1: a timer purge */
 };
 
-static void orig_purge_one(struct l2_hnode *e, void *arg)
+static void orig_purge_one(struct mc_hnode *e, void *arg)
 {
 	struct purge_ctx *c = arg;
 	struct l2_node *n = c->n;
-	struct l2_orig *o = l2_container_of(e, struct l2_orig, hnode);
+	struct l2_orig *o = mc_container_of(e, struct l2_orig, hnode);
 	char a[18];
 
 	if (c->down_port < 0 && n->now_ms - o->last_seen_ms > L2_ORIG_TIMEOUT_MS) {
 		if (n->env.log)
 			l2_log(n, MC_LOG_DEBUG, MC_DBG_BATMAN, "originator timeout: %s",
 			       mac_str(o->addr, a));
-		l2_hash_del(&n->origs->origs, e);
+		mc_hash_del(&n->origs->origs, e);
 		l2_tt_orig_gone(n, o->addr);
 		orig_free(n, o);
 		return;
@@ -352,7 +352,7 @@ uint64_t l2_origs_tick(struct l2_node *n, uint64_t now_ms)
 	struct purge_ctx c = { n, -1 };
 
 	if (now_ms >= t->next_purge_ms) {
-		l2_hash_walk(&t->origs, orig_purge_one, &c);
+		mc_hash_walk(&t->origs, orig_purge_one, &c);
 		t->next_purge_ms = now_ms + L2_ORIG_WORK_PERIOD_MS;
 	}
 	return t->next_purge_ms;
@@ -363,15 +363,15 @@ void l2_origs_port_down(struct l2_node *n, unsigned port)
 	struct purge_ctx c = { n, (int)port };
 
 	if (port < L2_PORTS_MAX)
-		l2_hash_walk(&n->origs->origs, orig_purge_one, &c);
+		mc_hash_walk(&n->origs->origs, orig_purge_one, &c);
 }
 
-static void orig_free_one(struct l2_hnode *e, void *arg)
+static void orig_free_one(struct mc_hnode *e, void *arg)
 {
 	struct l2_node *n = arg;
-	struct l2_orig *o = l2_container_of(e, struct l2_orig, hnode);
+	struct l2_orig *o = mc_container_of(e, struct l2_orig, hnode);
 
-	l2_hash_del(&n->origs->origs, e);
+	mc_hash_del(&n->origs->origs, e);
 	orig_free(n, o);
 }
 
@@ -381,9 +381,9 @@ void l2_origs_free(struct l2_node *n)
 
 	if (!t)
 		return;
-	l2_hash_walk(&t->origs, orig_free_one, n);
-	l2_hash_free(&t->origs);
-	l2_hash_free(&t->hneighs);
+	mc_hash_walk(&t->origs, orig_free_one, n);
+	mc_hash_free(&t->origs);
+	mc_hash_free(&t->hneighs);
 	free(t);
 	n->origs = NULL;
 }
@@ -395,11 +395,11 @@ struct walk_ctx {
 	void *arg;
 };
 
-static void walk_one(struct l2_hnode *e, void *arg)
+static void walk_one(struct mc_hnode *e, void *arg)
 {
 	struct walk_ctx *c = arg;
 
-	c->fn(l2_container_of(e, struct l2_orig, hnode), c->arg);
+	c->fn(mc_container_of(e, struct l2_orig, hnode), c->arg);
 }
 
 void l2_orig_walk(struct l2_node *n, void (*fn)(struct l2_orig *o, void *arg),
@@ -407,7 +407,7 @@ void l2_orig_walk(struct l2_node *n, void (*fn)(struct l2_orig *o, void *arg),
 {
 	struct walk_ctx c = { fn, arg };
 
-	l2_hash_walk(&n->origs->origs, walk_one, &c);
+	mc_hash_walk(&n->origs->origs, walk_one, &c);
 }
 
 int l2_orig_router(struct l2_node *n, const uint8_t orig[6], unsigned *port_r,
@@ -493,7 +493,7 @@ void l2_orig_foreach(struct l2_node *n, uint64_t now_ms,
 void l2_neigh_foreach(struct l2_node *n, uint64_t now_ms,
 		      void (*fn)(void *user, const struct l2_neigh_entry *e), void *user)
 {
-	struct l2_hash *h = &n->origs->hneighs;
+	struct mc_hash *h = &n->origs->hneighs;
 	struct l2_neigh_entry e;
 	uint32_t i;
 
@@ -502,7 +502,7 @@ void l2_neigh_foreach(struct l2_node *n, uint64_t now_ms,
 
 		if (!h->tab[i].e)
 			continue;
-		hn = l2_container_of(h->tab[i].e, struct l2_hneigh, hnode);
+		hn = mc_container_of(h->tab[i].e, struct l2_hneigh, hnode);
 		e.port = hn->port;
 		e.port_name = n->ports[hn->port].name;
 		memcpy(e.addr, hn->addr, 6);

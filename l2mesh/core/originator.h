@@ -14,7 +14,7 @@
  * has no per-outgoing-interface tables (see doc/l2mesh-routing.md).
  */
 
-#include "l2mesh/core/hash.h"
+#include "common/hash.h"
 #include "l2mesh/core/node.h"
 
 #define L2_TQ_LOCAL_WINDOW 64		/* OGMs per echo/receive window */
@@ -29,7 +29,7 @@
 
 /* A one-hop neighbour on a port (batadv_hardif_neigh_node). */
 struct l2_hneigh {
-	struct l2_hnode hnode;		/* key: addr, port */
+	struct mc_hnode hnode;		/* key: addr, port */
 	uint8_t addr[6];
 	uint8_t port;
 	uint32_t refs;			/* l2_neigh entries naming it */
@@ -62,7 +62,7 @@ struct l2_echo {
 };
 
 struct l2_orig {
-	struct l2_hnode hnode;		/* key: addr */
+	struct mc_hnode hnode;		/* key: addr */
 	uint8_t addr[6];
 	uint8_t last_ttl;
 	uint32_t last_real_seqno;
@@ -83,8 +83,8 @@ struct l2_orig {
 };
 
 struct l2_origs {
-	struct l2_hash origs;
-	struct l2_hash hneighs;
+	struct mc_hash origs;
+	struct mc_hash hneighs;
 	unsigned port_neighs[L2_PORTS_MAX];	/* l2_hneigh per port */
 	size_t nneighs;				/* l2_neigh entries */
 	uint64_t next_purge_ms;

@@ -2,17 +2,17 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "l2mesh/core/hash.h"
+#include "common/hash.h"
 
 #define HASH_ORDER_MIN 1
 #define HASH_ORDER_MAX 26	/* 64M slots: far beyond any mesh */
 
-static struct l2_hslot *slots_new(uint32_t n)
+static struct mc_hslot *slots_new(uint32_t n)
 {
-	return calloc(n, sizeof(struct l2_hslot));
+	return calloc(n, sizeof(struct mc_hslot));
 }
 
-int l2_hash_init(struct l2_hash *h, unsigned order)
+int mc_hash_init(struct mc_hash *h, unsigned order)
 {
 	if (order < HASH_ORDER_MIN)
 		order = HASH_ORDER_MIN;
@@ -26,7 +26,7 @@ int l2_hash_init(struct l2_hash *h, unsigned order)
 	return 0;
 }
 
-void l2_hash_free(struct l2_hash *h)
+void mc_hash_free(struct mc_hash *h)
 {
 	free(h->tab);
 	h->tab = NULL;
@@ -35,7 +35,7 @@ void l2_hash_free(struct l2_hash *h)
 }
 
 /* Jenkins' one-at-a-time over the key bytes, as batman-adv's choose_orig. */
-uint32_t l2_hash_mac(const uint8_t mac[6], uint32_t extra)
+uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra)
 {
 	uint32_t h = 0;
 	unsigned i;
@@ -56,7 +56,7 @@ uint32_t l2_hash_mac(const uint8_t mac[6], uint32_t extra)
 	return h;
 }
 
-static void slot_put(struct l2_hslot *tab, uint32_t mask, struct l2_hnode *e)
+static void slot_put(struct mc_hslot *tab, uint32_t mask, struct mc_hnode *e)
 {
 	uint32_t i = e->hash & mask;
 
@@ -66,10 +66,10 @@ static void slot_put(struct l2_hslot *tab, uint32_t mask, struct l2_hnode *e)
 	tab[i].e = e;
 }
 
-static int hash_grow(struct l2_hash *h)
+static int hash_grow(struct mc_hash *h)
 {
 	uint32_t nmask = h->mask * 2 + 1, i;
-	struct l2_hslot *ntab;
+	struct mc_hslot *ntab;
 
 	if (h->mask >= (1u << HASH_ORDER_MAX) - 1 || !(ntab = slots_new(nmask + 1)))
 		return -ENOMEM;
@@ -82,7 +82,7 @@ static int hash_grow(struct l2_hash *h)
 	return 0;
 }
 
-int l2_hash_add(struct l2_hash *h, struct l2_hnode *e, uint32_t hash)
+int mc_hash_add(struct mc_hash *h, struct mc_hnode *e, uint32_t hash)
 {
 	/* at most half full, so probes stay short and an empty slot exists */
 	if (2 * (h->count + 1) > (size_t)h->mask + 1 && hash_grow(h) < 0)
@@ -95,7 +95,7 @@ int l2_hash_add(struct l2_hash *h, struct l2_hnode *e, uint32_t hash)
 
 /* Empties slot i and moves later entries of its cluster back, so that no
  * probe sequence crosses a hole (backward-shift deletion). */
-static void slot_clear(struct l2_hash *h, uint32_t i)
+static void slot_clear(struct mc_hash *h, uint32_t i)
 {
 	uint32_t j = i, home;
 
@@ -116,7 +116,7 @@ static void slot_clear(struct l2_hash *h, uint32_t i)
 	}
 }
 
-void l2_hash_del(struct l2_hash *h, struct l2_hnode *e)
+void mc_hash_del(struct mc_hash *h, struct mc_hnode *e)
 {
 	uint32_t i = e->hash & h->mask;
 
@@ -129,13 +129,13 @@ void l2_hash_del(struct l2_hash *h, struct l2_hnode *e)
 	}
 }
 
-struct l2_hnode *l2_hash_next(struct l2_hash_iter *it)
+struct mc_hnode *mc_hash_next(struct mc_hash_iter *it)
 {
-	const struct l2_hash *h = it->h;
+	const struct mc_hash *h = it->h;
 
 	for (; h->tab[it->pos].e; it->pos = (it->pos + 1) & h->mask) {
 		if (h->tab[it->pos].hash == it->hash) {
-			struct l2_hnode *e = h->tab[it->pos].e;
+			struct mc_hnode *e = h->tab[it->pos].e;
 
 			it->pos = (it->pos + 1) & h->mask;
 			return e;
@@ -144,13 +144,13 @@ struct l2_hnode *l2_hash_next(struct l2_hash_iter *it)
 	return NULL;
 }
 
-struct l2_hnode *l2_hash_first(const struct l2_hash *h, uint32_t hash,
-			       struct l2_hash_iter *it)
+struct mc_hnode *mc_hash_first(const struct mc_hash *h, uint32_t hash,
+			       struct mc_hash_iter *it)
 {
 	it->h = h;
 	it->hash = hash;
 	it->pos = hash & h->mask;
-	return l2_hash_next(it);
+	return mc_hash_next(it);
 }
 
 /*
@@ -158,11 +158,11 @@ struct l2_hnode *l2_hash_first(const struct l2_hash *h, uint32_t hash,
  * deletion then only moves entries not yet visited into the current
  * slot, which is looked at again.
  */
-void l2_hash_walk(struct l2_hash *h, void (*fn)(struct l2_hnode *e, void *arg),
+void mc_hash_walk(struct mc_hash *h, void (*fn)(struct mc_hnode *e, void *arg),
 		  void *arg)
 {
 	uint32_t start = 0, n, i;
-	struct l2_hnode *e;
+	struct mc_hnode *e;
 
 	while (h->tab[start].e)
 		start++;

@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef L2_HASH_H
-#define L2_HASH_H
+#ifndef MC_HASH_H
+#define MC_HASH_H
 
 /*
  * A hash table of intrusive nodes, for tables looked up per packet
  * (originators, neighbours). Open addressing with linear probing: the
  * slot array holds each entry's hash value next to its pointer, so a
  * lookup touches one or two cache lines and dereferences only entries
- * whose hash matches. The caller embeds a struct l2_hnode in its entry,
- * computes the hash (l2_hash_mac() for MAC keys) and compares keys itself:
+ * whose hash matches. The caller embeds a struct mc_hnode in its entry,
+ * computes the hash (mc_hash_mac() for MAC keys) and compares keys itself:
  *
- *	struct l2_hash_iter it;
- *	for (e = l2_hash_first(h, hv, &it); e; e = l2_hash_next(&it))
- *		if (key_eq(l2_container_of(e, ...), key)) ...
+ *	struct mc_hash_iter it;
+ *	for (e = mc_hash_first(h, hv, &it); e; e = mc_hash_next(&it))
+ *		if (key_eq(mc_container_of(e, ...), key)) ...
  *
  * The table stays at most half full by doubling; when that allocation
  * fails an add fails with -ENOMEM. Nothing here frees entries: they
@@ -23,52 +23,52 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct l2_hnode {
+struct mc_hnode {
 	uint32_t hash;
 };
 
-struct l2_hslot {
+struct mc_hslot {
 	uint32_t hash;
-	struct l2_hnode *e;	/* NULL: empty */
+	struct mc_hnode *e;	/* NULL: empty */
 };
 
-struct l2_hash {
-	struct l2_hslot *tab;
+struct mc_hash {
+	struct mc_hslot *tab;
 	uint32_t mask;		/* slots - 1; slots is a power of two */
 	size_t count;
 };
 
-struct l2_hash_iter {
-	const struct l2_hash *h;
+struct mc_hash_iter {
+	const struct mc_hash *h;
 	uint32_t hash;
 	uint32_t pos;
 };
 
-#define l2_container_of(ptr, type, member) \
+#define mc_container_of(ptr, type, member) \
 	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 /* 2^order slots to start with (at least 2). Returns 0 or -ENOMEM. */
-int l2_hash_init(struct l2_hash *h, unsigned order);
+int mc_hash_init(struct mc_hash *h, unsigned order);
 /* Frees the slot array; the entries are the caller's. */
-void l2_hash_free(struct l2_hash *h);
+void mc_hash_free(struct mc_hash *h);
 
 /* A MAC (plus a small extra key, such as a port or VLAN) to a hash value. */
-uint32_t l2_hash_mac(const uint8_t mac[6], uint32_t extra);
+uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra);
 
 /* 0, or -ENOMEM when the table was full and could not grow. */
-int l2_hash_add(struct l2_hash *h, struct l2_hnode *e, uint32_t hash);
-void l2_hash_del(struct l2_hash *h, struct l2_hnode *e);
+int mc_hash_add(struct mc_hash *h, struct mc_hnode *e, uint32_t hash);
+void mc_hash_del(struct mc_hash *h, struct mc_hnode *e);
 
 /* The first, then the next, entry whose hash value is hash. */
-struct l2_hnode *l2_hash_first(const struct l2_hash *h, uint32_t hash,
-			       struct l2_hash_iter *it);
-struct l2_hnode *l2_hash_next(struct l2_hash_iter *it);
+struct mc_hnode *mc_hash_first(const struct mc_hash *h, uint32_t hash,
+			       struct mc_hash_iter *it);
+struct mc_hnode *mc_hash_next(struct mc_hash_iter *it);
 
 /*
- * Calls fn once on every entry. fn may l2_hash_del() (and free) the entry
+ * Calls fn once on every entry. fn may mc_hash_del() (and free) the entry
  * it was given, but no other, and may add none.
  */
-void l2_hash_walk(struct l2_hash *h, void (*fn)(struct l2_hnode *e, void *arg),
+void mc_hash_walk(struct mc_hash *h, void (*fn)(struct mc_hnode *e, void *arg),
 		  void *arg);
 
 #endif
