@@ -126,6 +126,7 @@ static int run(struct mc_daemon *d, const struct args *a)
 	struct mc_ctl_server_cfg cc = {
 		.daemon = d->ops->name, .version = SOFTMESH_VERSION,
 		.cmds = d->ops->cmds, .ncmds = d->ops->ncmds, .user = d,
+		.topics = d->ops->topics, .ntopics = d->ops->ntopics,
 		.status = status_hook,
 	};
 	int rc;

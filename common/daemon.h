@@ -33,6 +33,8 @@ struct mc_daemon_ops {
 	const char *name;		/* "l2meshd": log ident and socket name */
 	const struct mc_ctl_cmd *cmds;	/* handlers get the struct mc_daemon * */
 	unsigned ncmds;
+	const struct mc_ctl_topic *topics;	/* its event topics (doc/control.md) */
+	unsigned ntopics;
 	/* Adds the daemon's fields to "status" (may be NULL). */
 	void (*status)(struct mc_daemon *d, json_object *status);
 	/* Sets up sockets and timers; a negative errno aborts start-up. */

@@ -157,7 +157,6 @@ static void publish(struct l3routed *r, int family, const struct l3_gw_info *sel
 	json_object_object_add(o, "why", sel ? json_object_new_string(sel->why ? sel->why : "")
 					     : NULL);
 	mc_ctl_publish(r->d->ctl, "gateway", o);
-	json_object_put(o);
 }
 
 /* env.gateway: the core's choice for family changed (sel NULL: none left). */
