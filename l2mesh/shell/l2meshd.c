@@ -240,7 +240,7 @@ static void sysctl_set(const char *fmt, const char *ifname, const char *value)
 	FILE *f;
 
 	snprintf(path, sizeof(path), fmt, ifname);
-	f = fopen(path, "w");
+	f = fopen(path, "we");
 	if (!f || fputs(value, f) < 0)
 		log_warn("%s: %s", path, strerror(errno));
 	if (f)
@@ -480,7 +480,7 @@ static void seqno_write(struct l2meshd *m, uint32_t seqno)
 
 	seqno_path(m, path, sizeof(path));
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	f = fopen(tmp, "w");
+	f = fopen(tmp, "we");
 	if (!f)
 		return;
 	fprintf(f, "%u\n", seqno);
@@ -495,7 +495,7 @@ static void seqno_read(struct l2meshd *m, struct l2_config *cfg)
 	FILE *f;
 
 	seqno_path(m, path, sizeof(path));
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	if (!f)
 		return;
 	if (fscanf(f, "%lu", &v) == 1 && v <= UINT32_MAX) {

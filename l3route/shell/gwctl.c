@@ -45,7 +45,7 @@ void l3sh_prefer_load(struct l3routed *r, struct l3_config *cfg)
 	FILE *f;
 
 	prefer_path(r, path, sizeof(path));
-	if (!(f = fopen(path, "r")))
+	if (!(f = fopen(path, "re")))
 		return;
 	if (!fgets(line, sizeof(line), f))
 		line[0] = '\0';

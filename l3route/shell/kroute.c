@@ -16,7 +16,7 @@
 
 static void sysctl_write(const char *path, const char *value)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = fopen(path, "we");
 
 	if (!f || fputs(value, f) < 0)
 		log_warn("%s: %s", path, strerror(errno));

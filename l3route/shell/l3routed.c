@@ -185,7 +185,7 @@ static void sysctl_port(const char *ifname, const char *what, const char *value)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, what);
-	if ((f = fopen(path, "w"))) {
+	if ((f = fopen(path, "we"))) {
 		fputs(value, f);
 		fclose(f);
 	}

@@ -53,7 +53,7 @@ static const char nft_clamp[] =
 
 int l3sh_nft(const char *script)
 {
-	FILE *p = popen("nft -f - 2>&1", "w");
+	FILE *p = popen("nft -f - 2>&1", "we");
 	int st;
 
 	if (!p)
@@ -66,7 +66,7 @@ int l3sh_nft(const char *script)
 /* The kernel checks max(all, device): warn when all's would override ours. */
 static void rp_filter_all_check(void)
 {
-	FILE *f = fopen("/proc/sys/net/ipv4/conf/all/rp_filter", "r");
+	FILE *f = fopen("/proc/sys/net/ipv4/conf/all/rp_filter", "re");
 	int v = 0;
 
 	if (f && fscanf(f, "%d", &v) == 1 && v != 0)
@@ -84,7 +84,7 @@ void l3sh_sysctl(const char *family, const char *ifname, const char *what,
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family, ifname, what);
-	if (!(f = fopen(path, "w")) || fputs(value, f) < 0)
+	if (!(f = fopen(path, "we")) || fputs(value, f) < 0)
 		log_warn("%s: %s", path, strerror(errno));
 	if (f)
 		fclose(f);
