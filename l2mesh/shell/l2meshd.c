@@ -61,10 +61,7 @@ static void env_icmp(void *user, const struct l2_icmp_result *res)
 
 static void rearm(struct l2meshd *m)
 {
-	uint64_t now = mc_ev_now_ms(m->d->loop);
-	uint64_t next = l2_tick(m->node, now);
-
-	mc_timer_arm(m->d->loop, &m->tick, next > now ? next - now : 0);
+	mc_timer_arm_at(m->d->loop, &m->tick, l2_tick(m->node, mc_ev_now_ms(m->d->loop)));
 }
 
 static void on_tick(void *user)
@@ -234,19 +231,6 @@ static int link_prepare(struct l2meshd *m, const char *ifname, uint8_t mac[6],
 	return rc;
 }
 
-static void sysctl_set(const char *fmt, const char *ifname, const char *value)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), fmt, ifname);
-	f = fopen(path, "we");
-	if (!f || fputs(value, f) < 0)
-		log_warn("%s: %s", path, strerror(errno));
-	if (f)
-		fclose(f);
-}
-
 /*
  * A port l2meshd switches is a wire, not a host interface: the kernel must
  * not answer ARP on it (it would answer for the anycast and node addresses
@@ -255,9 +239,9 @@ static void sysctl_set(const char *fmt, const char *ifname, const char *value)
  */
 static void port_quiet(const char *ifname, bool mesh)
 {
-	sysctl_set("/proc/sys/net/ipv4/conf/%s/arp_ignore", ifname, "8");
+	mc_sysctl_if("ipv4", ifname, "arp_ignore", "8");
 	if (!mesh)
-		sysctl_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname, "1");
+		mc_sysctl_if("ipv6", ifname, "disable_ipv6", "1");
 }
 
 /*

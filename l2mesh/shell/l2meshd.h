@@ -5,6 +5,7 @@
 #include "common/daemon.h"
 #include "common/evloop.h"
 #include "common/nl.h"
+#include "common/sys.h"
 #include "l2mesh/core/l2.h"
 #include "l2mesh/shell/ports.h"
 

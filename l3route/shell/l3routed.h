@@ -9,6 +9,7 @@
 #include "common/daemon.h"
 #include "common/evloop.h"
 #include "common/nl.h"
+#include "common/sys.h"
 #include "l3route/core/l3.h"
 
 #define L3SH_PORTS_MAX 16
@@ -170,8 +171,6 @@ void l3sh_tun_stop(struct l3routed *r);
 void l3sh_tun_gateway(struct l3routed *r, int family, const struct l3_gw_info *sel);
 const struct l3sh_tun_peer *l3sh_tun_peer(const struct l3routed *r,
 					  const uint8_t id[L3_ID_LEN]);
-void l3sh_sysctl(const char *family, const char *ifname, const char *what,
-		 const char *value);
 /* A TUN device from the name pattern dev, IPv6 on but no link-local
  * address; its fd, or a negative errno (logged). */
 int l3sh_tun_dev_open(const char *dev, char name[IFNAMSIZ]);
