@@ -4,6 +4,7 @@
 
 #include "common/daemon.h"
 #include "common/evloop.h"
+#include "common/json.h"
 #include "common/nl.h"
 #include "common/sys.h"
 #include "l2mesh/core/l2.h"

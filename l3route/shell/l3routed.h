@@ -8,6 +8,7 @@
 
 #include "common/daemon.h"
 #include "common/evloop.h"
+#include "common/json.h"
 #include "common/nl.h"
 #include "common/sys.h"
 #include "l3route/core/l3.h"
@@ -195,9 +196,5 @@ extern const struct mc_ctl_cmd l3sh_cmds[];
 extern const unsigned l3sh_ncmds;
 void l3sh_status(struct mc_daemon *d, json_object *st);
 const char *l3sh_ifname(const struct l3routed *r, unsigned ifidx);
-/* JSON rows for ctl.c and gwctl.c: o[k] = v; a string (NULL as ""); a number. */
-void l3sh_jadd(json_object *o, const char *k, json_object *v);
-json_object *l3sh_jstr(const char *s);
-json_object *l3sh_jint(int64_t v);
 
 #endif
