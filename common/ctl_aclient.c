@@ -106,7 +106,8 @@ static void deliver(struct mc_ctl_aclient *c, json_object *msg)
 	json_object *t, *d;
 
 	if (json_object_object_get_ex(msg, "event", &t)) {
-		if (c->ops.event && json_object_object_get_ex(msg, "data", &d))
+		if (c->ops.event && json_object_is_type(t, json_type_string) &&
+		    json_object_object_get_ex(msg, "data", &d))
 			c->ops.event(c->ops.user, json_object_get_string(t), d);
 		return;
 	}

@@ -96,6 +96,7 @@ int mc_ctl_view_apply(struct mc_ctl_view *v, json_object *data)
 	const char *action;
 
 	if (!json_object_object_get_ex(data, "action", &a) ||
+	    !json_object_is_type(a, json_type_string) ||
 	    !json_object_object_get_ex(data, "row", &row) ||
 	    !json_object_is_type(row, json_type_object))
 		return -EINVAL;

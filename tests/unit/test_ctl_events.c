@@ -308,6 +308,9 @@ static void test_view_detects(void)
 	CHECK(strstr(msg, "not in the view"));
 	json_object *bad = req_of("{\"action\":\"move\",\"row\":{\"k\":\"a\"}}");
 	CHECK_INT(mc_ctl_view_apply(v, bad), -EINVAL);
+	json_object *null_action = req_of("{\"action\":null,\"row\":{\"k\":\"a\"}}");
+	CHECK_INT(mc_ctl_view_apply(v, null_action), -EINVAL);	/* found by fuzz_ctl_view */
+	json_object_put(null_action);
 	json_object *nokey = req_of("{\"volatile\":[]}");
 	struct mc_ctl_view *v2;
 	CHECK_INT(mc_ctl_view_new(&v2, nokey), -EINVAL);
