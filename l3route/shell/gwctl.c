@@ -268,9 +268,9 @@ static int prefer_who(struct l3routed *r, const char *who, const char **err,
 	if (strcmp(who, "auto")) {
 		s = prefer_lookup(r, who);
 		if (!s.node && !s.offer) {
-			snprintf(msg, sizeof(msg), "no node in the mesh is called '%s' (no known "
-				 "hostname or id starts so); the preference stays %s", who,
-				 pref_name(r));
+			snprintf(msg, sizeof(msg), "no node in the mesh is called '%s' (neither "
+				 "the hostname nor an id prefix of a known node); the preference "
+				 "stays %s", who, pref_name(r));
 			*err = msg;
 			return -ENOENT;
 		}

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * An IP address's MAC from the kernel's neighbour table (RTM_GETNEIGH
- * through libnl-route), for meshctl ping/traceroute by IP. As batctl
- * does, a miss sends one UDP datagram to the address's discard port (9):
- * the kernel then resolves it by ARP or neighbour discovery, over bat0
- * for a client of the cloud, and the table is read again; five tries
- * 200 ms apart. The datagram itself goes nowhere that matters.
+ * An IP address's MAC from the kernel's neighbour table on bat0
+ * (RTM_GETNEIGH through libnl-route), for meshctl ping/traceroute by IP.
+ * As batctl does, a miss sends one UDP datagram to the address's discard
+ * port (9) so that the kernel resolves it by ARP or neighbour discovery,
+ * and the table is read again; five tries 200 ms apart. The datagram is
+ * bound to bat0: another node's address is routed at layer 3 (l3routed),
+ * and only over bat0 does the answer name the MAC the mesh knows. batctl
+ * reads every interface; without a bat0 (no l2meshd) so does meshctl.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,16 +22,22 @@
 
 #include "tools/meshctl/meshctl.h"
 
+#define NEIGH_DEV "bat0"
 #define NEIGH_TRIES 5
 #define NEIGH_WAIT_NS 200000000L
 
-/* A usable entry: the address, a 6-byte link address, not failed or incomplete. */
-static bool neigh_match(struct rtnl_neigh *ne, const struct mc_ip *ip, uint8_t mac[6])
+/*
+ * A usable entry: on ifindex (0: any), the address, a 6-byte link
+ * address, not failed or incomplete.
+ */
+static bool neigh_match(struct rtnl_neigh *ne, int ifindex, const struct mc_ip *ip,
+			uint8_t mac[6])
 {
 	struct nl_addr *dst = rtnl_neigh_get_dst(ne), *ll = rtnl_neigh_get_lladdr(ne);
 	int state = rtnl_neigh_get_state(ne);
 
-	if (!dst || !ll || nl_addr_get_family(dst) != ip->family ||
+	if ((ifindex && rtnl_neigh_get_ifindex(ne) != ifindex) ||
+	    !dst || !ll || nl_addr_get_family(dst) != ip->family ||
 	    nl_addr_get_len(dst) != mc_ip_len(ip) || nl_addr_get_len(ll) != 6 ||
 	    memcmp(nl_addr_get_binary_addr(dst), ip->a, mc_ip_len(ip)) ||
 	    (state >= 0 && (state & (NUD_FAILED | NUD_INCOMPLETE))))
@@ -37,7 +46,7 @@ static bool neigh_match(struct rtnl_neigh *ne, const struct mc_ip *ip, uint8_t m
 	return true;
 }
 
-static int neigh_lookup(const struct mc_ip *ip, uint8_t mac[6])
+static int neigh_lookup(int ifindex, const struct mc_ip *ip, uint8_t mac[6])
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	struct nl_cache *cache = NULL;
@@ -51,7 +60,7 @@ static int neigh_lookup(const struct mc_ip *ip, uint8_t mac[6])
 	}
 	rc = -ENOENT;
 	for (struct nl_object *o = nl_cache_get_first(cache); o && rc; o = nl_cache_get_next(o))
-		if (neigh_match((struct rtnl_neigh *)o, ip, mac))
+		if (neigh_match((struct rtnl_neigh *)o, ifindex, ip, mac))
 			rc = 0;
 	nl_cache_free(cache);
 out:
@@ -69,6 +78,8 @@ static void neigh_poke(const struct mc_ip *ip)
 
 	if (fd < 0)
 		return;
+	/* best effort: unbound, the datagram may still prompt ARP/ND */
+	setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, NEIGH_DEV, sizeof(NEIGH_DEV));
 	if (ip->family == AF_INET) {
 		memcpy(&s4.sin_addr, ip->a, 4);
 		sendto(fd, &byte, 1, MSG_DONTWAIT, (struct sockaddr *)&s4, sizeof(s4));
@@ -82,12 +93,13 @@ static void neigh_poke(const struct mc_ip *ip)
 int mc_neigh_resolve(void *user, const struct mc_ip *ip, uint8_t mac[6])
 {
 	const struct timespec wait = { .tv_nsec = NEIGH_WAIT_NS };
-	int rc = neigh_lookup(ip, mac);
+	int ifindex = (int)if_nametoindex(NEIGH_DEV);
+	int rc = neigh_lookup(ifindex, ip, mac);
 
 	for (int i = 1; i < NEIGH_TRIES && rc == -ENOENT; i++) {
 		neigh_poke(ip);
 		nanosleep(&wait, NULL);
-		rc = neigh_lookup(ip, mac);
+		rc = neigh_lookup(ifindex, ip, mac);
 	}
 	return rc;
 }
