@@ -76,6 +76,14 @@ mctl n1 ping -c 1 10.13.250.2 >"$TMP/mping" || fail "meshctl ping 10.13.250.2: $
 pretty "meshctl ping 10.13.250.2: $(head -1 "$TMP/mping")"
 grep -q "^PING 10.13.250.2 ($n5) " "$TMP/mping" || fail "c2's IP does not lead to n5 ($n5): $(cat "$TMP/mping")"
 grep -q "^1 packets transmitted, 1 received" "$TMP/mping" || fail "ping by IP: $(cat "$TMP/mping")"
+# c2's IPv6 address, and n5's own address on bat0 (routed at layer 3: the
+# MAC must come from bat0's neighbour table all the same)
+ip5=$(mx n5 ip -4 -o addr show dev bat0 | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+for ip in fd0d:fe46:8ce8::c:2 "$ip5"; do
+	mctl n1 ping -c 1 "$ip" >"$TMP/mping" || fail "meshctl ping $ip: $(cat "$TMP/mping")"
+	grep -q "^PING $ip ($n5) " "$TMP/mping" || fail "$ip does not lead to n5 ($n5): $(cat "$TMP/mping")"
+done
+pretty "meshctl ping fd0d:fe46:8ce8::c:2 and $ip5 (n5's bat0): both reach n5"
 mctl n1 ping -c 1 c2 >"$TMP/mping" || fail "meshctl ping c2: $(cat "$TMP/mping")"
 pretty "meshctl ping c2: $(sed -n 2p "$TMP/mping")"
 grep -q "^PING c2 ($n5) " "$TMP/mping" || fail "the name c2 does not lead to n5 ($n5): $(cat "$TMP/mping")"

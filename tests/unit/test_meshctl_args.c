@@ -53,6 +53,16 @@ static void args(const char *line)
 #define ping(line, a) (args(line), mc_args_ping(last.n, last.v, a, err, sizeof(err)))
 #define trace(line, a) (args(line), mc_args_trace(last.n, last.v, a, err, sizeof(err)))
 #define gw(line, a) (args(line), mc_args_gw(last.n, last.v, a, err, sizeof(err)))
+#define global(line, a) (args(line), mc_args_global(last.n, last.v, a, err, sizeof(err)))
+#define plain(line, a) (args(line), mc_args_plain(last.n, last.v, a, err, sizeof(err)))
+#define monitor(line, a) (args(line), mc_args_monitor(last.n, last.v, a, err, sizeof(err)))
+
+/* call fails with -EINVAL and a message holding text */
+#define CHECK_REFUSED(call, text) \
+	do { \
+		CHECK_INT(call, -EINVAL); \
+		CHECK(err_has(text)); \
+	} while (0)
 
 static bool err_has(const char *s)
 {
@@ -66,20 +76,19 @@ static bool err_has(const char *s)
 
 static void test_global_before_command(void)
 {
-	struct argv_buf b;
-	char **v = mkargv(&b, "meshctl -r /tmp/x --json -t 300 --bat-hosts /tmp/bh ping -c 2 -t 3 aa:bb:cc:dd:ee:01");
 	struct mc_args_global g;
 	struct mc_args_ping p;
 
-	CHECK_INT(mc_args_global(b.n, v, &g, err, sizeof(err)), 0);
+	CHECK_INT(global("meshctl -r /tmp/x --json -t 300 --bat-hosts /tmp/bh ping -c 2 -t 3 "
+			 "aa:bb:cc:dd:ee:01", &g), 0);
 	CHECK_STR(g.rundir, "/tmp/x");
 	CHECK_STR(g.bat_hosts, "/tmp/bh");
 	CHECK(g.json);
 	CHECK_INT(g.timeout_ms, 300);
 	CHECK_INT(g.cmd, 8);
-	CHECK_STR(v[g.cmd], "ping");
+	CHECK_STR(last.v[g.cmd], "ping");
 	/* what follows the command is the command's: -t is ping's timeout */
-	CHECK_INT(mc_args_ping(b.n - g.cmd, v + g.cmd, &p, err, sizeof(err)), 0);
+	CHECK_INT(mc_args_ping(last.n - g.cmd, last.v + g.cmd, &p, err, sizeof(err)), 0);
 	CHECK_INT(p.count, 2);
 	CHECK(p.timeout_s == 3.0);
 	CHECK_STR(p.target, "aa:bb:cc:dd:ee:01");
@@ -87,51 +96,34 @@ static void test_global_before_command(void)
 
 static void test_global_after_command_is_the_commands(void)
 {
-	struct argv_buf b;
-	char **v = mkargv(&b, "meshctl ping -c 2 -t 3 x");
 	struct mc_args_global g;
 	struct mc_args_plain pl;
 
-	CHECK_INT(mc_args_global(b.n, v, &g, err, sizeof(err)), 0);
+	CHECK_INT(global("meshctl ping -c 2 -t 3 x", &g), 0);
 	CHECK_INT(g.cmd, 1);
 	CHECK_INT(g.timeout_ms, 0);	/* not taken from ping's -t */
 	CHECK(!g.json);
-	v = mkargv(&b, "meshctl o --json");
-	CHECK_INT(mc_args_global(b.n, v, &g, err, sizeof(err)), 0);
+	CHECK_INT(global("meshctl o --json", &g), 0);
 	CHECK_INT(g.cmd, 1);
 	CHECK(!g.json);
-	CHECK_INT(mc_args_plain(b.n - 1, v + 1, &pl, err, sizeof(err)), 0);
+	CHECK_INT(plain("o --json", &pl), 0);
 	CHECK(pl.json);
 	CHECK_INT(pl.first, 2);
 	/* a table has no -t: refused, not silently a timeout */
-	v = mkargv(&b, "o -t 5");
-	CHECK_INT(mc_args_plain(b.n, v, &pl, err, sizeof(err)), -EINVAL);
-	CHECK(err_has("o: unknown option '-t'"));
+	CHECK_REFUSED(plain("o -t 5", &pl), "o: unknown option '-t'");
 }
 
 static void test_global_errors(void)
 {
-	struct argv_buf b;
 	struct mc_args_global g;
-	char **v = mkargv(&b, "meshctl -x status");
 
-	CHECK_INT(mc_args_global(b.n, v, &g, err, sizeof(err)), -EINVAL);
-	CHECK(err_has("meshctl: unknown option '-x'"));
-	v = mkargv(&b, "meshctl --nope status");
-	CHECK_INT(mc_args_global(b.n, v, &g, err, sizeof(err)), -EINVAL);
-	CHECK(err_has("'--nope'"));
-	v = mkargv(&b, "meshctl --timeout");
-	CHECK_INT(mc_args_global(b.n, v, &g, err, sizeof(err)), -EINVAL);
-	CHECK(err_has("needs a value"));
-	v = mkargv(&b, "meshctl -t 0 status");
-	CHECK_INT(mc_args_global(b.n, v, &g, err, sizeof(err)), -EINVAL);
-	CHECK(err_has("bad --timeout '0'"));
-	v = mkargv(&b, "meshctl -t 5s status");
-	CHECK_INT(mc_args_global(b.n, v, &g, err, sizeof(err)), -EINVAL);
-	v = mkargv(&b, "meshctl -h");
-	CHECK_INT(mc_args_global(b.n, v, &g, err, sizeof(err)), MC_ARGS_HELP);
-	v = mkargv(&b, "meshctl --json");
-	CHECK_INT(mc_args_global(b.n, v, &g, err, sizeof(err)), 0);
+	CHECK_REFUSED(global("meshctl -x status", &g), "meshctl: unknown option '-x'");
+	CHECK_REFUSED(global("meshctl --nope status", &g), "'--nope'");
+	CHECK_REFUSED(global("meshctl --timeout", &g), "needs a value");
+	CHECK_REFUSED(global("meshctl -t 0 status", &g), "bad --timeout '0'");
+	CHECK_REFUSED(global("meshctl -t 5s status", &g), "bad --timeout '5s'");
+	CHECK_INT(global("meshctl -h", &g), MC_ARGS_HELP);
+	CHECK_INT(global("meshctl --json", &g), 0);
 	CHECK_INT(g.cmd, 2);	/* no command: argc */
 }
 
@@ -183,11 +175,9 @@ static void test_ping_bad_counts(void)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(line, sizeof(line), "ping -c %s x", bad[i]);
-		CHECK_INT(ping(line, &a), -EINVAL);
-		CHECK(err_has("bad count"));
+		CHECK_REFUSED(ping(line, &a), "bad count");
 	}
-	CHECK_INT(ping("ping x -c", &a), -EINVAL);
-	CHECK(err_has("option '-c' needs a value"));
+	CHECK_REFUSED(ping("ping x -c", &a), "option '-c' needs a value");
 }
 
 static void test_ping_bad_times(void)
@@ -200,14 +190,11 @@ static void test_ping_bad_times(void)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(line, sizeof(line), "ping -i %s x", bad[i]);
-		CHECK_INT(ping(line, &a), -EINVAL);
-		CHECK(err_has("bad interval"));
+		CHECK_REFUSED(ping(line, &a), "bad interval");
 		snprintf(line, sizeof(line), "ping -t %s x", bad[i]);
-		CHECK_INT(ping(line, &a), -EINVAL);
-		CHECK(err_has("bad timeout"));
+		CHECK_REFUSED(ping(line, &a), "bad timeout");
 	}
-	CHECK_INT(ping("ping -m 0 x", &a), -EINVAL);
-	CHECK(err_has("bad TTL '0'"));
+	CHECK_REFUSED(ping("ping -m 0 x", &a), "bad TTL '0'");
 	CHECK_INT(ping("ping -m 256 x", &a), -EINVAL);
 }
 
@@ -215,16 +202,11 @@ static void test_ping_refused(void)
 {
 	struct mc_args_ping a;
 
-	CHECK_INT(ping("ping -R x", &a), -EINVAL);
-	CHECK(err_has("record route"));
-	CHECK_INT(ping("ping -x x", &a), -EINVAL);
-	CHECK(err_has("ping: unknown option '-x'"));
-	CHECK_INT(ping("ping --json x", &a), -EINVAL);
-	CHECK(err_has("unknown option '--json'"));
-	CHECK_INT(ping("ping -c 2", &a), -EINVAL);
-	CHECK(err_has("no target"));
-	CHECK_INT(ping("ping a b", &a), -EINVAL);
-	CHECK(err_has("one target only, not also 'b'"));
+	CHECK_REFUSED(ping("ping -R x", &a), "record route");
+	CHECK_REFUSED(ping("ping -x x", &a), "ping: unknown option '-x'");
+	CHECK_REFUSED(ping("ping --json x", &a), "unknown option '--json'");
+	CHECK_REFUSED(ping("ping -c 2", &a), "no target");
+	CHECK_REFUSED(ping("ping a b", &a), "one target only, not also 'b'");
 }
 
 /* --------------------------------------------------------- traceroute */
@@ -244,10 +226,8 @@ static void test_trace(void)
 	CHECK(a.numeric && a.no_translate);
 	CHECK_INT(trace("tr -c 2 c2", &a), -EINVAL);	/* batctl's traceroute has no -c */
 	CHECK(err_has("tr: unknown option '-c'"));
-	CHECK_INT(trace("tr -m 300 c2", &a), -EINVAL);
-	CHECK(err_has("bad TTL"));
-	CHECK_INT(trace("tr", &a), -EINVAL);
-	CHECK(err_has("no target"));
+	CHECK_REFUSED(trace("tr -m 300 c2", &a), "bad TTL");
+	CHECK_REFUSED(trace("tr", &a), "no target");
 	CHECK_INT(trace("tr -h", &a), MC_ARGS_HELP);
 }
 
@@ -270,31 +250,23 @@ static void test_gw(void)
 	CHECK_STR(a.who, "auto");
 	CHECK_INT(gw("gw reset", &a), 0);
 	CHECK_INT(a.action, MC_GW_RESET);
-	CHECK_INT(gw("gw prefer", &a), -EINVAL);
-	CHECK(err_has("prefer takes one name"));
+	CHECK_REFUSED(gw("gw prefer", &a), "prefer takes one name");
 	CHECK_INT(gw("gw prefer a b", &a), -EINVAL);
-	CHECK_INT(gw("gw reset x", &a), -EINVAL);
-	CHECK(err_has("reset takes no operand"));
-	CHECK_INT(gw("gw bogus", &a), -EINVAL);
-	CHECK(err_has("unknown subcommand 'bogus'"));
+	CHECK_REFUSED(gw("gw reset x", &a), "reset takes no operand");
+	CHECK_REFUSED(gw("gw bogus", &a), "unknown subcommand 'bogus'");
 	CHECK_INT(gw("gw -c 2", &a), -EINVAL);
 }
 
 static void test_monitor(void)
 {
-	struct argv_buf b;
 	struct mc_args_monitor a;
-	char **v = mkargv(&b, "monitor l2meshd icmp --count 3");
 
-	CHECK_INT(mc_args_monitor(b.n, v, &a, err, sizeof(err)), 0);
+	CHECK_INT(monitor("monitor l2meshd icmp --count 3", &a), 0);
 	CHECK_INT(a.count, 3);
-	CHECK_STR(v[a.first], "l2meshd");
-	CHECK_STR(v[a.first + 1], "icmp");
-	v = mkargv(&b, "monitor -c 0 l2meshd");
-	CHECK_INT(mc_args_monitor(b.n, v, &a, err, sizeof(err)), -EINVAL);
-	v = mkargv(&b, "monitor -c 2");
-	CHECK_INT(mc_args_monitor(b.n, v, &a, err, sizeof(err)), -EINVAL);
-	CHECK(err_has("which daemon"));
+	CHECK_STR(last.v[a.first], "l2meshd");
+	CHECK_STR(last.v[a.first + 1], "icmp");
+	CHECK_REFUSED(monitor("monitor -c 0 l2meshd", &a), "bad count '0'");
+	CHECK_REFUSED(monitor("monitor -c 2", &a), "which daemon");
 }
 
 /* ------------------------------------------------------------- targets */
@@ -490,8 +462,7 @@ static void test_resolve_refused(void)
 	CHECK_INT(resolve("10.13.250.99", &r).rc, -ENOENT);
 	CHECK(err_has("10.13.250.99: no MAC address known"));
 	CHECK_INT(resolve("a b", &r).rc, -EINVAL);
-	CHECK_INT(resolve("01:00:5e:00:00:01", &r).rc, -EINVAL);
-	CHECK(err_has("not a unicast MAC"));
+	CHECK_REFUSED(resolve("01:00:5e:00:00:01", &r).rc, "not a unicast MAC");
 	CHECK_INT(resolve("00:00:00:00:00:00", &r).rc, -EINVAL);
 	CHECK_INT(resolve("02:5e:c1:00:00:01", &r).rc, -EHOSTUNREACH);
 	CHECK(err_has("is on this node"));

@@ -184,12 +184,17 @@ static bool daemon_arg_ok(const char *name)
 	return *name && !strchr(name, '/') && strlen(name) < 64;
 }
 
-static int bad_daemon(const char *cmd, const char *name)
+/* A command on DAEMON [ARGS]: mc_args_simple, then argv[*first] must be a daemon. */
+static int daemon_cmd_args(const struct opts *o, int argc, char **argv, int min, int max,
+			   struct opts *lo, int *first)
 {
 	char err[MC_ARGS_ERRLEN];
+	int ex = mc_args_simple(o, argc, argv, min, max, lo, first);
 
-	snprintf(err, sizeof(err), "%s: bad daemon name '%s'", cmd, name);
-	return mc_args_exit(-EINVAL, err, cmd);
+	if (ex >= 0 || daemon_arg_ok(argv[*first]))
+		return ex;
+	snprintf(err, sizeof(err), "%s: bad daemon name '%s'", argv[0], argv[*first]);
+	return mc_args_exit(-EINVAL, err, argv[0]);
 }
 
 /* meshctl log DAEMON [LEVEL] [debug CATEGORIES] */
@@ -199,10 +204,8 @@ static int cmd_log(const struct opts *o, int argc, char **argv)
 	struct opts lo;
 	int rc, first;
 
-	if ((rc = mc_args_simple(o, argc, argv, 1, 4, &lo, &first)) >= 0)
+	if ((rc = daemon_cmd_args(o, argc, argv, 1, 4, &lo, &first)) >= 0)
 		return rc;
-	if (!daemon_arg_ok(argv[first]))
-		return bad_daemon(argv[0], argv[first]);
 	req = mc_request("log");
 	for (int i = first + 1; i < argc; i++) {
 		if (!strcmp(argv[i], "debug") && i + 1 < argc)
@@ -231,10 +234,8 @@ static int cmd_raw(const struct opts *o, int argc, char **argv)
 	struct opts lo;
 	int rc, first;
 
-	if ((rc = mc_args_simple(o, argc, argv, 2, 2, &lo, &first)) >= 0)
+	if ((rc = daemon_cmd_args(o, argc, argv, 2, 2, &lo, &first)) >= 0)
 		return rc;
-	if (!daemon_arg_ok(argv[first]))
-		return bad_daemon(argv[0], argv[first]);
 	req = json_tokener_parse(argv[first + 1]);
 	if (!req || !json_object_is_type(req, json_type_object)) {
 		fprintf(stderr, "meshctl: raw: not a JSON object: %s\n", argv[first + 1]);
@@ -270,10 +271,12 @@ static int cmd_monitor(const struct opts *o, int argc, char **argv)
 	json_object *req, *msg = NULL;
 	int rc = mc_args_monitor(argc, argv, &a, err, sizeof(err));
 
+	if (rc == 0 && !daemon_arg_ok(argv[a.first])) {
+		snprintf(err, sizeof(err), "monitor: bad daemon name '%s'", argv[a.first]);
+		rc = -EINVAL;
+	}
 	if ((rc = mc_args_exit(rc, err, argv[0])) >= 0)
 		return rc;
-	if (!daemon_arg_ok(argv[a.first]))
-		return bad_daemon(argv[0], argv[a.first]);
 	if ((rc = mc_ctl_client_open(&c, o->rundir, argv[a.first])) < 0) {
 		fprintf(stderr, "meshctl: %s: %s\n", argv[a.first], mc_open_error(rc));
 		return EXIT_NOT_RUNNING;
