@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -197,31 +198,115 @@ static int prefer_set(struct l3routed *r, const char *who)
 	return 0;
 }
 
+#define BAD_NAME "bad gateway name: letters, digits and '-' (a hostname or a hex id " \
+		 "prefix of at least 4 digits), or auto"
+
+/* Does who name this node: its hostname, or a hex id prefix (the core's reading). */
+static bool prefer_names(const char *who, const uint8_t id[L3_ID_LEN], const char *host)
+{
+	char hex[2 * L3_ID_LEN + 1];
+
+	if (host && *host && !strcmp(host, who))
+		return true;
+	l3_id_hex(id, L3_ID_LEN, hex);
+	return strlen(who) >= 4 && !strncasecmp(hex, who, strlen(who));
+}
+
+struct prefer_seen {
+	const char *who;
+	bool node, offer;
+};
+
+static void prefer_seen_orig(void *arg, const struct l3_orig_info *oi)
+{
+	struct prefer_seen *s = arg;
+
+	s->node |= prefer_names(s->who, oi->id, oi->desc ? oi->desc->hostname : NULL);
+}
+
+static void prefer_seen_gw(void *arg, const struct l3_gw_info *gi)
+{
+	struct prefer_seen *s = arg;
+
+	s->offer |= prefer_names(s->who, gi->id, gi->hostname);
+}
+
+/* Which known nodes (this one too) and which gateway offers who names. */
+static struct prefer_seen prefer_lookup(struct l3routed *r, const char *who)
+{
+	struct prefer_seen s = { .who = who };
+	struct l3_self_info self;
+
+	l3_self(r->node, &self);
+	s.node = prefer_names(who, self.id, self.hostname);
+	l3_origs_foreach(r->node, prefer_seen_orig, &s, mc_ev_now_ms(r->d->loop));
+	l3_gws_foreach(r->node, AF_INET, prefer_seen_gw, &s);
+	l3_gws_foreach(r->node, AF_INET6, prefer_seen_gw, &s);
+	return s;
+}
+
+/*
+ * A name no node of the mesh has is refused (a typo would otherwise be
+ * kept silently); a known node that offers no gateway now is taken with
+ * a warning, since offers come and go.
+ */
+static int prefer_who(struct l3routed *r, const char *who, const char **err,
+		      const char **warning)
+{
+	static char msg[L3_HOSTNAME_MAX + 160];
+	struct prefer_seen s;
+
+	if (!prefer_ok(who)) {
+		*err = BAD_NAME;
+		return -EINVAL;
+	}
+	if (strcmp(who, "auto")) {
+		s = prefer_lookup(r, who);
+		if (!s.node && !s.offer) {
+			snprintf(msg, sizeof(msg), "no node in the mesh is called '%s' (neither "
+				 "the hostname nor an id prefix of a known node); the preference "
+				 "stays %s", who, pref_name(r));
+			*err = msg;
+			return -ENOENT;
+		}
+		if (!s.offer)
+			*warning = "that node offers no gateway now; it is chosen when it "
+				   "offers one, until then the choice is automatic";
+	}
+	if (prefer_set(r, who) < 0) {
+		*err = BAD_NAME;
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int l3sh_cmd_gw_prefer(json_object *req, json_object **data, const char **err, void *user)
 {
 	struct l3routed *r = ((struct mc_daemon *)user)->priv;
+	const char *warning = NULL;
 	json_object *v;
 	int rc;
 
 	if (json_object_object_get_ex(req, "reset", &v) && json_object_get_boolean(v)) {
-		rc = prefer_reset(r);
+		if ((rc = prefer_reset(r)) < 0)
+			*err = BAD_NAME;	/* the config's preferred_gateway */
 	} else if (json_object_object_get_ex(req, "who", &v) &&
 		   json_object_is_type(v, json_type_string)) {
-		rc = prefer_set(r, json_object_get_string(v));
+		rc = prefer_who(r, json_object_get_string(v), err, &warning);
 	} else {
 		*err = "want \"who\": a gateway's hostname or hex id prefix, or \"auto\"; "
 		       "or \"reset\": true";
 		return -EINVAL;
 	}
-	if (rc < 0) {
-		*err = "bad gateway name: letters, digits and '-' (a hostname or a hex id "
-		       "prefix of at least 4 digits), or auto";
+	if (rc < 0)
 		return rc;
-	}
-	log_notice("gateway preference now %s (%s)", pref_name(r),
-		   r->prefer_runtime ? "meshctl" : "config");
+	log_notice("gateway preference now %s (%s)%s%s", pref_name(r),
+		   r->prefer_runtime ? "meshctl" : "config", warning ? ": " : "",
+		   warning ? warning : "");
 	*data = json_object_new_object();
 	mc_json_add(*data, "preference", mc_json_str(pref_name(r)));
 	mc_json_add(*data, "preference_source", mc_json_str(r->prefer_runtime ? "meshctl" : "config"));
+	if (warning)
+		mc_json_add(*data, "warning", mc_json_str(warning));
 	return 0;
 }
