@@ -299,3 +299,8 @@ const struct mc_ctl_cmd l2sh_cmds[] = {
 	{ "ping_send", cmd_ping_send, "one ICMP echo request {dst,uid,seqno,ttl}; answers as icmp events" },
 };
 const unsigned l2sh_ncmds = sizeof(l2sh_cmds) / sizeof(l2sh_cmds[0]);
+
+const struct mc_ctl_topic l2sh_topics[] = {
+	{ .name = "icmp", .help = "answers to ping_send: {uid,seqno,type,from,ttl}" },
+};
+const unsigned l2sh_ntopics = sizeof(l2sh_topics) / sizeof(l2sh_topics[0]);

@@ -574,6 +574,7 @@ static void l2meshd_stop(struct mc_daemon *d)
 static const struct mc_daemon_ops ops = {
 	.name = "l2meshd",
 	.cmds = l2sh_cmds,
+	.topics = l2sh_topics,
 	.status = l2sh_status,
 	.start = l2meshd_start,
 	.stop = l2meshd_stop,
@@ -584,5 +585,6 @@ int main(int argc, char **argv)
 	struct mc_daemon_ops o = ops;
 
 	o.ncmds = l2sh_ncmds;
+	o.ntopics = l2sh_ntopics;
 	return mc_daemon_main(argc, argv, &o);
 }

@@ -313,3 +313,8 @@ const struct mc_ctl_cmd l3sh_cmds[] = {
 	{ "gw_prefer", l3sh_cmd_gw_prefer, "{\"who\":NAME|\"auto\"} or {\"reset\":true}: the gateway preference, kept in <l3_key>.gwprefer" },
 };
 const unsigned l3sh_ncmds = sizeof(l3sh_cmds) / sizeof(l3sh_cmds[0]);
+
+const struct mc_ctl_topic l3sh_topics[] = {
+	{ .name = "gateway", .help = "the chosen gateway of a family changed: {family,gateway,id,why} (gateway null: none)" },
+};
+const unsigned l3sh_ntopics = sizeof(l3sh_topics) / sizeof(l3sh_topics[0]);

@@ -389,10 +389,12 @@ static void l3routed_stop(struct mc_daemon *d)
 int main(int argc, char **argv)
 {
 	struct mc_daemon_ops ops = {
-		.name = "l3routed", .cmds = l3sh_cmds, .status = l3sh_status,
+		.name = "l3routed", .cmds = l3sh_cmds, .topics = l3sh_topics,
+		.status = l3sh_status,
 		.start = l3routed_start, .stop = l3routed_stop,
 	};
 
 	ops.ncmds = l3sh_ncmds;
+	ops.ntopics = l3sh_ntopics;
 	return mc_daemon_main(argc, argv, &ops);
 }

@@ -193,6 +193,8 @@ int l3sh_cmd_gw_prefer(json_object *req, json_object **data, const char **err, v
 
 /* ctl.c */
 extern const struct mc_ctl_cmd l3sh_cmds[];
+extern const struct mc_ctl_topic l3sh_topics[];
+extern const unsigned l3sh_ntopics;
 extern const unsigned l3sh_ncmds;
 void l3sh_status(struct mc_daemon *d, json_object *st);
 const char *l3sh_ifname(const struct l3routed *r, unsigned ifidx);
