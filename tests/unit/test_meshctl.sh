@@ -83,6 +83,25 @@ for _ in $(seq 50); do kill -0 $mon 2>/dev/null || break; sleep 0.05; done
 wait $mon || fail "monitor exited non-zero"
 grep -q '"event":"t","data":"tick"' "$dir/events" || fail "monitor: $(cat "$dir/events")"
 
+# watch keeps the rows table from a dump and the row events; --verify
+# compares it with a fresh dump at the end
+m watch -s 1.5 --verify testd row > "$dir/watch" 2> "$dir/watch.err" &
+wat=$!
+sleep 0.4
+m raw testd '{"cmd":"set","name":"x","value":1}' > /dev/null
+m raw testd '{"cmd":"set","name":"n","value":101}' > /dev/null
+m raw testd '{"cmd":"set","name":"m","value":300}' > /dev/null	# no change: no event
+m raw testd '{"cmd":"del","name":"longer-name"}' > /dev/null
+wait $wat || fail "watch --verify failed: $(cat "$dir/watch.err")"
+grep -q '^+ {"name":"x","value":1}' "$dir/watch" || fail "watch: no add: $(cat "$dir/watch")"
+grep -q '^~ {"name":"n","value":101}' "$dir/watch" || fail "watch: no change: $(cat "$dir/watch")"
+grep -q '^- {"name":"longer-name"' "$dir/watch" || fail "watch: no del: $(cat "$dir/watch")"
+[ "$(grep -c '^[-+~] ' "$dir/watch")" = 3 ] || fail "watch: not 3 changes: $(cat "$dir/watch")"
+grep -q "3 rows kept from one dump and 3 events equal a fresh dump" "$dir/watch.err" ||
+	fail "watch --verify: $(cat "$dir/watch.err")"
+set +e; m watch -s 0.2 testd t 2> "$dir/err"; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q "no table topic 't'" "$dir/err" || fail "watch on a stream topic: rc $rc $(cat "$dir/err")"
+
 # a second instance on the same rundir refuses to start
 if "$testd" -c "$dir/node.conf" -R "$dir" 2> "$dir/err2"; then fail "second instance started"; fi
 grep -q "another instance" "$dir/err2" || fail "second instance: $(cat "$dir/err2")"

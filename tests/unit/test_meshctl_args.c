@@ -56,6 +56,7 @@ static void args(const char *line)
 #define global(line, a) (args(line), mc_args_global(last.n, last.v, a, err, sizeof(err)))
 #define plain(line, a) (args(line), mc_args_plain(last.n, last.v, a, err, sizeof(err)))
 #define monitor(line, a) (args(line), mc_args_monitor(last.n, last.v, a, err, sizeof(err)))
+#define watch(line, a) (args(line), mc_args_watch(last.n, last.v, a, err, sizeof(err)))
 
 /* call fails with -EINVAL and a message holding text */
 #define CHECK_REFUSED(call, text) \
@@ -267,6 +268,24 @@ static void test_monitor(void)
 	CHECK_STR(last.v[a.first + 1], "icmp");
 	CHECK_REFUSED(monitor("monitor -c 0 l2meshd", &a), "bad count '0'");
 	CHECK_REFUSED(monitor("monitor -c 2", &a), "which daemon");
+}
+
+static void test_watch(void)
+{
+	struct mc_args_watch a;
+
+	CHECK_INT(watch("watch -s 2.5 --verify --json l2meshd originator", &a), 0);
+	CHECK(a.seconds > 2.49 && a.seconds < 2.51);
+	CHECK(a.verify && a.json);
+	CHECK_STR(last.v[a.first], "l2meshd");
+	CHECK_STR(last.v[a.first + 1], "originator");
+	CHECK_INT(watch("watch l3routed link", &a), 0);
+	CHECK(!a.verify && !a.json && a.seconds == 0);
+	CHECK_REFUSED(watch("watch -s 0 l2meshd originator", &a), "bad time '0'");
+	CHECK_REFUSED(watch("watch -s x l2meshd originator", &a), "bad time 'x'");
+	CHECK_REFUSED(watch("watch l2meshd", &a), "a daemon and one of its table topics");
+	CHECK_REFUSED(watch("watch l2meshd a b", &a), "a daemon and one of its table topics");
+	CHECK_REFUSED(watch("watch --nope l2meshd a", &a), "unknown option");
 }
 
 /* ------------------------------------------------------------- targets */
@@ -514,6 +533,7 @@ int main(void)
 	RUN(test_trace);
 	RUN(test_gw);
 	RUN(test_monitor);
+	RUN(test_watch);
 	RUN(test_classify);
 	RUN(test_bathosts_file);
 	RUN(test_bathosts_all);

@@ -28,18 +28,75 @@ static int cmd_emit(json_object *req, json_object **data, const char **err, void
 	return 0;
 }
 
-/* A table, as daemons will answer one: rows of flat objects. */
+/* A table, as daemons answer one: rows of flat objects, keyed by name;
+ * set and del change it and publish the change on topic "row". */
+static json_object *table;
+
+static json_object *row_new(const char *name, int value)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "name", json_object_new_string(name));
+	json_object_object_add(r, "value", json_object_new_int(value));
+	return r;
+}
+
+static void table_init(void)
+{
+	table = json_object_new_object();
+	json_object_object_add(table, "n", row_new("n", 100));
+	json_object_object_add(table, "longer-name", row_new("longer-name", 200));
+	json_object_object_add(table, "m", row_new("m", 300));
+}
+
 static int cmd_rows(json_object *req, json_object **data, const char **err, void *user)
 {
 	json_object *rows = json_object_new_array();
 
-	for (int i = 1; i <= 3; i++) {
-		json_object *r = json_object_new_object();
-		json_object_object_add(r, "name", json_object_new_string(i == 2 ? "longer-name" : "n"));
-		json_object_object_add(r, "value", json_object_new_int(i * 100));
-		json_object_array_add(rows, r);
+	json_object_object_foreach(table, k, r) {
+		(void)k;
+		json_object_array_add(rows, json_object_get(r));
 	}
 	*data = rows;
+	return 0;
+}
+
+static const char *name_arg(json_object *req, const char **err)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(req, "name", &v) ||
+	    !json_object_is_type(v, json_type_string)) {
+		*err = "needs a string name";
+		return NULL;
+	}
+	return json_object_get_string(v);
+}
+
+/* {"name":..,"value":..} */
+static int cmd_set(json_object *req, json_object **data, const char **err, void *user)
+{
+	struct mc_daemon *d = user;
+	const char *name = name_arg(req, err);
+	json_object *r;
+
+	if (!name)
+		return -EINVAL;
+	r = row_new(name, json_object_get_int(json_object_object_get(req, "value")));
+	json_object_object_add(table, name, json_object_get(r));
+	mc_ctl_row_put(d->ctl, "row", r);
+	return 0;
+}
+
+static int cmd_del(json_object *req, json_object **data, const char **err, void *user)
+{
+	struct mc_daemon *d = user;
+	const char *name = name_arg(req, err);
+
+	if (!name)
+		return -EINVAL;
+	json_object_object_del(table, name);
+	mc_ctl_row_del(d->ctl, "row", json_object_get(req));
 	return 0;
 }
 
@@ -52,11 +109,16 @@ static void status(struct mc_daemon *d, json_object *st)
 static const struct mc_ctl_cmd cmds[] = {
 	{ "echo", cmd_echo, "returns arg" },
 	{ "emit", cmd_emit, "publishes an event on topic t" },
-	{ "rows", cmd_rows, "a three-row table" },
+	{ "rows", cmd_rows, "a table of name/value rows" },
+	{ "set", cmd_set, "{name,value}: sets a row" },
+	{ "del", cmd_del, "{name}: deletes a row" },
 };
+
+static const char *const row_key[] = { "name", NULL };
 
 static const struct mc_ctl_topic topics[] = {
 	{ .name = "t", .help = "what emit publishes" },
+	{ .name = "row", .help = "the rows table", .dump = "rows", .key = row_key },
 };
 
 static const struct mc_daemon_ops ops = {
@@ -64,11 +126,12 @@ static const struct mc_daemon_ops ops = {
 	.cmds = cmds,
 	.ncmds = sizeof(cmds) / sizeof(cmds[0]),
 	.topics = topics,
-	.ntopics = 1,
+	.ntopics = 2,
 	.status = status,
 };
 
 int main(int argc, char **argv)
 {
+	table_init();
 	return mc_daemon_main(argc, argv, &ops);
 }

@@ -184,6 +184,41 @@ int mc_args_monitor(int argc, char **argv, struct mc_args_monitor *a, char *err,
 	return rc;
 }
 
+/* ------------------------------------------------------------- watch */
+
+static int watch_opt(void *p, int c, const char *arg, char *err, size_t len)
+{
+	struct mc_args_watch *a = p;
+
+	switch (c) {
+	case 's':
+		if (mc_args_seconds(arg, 0.001, DAY_S, &a->seconds) < 0)
+			return fail(err, len, "watch: bad time '%s' (seconds, 0.001 to 86400)", arg);
+		return 0;
+	case 'v': a->verify = true; return 0;
+	case 'j': a->json = true; return 0;
+	}
+	return -EINVAL;
+}
+
+int mc_args_watch(int argc, char **argv, struct mc_args_watch *a, char *err, size_t len)
+{
+	static const struct option longopts[] = {
+		{ "seconds", required_argument, NULL, 's' },
+		{ "verify", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	rc = parse_opts(argc, argv, ":s:vjh", longopts, watch_opt, a, err, len, &a->first);
+	if (rc == 0 && argc - a->first != 2)
+		return fail(err, len, "watch: want a daemon and one of its table topics");
+	return rc;
+}
+
 /* ------------------------------------------------------ ping, trace */
 
 static int ttl_opt(const char *cmd, const char *arg, unsigned *ttl, char *err, size_t len)

@@ -52,6 +52,15 @@ int mc_args_monitor(int argc, char **argv, struct mc_args_monitor *a, char *err,
 #define MC_PING_TIMEOUT_S 1.0
 
 /* ping [-c COUNT] [-i INTERVAL] [-t TIMEOUT] [-m TTL] [-T] TARGET */
+/* watch [-s SECS] [--verify] [--json] DAEMON TOPIC */
+struct mc_args_watch {
+	double seconds;		/* stop after this long; 0: when interrupted */
+	bool verify;		/* at the end, compare with a fresh dump */
+	bool json;		/* at the end, print the table kept */
+	int first;		/* DAEMON; TOPIC follows */
+};
+int mc_args_watch(int argc, char **argv, struct mc_args_watch *a, char *err, size_t len);
+
 struct mc_args_ping {
 	long count;		/* 0: until interrupted (batctl's default) */
 	double interval_s;	/* start to start; 0: not given (one per timeout) */

@@ -329,6 +329,11 @@ static const struct command {
 	  "show/set log level and debug categories", NULL },
 	{ "monitor", "mon", cmd_monitor, "monitor [-c COUNT] DAEMON [TOPIC...]",
 	  "stream a daemon's events (stop after COUNT)", NULL },
+	{ "watch", NULL, cmd_watch, "watch [-s SECS] [--verify] [--json] DAEMON TOPIC",
+	  "keep a table from a dump plus its events, print each change",
+	  "  -s SECS     stop after SECS seconds (default: when interrupted)\n"
+	  "  --verify    at the end, compare the table kept with a fresh dump (exit 1 if they differ)\n"
+	  "  --json      at the end, print the table kept\n" },
 	{ "raw", NULL, cmd_raw, "raw DAEMON JSON", "send one request, print the reply", NULL },
 	{ "statistics", "s", cmd_statistics, "statistics [--json]",
 	  "l2mesh counters, drops by reason", NULL },
