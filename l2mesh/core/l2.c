@@ -70,6 +70,14 @@ struct l2_node *l2_node_new(const struct l2_config *cfg, const struct l2_env *en
 	return n;
 }
 
+void l2_config_update(struct l2_node *n, const struct l2_config *cfg)
+{
+	n->cfg.orig_interval_ms = cfg->orig_interval_ms;
+	n->cfg.hop_penalty = cfg->hop_penalty;
+	n->cfg.gw_down_kbit = cfg->gw_down_kbit;
+	n->cfg.gw_up_kbit = cfg->gw_up_kbit;
+}
+
 void l2_node_free(struct l2_node *n)
 {
 	if (!n)

@@ -73,6 +73,13 @@ void l2_config_defaults(struct l2_config *cfg, const uint8_t mac[6]);
 
 struct l2_node *l2_node_new(const struct l2_config *cfg, const struct l2_env *env,
 			    uint64_t now_ms);
+/*
+ * Run-time changes (a config reload): the OGM interval, hop penalty and
+ * gateway offer of cfg replace the node's in the next OGM round it
+ * prepares (within two OGM intervals). The other fields of cfg are
+ * ignored: changing them takes a new node.
+ */
+void l2_config_update(struct l2_node *n, const struct l2_config *cfg);
 void l2_node_free(struct l2_node *n);
 
 /* Returns the port index or a negative errno. */
