@@ -135,6 +135,9 @@ int l3_set_prefixes(struct l3_node *n, const struct l3_prefix *p, unsigned np,
  */
 int l3_gw_prefer(struct l3_node *n, const char *who, uint64_t now_ms);
 const char *l3_gw_preferred(const struct l3_node *n);	/* "" = auto */
+/* Run-time gw_min_kbit and gw_hyst_pct (a config reload): the choice is
+ * made again at once with them. */
+void l3_gw_tune(struct l3_node *n, uint32_t min_kbit, uint32_t hyst_pct);
 typedef void l3_gw_cb(void *arg, const struct l3_gw_info *gi);
 /* Every offer of family (AF_INET/AF_INET6) known, best first. */
 void l3_gws_foreach(const struct l3_node *n, int family, l3_gw_cb *cb, void *arg);
