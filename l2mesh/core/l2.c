@@ -20,8 +20,8 @@ void l2_config_defaults(struct l2_config *cfg, const uint8_t mac[6])
 {
 	memset(cfg, 0, sizeof(*cfg));
 	memcpy(cfg->mac, mac, 6);
-	cfg->orig_interval_ms = 1000;
-	cfg->hop_penalty = 30;
+	cfg->orig_interval_ms = L2_ORIG_INTERVAL_MS;
+	cfg->hop_penalty = L2_HOP_PENALTY;
 	cfg->aggregation = true;
 }
 
