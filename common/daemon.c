@@ -85,9 +85,10 @@ static int primary_mac(const char *ifname, uint8_t mac[6], void *user)
 	return rc;
 }
 
-static int load_config(const struct args *a, struct mc_conf **out)
+static int load_config(struct mc_daemon *d, struct mc_conf **out, FILE *errf)
 {
-	return mc_conf_load_cb(out, a->files, a->nfiles, primary_mac, NULL, stderr);
+	return mc_conf_load_cb(out, d->schema, d->files, d->nfiles, primary_mac,
+			       NULL, errf);
 }
 
 static void on_stop(void *user)
@@ -121,6 +122,16 @@ static int setup_log(struct mc_daemon *d, const struct args *a)
 	return 0;
 }
 
+/* -R, $SOFTMESH_RUNDIR, else the config's rundir. */
+static const char *rundir_of(const struct mc_daemon *d, const struct args *a)
+{
+	const char *r = a->rundir ? a->rundir : getenv("SOFTMESH_RUNDIR");
+
+	if (r && *r)
+		return r;
+	return mc_conf_get_str(mc_conf_section(d->conf, "system"), "rundir");
+}
+
 static int run(struct mc_daemon *d, const struct args *a)
 {
 	struct mc_ctl_server_cfg cc = {
@@ -130,9 +141,7 @@ static int run(struct mc_daemon *d, const struct args *a)
 	};
 	int rc;
 
-	d->rundir = a->rundir ? a->rundir : getenv("SOFTMESH_RUNDIR");
-	if (!d->rundir || !*d->rundir)
-		d->rundir = mc_conf_get_str(mc_conf_section(d->conf, "system"), "rundir");
+	d->rundir = rundir_of(d, a);
 	if ((rc = setup_log(d, a)) < 0)
 		return rc;
 	d->loop = ev_default_loop(EVFLAG_AUTO);
@@ -162,25 +171,34 @@ int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
 {
 	struct args a = { 0 };
 	struct mc_daemon d = { .ops = ops };
+	struct mc_conf_schema *schema;
 	int rc;
 
 	if (parse_args(argc, argv, ops->name, &a) < 0)
 		return 2;
 	mc_log_init(ops->name, a.syslog);
-	rc = load_config(&a, &d.conf);
+	if (mc_conf_schema_new(&schema, ops->conf_parts, stderr) < 0) {
+		fprintf(stderr, "%s: broken config schema (a bug in the build)\n", ops->name);
+		return 1;
+	}
+	d.schema = schema;
+	d.files = a.files;
+	d.nfiles = a.nfiles;
+	rc = load_config(&d, &d.conf, stderr);
 	if (rc < 0) {
 		if (rc != -EINVAL)
 			fprintf(stderr, "%s: cannot read config: %s\n", ops->name, strerror(-rc));
 		fprintf(stderr, "%s: config refused, not starting\n", ops->name);
+		mc_conf_schema_free(schema);
 		return 1;
 	}
 	if (a.check) {
 		if (a.verbose)
 			mc_conf_print(stdout, d.conf, true);
-		mc_conf_free(d.conf);
-		return 0;
+	} else {
+		rc = run(&d, &a);
 	}
-	rc = run(&d, &a);
 	mc_conf_free(d.conf);
+	mc_conf_schema_free(schema);
 	return rc < 0 ? 1 : 0;
 }

@@ -23,6 +23,9 @@ struct mc_daemon {
 	const struct mc_daemon_ops *ops;
 	struct ev_loop *loop;
 	struct mc_conf *conf;
+	const struct mc_conf_schema *schema;	/* of ops->conf_parts */
+	const char *const *files;	/* the -c files */
+	size_t nfiles;
 	struct mc_ctl_server *ctl;
 	const char *rundir;
 	struct mc_ev_signals sig;
@@ -33,6 +36,9 @@ struct mc_daemon_ops {
 	const char *name;		/* "l2meshd": log ident and socket name */
 	const struct mc_ctl_cmd *cmds;	/* handlers get the struct mc_daemon * */
 	unsigned ncmds;
+	/* Every config schema part, NULL-terminated: schemas/schemas.h's
+	 * sm_conf_parts, so every daemon accepts the same files. */
+	const struct mc_conf_part *const *conf_parts;
 	/* Adds the daemon's fields to "status" (may be NULL). */
 	void (*status)(struct mc_daemon *d, json_object *status);
 	/* Sets up sockets and timers; a negative errno aborts start-up. */

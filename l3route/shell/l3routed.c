@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "l3route/shell/l3routed.h"
+#include "schemas/schemas.h"
 
 static void env_send(void *user, unsigned ifidx, const struct in6_addr *dst,
 		     const uint8_t *pkt, size_t len)
@@ -126,20 +127,24 @@ static int trusted_config(struct l3routed *r, struct l3_config *cfg)
 	return 0;
 }
 
-static uint32_t conf_u32(const struct mc_conf_section *s, const char *opt, uint32_t def)
+/* An int option; every one read here has a default, so it is set. */
+static uint32_t conf_u32(const struct mc_conf_section *s, const char *opt)
 {
-	long v;
+	long v = 0;
 
-	return mc_conf_get_int(s, opt, &v) == 0 ? (uint32_t)v : def;
+	mc_conf_get_int(s, opt, &v);
+	return (uint32_t)v;
 }
 
-/* gateway_min_bandwidth: '1kbit' (the default) lets every offer through. */
-static void gw_min_config(const struct mc_conf_section *net, struct l3_config *cfg)
+/* The gateway choice's settings. */
+static void gw_choice_config(const struct mc_conf_section *net, uint32_t *min_kbit,
+			     uint32_t *hyst_pct)
 {
-	uint64_t down, up;
+	uint64_t down = 0, up;
 
-	if (mc_conf_get_rate(net, "gateway_min_bandwidth", &down, &up) == 0)
-		cfg->gw_min_kbit = down > UINT32_MAX ? UINT32_MAX : (uint32_t)down;
+	mc_conf_get_rate(net, "gateway_min_bandwidth", &down, &up);
+	*min_kbit = down > UINT32_MAX ? UINT32_MAX : (uint32_t)down;
+	*hyst_pct = conf_u32(net, "gateway_hysteresis");
 }
 
 static int core_config(struct l3routed *r, struct l3_config *cfg)
@@ -152,18 +157,17 @@ static int core_config(struct l3routed *r, struct l3_config *cfg)
 	l3_config_defaults(cfg);
 	snprintf(cfg->hostname, sizeof(cfg->hostname), "%s",
 		 mc_conf_get_str(mc_conf_section(c, "system"), "hostname"));
-	cfg->hello_interval_ms = conf_u32(net, "l3_hello_interval", cfg->hello_interval_ms);
-	cfg->link_timeout_ms = conf_u32(net, "l3_link_timeout", cfg->link_timeout_ms);
-	cfg->update_interval_ms = conf_u32(net, "l3_update_interval", cfg->update_interval_ms);
-	r->udp_port = (uint16_t)conf_u32(net, "l3_port", 6240);
-	r->table = conf_u32(net, "l3_table", 201);
+	cfg->hello_interval_ms = conf_u32(net, "l3_hello_interval");
+	cfg->link_timeout_ms = conf_u32(net, "l3_link_timeout");
+	cfg->update_interval_ms = conf_u32(net, "l3_update_interval");
+	r->udp_port = (uint16_t)conf_u32(net, "l3_port");
+	r->table = conf_u32(net, "l3_table");
 	if ((rc = prefixes_config(r, cfg)) < 0 || (rc = trusted_config(r, cfg)) < 0)
 		return rc;
 	l3sh_gws_config(r, cfg);
 	snprintf(cfg->gw_prefer, sizeof(cfg->gw_prefer), "%s",
 		 mc_conf_get_str(net, "preferred_gateway"));
-	cfg->gw_hyst_pct = conf_u32(net, "gateway_hysteresis", cfg->gw_hyst_pct);
-	gw_min_config(net, cfg);
+	gw_choice_config(net, &cfg->gw_min_kbit, &cfg->gw_hyst_pct);
 	snprintf(r->key_path, sizeof(r->key_path), "%s", key);
 	l3sh_prefer_load(r, cfg);	/* after preferred_gateway: a kept choice wins */
 	memcpy(r->ann, cfg->prefix, sizeof(r->ann));
@@ -405,6 +409,7 @@ int main(int argc, char **argv)
 {
 	struct mc_daemon_ops ops = {
 		.name = "l3routed", .cmds = l3sh_cmds, .status = l3sh_status,
+		.conf_parts = sm_conf_parts,
 		.start = l3routed_start, .stop = l3routed_stop,
 	};
 

@@ -479,7 +479,7 @@ void l3sh_gws_config(struct l3routed *r, struct l3_config *cfg)
 	const struct mc_conf_section *net = mc_conf_section(r->d->conf, "network");
 	const struct mc_conf_section *s = NULL;
 	struct l3sh_gwside *g = &r->gws;
-	uint64_t down = 10000, up = 2000;	/* 'auto': batman-adv's, as l2meshd */
+	uint64_t down = 0, up = 0;	/* gateway_bandwidth has a default */
 	const char *chk = mc_conf_get_str(net, "gateway_check");
 
 	g->fd = g->sock = g->ping_fd = -1;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz the config loader: the input is one config layer over the built-in
- * defaults. Whatever loads must print as normalized UCI that loads back to
+ * defaults, with every daemon's schema part. Whatever loads must print as normalized UCI that loads back to
  * the very same print (what -nv promises); anything else aborts.
  */
-#include "common/conf.h"
+#include "schemas/schemas.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +34,8 @@ static void check_reload(const char *text, size_t len, bool verbose,
 	size_t n;
 	char *again;
 
-	if (mc_conf_load_string(&c, verbose ? "fuzz-v.conf" : "fuzz-p.conf",
+	if (mc_conf_load_string(&c, sm_conf_schema(),
+				verbose ? "fuzz-v.conf" : "fuzz-p.conf",
 				text, len, NULL, stderr))
 		abort();
 	again = conf_print_str(c, false, &n);
@@ -51,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t plen, vlen;
 
 	/* half the inputs run without a MAC, so %M errors are reached too */
-	if (mc_conf_load_string(&c, "fuzz.conf", (const char *)data, size,
+	if (mc_conf_load_string(&c, sm_conf_schema(), "fuzz.conf",
+				(const char *)data, size,
 				size % 2 ? NULL : mac, NULL))
 		return 0;
 	plain = conf_print_str(c, false, &plen);

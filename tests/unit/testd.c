@@ -7,6 +7,7 @@
 #include <errno.h>
 
 #include "common/daemon.h"
+#include "schemas/schemas.h"
 
 static int cmd_echo(json_object *req, json_object **data, const char **err, void *user)
 {
@@ -59,6 +60,7 @@ static const struct mc_daemon_ops ops = {
 	.name = "testd",
 	.cmds = cmds,
 	.ncmds = sizeof(cmds) / sizeof(cmds[0]),
+	.conf_parts = sm_conf_parts,
 	.status = status,
 };
 
