@@ -129,4 +129,22 @@ int mc_conf_cloud_vid(const struct mc_conf *c);
 int mc_conf_log_level(const struct mc_conf *c);
 const struct mc_conf_schema *mc_conf_schema(const struct mc_conf *c);
 
+/*
+ * What a reload changes for one program: the options of `mine` (its parts,
+ * NULL-terminated; other daemons' options are theirs to report) whose
+ * values differ between old and new, split by their MC_CONF_F_LIVE flag.
+ * Names are the option's ("gateway_bandwidth") in lime sections,
+ * "wan.mtu" in a named net section, "net#2.mtu" in the second anonymous
+ * one, and the section alone ("wan") when only one load has it, which is
+ * a restart. Both lists are NULL-terminated (NULL when empty), in print
+ * order.
+ */
+struct mc_conf_changes {
+	char **live, **restart;
+	size_t nlive, nrestart;
+};
+int mc_conf_changes(struct mc_conf_changes *out, const struct mc_conf *old,
+		    const struct mc_conf *new, const struct mc_conf_part *const *mine);
+void mc_conf_changes_free(struct mc_conf_changes *ch);
+
 #endif

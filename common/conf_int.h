@@ -14,6 +14,7 @@
  *                  templates expanded, values checked
  *   conf_print.c   the normalized print (-nv)
  *   conf_get.c     typed getters
+ *   conf_diff.c    what changed between two loads (reload)
  *   conf_shared.c  the options every daemon shares
  *
  * Nothing here is for the daemons: they use conf.h and conf_schema.h.

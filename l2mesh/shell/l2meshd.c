@@ -16,6 +16,7 @@
 
 #include "common/log.h"
 #include "common/tuntap.h"
+#include "l2mesh/l2conf.h"
 #include "l2mesh/shell/l2meshd.h"
 #include "schemas/schemas.h"
 
@@ -178,7 +179,11 @@ static void local_rx(struct l2sh_port *p, const uint8_t *frame, size_t len)
 	l2_rx_local(m->node, p->index, frame, len, mc_ev_now_ms(m->d->loop));
 }
 
-/* The OGM settings, the gateway offer and busy_poll into cfg and m. */
+/*
+ * The options a reload may change (MC_CONF_F_LIVE in l2mesh/l2conf.c and
+ * gateway_bandwidth), into cfg. The offer follows the gateway flag the
+ * daemon started with: turning it on or off takes a restart.
+ */
 static void live_config(struct l2meshd *m, struct l2_config *cfg)
 {
 	const struct mc_conf_section *net = mc_conf_section(m->d->conf, "network");
@@ -217,6 +222,21 @@ static int core_config(struct l2meshd *m, struct l2_config *cfg)
 	mc_conf_get_ipv6(net, "anygw_ipv6", &cfg->anygw_ip6, &plen);
 	m->vid = (uint16_t)mc_conf_cloud_vid(c);
 	return 0;
+}
+
+/* SIGHUP or meshctl reload: the new OGM interval, hop penalty and offer
+ * go out with the next OGM; busy_poll holds from the next wake-up. */
+static void l2meshd_reload(struct mc_daemon *d, const struct mc_conf *old)
+{
+	struct l2meshd *m = d->priv;
+	struct l2_config cfg;
+
+	l2_config_defaults(&cfg, m->mac);
+	live_config(m, &cfg);
+	l2_config_update(m->node, &cfg);
+	log_info("reload: OGM every %u ms, hop penalty %u, gateway offer %u/%u kbit/s, "
+		 "busy_poll %u us", cfg.orig_interval_ms, cfg.hop_penalty,
+		 cfg.gw_down_kbit, cfg.gw_up_kbit, m->spin_us);
 }
 
 /* Brings ifindex up and reads its MAC and MTU. */
@@ -595,9 +615,11 @@ static const struct mc_daemon_ops ops = {
 	.name = "l2meshd",
 	.cmds = l2sh_cmds,
 	.conf_parts = sm_conf_parts,
+	.conf_own = &l2_conf_part,
 	.status = l2sh_status,
 	.start = l2meshd_start,
 	.stop = l2meshd_stop,
+	.reload = l2meshd_reload,
 };
 
 int main(int argc, char **argv)

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "common/log.h"
+#include "l3route/l3conf.h"
 #include "l3route/shell/l3routed.h"
 #include "schemas/schemas.h"
 
@@ -136,7 +137,7 @@ static uint32_t conf_u32(const struct mc_conf_section *s, const char *opt)
 	return (uint32_t)v;
 }
 
-/* The gateway choice's settings. */
+/* The gateway choice's settings (live: l3routed_reload). */
 static void gw_choice_config(const struct mc_conf_section *net, uint32_t *min_kbit,
 			     uint32_t *hyst_pct)
 {
@@ -179,6 +180,35 @@ static int core_config(struct l3routed *r, struct l3_config *cfg)
 	snprintf(r->state_path, sizeof(r->state_path), "%s.dseq", key);
 	cfg->dseq_start = l3sh_dseq_start(r->state_path, (uint64_t)time(NULL));
 	return 0;
+}
+
+/* A new preferred_gateway, unless meshctl's choice (kept in
+ * <l3_key>.gwprefer) holds. */
+static void prefer_reload(struct l3routed *r, const char *pref)
+{
+	if (r->prefer_runtime)
+		log_notice("reload: preferred_gateway '%s' waits: meshctl's choice '%s' "
+			   "holds until meshctl gw reset", pref, l3_gw_preferred(r->node));
+	else if (l3_gw_prefer(r->node, pref, mc_ev_now_ms(r->d->loop)) < 0)
+		log_warn("reload: preferred_gateway '%s' is no hostname or node id "
+			 "prefix; the preference stays '%s'", pref, l3_gw_preferred(r->node));
+}
+
+/* SIGHUP or meshctl reload: the gateway choice's settings at once, the
+ * preference, and the offer's bandwidth and check (wan.c). */
+static void l3routed_reload(struct mc_daemon *d, const struct mc_conf *old)
+{
+	struct l3routed *r = d->priv;
+	const struct mc_conf_section *net = mc_conf_section(d->conf, "network");
+	const char *pref = mc_conf_get_str(net, "preferred_gateway");
+	uint32_t min_kbit, hyst_pct;
+
+	gw_choice_config(net, &min_kbit, &hyst_pct);
+	l3_gw_tune(r->node, min_kbit, hyst_pct);
+	if (strcmp(pref, mc_conf_get_str(mc_conf_section(old, "network"),
+					 "preferred_gateway")))
+		prefer_reload(r, pref);
+	l3sh_gws_reload(r);
 }
 
 /* ------------------------------------------------------------- ports */
@@ -409,8 +439,9 @@ int main(int argc, char **argv)
 {
 	struct mc_daemon_ops ops = {
 		.name = "l3routed", .cmds = l3sh_cmds, .status = l3sh_status,
-		.conf_parts = sm_conf_parts,
+		.conf_parts = sm_conf_parts, .conf_own = &l3_conf_part,
 		.start = l3routed_start, .stop = l3routed_stop,
+		.reload = l3routed_reload,
 	};
 
 	ops.ncmds = l3sh_ncmds;
