@@ -304,6 +304,7 @@ static const struct {
 	{ "log", NULL, cmd_log, "log DAEMON [LEVEL] [debug CATS]  show/set log level and debug categories" },
 	{ "monitor", "mon", cmd_monitor, "monitor DAEMON [TOPIC...]       stream a daemon's events" },
 	{ "raw", NULL, cmd_raw, "raw DAEMON JSON                 send one request, print the reply" },
+	{ "reload", NULL, cmd_reload, "reload [DAEMON]                 re-read the config files; show what applied, what needs a restart" },
 	{ "statistics", "s", cmd_statistics, "statistics                      l2mesh counters, drops by reason" },
 	{ "ping", "p", cmd_ping, "ping [-c N] [-i MS] [-t TTL] MAC  batman ICMP echo to an originator or client" },
 	{ "traceroute", "tr", cmd_traceroute, "traceroute MAC                  hops to an originator or client" },

@@ -32,6 +32,9 @@ int mc_call(const struct opts *o, const char *daemon, json_object *req,
 void mc_print_json(json_object *o);
 const char *mc_open_error(int rc);
 
+/* reload.c: meshctl reload [DAEMON] */
+int cmd_reload(const struct opts *o, int argc, char **argv);
+
 /* l2.c */
 extern const struct mc_table l2_tables[];
 extern const unsigned l2_ntables;
