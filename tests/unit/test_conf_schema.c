@@ -3,7 +3,9 @@
  * The config schema in parts: merging and checking the parts' tables, the
  * defaults layer derived from them (and from the cores' constants), and
  * what a reload reports as applied live or needing a restart. The real
- * registry is schemas/schemas.c's; fake parts test the checks.
+ * registry is schemas/schemas.c's; fake parts test the checks. Usage:
+ * test_conf_schema [CONFIG_MD] (default doc/config.md, whose option
+ * tables must give every option with its default and reload column).
  */
 #include "schemas/schemas.h"
 #include "l2mesh/l2conf.h"
@@ -16,6 +18,8 @@
 #include <stdlib.h>
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *doc_path = "doc/config.md";
 
 static const uint8_t test_mac[6] = { 0x02, 0x00, 0x00, 0x0a, 0x0b, 0x0c };
 
@@ -359,8 +363,83 @@ static void test_changes_templates(void)
 	mc_conf_free(b);
 }
 
-int main(void)
+/* ------------------------------------------------------------------ doc */
+
+/* The doc's row for an option: "| name | type | default | reload | meaning |". */
+static bool doc_row(const char *doc, const char *name, char *def, size_t dlen,
+		    char *reload, size_t rlen)
 {
+	char head[80];
+	const char *p = doc;
+
+	snprintf(head, sizeof(head), "\n| %s | ", name);
+	while ((p = strstr(p, head))) {
+		const char *c[5];
+
+		c[0] = p + 3;
+		for (int i = 1; i < 5 && c[i - 1]; i++)
+			c[i] = strstr(c[i - 1], " | ") ? strstr(c[i - 1], " | ") + 3 : NULL;
+		p++;
+		if (!c[4] || memchr(c[0], '\n', (size_t)(c[4] - c[0])))
+			continue;	/* another table's row (templates, ...) */
+		snprintf(def, dlen, "%.*s", (int)(c[3] - 3 - c[2]), c[2]);
+		snprintf(reload, rlen, "%.*s", (int)(c[4] - 3 - c[3]), c[3]);
+		return true;
+	}
+	return false;
+}
+
+/* The default column: `value`, empty (also a list with no default),
+ * (none), or **required**. */
+static void doc_default(const struct mc_conf_opt *o, char *buf, size_t len)
+{
+	if (o->def && *o->def)
+		snprintf(buf, len, "`%s`", o->def);
+	else if (o->def || (o->flags & MC_CONF_F_LIST))
+		snprintf(buf, len, "empty");
+	else
+		snprintf(buf, len, o->flags & MC_CONF_F_REQUIRED ? "**required**" : "(none)");
+}
+
+/* doc/config.md says every option's default and whether it is live as
+ * the tables do, so the reference cannot drift from the code. */
+static void test_doc_tables(void)
+{
+	size_t len = 0;
+	FILE *f = fopen(doc_path, "r");
+	char *doc = calloc(1, 1 << 17);
+
+	CHECK(f && doc);
+	if (f && doc)
+		len = fread(doc, 1, (1 << 17) - 1, f);
+	CHECK(len > 0);
+	for (size_t p = 0; len && sm_conf_parts[p]; p++)
+		for (size_t i = 0; i < sm_conf_parts[p]->nsecs; i++) {
+			const struct mc_conf_sec *sec = &sm_conf_parts[p]->secs[i];
+
+			for (size_t k = 0; k < sec->nopts; k++) {
+				const struct mc_conf_opt *o = &sec->opts[k];
+				char def[160], rel[32], want[160];
+
+				if (!doc_row(doc, o->name, def, sizeof(def), rel, sizeof(rel))) {
+					fprintf(stderr, "%s: no row for %s\n", doc_path, o->name);
+					CHECK(!"option missing from the doc");
+					continue;
+				}
+				doc_default(o, want, sizeof(want));
+				CHECK_STR(def, want);
+				CHECK_STR(rel, o->flags & MC_CONF_F_LIVE ? "live" : "restart");
+			}
+		}
+	if (f)
+		fclose(f);
+	free(doc);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		doc_path = argv[1];
 	RUN(test_registry_merge);
 	RUN(test_registry_order);
 	RUN(test_registry_refuses);
@@ -369,5 +448,6 @@ int main(void)
 	RUN(test_live_flags);
 	RUN(test_changes);
 	RUN(test_changes_templates);
+	RUN(test_doc_tables);
 	return check_exit();
 }
