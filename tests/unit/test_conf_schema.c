@@ -235,22 +235,23 @@ static void test_defaults_derived(void)
 /* Defaults that are a core's constants are those constants. */
 static void test_defaults_core(void)
 {
+	static const struct { const char *opt; long v; } core[] = {
+		{ "orig_interval", L2_ORIG_INTERVAL_MS },
+		{ "hop_penalty", L2_HOP_PENALTY },
+		{ "l3_hello_interval", L3_HELLO_INTERVAL_MS },
+		{ "l3_link_timeout", L3_LINK_TIMEOUT_MS },
+		{ "l3_update_interval", L3_UPDATE_INTERVAL_MS },
+		{ "gateway_hysteresis", L3_GW_HYST_PCT },
+	};
 	struct mc_conf *c = load(sm_conf_schema(), "");
 	const struct mc_conf_section *net = c ? mc_conf_section(c, "network") : NULL;
-	long v = -1;
 
-	CHECK_INT(mc_conf_get_int(net, "orig_interval", &v), 0);
-	CHECK_INT(v, L2_ORIG_INTERVAL_MS);
-	CHECK_INT(mc_conf_get_int(net, "hop_penalty", &v), 0);
-	CHECK_INT(v, L2_HOP_PENALTY);
-	CHECK_INT(mc_conf_get_int(net, "l3_hello_interval", &v), 0);
-	CHECK_INT(v, L3_HELLO_INTERVAL_MS);
-	CHECK_INT(mc_conf_get_int(net, "l3_link_timeout", &v), 0);
-	CHECK_INT(v, L3_LINK_TIMEOUT_MS);
-	CHECK_INT(mc_conf_get_int(net, "l3_update_interval", &v), 0);
-	CHECK_INT(v, L3_UPDATE_INTERVAL_MS);
-	CHECK_INT(mc_conf_get_int(net, "gateway_hysteresis", &v), 0);
-	CHECK_INT(v, L3_GW_HYST_PCT);
+	for (size_t i = 0; i < LEN(core); i++) {
+		long v = -1;
+
+		CHECK_INT(mc_conf_get_int(net, core[i].opt, &v), 0);
+		CHECK_INT(v, core[i].v);
+	}
 	mc_conf_free(c);
 }
 
