@@ -43,9 +43,8 @@ struct mc_conf_source {
 
 /*
  * Load the schema's defaults layer, then `files` in order; sch must
- * outlive the config. `mac` is the node's primary MAC
- * (from lime 'system' primary_interface) or NULL when unknown; option
- * primary_mac overrides it. Errors go to errf (NULL: silent) one per line
+ * outlive the config. `mac` is the node's primary MAC (from lime 'system'
+ * primary_interface) or NULL when unknown; option primary_mac overrides it. Errors go to errf (NULL: silent) one per line
  * as "file:line: message". Returns 0, -EINVAL on a bad config, or the
  * negative errno of a file that cannot be read; *out is set only on 0.
  */
@@ -127,7 +126,6 @@ int mc_conf_mac(const struct mc_conf *c, uint8_t mac[6]);
 int mc_conf_cloud_vid(const struct mc_conf *c);
 /* lime 'system' log_level as an MC_LOG_* priority. */
 int mc_conf_log_level(const struct mc_conf *c);
-const struct mc_conf_schema *mc_conf_schema(const struct mc_conf *c);
 
 /*
  * What a reload changes for one program: the options of `mine` (its parts,

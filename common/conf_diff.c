@@ -83,7 +83,7 @@ static void add(struct diff *d, bool live, const char *what)
 	v[++*n] = NULL;
 }
 
-static bool opt_same(const struct conf_opt *a, const struct conf_opt *b)
+static bool opt_same(const struct conf_values *a, const struct conf_values *b)
 {
 	if (a->n != b->n)
 		return false;

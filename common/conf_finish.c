@@ -58,13 +58,13 @@ static void tmpl_no_mac(struct conf_ld *ld, const struct tmpl *t, const char *s)
 	if (ld->mac_bad)	/* primary_mac's own error says it all */
 		return;
 	if (ld->mac_ifname)
-		conf_ld_err_at(ld, t->v->file, t->v->line, "%.3s in %s needs the "
-			       "node's MAC: %s has none, set primary_mac in lime "
-			       "'system'", s, t->os->name, ld->mac_ifname);
+		mc_conf_ld_err_at(ld, t->v->file, t->v->line, "%.3s in %s needs the "
+				  "node's MAC: %s has none, set primary_mac in lime "
+				  "'system'", s, t->os->name, ld->mac_ifname);
 	else
-		conf_ld_err_at(ld, t->v->file, t->v->line, "%.3s in %s needs the "
-			       "node's MAC: set primary_mac in lime 'system'", s,
-			       t->os->name);
+		mc_conf_ld_err_at(ld, t->v->file, t->v->line, "%.3s in %s needs the "
+				  "node's MAC: set primary_mac in lime 'system'", s,
+				  t->os->name);
 }
 
 /* Expands the template at s ('%' first); returns its length or 0. */
@@ -79,8 +79,8 @@ static size_t tmpl_one(struct conf_ld *ld, const struct tmpl *t, const char *s,
 	}
 	if (s[1] == 'H') {
 		if (!t->host) {
-			conf_ld_err_at(ld, t->v->file, t->v->line,
-				       "%%H cannot be used in hostname");
+			mc_conf_ld_err_at(ld, t->v->file, t->v->line,
+					  "%%H cannot be used in hostname");
 			return 0;
 		}
 		sb_puts(b, t->host);
@@ -89,9 +89,9 @@ static size_t tmpl_one(struct conf_ld *ld, const struct tmpl *t, const char *s,
 	if ((s[1] != 'M' && s[1] != 'N') || s[2] < '1' || s[2] > '6') {
 		int n = (s[1] == 'M' || s[1] == 'N') && s[2] ? 3 : s[1] ? 2 : 1;
 
-		conf_ld_err_at(ld, t->v->file, t->v->line, "bad template '%.*s' in "
-			       "%s: expected %%M1..%%M6, %%N1..%%N6, %%H or %%%%",
-			       n, s, t->os->name);
+		mc_conf_ld_err_at(ld, t->v->file, t->v->line, "bad template '%.*s' in "
+				  "%s: expected %%M1..%%M6, %%N1..%%N6, %%H or %%%%",
+				  n, s, t->os->name);
 		return 0;
 	}
 	if (s[1] == 'M' && !ld->c->have_mac) {
@@ -144,7 +144,7 @@ static void bool_normalize(const struct mc_conf_opt *os, char *s)
 {
 	bool b;
 
-	if (os->type != MC_CONF_T_BOOL || conf_parse_bool(s, &b) < 0)
+	if (os->type != MC_CONF_T_BOOL || mc_conf_parse_bool(s, &b) < 0)
 		return;
 	s[0] = b ? '1' : '0';	/* every spelling has at least one byte */
 	s[1] = '\0';
@@ -152,25 +152,25 @@ static void bool_normalize(const struct mc_conf_opt *os, char *s)
 
 /* Expands and checks every value of one option. */
 static void finish_opt(struct conf_ld *ld, const struct mc_conf_opt *os,
-		       struct conf_opt *o, const char *host)
+		       struct conf_values *o, const char *host)
 {
 	char why[160];
 
-	for (size_t i = 0; i < o->n && !conf_ld_done(ld); i++) {
+	for (size_t i = 0; i < o->n && !mc_conf_ld_done(ld); i++) {
 		struct conf_val *v = &o->v[i];
 		struct tmpl t = { .os = os, .v = v, .host = host,
 				  .dec = strstr(os->name, "ipv4") != NULL };
 
 		if (!(os->flags & MC_CONF_F_LITERAL) && tmpl_expand(ld, &t, v) < 0)
 			continue;
-		if (conf_value_ok(os, v->s)) {
+		if (mc_conf_value_ok(os, v->s)) {
 			bool_normalize(os, v->s);
 			continue;
 		}
-		conf_value_why(os, v->s, why, sizeof(why));
-		conf_ld_err_at(ld, v->file, v->line, "invalid value '%.*s%s' for %s: %s",
-			       CONF_ECHO_LEN(v->s), v->s, CONF_ECHO_MORE(v->s),
-			       os->name, why);
+		mc_conf_value_why(os, v->s, why, sizeof(why));
+		mc_conf_ld_err_at(ld, v->file, v->line, "invalid value '%.*s%s' for %s: %s",
+				  CONF_ECHO_LEN(v->s), v->s, CONF_ECHO_MORE(v->s),
+				  os->name, why);
 	}
 }
 
@@ -181,18 +181,18 @@ static void finish_opt(struct conf_ld *ld, const struct mc_conf_opt *os,
 static void finish_mac(struct conf_ld *ld)
 {
 	struct mc_conf *c = ld->c;
-	const struct mc_conf_section *sys = conf_sec_find(c, "system");
-	const struct conf_opt *pmac = conf_sec_opt(sys, "primary_mac");
-	const struct conf_opt *pif = conf_sec_opt(sys, "primary_interface");
+	const struct mc_conf_section *sys = mc_conf_sec_find(c, "system");
+	const struct conf_values *pmac = mc_conf_sec_values(sys, "primary_mac");
+	const struct conf_values *pif = mc_conf_sec_values(sys, "primary_interface");
 
 	if (pmac->n) {
-		c->have_mac = conf_parse_mac(pmac->v[0].s, c->mac) == 0;
+		c->have_mac = mc_conf_parse_mac(pmac->v[0].s, c->mac) == 0;
 		ld->mac_bad = !c->have_mac;	/* its check reports it */
 	} else if (ld->ms->mac) {
 		memcpy(c->mac, ld->ms->mac, sizeof(c->mac));
 		c->have_mac = true;
 	} else if (ld->ms->fn) {
-		ld->mac_bad = !conf_ifname_ok(pif->v[0].s);	/* reported too */
+		ld->mac_bad = !mc_conf_ifname_ok(pif->v[0].s);	/* reported too */
 		if (!ld->mac_bad)
 			c->have_mac = ld->ms->fn(pif->v[0].s, c->mac,
 						 ld->ms->user) == 0;
@@ -204,7 +204,8 @@ static void finish_mac(struct conf_ld *ld)
 static void finish_ids(struct conf_ld *ld)
 {
 	struct mc_conf *c = ld->c;
-	const struct conf_opt *ssid = conf_sec_opt(conf_sec_find(c, "network"), "ap_ssid");
+	const struct conf_values *ssid =
+		mc_conf_sec_values(mc_conf_sec_find(c, "network"), "ap_ssid");
 	uint8_t h[MC_MD5_LEN];
 	struct mc_md5 m;
 
@@ -224,35 +225,35 @@ static void finish_defaults(struct conf_ld *ld, struct mc_conf_section *s)
 
 	for (size_t i = 0; i < s->sch->nopts; i++) {
 		const struct mc_conf_opt *os = s->sch->opts[i];
-		struct conf_opt *o = &s->opts[i];
+		struct conf_values *o = &s->opts[i];
 
 		if (o->n)
 			continue;
-		if (os->def && conf_opt_append(o, os->def, 0, 0) < 0)
+		if (os->def && mc_conf_values_append(o, os->def, 0, 0) < 0)
 			ld->oom = true;
 		if (os->flags & MC_CONF_F_REQUIRED)
-			conf_ld_err_at(ld, s->file, s->line, "section %s lacks "
-				       "required option %s",
-				       conf_sec_desc(s, desc, sizeof(desc)), os->name);
+			mc_conf_ld_err_at(ld, s->file, s->line, "section %s lacks "
+					  "required option %s",
+					  mc_conf_sec_desc(s, desc, sizeof(desc)), os->name);
 	}
 }
 
-void conf_ld_finish(struct conf_ld *ld)
+void mc_conf_ld_finish(struct conf_ld *ld)
 {
 	struct mc_conf *c = ld->c;
-	struct mc_conf_section *sys = conf_sec_find(c, "system");
-	int hi = conf_ssch_opt_index(sys->sch, "hostname");
+	struct mc_conf_section *sys = mc_conf_sec_find(c, "system");
+	int hi = mc_conf_ssch_opt_index(sys->sch, "hostname");
 	const char *host;
 
-	for (size_t i = 0; i < c->nsecs && !conf_ld_done(ld); i++)
+	for (size_t i = 0; i < c->nsecs && !mc_conf_ld_done(ld); i++)
 		finish_defaults(ld, c->secs[i]);
 	finish_ids(ld);
 	finish_opt(ld, sys->sch->opts[hi], &sys->opts[hi], NULL);
 	host = sys->opts[hi].v[0].s;
-	for (size_t i = 0; i < c->nsecs && !conf_ld_done(ld); i++) {
+	for (size_t i = 0; i < c->nsecs && !mc_conf_ld_done(ld); i++) {
 		struct mc_conf_section *s = c->secs[i];
 
-		for (size_t k = 0; k < s->sch->nopts && !conf_ld_done(ld); k++)
+		for (size_t k = 0; k < s->sch->nopts && !mc_conf_ld_done(ld); k++)
 			if (s != sys || (int)k != hi)
 				finish_opt(ld, s->sch->opts[k], &s->opts[k], host);
 	}

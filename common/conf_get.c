@@ -13,7 +13,7 @@
 const struct mc_conf_section *mc_conf_section(const struct mc_conf *c,
 					      const char *name)
 {
-	return conf_sec_find(c, name);
+	return mc_conf_sec_find(c, name);
 }
 
 const struct mc_conf_section *mc_conf_next(const struct mc_conf *c,
@@ -36,14 +36,9 @@ const char *mc_conf_section_name(const struct mc_conf_section *s)
 	return s->name;
 }
 
-const struct mc_conf_schema *mc_conf_schema(const struct mc_conf *c)
-{
-	return c->schema;
-}
-
 /* The option's values; aborts on a name the schema does not know, which
  * is a bug in the caller, not in the config. */
-static const struct conf_opt *get_opt(const struct mc_conf_section *s,
+static const struct conf_values *get_opt(const struct mc_conf_section *s,
 				      const char *name,
 				      const struct mc_conf_opt **os)
 {
@@ -51,7 +46,7 @@ static const struct conf_opt *get_opt(const struct mc_conf_section *s,
 
 	if (!s)
 		return NULL;
-	i = conf_ssch_opt_index(s->sch, name);
+	i = mc_conf_ssch_opt_index(s->sch, name);
 	if (i < 0) {
 		fprintf(stderr, "mc_conf: section type %s has no option %s\n",
 			s->sch->type, name);
@@ -66,7 +61,7 @@ static int get_typed(const struct mc_conf_section *s, const char *name,
 		     unsigned mask, const char **v, const struct mc_conf_opt **osp)
 {
 	const struct mc_conf_opt *os = NULL;
-	const struct conf_opt *o = get_opt(s, name, &os);
+	const struct conf_values *o = get_opt(s, name, &os);
 
 	if (!o || !o->n)
 		return -ENOENT;
@@ -93,7 +88,7 @@ int mc_conf_get_int(const struct mc_conf_section *s, const char *opt, long *v)
 
 	if (rc < 0)
 		return rc;
-	return conf_parse_int(str, v);
+	return mc_conf_parse_int(str, v);
 }
 
 int mc_conf_get_bool(const struct mc_conf_section *s, const char *opt, bool *v)
@@ -101,7 +96,7 @@ int mc_conf_get_bool(const struct mc_conf_section *s, const char *opt, bool *v)
 	const char *str;
 	int rc = get_typed(s, opt, 1u << MC_CONF_T_BOOL, &str, NULL);
 
-	return rc < 0 ? rc : conf_parse_bool(str, v);
+	return rc < 0 ? rc : mc_conf_parse_bool(str, v);
 }
 
 int mc_conf_get_mac(const struct mc_conf_section *s, const char *opt,
@@ -110,7 +105,7 @@ int mc_conf_get_mac(const struct mc_conf_section *s, const char *opt,
 	const char *str;
 	int rc = get_typed(s, opt, 1u << MC_CONF_T_MAC, &str, NULL);
 
-	return rc < 0 ? rc : conf_parse_mac(str, mac);
+	return rc < 0 ? rc : mc_conf_parse_mac(str, mac);
 }
 
 int mc_conf_get_ipv4(const struct mc_conf_section *s, const char *opt,
@@ -119,7 +114,7 @@ int mc_conf_get_ipv4(const struct mc_conf_section *s, const char *opt,
 	const char *str;
 	int rc = get_typed(s, opt, 1u << MC_CONF_T_IPV4, &str, NULL);
 
-	return rc < 0 ? rc : conf_parse_cidr(str, AF_INET, addr, plen);
+	return rc < 0 ? rc : mc_conf_parse_cidr(str, AF_INET, addr, plen);
 }
 
 int mc_conf_get_ipv6(const struct mc_conf_section *s, const char *opt,
@@ -128,7 +123,7 @@ int mc_conf_get_ipv6(const struct mc_conf_section *s, const char *opt,
 	const char *str;
 	int rc = get_typed(s, opt, 1u << MC_CONF_T_IPV6, &str, NULL);
 
-	return rc < 0 ? rc : conf_parse_cidr(str, AF_INET6, addr, plen);
+	return rc < 0 ? rc : mc_conf_parse_cidr(str, AF_INET6, addr, plen);
 }
 
 int mc_conf_get_rate(const struct mc_conf_section *s, const char *opt,
@@ -143,13 +138,13 @@ int mc_conf_get_rate(const struct mc_conf_section *s, const char *opt,
 		return rc;
 	if (!strcmp(str, "auto"))	/* only a GWBW, which has a rate default */
 		str = os->def ? os->def : "";
-	return conf_parse_rates(str, down_kbit, up_kbit) < 0 ? -ENODATA : 0;
+	return mc_conf_parse_rates(str, down_kbit, up_kbit) < 0 ? -ENODATA : 0;
 }
 
 size_t mc_conf_list_len(const struct mc_conf_section *s, const char *opt)
 {
 	const struct mc_conf_opt *os = NULL;
-	const struct conf_opt *o = get_opt(s, opt, &os);
+	const struct conf_values *o = get_opt(s, opt, &os);
 
 	return o ? o->n : 0;
 }
@@ -158,7 +153,7 @@ const char *mc_conf_list_get(const struct mc_conf_section *s, const char *opt,
 			     size_t i)
 {
 	const struct mc_conf_opt *os = NULL;
-	const struct conf_opt *o = get_opt(s, opt, &os);
+	const struct conf_values *o = get_opt(s, opt, &os);
 
 	return o && i < o->n ? o->v[i].s : NULL;
 }
@@ -180,7 +175,7 @@ int mc_conf_cloud_vid(const struct mc_conf *c)
 {
 	long vid;
 
-	if (mc_conf_get_int(conf_sec_find(c, "network"), "batadv_vlan", &vid) == 0)
+	if (mc_conf_get_int(mc_conf_sec_find(c, "network"), "batadv_vlan", &vid) == 0)
 		return (int)vid;
 	/* LibreMesh: 29 + (N1 - 13) % 256 with Lua's non-negative modulo */
 	return 29 + (c->n[0] + 256 - 13) % 256;
@@ -188,7 +183,7 @@ int mc_conf_cloud_vid(const struct mc_conf *c)
 
 int mc_conf_log_level(const struct mc_conf *c)
 {
-	const char *v = mc_conf_get_str(conf_sec_find(c, "system"), "log_level");
+	const char *v = mc_conf_get_str(mc_conf_sec_find(c, "system"), "log_level");
 
-	return conf_log_level_prio(v ? v : "info");
+	return mc_conf_log_level_prio(v ? v : "info");
 }

@@ -49,33 +49,33 @@ struct mc_conf_schema {
 	char *defaults;			/* the derived defaults layer */
 };
 
-bool conf_schema_has_type(const struct mc_conf_schema *s, const char *type);
+bool mc_conf_schema_has_type(const struct mc_conf_schema *s, const char *type);
 /* The section schema for `config type [name]`, NULL if that name is not allowed. */
-const struct conf_ssch *conf_schema_section(const struct mc_conf_schema *s,
-					    const char *type, const char *name);
+const struct conf_ssch *mc_conf_schema_section(const struct mc_conf_schema *s,
+					       const char *type, const char *name);
 /* The names a type allows, as "'system' or 'network'". */
-void conf_schema_names(const struct mc_conf_schema *s, const char *type,
-		       char *buf, size_t len);
-int conf_ssch_opt_index(const struct conf_ssch *s, const char *name);
+void mc_conf_schema_names(const struct mc_conf_schema *s, const char *type,
+			  char *buf, size_t len);
+int mc_conf_ssch_opt_index(const struct conf_ssch *s, const char *name);
 
 /* ---------------------------------------------------------------- values */
 
-bool conf_value_ok(const struct mc_conf_opt *os, const char *v);
+bool mc_conf_value_ok(const struct mc_conf_opt *os, const char *v);
 /* What the option expects, for "invalid value 'x' for opt: <why>". */
-void conf_value_why(const struct mc_conf_opt *os, const char *v, char *why,
-		    size_t len);
-int conf_parse_int(const char *s, long *v);
-int conf_parse_bool(const char *s, bool *v);
-int conf_parse_mac(const char *s, uint8_t mac[6]);
+void mc_conf_value_why(const struct mc_conf_opt *os, const char *v, char *why,
+		       size_t len);
+int mc_conf_parse_int(const char *s, long *v);
+int mc_conf_parse_bool(const char *s, bool *v);
+int mc_conf_parse_mac(const char *s, uint8_t mac[6]);
 /* "addr/len" for af (AF_INET or AF_INET6); a prefix length is required. */
-int conf_parse_cidr(const char *s, int af, void *addr, unsigned *plen);
+int mc_conf_parse_cidr(const char *s, int af, void *addr, unsigned *plen);
 /* "54mbit" (up = down) or "10mbit/2mbit" (down/up), in kbit/s. */
-int conf_parse_rates(const char *s, uint64_t *down, uint64_t *up);
-bool conf_ifname_ok(const char *s);
+int mc_conf_parse_rates(const char *s, uint64_t *down, uint64_t *up);
+bool mc_conf_ifname_ok(const char *s);
 /* The words of log_level, NULL-terminated, and one as an MC_LOG_*
  * priority (info if unknown). */
-extern const char *const conf_log_levels[];
-int conf_log_level_prio(const char *s);
+extern const char *const mc_conf_log_levels[];
+int mc_conf_log_level_prio(const char *s);
 
 /* ----------------------------------------------------------------- lexer */
 
@@ -87,8 +87,8 @@ int conf_log_level_prio(const char *s);
  * len + CONF_LINE_WORDS bytes: a word's output never exceeds its input
  * plus its NUL). Returns an error message or NULL.
  */
-const char *conf_lex_line(const char *line, size_t len, char *buf, char **words,
-			  int *nwords);
+const char *mc_conf_lex_line(const char *line, size_t len, char *buf, char **words,
+			     int *nwords);
 
 /* ---------------------------------------------------------------- state */
 
@@ -98,7 +98,8 @@ struct conf_val {
 	int line;		/* 0 for a schema default */
 };
 
-struct conf_opt {
+/* The values of one option in one section. */
+struct conf_values {
 	struct conf_val *v;	/* one value, or a list's values */
 	size_t n;
 	unsigned layer;		/* layer that last wrote it: a later `list` replaces */
@@ -110,7 +111,7 @@ struct mc_conf_section {
 	size_t idx;		/* position in mc_conf.secs */
 	unsigned file;
 	int line;
-	struct conf_opt *opts;	/* indexed like sch->opts */
+	struct conf_values *opts;	/* indexed like sch->opts */
 };
 
 struct mc_conf {
@@ -146,19 +147,22 @@ struct conf_ld {
 	const char *mac_ifname;	/* interface asked for the MAC, in vain */
 };
 
-bool conf_ld_done(const struct conf_ld *ld);
+bool mc_conf_ld_done(const struct conf_ld *ld);
 __attribute__((format(printf, 4, 5)))
-void conf_ld_err_at(struct conf_ld *ld, unsigned file, int line, const char *fmt, ...);
+void mc_conf_ld_err_at(struct conf_ld *ld, unsigned file, int line,
+		       const char *fmt, ...);
 /* "lime 'network'" or "net" for an anonymous section. */
-const char *conf_sec_desc(const struct mc_conf_section *s, char *buf, size_t len);
+const char *mc_conf_sec_desc(const struct mc_conf_section *s, char *buf, size_t len);
 
-struct mc_conf_section *conf_sec_find(const struct mc_conf *c, const char *name);
+struct mc_conf_section *mc_conf_sec_find(const struct mc_conf *c, const char *name);
 /* The option's values in s, NULL if s is NULL or its type has no such option. */
-struct conf_opt *conf_sec_opt(const struct mc_conf_section *s, const char *name);
-void conf_opt_clear(struct conf_opt *o);
-int conf_opt_append(struct conf_opt *o, const char *s, unsigned file, int line);
+struct conf_values *mc_conf_sec_values(const struct mc_conf_section *s,
+					const char *name);
+void mc_conf_values_clear(struct conf_values *o);
+int mc_conf_values_append(struct conf_values *o, const char *s, unsigned file,
+			  int line);
 
 /* After the last layer: defaults, MAC, templates, checks (conf_finish.c). */
-void conf_ld_finish(struct conf_ld *ld);
+void mc_conf_ld_finish(struct conf_ld *ld);
 
 #endif

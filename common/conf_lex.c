@@ -74,8 +74,8 @@ static const char *lex_word(struct lex *lx)
 	return NULL;
 }
 
-const char *conf_lex_line(const char *line, size_t len, char *buf, char **words,
-			  int *nwords)
+const char *mc_conf_lex_line(const char *line, size_t len, char *buf, char **words,
+			     int *nwords)
 {
 	struct lex lx = { .p = line, .end = line + len, .o = buf };
 

@@ -16,7 +16,7 @@
 
 /* ---------------------------------------------------------------- errors */
 
-bool conf_ld_done(const struct conf_ld *ld)
+bool mc_conf_ld_done(const struct conf_ld *ld)
 {
 	return ld->oom || ld->nerr > MC_CONF_MAX_ERRORS;
 }
@@ -42,7 +42,8 @@ static void ld_verr(struct conf_ld *ld, unsigned file, int line, const char *fmt
 	fputc('\n', ld->errf);
 }
 
-void conf_ld_err_at(struct conf_ld *ld, unsigned file, int line, const char *fmt, ...)
+void mc_conf_ld_err_at(struct conf_ld *ld, unsigned file, int line,
+		       const char *fmt, ...)
 {
 	va_list ap;
 
@@ -62,7 +63,7 @@ static void ld_err(struct conf_ld *ld, const char *fmt, ...)
 	va_end(ap);
 }
 
-const char *conf_sec_desc(const struct mc_conf_section *s, char *buf, size_t len)
+const char *mc_conf_sec_desc(const struct mc_conf_section *s, char *buf, size_t len)
 {
 	if (s->name)
 		snprintf(buf, len, "%s '%s'", s->sch->type, s->name);
@@ -91,7 +92,7 @@ static char *ld_strdup(struct conf_ld *ld, const char *s)
 	return p;
 }
 
-struct mc_conf_section *conf_sec_find(const struct mc_conf *c, const char *name)
+struct mc_conf_section *mc_conf_sec_find(const struct mc_conf *c, const char *name)
 {
 	for (size_t i = 0; i < c->nsecs; i++)
 		if (c->secs[i]->name && !strcmp(c->secs[i]->name, name))
@@ -99,9 +100,10 @@ struct mc_conf_section *conf_sec_find(const struct mc_conf *c, const char *name)
 	return NULL;
 }
 
-struct conf_opt *conf_sec_opt(const struct mc_conf_section *s, const char *name)
+struct conf_values *mc_conf_sec_values(const struct mc_conf_section *s,
+					const char *name)
 {
-	int i = s ? conf_ssch_opt_index(s->sch, name) : -1;
+	int i = s ? mc_conf_ssch_opt_index(s->sch, name) : -1;
 
 	return i < 0 ? NULL : &s->opts[i];
 }
@@ -158,7 +160,7 @@ static const struct conf_ssch *ld_sec_schema(struct conf_ld *ld, const char *typ
 	const struct conf_ssch *s;
 	char names[128];
 
-	if (!conf_schema_has_type(sch, type)) {
+	if (!mc_conf_schema_has_type(sch, type)) {
 		ld_err(ld, "unknown section type '%.*s%s'", CONF_ECHO_LEN(type), type,
 		       CONF_ECHO_MORE(type));
 		return NULL;
@@ -169,10 +171,10 @@ static const struct conf_ssch *ld_sec_schema(struct conf_ld *ld, const char *typ
 		       CONF_ECHO_MORE(name), SECTION_NAME_MAX);
 		return NULL;
 	}
-	s = conf_schema_section(sch, type, name);
+	s = mc_conf_schema_section(sch, type, name);
 	if (s)
 		return s;
-	conf_schema_names(sch, type, names, sizeof(names));
+	mc_conf_schema_names(sch, type, names, sizeof(names));
 	if (name)
 		ld_err(ld, "unknown section %s '%s': expected %s", type, name, names);
 	else
@@ -188,7 +190,7 @@ static struct mc_conf_section *ld_sec_open(struct conf_ld *ld, const char *type,
 
 	if (!sch)
 		return NULL;
-	s = name ? conf_sec_find(ld->c, name) : NULL;
+	s = name ? mc_conf_sec_find(ld->c, name) : NULL;
 	if (!s)
 		return sec_add(ld, sch, name);
 	if (strcmp(s->sch->type, type)) {
@@ -217,7 +219,7 @@ static void ld_config(struct conf_ld *ld, char **w, int n)
 
 /* -------------------------------------------------------------- options */
 
-void conf_opt_clear(struct conf_opt *o)
+void mc_conf_values_clear(struct conf_values *o)
 {
 	for (size_t i = 0; i < o->n; i++)
 		free(o->v[i].s);
@@ -226,7 +228,8 @@ void conf_opt_clear(struct conf_opt *o)
 	o->n = 0;
 }
 
-int conf_opt_append(struct conf_opt *o, const char *s, unsigned file, int line)
+int mc_conf_values_append(struct conf_values *o, const char *s, unsigned file,
+			  int line)
 {
 	struct conf_val *v = realloc(o->v, (o->n + 1) * sizeof(*v));
 	char *dup;
@@ -246,12 +249,13 @@ int conf_opt_append(struct conf_opt *o, const char *s, unsigned file, int line)
  * `list` appends, but a layer's first `list` for an option replaces what
  * earlier layers set, as LibreMesh's lime-config merges lists.
  */
-static void ld_set(struct conf_ld *ld, struct conf_opt *o, const char *value, bool list)
+static void ld_set(struct conf_ld *ld, struct conf_values *o, const char *value,
+		   bool list)
 {
 	if (!list || o->layer != ld->layer)
-		conf_opt_clear(o);
+		mc_conf_values_clear(o);
 	o->layer = ld->layer;
-	if (conf_opt_append(o, value, ld->layer, ld->line) < 0)
+	if (mc_conf_values_append(o, value, ld->layer, ld->line) < 0)
 		ld->oom = true;
 }
 
@@ -270,11 +274,11 @@ static void ld_option(struct conf_ld *ld, char **w, int n, bool list)
 			   "too many words after %s", w[0]);
 		return;
 	}
-	i = conf_ssch_opt_index(ld->cur->sch, w[1]);
+	i = mc_conf_ssch_opt_index(ld->cur->sch, w[1]);
 	if (i < 0) {
 		ld_err(ld, "unknown option '%.*s%s' in section %s",
 		       CONF_ECHO_LEN(w[1]), w[1], CONF_ECHO_MORE(w[1]),
-		       conf_sec_desc(ld->cur, desc, sizeof(desc)));
+		       mc_conf_sec_desc(ld->cur, desc, sizeof(desc)));
 		return;
 	}
 	if (list && !(ld->cur->sch->opts[i]->flags & MC_CONF_F_LIST)) {
@@ -320,7 +324,7 @@ static void ld_line(struct conf_ld *ld, const char *line, size_t len)
 		ld_err(ld, "line too long (more than %d bytes)", MC_CONF_LINE_MAX);
 		return;
 	}
-	err = conf_lex_line(line, len, buf, words, &n);
+	err = mc_conf_lex_line(line, len, buf, words, &n);
 	if (err)
 		ld_err(ld, "%s", err);
 	else if (n)
@@ -334,7 +338,7 @@ static void ld_text(struct conf_ld *ld, const char *text, size_t len)
 	ld->cur = NULL;
 	ld->in_bad_section = false;
 	ld->line = 0;
-	while (p < end && !conf_ld_done(ld)) {
+	while (p < end && !mc_conf_ld_done(ld)) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
@@ -370,7 +374,7 @@ void mc_conf_free(struct mc_conf *c)
 		struct mc_conf_section *s = c->secs[i];
 
 		for (size_t k = 0; k < s->sch->nopts; k++)
-			conf_opt_clear(&s->opts[k]);
+			mc_conf_values_clear(&s->opts[k]);
 		free(s->opts);
 		free(s->name);
 		free(s);
@@ -394,10 +398,10 @@ static int conf_load(struct mc_conf **out, const struct mc_conf_schema *sch,
 		return -ENOMEM;
 	ld.c->schema = sch;
 	rc = ld_layer(&ld, MC_CONF_DEFAULTS_NAME, sch->defaults, strlen(sch->defaults));
-	for (size_t i = 0; i < nsrcs && !rc && !conf_ld_done(&ld); i++)
+	for (size_t i = 0; i < nsrcs && !rc && !mc_conf_ld_done(&ld); i++)
 		rc = ld_layer(&ld, srcs[i].name, srcs[i].text, srcs[i].len);
-	if (!rc && !conf_ld_done(&ld))
-		conf_ld_finish(&ld);
+	if (!rc && !mc_conf_ld_done(&ld))
+		mc_conf_ld_finish(&ld);
 	if (!rc && ld.oom)
 		rc = -ENOMEM;
 	if (!rc && ld.nerr)

@@ -40,7 +40,7 @@ static void print_section(FILE *f, const struct mc_conf *c,
 	fputc('\n', f);
 	for (size_t k = 0; k < s->sch->nopts; k++) {
 		const struct mc_conf_opt *os = s->sch->opts[k];
-		const struct conf_opt *o = &s->opts[k];
+		const struct conf_values *o = &s->opts[k];
 
 		for (size_t i = 0; i < o->n; i++) {
 			fprintf(f, "\t%s %s ", os->flags & MC_CONF_F_LIST ?

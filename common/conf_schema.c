@@ -59,7 +59,7 @@ static bool same_name(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-bool conf_schema_has_type(const struct mc_conf_schema *s, const char *type)
+bool mc_conf_schema_has_type(const struct mc_conf_schema *s, const char *type)
 {
 	for (size_t i = 0; i < s->nsecs; i++)
 		if (!strcmp(s->secs[i].type, type))
@@ -67,8 +67,8 @@ bool conf_schema_has_type(const struct mc_conf_schema *s, const char *type)
 	return false;
 }
 
-const struct conf_ssch *conf_schema_section(const struct mc_conf_schema *s,
-					    const char *type, const char *name)
+const struct conf_ssch *mc_conf_schema_section(const struct mc_conf_schema *s,
+					       const char *type, const char *name)
 {
 	for (size_t i = 0; i < s->nsecs; i++) {
 		const struct conf_ssch *ss = &s->secs[i];
@@ -81,8 +81,8 @@ const struct conf_ssch *conf_schema_section(const struct mc_conf_schema *s,
 	return NULL;
 }
 
-void conf_schema_names(const struct mc_conf_schema *s, const char *type,
-		       char *buf, size_t len)
+void mc_conf_schema_names(const struct mc_conf_schema *s, const char *type,
+			  char *buf, size_t len)
 {
 	size_t off = 0, n = 0, total = 0;
 
@@ -101,7 +101,7 @@ void conf_schema_names(const struct mc_conf_schema *s, const char *type,
 	}
 }
 
-int conf_ssch_opt_index(const struct conf_ssch *s, const char *name)
+int mc_conf_ssch_opt_index(const struct conf_ssch *s, const char *name)
 {
 	for (size_t i = 0; i < s->nopts; i++)
 		if (!strcmp(s->opts[i]->name, name))
@@ -115,7 +115,7 @@ const struct mc_conf_opt *mc_conf_schema_opt(const struct mc_conf_schema *s,
 {
 	for (size_t i = 0; i < s->nsecs; i++) {
 		const struct conf_ssch *ss = &s->secs[i];
-		int k = strcmp(ss->type, type) ? -1 : conf_ssch_opt_index(ss, name);
+		int k = strcmp(ss->type, type) ? -1 : mc_conf_ssch_opt_index(ss, name);
 
 		if (k < 0)
 			continue;
@@ -157,7 +157,7 @@ static const struct mc_conf_part *sb_named_owner(const struct sb *b, const char 
 {
 	for (size_t i = 0; i < b->s->nsecs; i++) {
 		const struct conf_ssch *ss = &b->s->secs[i];
-		int k = ss->name ? conf_ssch_opt_index(ss, opt) : -1;
+		int k = ss->name ? mc_conf_ssch_opt_index(ss, opt) : -1;
 
 		if (k >= 0)
 			return ss->owner[k];
@@ -172,7 +172,7 @@ static void sb_opt(struct sb *b, struct conf_ssch *ss, const struct mc_conf_opt 
 	const struct mc_conf_opt **opts;
 	const struct mc_conf_part **owner;
 
-	if (prev || (!ss->name && conf_ssch_opt_index(ss, o->name) >= 0)) {
+	if (prev || (!ss->name && mc_conf_ssch_opt_index(ss, o->name) >= 0)) {
 		sb_err(b, "option %s of %s is declared again by %s", o->name,
 		       ss->type, part->name);
 		return;
@@ -232,7 +232,7 @@ static void sb_check_default(struct sb *b, const struct conf_ssch *ss,
 	else if (o->type == MC_CONF_T_GWBW && !strcmp(o->def, "auto"))
 		sb_err(b, "option %s: auto means the default, so it cannot be it",
 		       o->name);
-	else if (!tmpl && !conf_value_ok(o, o->def))
+	else if (!tmpl && !mc_conf_value_ok(o, o->def))
 		sb_err(b, "option %s: default '%s' is not a valid value", o->name,
 		       o->def);
 }
@@ -247,10 +247,10 @@ static void sb_check_opts(struct sb *b)
 				sb_check_default(b, ss, ss->opts[k]);
 	}
 	for (size_t i = 0; i < CONF_ARRAY_LEN(engine_opts); i++) {
-		const struct conf_ssch *ss = conf_schema_section(b->s, "lime",
-								 engine_opts[i].sec);
+		const struct conf_ssch *ss = mc_conf_schema_section(b->s, "lime",
+								    engine_opts[i].sec);
 
-		if (!ss || ss->name == NULL || conf_ssch_opt_index(ss, engine_opts[i].opt) < 0)
+		if (!ss || ss->name == NULL || mc_conf_ssch_opt_index(ss, engine_opts[i].opt) < 0)
 			sb_err(b, "the config engine needs option %s in lime '%s' "
 			       "(mc_conf_part_shared)", engine_opts[i].opt,
 			       engine_opts[i].sec);

@@ -17,7 +17,7 @@ static const struct mc_conf_opt system_opts[] = {
 	  .flags = MC_CONF_F_LITERAL },
 	{ .name = "primary_mac", .type = MC_CONF_T_MAC, .flags = MC_CONF_F_LITERAL },
 	{ .name = "rundir", .type = MC_CONF_T_PATH, .def = "/run/softmesh" },
-	{ .name = "log_level", .type = MC_CONF_T_ENUM, .words = conf_log_levels,
+	{ .name = "log_level", .type = MC_CONF_T_ENUM, .words = mc_conf_log_levels,
 	  .def = "info", .flags = MC_CONF_F_LIVE },
 	{ .name = "debug", .type = MC_CONF_T_DEBUG, .def = "", .flags = MC_CONF_F_LIVE },
 };

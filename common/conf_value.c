@@ -19,10 +19,10 @@
 /* Rates are kbit/s from 1 kbit to 100 gbit. */
 #define RATE_MAX_KBIT 100000000ull
 
-const char *const conf_log_levels[] = {
+const char *const mc_conf_log_levels[] = {
 	"error", "warning", "notice", "info", "debug", NULL,
 };
-/* The priority of each of conf_log_levels. */
+/* The priority of each of mc_conf_log_levels. */
 static const int log_prios[] = {
 	MC_LOG_ERR, MC_LOG_WARN, MC_LOG_NOTICE, MC_LOG_INFO, MC_LOG_DEBUG,
 };
@@ -59,7 +59,7 @@ static int parse_num(const char **s, uint64_t *v)
 	return 0;
 }
 
-int conf_parse_int(const char *s, long *v)
+int mc_conf_parse_int(const char *s, long *v)
 {
 	uint64_t u;
 
@@ -69,7 +69,7 @@ int conf_parse_int(const char *s, long *v)
 	return 0;
 }
 
-int conf_parse_bool(const char *s, bool *v)
+int mc_conf_parse_bool(const char *s, bool *v)
 {
 	static const char *const yes[] = { "1", "true", "yes", "on" };
 	static const char *const no[] = { "0", "false", "no", "off" };
@@ -83,7 +83,7 @@ int conf_parse_bool(const char *s, bool *v)
 	return -EINVAL;
 }
 
-int conf_parse_mac(const char *s, uint8_t mac[6])
+int mc_conf_parse_mac(const char *s, uint8_t mac[6])
 {
 	for (int i = 0; i < 6; i++, s += 3) {
 		int hi = hex_val(s[0]), lo = hi < 0 ? -1 : hex_val(s[1]);
@@ -95,7 +95,7 @@ int conf_parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-int conf_parse_cidr(const char *s, int af, void *addr, unsigned *plen)
+int mc_conf_parse_cidr(const char *s, int af, void *addr, unsigned *plen)
 {
 	char buf[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/'), *p;
@@ -135,7 +135,7 @@ static int parse_rate(const char **s, uint64_t *kbit)
 	return -EINVAL;
 }
 
-int conf_parse_rates(const char *s, uint64_t *down, uint64_t *up)
+int mc_conf_parse_rates(const char *s, uint64_t *down, uint64_t *up)
 {
 	if (parse_rate(&s, down) < 0)
 		return -EINVAL;
@@ -145,10 +145,10 @@ int conf_parse_rates(const char *s, uint64_t *down, uint64_t *up)
 	return *s ? -EINVAL : 0;
 }
 
-int conf_log_level_prio(const char *s)
+int mc_conf_log_level_prio(const char *s)
 {
-	for (size_t i = 0; conf_log_levels[i]; i++)
-		if (!strcmp(s, conf_log_levels[i]))
+	for (size_t i = 0; mc_conf_log_levels[i]; i++)
+		if (!strcmp(s, mc_conf_log_levels[i]))
 			return log_prios[i];
 	return MC_LOG_INFO;
 }
@@ -183,7 +183,7 @@ static bool domain_ok(const char *s)
 
 /* Linux's dev_valid_name(): under IFNAMSIZ, no '/', ':' or blanks; and
  * no '%', which the kernel would take for a "%d" name pattern. */
-bool conf_ifname_ok(const char *s)
+bool mc_conf_ifname_ok(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -197,7 +197,7 @@ static bool int_ok(const struct mc_conf_opt *os, const char *v)
 
 	if (os->type == MC_CONF_T_INT_AUTO && !strcmp(v, "auto"))
 		return true;
-	if (conf_parse_int(v, &n) < 0 || n < os->min || n > os->max)
+	if (mc_conf_parse_int(v, &n) < 0 || n < os->min || n > os->max)
 		return false;
 	return os->type != MC_CONF_T_PORT || n != BMX7_PORT;
 }
@@ -241,10 +241,10 @@ static bool gwbw_ok(const char *v)
 {
 	uint64_t d, u;
 
-	return !strcmp(v, "auto") || (conf_parse_rates(v, &d, &u) == 0 && strchr(v, '/'));
+	return !strcmp(v, "auto") || (mc_conf_parse_rates(v, &d, &u) == 0 && strchr(v, '/'));
 }
 
-bool conf_value_ok(const struct mc_conf_opt *os, const char *v)
+bool mc_conf_value_ok(const struct mc_conf_opt *os, const char *v)
 {
 	uint8_t a[16];
 	uint64_t d, u;
@@ -259,13 +259,13 @@ bool conf_value_ok(const struct mc_conf_opt *os, const char *v)
 	case MC_CONF_T_INT:
 	case MC_CONF_T_INT_AUTO:
 	case MC_CONF_T_PORT: return int_ok(os, v);
-	case MC_CONF_T_BOOL: return conf_parse_bool(v, &b) == 0;
+	case MC_CONF_T_BOOL: return mc_conf_parse_bool(v, &b) == 0;
 	case MC_CONF_T_ENUM: return enum_ok(os, v);
-	case MC_CONF_T_MAC: return conf_parse_mac(v, a) == 0;
-	case MC_CONF_T_IPV4: return conf_parse_cidr(v, AF_INET, a, NULL) == 0;
-	case MC_CONF_T_IPV6: return conf_parse_cidr(v, AF_INET6, a, NULL) == 0;
-	case MC_CONF_T_IFNAME: return conf_ifname_ok(v);
-	case MC_CONF_T_RATE: return conf_parse_rates(v, &d, &u) == 0 && !strchr(v, '/');
+	case MC_CONF_T_MAC: return mc_conf_parse_mac(v, a) == 0;
+	case MC_CONF_T_IPV4: return mc_conf_parse_cidr(v, AF_INET, a, NULL) == 0;
+	case MC_CONF_T_IPV6: return mc_conf_parse_cidr(v, AF_INET6, a, NULL) == 0;
+	case MC_CONF_T_IFNAME: return mc_conf_ifname_ok(v);
+	case MC_CONF_T_RATE: return mc_conf_parse_rates(v, &d, &u) == 0 && !strchr(v, '/');
 	case MC_CONF_T_GWBW: return gwbw_ok(v);
 	case MC_CONF_T_HEXID: return hexid_ok(os, v);
 	case MC_CONF_T_PATH: return v[0] == '/' && n <= PATH_MAX_LEN;
@@ -313,8 +313,8 @@ static void enum_why(const struct mc_conf_opt *os, char *why, size_t len)
 					os->words[i]);
 }
 
-void conf_value_why(const struct mc_conf_opt *os, const char *v, char *why,
-		    size_t len)
+void mc_conf_value_why(const struct mc_conf_opt *os, const char *v, char *why,
+		       size_t len)
 {
 	switch (os->type) {
 	case MC_CONF_T_STR:
