@@ -183,7 +183,7 @@ int mc_conf_cloud_vid(const struct mc_conf *c)
 
 int mc_conf_log_level(const struct mc_conf *c)
 {
-	const char *v = mc_conf_get_str(mc_conf_sec_find(c, "system"), "log_level");
-
-	return mc_conf_log_level_prio(v ? v : "info");
+	/* the schema check makes sure log_level exists, with a default */
+	return mc_conf_log_level_prio(mc_conf_get_str(mc_conf_sec_find(c, "system"),
+						      "log_level"));
 }
