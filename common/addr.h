@@ -30,6 +30,14 @@ static inline size_t mc_ip_len(const struct mc_ip *ip)
 	return ip->family == 2 /* AF_INET */ ? 4 : 16;
 }
 
+/* fe80::/10, as raw bytes (no struct in6_addr needed). */
+static inline bool mc_in6_is_linklocal(const void *a)
+{
+	const uint8_t *b = a;
+
+	return b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
+}
+
 /* "aa:bb:cc:dd:ee:ff" (or with '-'); -EINVAL otherwise. */
 int mc_mac_parse(const char *s, uint8_t mac[6]);
 const char *mc_mac_format(const uint8_t mac[6], char *buf, size_t len);

@@ -435,7 +435,7 @@ int mc_conf_load_string(struct mc_conf **out, const struct mc_conf_schema *sch,
 /* Reads a whole file into *buf (malloc'd); negative errno on failure. */
 static int file_read(const char *path, char **buf, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(path, "rbe");
 	int rc = 0;
 
 	if (!f)

@@ -5,10 +5,19 @@
 /*
  * Control sockets: a unix stream socket $rundir/<daemon>.sock (mode 0660)
  * speaking one JSON request per line and one JSON reply per line
- * (doc/control.md). The server lives in a libev loop; the client is
- * blocking and is what meshctl and webuid use.
+ * (doc/control.md). The server lives in a libev loop. Two clients: a
+ * blocking one (meshctl's one-shot commands) and one on libev
+ * (common/ctl_aclient.h) for programs that hold many requests and
+ * subscriptions at once (webuid, meshctl watch).
+ *
+ * Events: a daemon declares its topics. A table's topic names the command
+ * that dumps the table and the fields that key a row; the daemon reports
+ * the rows it changed (mc_ctl_row_put/del, mc_ctl_group_put) and the
+ * server turns them into add/change/del events, so that a client can keep
+ * the table from one dump plus the events (babeld's `monitor`).
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <ev.h>
@@ -20,9 +29,11 @@
 #define MC_CTL_CLIENTS_MAX 64
 /* Unsent output a client may hold; a subscriber that lags further is cut. */
 #define MC_CTL_OUTBUF_MAX (1u << 20)
+/* Topics one client may subscribe to; topic names are shorter than this. */
+#define MC_CTL_SUBS_MAX 16
+#define MC_CTL_TOPIC_MAX 32
 
 struct mc_ctl_server;
-struct mc_ctl_conn;
 
 /*
  * A command handler. Returns 0 with *data set (or NULL) for
@@ -38,11 +49,30 @@ struct mc_ctl_cmd {
 	const char *help;	/* one line, shown by "help" */
 };
 
+/*
+ * A topic. For a table's topic, `dump` is the command whose reply is the
+ * table (an array of rows), `key` the fields that identify a row, `group`
+ * the fields of `key` under which the daemon reports rows together (NULL:
+ * the whole key; an originator's rows, one per candidate next hop, form
+ * one group), and `volatile_fields` those that change without an event
+ * (ages, counters). For a plain event stream dump is NULL.
+ */
+struct mc_ctl_topic {
+	const char *name;
+	const char *help;
+	const char *dump;
+	const char *const *key;			/* NULL-terminated */
+	const char *const *group;		/* NULL-terminated, or NULL */
+	const char *const *volatile_fields;	/* NULL-terminated, or NULL */
+};
+
 struct mc_ctl_server_cfg {
 	const char *daemon;	/* name in "status" and the socket file name */
 	const char *version;
 	const struct mc_ctl_cmd *cmds;	/* the daemon's own commands */
 	unsigned ncmds;
+	const struct mc_ctl_topic *topics;	/* the daemon's own topics */
+	unsigned ntopics;
 	void *user;		/* passed to every handler */
 	/* Extra fields for the built-in "status" (may be NULL). */
 	void (*status)(json_object *status, void *user);
@@ -50,17 +80,40 @@ struct mc_ctl_server_cfg {
 
 /*
  * Binds $rundir/<daemon>.sock (replacing a stale socket, refusing a live
- * one with -EADDRINUSE), mode 0660, and starts serving in loop.
+ * one with -EADDRINUSE), mode 0660, and starts serving in loop. The server
+ * also becomes the log sink (mc_log_set_sink) for the "log" topic.
  */
 int mc_ctl_server_open(struct mc_ctl_server **out, struct ev_loop *loop,
 		       const char *rundir, const struct mc_ctl_server_cfg *cfg);
 /* Stops serving, closes every client and unlinks the socket. */
 void mc_ctl_server_close(struct mc_ctl_server *srv);
-/* Sends {"event":topic,"data":data} to every client subscribed to topic. */
+const char *mc_ctl_server_path(const struct mc_ctl_server *srv);
+
+/* Sends {"event":topic,"data":data} to every client subscribed to topic;
+ * takes ownership of data (the caller must not put it). */
 void mc_ctl_publish(struct mc_ctl_server *srv, const char *topic, json_object *data);
 /* Subscribers currently listening to topic (so events can be skipped). */
 unsigned mc_ctl_subscribers(const struct mc_ctl_server *srv, const char *topic);
-const char *mc_ctl_server_path(const struct mc_ctl_server *srv);
+
+/*
+ * Table events. While anyone listens to a table's topic the server keeps
+ * the rows it last told of (seeded from the dump command when the first
+ * subscriber comes), and each call below publishes
+ *	{"event":topic,"data":{"action":"add"|"change"|"del","row":{...}}}
+ * for what really changed, leaving out changes only to volatile fields.
+ * Nobody listening: the calls cost a lookup and do nothing. All take
+ * ownership of their json arguments (srv may be NULL: they only free).
+ */
+/* One group's rows now (rows NULL or empty: the group is gone); group
+ * holds at least the group's fields. */
+void mc_ctl_group_put(struct mc_ctl_server *srv, const char *topic,
+		      json_object *group, json_object *rows);
+/* The row as it is now (a topic whose group is its key). */
+void mc_ctl_row_put(struct mc_ctl_server *srv, const char *topic, json_object *row);
+/* The row with these key fields is gone. */
+void mc_ctl_row_del(struct mc_ctl_server *srv, const char *topic, json_object *key);
+/* Whether anyone listens to topic: build rows only then. */
+bool mc_ctl_watched(const struct mc_ctl_server *srv, const char *topic);
 
 /* $SOFTMESH_RUNDIR, else /run/softmesh. */
 const char *mc_ctl_default_rundir(void);

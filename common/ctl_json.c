@@ -2,6 +2,7 @@
 #include "common/ctl_json.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,5 +115,20 @@ json_object *mc_ctl_event(const char *topic, json_object *data)
 
 	json_object_object_add(o, "event", json_object_new_string(topic));
 	json_object_object_add(o, "data", data ? data : json_object_new_object());
+	return o;
+}
+
+json_object *mc_ctl_line_parse(const char *line, size_t len)
+{
+	json_tokener *tok = json_tokener_new_ex(MC_CTL_REPLY_DEPTH);
+	json_object *o = NULL;
+
+	if (tok && len <= INT32_MAX)
+		o = json_tokener_parse_ex(tok, line, (int)len);
+	if (o && json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
 	return o;
 }

@@ -48,6 +48,12 @@ enum mc_ctl_line mc_ctl_linebuf_feed(struct mc_ctl_linebuf *lb, const char *p,
 int mc_ctl_request_decode(const char *line, size_t len, json_object **req,
 			  const char **cmd, char *err, size_t errlen);
 
+/* JSON nesting a client accepts in a reply or event line. */
+#define MC_CTL_REPLY_DEPTH 64
+
+/* One reply or event line (no newline) as JSON; NULL if it is not JSON. */
+json_object *mc_ctl_line_parse(const char *line, size_t len);
+
 /* {"ok":true,"data":data} (data may be NULL); takes ownership of data. */
 json_object *mc_ctl_reply_ok(json_object *data);
 /* {"ok":false,"error":msg} */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/nl.h"
@@ -300,6 +301,7 @@ static int run(struct mc_daemon *d, const struct args *a)
 	struct mc_ctl_server_cfg cc = {
 		.daemon = d->ops->name, .version = SOFTMESH_VERSION,
 		.cmds = cmds, .ncmds = d->ops->ncmds + 1, .user = d,
+		.topics = d->ops->topics, .ntopics = d->ops->ntopics,
 		.status = status_hook,
 	};
 	int rc;
@@ -334,6 +336,20 @@ out:
 	return rc;
 }
 
+/*
+ * Descriptors inherited from whoever started us (a script's lock file, a
+ * terminal's extra fds) would be held for the daemon's whole life: only
+ * stdin, stdout and stderr stay. Everything the daemon opens itself is
+ * close-on-exec, so the programs it runs (nft) inherit nothing either.
+ */
+static void close_inherited(void)
+{
+	if (close_range(3, ~0u, 0) == 0)
+		return;
+	for (int fd = 3; fd < 1024; fd++)	/* kernels before 5.9 */
+		close(fd);
+}
+
 int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
 {
 	struct args a = { 0 };
@@ -341,6 +357,7 @@ int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
 	struct mc_conf_schema *schema;
 	int rc;
 
+	close_inherited();
 	if (parse_args(argc, argv, ops->name, &a) < 0)
 		return 2;
 	mc_log_init(ops->name, a.syslog);

@@ -39,6 +39,8 @@ struct mc_daemon_ops {
 	const char *name;		/* "l2meshd": log ident and socket name */
 	const struct mc_ctl_cmd *cmds;	/* handlers get the struct mc_daemon * */
 	unsigned ncmds;
+	const struct mc_ctl_topic *topics;	/* its event topics (doc/control.md) */
+	unsigned ntopics;
 	/* Every config schema part, NULL-terminated: schemas/schemas.h's
 	 * sm_conf_parts, so every daemon accepts the same files. */
 	const struct mc_conf_part *const *conf_parts;

@@ -61,6 +61,13 @@ void mc_timer_arm(struct ev_loop *loop, struct mc_timer *t, uint64_t ms)
 	ev_timer_start(loop, &t->w);
 }
 
+void mc_timer_arm_at(struct ev_loop *loop, struct mc_timer *t, uint64_t due_ms)
+{
+	uint64_t now = mc_ev_now_ms(loop);
+
+	mc_timer_arm(loop, t, due_ms > now ? due_ms - now : 0);
+}
+
 void mc_timer_stop(struct ev_loop *loop, struct mc_timer *t)
 {
 	ev_timer_stop(loop, &t->w);

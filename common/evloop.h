@@ -32,6 +32,9 @@ struct mc_timer {
 void mc_timer_init(struct mc_timer *t, void (*fn)(void *user), void *user);
 /* (Re)arms t to fire once after ms milliseconds. */
 void mc_timer_arm(struct ev_loop *loop, struct mc_timer *t, uint64_t ms);
+/* (Re)arms t to fire at loop time due_ms (at once if that is past): what a
+ * shell does with the next due time a core's tick returns. */
+void mc_timer_arm_at(struct ev_loop *loop, struct mc_timer *t, uint64_t due_ms);
 void mc_timer_stop(struct ev_loop *loop, struct mc_timer *t);
 
 #endif

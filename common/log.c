@@ -121,26 +121,69 @@ static const char *level_name(int level)
 	}
 }
 
+static struct {
+	mc_log_sink_fn *fn;
+	void *user;
+	int level;
+	bool busy;	/* a line logged from inside the sink is not fed back */
+} sink;
+
+void mc_log_set_sink(mc_log_sink_fn *fn, void *user, int level)
+{
+	sink.fn = fn;
+	sink.user = user;
+	sink.level = fn ? level : 0;
+}
+
+static void write_stderr(int level, const char *line)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	fprintf(stderr, "%02d:%02d:%02d.%03ld %s %s: %s\n", tm.tm_hour, tm.tm_min,
+		tm.tm_sec, ts.tv_nsec / 1000000, cfg.ident, level_name(level), line);
+}
+
+/*
+ * Debug lines were already gated by their category (mc_log_dbg), so they
+ * reach stderr whatever the level; the sink takes lines up to its own level.
+ */
 void mc_vlog(int level, const char *fmt, va_list ap)
 {
 	int saved = errno;
+	bool out = level <= cfg.level || level == MC_LOG_DEBUG;
+	bool to_sink = sink.fn && !sink.busy && level <= sink.level;
+	char line[MC_LOG_LINE_MAX];
 
-	if (level > cfg.level && level != MC_LOG_DEBUG)
-		goto out;
-	if (cfg.use_syslog) {
-		vsyslog(level, fmt, ap);
-		goto out;
+	if (!out && !to_sink)
+		goto done;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (out && cfg.use_syslog)
+		syslog(level, "%s", line);
+	else if (out)
+		write_stderr(level, line);
+	if (to_sink) {
+		sink.busy = true;
+		sink.fn(sink.user, level, line);
+		sink.busy = false;
 	}
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	localtime_r(&ts.tv_sec, &tm);
-	fprintf(stderr, "%02d:%02d:%02d.%03ld %s %s: ", tm.tm_hour, tm.tm_min,
-		tm.tm_sec, ts.tv_nsec / 1000000, cfg.ident, level_name(level));
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-out:
+done:
 	errno = saved;
+}
+
+const char *mc_log_level_name(int level)
+{
+	return level_name(level);
+}
+
+int mc_log_level_parse(const char *s)
+{
+	for (int l = MC_LOG_ERR; l <= MC_LOG_DEBUG; l++)
+		if (s && !strcmp(s, level_name(l)))
+			return l;
+	return -EINVAL;
 }
 
 void mc_log(int level, const char *fmt, ...)
@@ -182,7 +225,7 @@ bool mc_ratelimit_ok(struct mc_ratelimit *rl, uint64_t now_ms, unsigned *suppres
 void mc_log_to(mc_log_fn *fn, void *user, int level, uint32_t cat, const char *fmt,
 	       va_list ap)
 {
-	char msg[256];
+	char msg[MC_LOG_LINE_MAX];
 
 	if (!fn)
 		return;

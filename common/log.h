@@ -54,13 +54,30 @@ int mc_log_debug_parse(const char *s, uint32_t *mask);
 /* The mask as "batman,tt" into buf; returns buf. */
 const char *mc_log_debug_format(uint32_t mask, char *buf, unsigned len);
 
+/* Longest line, in bytes with its NUL; longer lines are cut. */
+#define MC_LOG_LINE_MAX 256
+
+/* "error" .. "debug", and back (-EINVAL for an unknown name). */
+const char *mc_log_level_name(int level);
+int mc_log_level_parse(const char *s);
+
+/*
+ * A second destination for log lines, beside stderr/syslog: the control
+ * socket's "log" topic. It gets each line of a level up to `level`
+ * (MC_LOG_* order: ERR is lowest), formatted once; a line logged while the
+ * sink runs is not fed back to it. fn NULL removes it.
+ */
+typedef void mc_log_sink_fn(void *user, int level, const char *line);
+void mc_log_set_sink(mc_log_sink_fn *fn, void *user, int level);
+
 void mc_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mc_vlog(int level, const char *fmt, va_list ap);
 void mc_log_dbg(uint32_t cat, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The log callback that a pure core's env carries: MC_LOG_* level,
  * MC_DBG_* category, one formatted line. */
 typedef void mc_log_fn(void *user, int level, uint32_t cat, const char *msg);
-/* Formats one line (at most 255 bytes) and hands it to fn; fn NULL: nothing. */
+/* Formats one line (at most MC_LOG_LINE_MAX - 1 bytes) and hands it to fn;
+ * fn NULL: nothing. */
 void mc_log_to(mc_log_fn *fn, void *user, int level, uint32_t cat, const char *fmt,
 	       va_list ap);
 

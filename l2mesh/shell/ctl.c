@@ -18,24 +18,16 @@ static struct l2meshd *ctx(void *user)
 	return ((struct mc_daemon *)user)->priv;
 }
 
-static json_object *jmac(const uint8_t mac[6])
-{
-	char s[MC_MAC_STRLEN];
-
-	return json_object_new_string(mc_mac_format(mac, s, sizeof(s)));
-}
-
-
 static void orig_row(void *user, const struct l2_orig_entry *e)
 {
 	json_object *r = json_object_new_object();
 
-	json_object_object_add(r, "originator", jmac(e->orig));
-	json_object_object_add(r, "last_seen_ms", json_object_new_int64((int64_t)e->last_seen_ms));
-	json_object_object_add(r, "tq", json_object_new_int(e->tq));
-	json_object_object_add(r, "nexthop", jmac(e->neigh));
-	json_object_object_add(r, "ifname", json_object_new_string(e->port_name));
-	json_object_object_add(r, "best", json_object_new_boolean(e->best));
+	mc_json_add(r, "originator", mc_json_mac(e->orig));
+	mc_json_add(r, "last_seen_ms", mc_json_int((int64_t)e->last_seen_ms));
+	mc_json_add(r, "tq", mc_json_int(e->tq));
+	mc_json_add(r, "nexthop", mc_json_mac(e->neigh));
+	mc_json_add(r, "ifname", mc_json_str(e->port_name));
+	mc_json_add(r, "best", mc_json_bool(e->best));
 	json_object_array_add(user, r);
 }
 
@@ -53,9 +45,9 @@ static void neigh_row(void *user, const struct l2_neigh_entry *e)
 {
 	json_object *r = json_object_new_object();
 
-	json_object_object_add(r, "ifname", json_object_new_string(e->port_name));
-	json_object_object_add(r, "neighbor", jmac(e->addr));
-	json_object_object_add(r, "last_seen_ms", json_object_new_int64((int64_t)e->last_seen_ms));
+	mc_json_add(r, "ifname", mc_json_str(e->port_name));
+	mc_json_add(r, "neighbor", mc_json_mac(e->addr));
+	mc_json_add(r, "last_seen_ms", mc_json_int((int64_t)e->last_seen_ms));
 	json_object_array_add(user, r);
 }
 
@@ -76,13 +68,13 @@ static void gw_row(void *user, const struct l2_gw_entry *e)
 
 	snprintf(bw, sizeof(bw), "%u.%u/%u.%u MBit", e->down_kbit / 1000,
 		 e->down_kbit % 1000 / 100, e->up_kbit / 1000, e->up_kbit % 1000 / 100);
-	json_object_object_add(r, "router", jmac(e->orig));
-	json_object_object_add(r, "tq", json_object_new_int(e->tq));
-	json_object_object_add(r, "nexthop", jmac(e->nexthop));
-	json_object_object_add(r, "ifname", json_object_new_string(e->port_name));
-	json_object_object_add(r, "bandwidth", json_object_new_string(bw));
-	json_object_object_add(r, "down_kbit", json_object_new_int64(e->down_kbit));
-	json_object_object_add(r, "up_kbit", json_object_new_int64(e->up_kbit));
+	mc_json_add(r, "router", mc_json_mac(e->orig));
+	mc_json_add(r, "tq", mc_json_int(e->tq));
+	mc_json_add(r, "nexthop", mc_json_mac(e->nexthop));
+	mc_json_add(r, "ifname", mc_json_str(e->port_name));
+	mc_json_add(r, "bandwidth", mc_json_str(bw));
+	mc_json_add(r, "down_kbit", mc_json_int(e->down_kbit));
+	mc_json_add(r, "up_kbit", mc_json_int(e->up_kbit));
 	json_object_array_add(user, r);
 }
 
@@ -99,7 +91,7 @@ static int cmd_gateways(json_object *req, json_object **data, const char **err,
 /* batctl prints untagged as -1 and tagged as the bare VID */
 static json_object *jvid(uint16_t vid)
 {
-	return json_object_new_int(vid & L2_VLAN_HAS_TAG ? (int)(vid & L2_VLAN_VID_MASK) : -1);
+	return mc_json_int(vid & L2_VLAN_HAS_TAG ? (int)(vid & L2_VLAN_VID_MASK) : -1);
 }
 
 static json_object *jcrc(uint32_t crc)
@@ -107,18 +99,18 @@ static json_object *jcrc(uint32_t crc)
 	char s[16];
 
 	snprintf(s, sizeof(s), "0x%08x", crc);
-	return json_object_new_string(s);
+	return mc_json_str(s);
 }
 
 static int tl_row(const struct l2_tt_local_info *e, void *user)
 {
 	json_object *r = json_object_new_object();
 
-	json_object_object_add(r, "client", jmac(e->mac));
-	json_object_object_add(r, "vid", jvid(e->vid));
-	json_object_object_add(r, "flags", json_object_new_string(e->flags_str));
-	json_object_object_add(r, "last_seen_ms", json_object_new_int64((int64_t)e->last_seen_ms));
-	json_object_object_add(r, "crc", jcrc(e->crc));
+	mc_json_add(r, "client", mc_json_mac(e->mac));
+	mc_json_add(r, "vid", jvid(e->vid));
+	mc_json_add(r, "flags", mc_json_str(e->flags_str));
+	mc_json_add(r, "last_seen_ms", mc_json_int((int64_t)e->last_seen_ms));
+	mc_json_add(r, "crc", jcrc(e->crc));
 	json_object_array_add(user, r);
 	return 0;
 }
@@ -135,14 +127,14 @@ static int tg_row(const struct l2_tt_global_info *e, void *user)
 {
 	json_object *r = json_object_new_object();
 
-	json_object_object_add(r, "best", json_object_new_boolean(e->best));
-	json_object_object_add(r, "client", jmac(e->mac));
-	json_object_object_add(r, "vid", jvid(e->vid));
-	json_object_object_add(r, "flags", json_object_new_string(e->flags_str));
-	json_object_object_add(r, "last_ttvn", json_object_new_int(e->ttvn));
-	json_object_object_add(r, "originator", jmac(e->orig));
-	json_object_object_add(r, "orig_ttvn", json_object_new_int(e->orig_ttvn));
-	json_object_object_add(r, "crc", jcrc(e->crc));
+	mc_json_add(r, "best", mc_json_bool(e->best));
+	mc_json_add(r, "client", mc_json_mac(e->mac));
+	mc_json_add(r, "vid", jvid(e->vid));
+	mc_json_add(r, "flags", mc_json_str(e->flags_str));
+	mc_json_add(r, "last_ttvn", mc_json_int(e->ttvn));
+	mc_json_add(r, "originator", mc_json_mac(e->orig));
+	mc_json_add(r, "orig_ttvn", mc_json_int(e->orig_ttvn));
+	mc_json_add(r, "crc", jcrc(e->crc));
 	json_object_array_add(user, r);
 	return 0;
 }
@@ -162,8 +154,8 @@ static int cmd_statistics(json_object *req, json_object **data, const char **err
 	json_object *o = json_object_new_object();
 
 	for (int s = 0; s < L2_STAT_COUNT; s++)
-		json_object_object_add(o, l2_stat_name(s),
-				       json_object_new_int64((int64_t)m->node->stats[s]));
+		mc_json_add(o, l2_stat_name(s),
+				       mc_json_int((int64_t)m->node->stats[s]));
 	*data = o;
 	return 0;
 }
@@ -172,23 +164,23 @@ static json_object *port_row(struct l2sh_port *p, bool mesh, const char *kind)
 {
 	json_object *r = json_object_new_object();
 
-	json_object_object_add(r, "ifname", json_object_new_string(p->ifname));
-	json_object_object_add(r, "role", json_object_new_string(kind));
-	json_object_object_add(r, "mac", jmac(p->mac));
-	json_object_object_add(r, "mtu", json_object_new_int((int)p->mtu));
-	json_object_object_add(r, "status", json_object_new_string(p->gone ? "gone" : "active"));
-	json_object_object_add(r, "rx_frames", json_object_new_int64((int64_t)p->rx_frames));
-	json_object_object_add(r, "tx_frames", json_object_new_int64((int64_t)p->tx_frames));
-	json_object_object_add(r, "tx_errors", json_object_new_int64((int64_t)p->tx_errors));
+	mc_json_add(r, "ifname", mc_json_str(p->ifname));
+	mc_json_add(r, "role", mc_json_str(kind));
+	mc_json_add(r, "mac", mc_json_mac(p->mac));
+	mc_json_add(r, "mtu", mc_json_int((int)p->mtu));
+	mc_json_add(r, "status", mc_json_str(p->gone ? "gone" : "active"));
+	mc_json_add(r, "rx_frames", mc_json_int((int64_t)p->rx_frames));
+	mc_json_add(r, "tx_frames", mc_json_int((int64_t)p->tx_frames));
+	mc_json_add(r, "tx_errors", mc_json_int((int64_t)p->tx_errors));
 	if (!p->tap) {
-		json_object_object_add(r, "rx_dropped",
-				       json_object_new_int64((int64_t)l2sh_port_rx_dropped(p)));
-		json_object_object_add(r, "rx_oversize",
-				       json_object_new_int64((int64_t)p->rx_oversize));
+		mc_json_add(r, "rx_dropped",
+				       mc_json_int((int64_t)l2sh_port_rx_dropped(p)));
+		mc_json_add(r, "rx_oversize",
+				       mc_json_int((int64_t)p->rx_oversize));
 	}
 	if (mesh) {
-		json_object_object_add(r, "vid", json_object_new_int(p->vid));
-		json_object_object_add(r, "rx_foreign", json_object_new_int64((int64_t)p->rx_foreign));
+		mc_json_add(r, "vid", mc_json_int(p->vid));
+		mc_json_add(r, "rx_foreign", mc_json_int((int64_t)p->rx_foreign));
 	}
 	return r;
 }
@@ -252,7 +244,7 @@ static int cmd_ping_send(json_object *req, json_object **data, const char **err,
 		return rc;
 	}
 	*data = json_object_new_object();
-	json_object_object_add(*data, "dst", jmac(dst));
+	mc_json_add(*data, "dst", mc_json_mac(dst));
 	return 0;
 }
 
@@ -264,12 +256,12 @@ void l2sh_icmp_result(struct l2meshd *m, const struct l2_icmp_result *res)
 	};
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "uid", json_object_new_int(res->uid));
-	json_object_object_add(o, "seqno", json_object_new_int(res->seqno));
-	json_object_object_add(o, "type", json_object_new_string(
+	mc_json_add(o, "uid", mc_json_int(res->uid));
+	mc_json_add(o, "seqno", mc_json_int(res->seqno));
+	mc_json_add(o, "type", mc_json_str(
 		res->msg_type < 12 && names[res->msg_type] ? names[res->msg_type] : "other"));
-	json_object_object_add(o, "from", jmac(res->from));
-	json_object_object_add(o, "ttl", json_object_new_int(res->ttl));
+	mc_json_add(o, "from", mc_json_mac(res->from));
+	mc_json_add(o, "ttl", mc_json_int(res->ttl));
 	mc_ctl_publish(m->d->ctl, "icmp", o);
 }
 
@@ -279,20 +271,20 @@ void l2sh_status(struct mc_daemon *d, json_object *st)
 
 	if (!m || !m->node)
 		return;
-	json_object_object_add(st, "originator", jmac(m->mac));
-	json_object_object_add(st, "algorithm", json_object_new_string("BATMAN_IV"));
-	json_object_object_add(st, "compat_version", json_object_new_int(L2_COMPAT_VERSION));
-	json_object_object_add(st, "vid", json_object_new_int(m->vid));
-	json_object_object_add(st, "mesh_ports", json_object_new_int((int)m->nmesh));
-	json_object_object_add(st, "local_ports", json_object_new_int((int)m->nlocal));
+	mc_json_add(st, "originator", mc_json_mac(m->mac));
+	mc_json_add(st, "algorithm", mc_json_str("BATMAN_IV"));
+	mc_json_add(st, "compat_version", mc_json_int(L2_COMPAT_VERSION));
+	mc_json_add(st, "vid", mc_json_int(m->vid));
+	mc_json_add(st, "mesh_ports", mc_json_int((int)m->nmesh));
+	mc_json_add(st, "local_ports", mc_json_int((int)m->nlocal));
 	struct l2_orig_stats os;
 	l2_orig_stats(m->node, &os);
-	json_object_object_add(st, "originators", json_object_new_int64((int64_t)os.originators));
-	json_object_object_add(st, "neighbors", json_object_new_int64((int64_t)os.neighbours));
-	json_object_object_add(st, "gateways", json_object_new_int64((int64_t)os.gateways));
-	json_object_object_add(st, "ttvn", json_object_new_int(l2_tt_ttvn(m->node)));
-	json_object_object_add(st, "busy_poll_us", json_object_new_int64(m->spin_us));
-	json_object_object_add(st, "busy_poll_ms", json_object_new_int64(
+	mc_json_add(st, "originators", mc_json_int((int64_t)os.originators));
+	mc_json_add(st, "neighbors", mc_json_int((int64_t)os.neighbours));
+	mc_json_add(st, "gateways", mc_json_int((int64_t)os.gateways));
+	mc_json_add(st, "ttvn", mc_json_int(l2_tt_ttvn(m->node)));
+	mc_json_add(st, "busy_poll_us", mc_json_int(m->spin_us));
+	mc_json_add(st, "busy_poll_ms", mc_json_int(
 		(int64_t)(m->spin_ns / 1000000u)));
 }
 
@@ -307,3 +299,8 @@ const struct mc_ctl_cmd l2sh_cmds[] = {
 	{ "ping_send", cmd_ping_send, "one ICMP echo request {dst,uid,seqno,ttl}; answers as icmp events" },
 };
 const unsigned l2sh_ncmds = sizeof(l2sh_cmds) / sizeof(l2sh_cmds[0]);
+
+const struct mc_ctl_topic l2sh_topics[] = {
+	{ .name = "icmp", .help = "answers to ping_send: {uid,seqno,type,from,ttl}" },
+};
+const unsigned l2sh_ntopics = sizeof(l2sh_topics) / sizeof(l2sh_topics[0]);

@@ -63,10 +63,7 @@ static void env_icmp(void *user, const struct l2_icmp_result *res)
 
 static void rearm(struct l2meshd *m)
 {
-	uint64_t now = mc_ev_now_ms(m->d->loop);
-	uint64_t next = l2_tick(m->node, now);
-
-	mc_timer_arm(m->d->loop, &m->tick, next > now ? next - now : 0);
+	mc_timer_arm_at(m->d->loop, &m->tick, l2_tick(m->node, mc_ev_now_ms(m->d->loop)));
 }
 
 static void on_tick(void *user)
@@ -259,19 +256,6 @@ static int link_prepare(struct l2meshd *m, const char *ifname, uint8_t mac[6],
 	return rc;
 }
 
-static void sysctl_set(const char *fmt, const char *ifname, const char *value)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), fmt, ifname);
-	f = fopen(path, "w");
-	if (!f || fputs(value, f) < 0)
-		log_warn("%s: %s", path, strerror(errno));
-	if (f)
-		fclose(f);
-}
-
 /*
  * A port l2meshd switches is a wire, not a host interface: the kernel must
  * not answer ARP on it (it would answer for the anycast and node addresses
@@ -280,9 +264,9 @@ static void sysctl_set(const char *fmt, const char *ifname, const char *value)
  */
 static void port_quiet(const char *ifname, bool mesh)
 {
-	sysctl_set("/proc/sys/net/ipv4/conf/%s/arp_ignore", ifname, "8");
+	mc_sysctl_if("ipv4", ifname, "arp_ignore", "8");
 	if (!mesh)
-		sysctl_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname, "1");
+		mc_sysctl_if("ipv6", ifname, "disable_ipv6", "1");
 }
 
 /*
@@ -505,7 +489,7 @@ static void seqno_write(struct l2meshd *m, uint32_t seqno)
 
 	seqno_path(m, path, sizeof(path));
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	f = fopen(tmp, "w");
+	f = fopen(tmp, "we");
 	if (!f)
 		return;
 	fprintf(f, "%u\n", seqno);
@@ -520,7 +504,7 @@ static void seqno_read(struct l2meshd *m, struct l2_config *cfg)
 	FILE *f;
 
 	seqno_path(m, path, sizeof(path));
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	if (!f)
 		return;
 	if (fscanf(f, "%lu", &v) == 1 && v <= UINT32_MAX) {
@@ -614,6 +598,7 @@ static void l2meshd_stop(struct mc_daemon *d)
 static const struct mc_daemon_ops ops = {
 	.name = "l2meshd",
 	.cmds = l2sh_cmds,
+	.topics = l2sh_topics,
 	.conf_parts = sm_conf_parts,
 	.conf_own = &l2_conf_part,
 	.status = l2sh_status,
@@ -627,5 +612,6 @@ int main(int argc, char **argv)
 	struct mc_daemon_ops o = ops;
 
 	o.ncmds = l2sh_ncmds;
+	o.ntopics = l2sh_ntopics;
 	return mc_daemon_main(argc, argv, &o);
 }

@@ -4,7 +4,9 @@
 
 #include "common/daemon.h"
 #include "common/evloop.h"
+#include "common/json.h"
 #include "common/nl.h"
+#include "common/sys.h"
 #include "l2mesh/core/l2.h"
 #include "l2mesh/shell/ports.h"
 
@@ -40,6 +42,8 @@ struct l2meshd {
 
 /* Control commands (ctl.c). */
 extern const struct mc_ctl_cmd l2sh_cmds[];
+extern const struct mc_ctl_topic l2sh_topics[];
+extern const unsigned l2sh_ntopics;
 extern const unsigned l2sh_ncmds;
 void l2sh_status(struct mc_daemon *d, json_object *st);
 /* An ICMP answer from the core, for a waiting ping session. */

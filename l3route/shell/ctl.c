@@ -28,62 +28,31 @@ const char *l3sh_ifname(const struct l3routed *r, unsigned ifidx)
 	return ifidx < r->nport ? r->port[ifidx].ifname : "?";
 }
 
-void l3sh_jadd(json_object *o, const char *k, json_object *v)
-{
-	json_object_object_add(o, k, v);
-}
-
-json_object *l3sh_jstr(const char *s)
-{
-	return json_object_new_string(s ? s : "");
-}
-
-json_object *l3sh_jint(int64_t v)
-{
-	return json_object_new_int64(v);
-}
-
 static json_object *jid(const uint8_t id[L3_ID_LEN], unsigned n)
 {
-	char hex[2 * L3_ID_LEN + 1];
-
-	return l3sh_jstr(l3_id_hex(id, n, hex));
-}
-
-static json_object *jin6(const struct in6_addr *a)
-{
-	char s[INET6_ADDRSTRLEN];
-
-	return l3sh_jstr(inet_ntop(AF_INET6, a, s, sizeof(s)));
-}
-
-static json_object *jip(const struct mc_ip *ip)
-{
-	char s[MC_IP_STRLEN];
-
-	return l3sh_jstr(mc_ip_format(ip, s, sizeof(s)));
+	return mc_json_hex(id, n);
 }
 
 /* L3_METRIC_INF as null: "unreachable" has no number */
 static json_object *jmetric(uint32_t m)
 {
-	return m == L3_METRIC_INF ? NULL : l3sh_jint(m);
+	return m == L3_METRIC_INF ? NULL : mc_json_int(m);
 }
 
 static void link_row(void *arg, const struct l3_link_info *li)
 {
 	json_object *o = json_object_new_object();
 
-	l3sh_jadd(o, "ifname", l3sh_jstr(li->ifname));
-	l3sh_jadd(o, "id", jid(li->id, L3_ID_LEN));
-	l3sh_jadd(o, "short_id", jid(li->id, 4));
-	l3sh_jadd(o, "hostname", l3sh_jstr(li->hostname));
-	l3sh_jadd(o, "link_local", jin6(&li->ll));
-	l3sh_jadd(o, "rq", l3sh_jint(li->rq));
-	l3sh_jadd(o, "tq", l3sh_jint(li->tq));
-	l3sh_jadd(o, "rate_kbit", l3sh_jint(li->rate_kbit));
-	l3sh_jadd(o, "cost", jmetric(li->cost));
-	l3sh_jadd(o, "last_seen_ms", l3sh_jint((int64_t)li->last_hello_ms));
+	mc_json_add(o, "ifname", mc_json_str(li->ifname));
+	mc_json_add(o, "id", jid(li->id, L3_ID_LEN));
+	mc_json_add(o, "short_id", jid(li->id, 4));
+	mc_json_add(o, "hostname", mc_json_str(li->hostname));
+	mc_json_add(o, "link_local", mc_json_in6(&li->ll));
+	mc_json_add(o, "rq", mc_json_int(li->rq));
+	mc_json_add(o, "tq", mc_json_int(li->tq));
+	mc_json_add(o, "rate_kbit", mc_json_int(li->rate_kbit));
+	mc_json_add(o, "cost", jmetric(li->cost));
+	mc_json_add(o, "last_seen_ms", mc_json_int((int64_t)li->last_hello_ms));
 	json_object_array_add(arg, o);
 }
 
@@ -111,7 +80,7 @@ static json_object *via_name(const struct l3routed *r, const uint8_t id[L3_ID_LE
 	struct l3_orig_info vi;
 
 	if (l3_orig_get(r->node, id, &vi, now_ms(r)) == 0 && vi.desc && vi.desc->hostname[0])
-		return l3sh_jstr(vi.desc->hostname);
+		return mc_json_str(vi.desc->hostname);
 	return jid(id, 4);
 }
 
@@ -120,22 +89,22 @@ static void orig_row(void *arg, const struct l3_orig_info *oi)
 	struct orig_walk *w = arg;
 	json_object *o = json_object_new_object();
 
-	l3sh_jadd(o, "id", jid(oi->id, L3_ID_LEN));
-	l3sh_jadd(o, "short_id", jid(oi->id, 4));
-	l3sh_jadd(o, "hostname", l3sh_jstr(oi->desc ? oi->desc->hostname : ""));
-	l3sh_jadd(o, "trust", l3sh_jstr(oi->trust <= L3_TRUST_NO ? trust_names[oi->trust] : "?"));
-	l3sh_jadd(o, "reachable", json_object_new_boolean(oi->reachable));
-	l3sh_jadd(o, "dseq", l3sh_jint(oi->dseq));
-	l3sh_jadd(o, "seqno", l3sh_jint(oi->seqno));
-	l3sh_jadd(o, "metric", jmetric(oi->metric));
-	l3sh_jadd(o, "hops", l3sh_jint(oi->hops));
+	mc_json_add(o, "id", jid(oi->id, L3_ID_LEN));
+	mc_json_add(o, "short_id", jid(oi->id, 4));
+	mc_json_add(o, "hostname", mc_json_str(oi->desc ? oi->desc->hostname : ""));
+	mc_json_add(o, "trust", mc_json_str(oi->trust <= L3_TRUST_NO ? trust_names[oi->trust] : "?"));
+	mc_json_add(o, "reachable", mc_json_bool(oi->reachable));
+	mc_json_add(o, "dseq", mc_json_int(oi->dseq));
+	mc_json_add(o, "seqno", mc_json_int(oi->seqno));
+	mc_json_add(o, "metric", jmetric(oi->metric));
+	mc_json_add(o, "hops", mc_json_int(oi->hops));
 	if (oi->reachable) {
-		l3sh_jadd(o, "via_id", jid(oi->via_id, L3_ID_LEN));
-		l3sh_jadd(o, "via", via_name(w->r, oi->via_id));
-		l3sh_jadd(o, "via_link_local", jin6(&oi->via));
-		l3sh_jadd(o, "ifname", l3sh_jstr(l3sh_ifname(w->r, oi->ifidx)));
+		mc_json_add(o, "via_id", jid(oi->via_id, L3_ID_LEN));
+		mc_json_add(o, "via", via_name(w->r, oi->via_id));
+		mc_json_add(o, "via_link_local", mc_json_in6(&oi->via));
+		mc_json_add(o, "ifname", mc_json_str(l3sh_ifname(w->r, oi->ifidx)));
 	}
-	l3sh_jadd(o, "desc_age_ms", oi->desc ? l3sh_jint((int64_t)oi->desc_age_ms) : NULL);
+	mc_json_add(o, "desc_age_ms", oi->desc ? mc_json_int((int64_t)oi->desc_age_ms) : NULL);
 	json_object_array_add(w->rows, o);
 }
 
@@ -154,15 +123,15 @@ static void route_row(void *arg, const struct l3_route_info *ri)
 	struct orig_walk *w = arg;
 	json_object *o = json_object_new_object();
 
-	l3sh_jadd(o, "dst", jip(&ri->dst));
-	l3sh_jadd(o, "id", jid(ri->id, L3_ID_LEN));
-	l3sh_jadd(o, "short_id", jid(ri->id, 4));
-	l3sh_jadd(o, "hostname", l3sh_jstr(ri->hostname));
-	l3sh_jadd(o, "metric", jmetric(ri->metric));
-	l3sh_jadd(o, "ifname", l3sh_jstr(l3sh_ifname(w->r, ri->ifidx)));
-	l3sh_jadd(o, "via", jin6(&ri->via));
-	l3sh_jadd(o, "anycast", json_object_new_boolean(ri->anycast));
-	l3sh_jadd(o, "installed", json_object_new_boolean(l3sh_kroute_installed(w->r, &ri->dst)));
+	mc_json_add(o, "dst", mc_json_ip(&ri->dst));
+	mc_json_add(o, "id", jid(ri->id, L3_ID_LEN));
+	mc_json_add(o, "short_id", jid(ri->id, 4));
+	mc_json_add(o, "hostname", mc_json_str(ri->hostname));
+	mc_json_add(o, "metric", jmetric(ri->metric));
+	mc_json_add(o, "ifname", mc_json_str(l3sh_ifname(w->r, ri->ifidx)));
+	mc_json_add(o, "via", mc_json_in6(&ri->via));
+	mc_json_add(o, "anycast", mc_json_bool(ri->anycast));
+	mc_json_add(o, "installed", mc_json_bool(l3sh_kroute_installed(w->r, &ri->dst)));
 	json_object_array_add(w->rows, o);
 }
 
@@ -181,9 +150,9 @@ static json_object *desc_prefixes(const struct l3_desc *d)
 
 	for (unsigned i = 0; i < d->nprefix; i++) {
 		json_object *p = json_object_new_object();
-		l3sh_jadd(p, "prefix", jip(&d->prefix[i].ip));
-		l3sh_jadd(p, "anycast",
-			  json_object_new_boolean(d->prefix[i].flags & L3_PF_ANYCAST));
+		mc_json_add(p, "prefix", mc_json_ip(&d->prefix[i].ip));
+		mc_json_add(p, "anycast",
+			  mc_json_bool(d->prefix[i].flags & L3_PF_ANYCAST));
 		json_object_array_add(a, p);
 	}
 	return a;
@@ -195,9 +164,9 @@ static json_object *desc_gateways(const struct l3_desc *d)
 
 	for (unsigned i = 0; i < d->ngw; i++) {
 		json_object *g = json_object_new_object();
-		l3sh_jadd(g, "prefix", jip(&d->gw[i].ip));
-		l3sh_jadd(g, "down_kbit", l3sh_jint(d->gw[i].down_kbit));
-		l3sh_jadd(g, "up_kbit", l3sh_jint(d->gw[i].up_kbit));
+		mc_json_add(g, "prefix", mc_json_ip(&d->gw[i].ip));
+		mc_json_add(g, "down_kbit", mc_json_int(d->gw[i].down_kbit));
+		mc_json_add(g, "up_kbit", mc_json_int(d->gw[i].up_kbit));
 		json_object_array_add(a, g);
 	}
 	return a;
@@ -211,17 +180,17 @@ static void desc_row(void *arg, const struct l3_orig_info *oi)
 	if (!d)
 		return;
 	o = json_object_new_object();
-	l3sh_jadd(o, "id", jid(oi->id, L3_ID_LEN));
-	l3sh_jadd(o, "short_id", jid(oi->id, 4));
-	l3sh_jadd(o, "hostname", l3sh_jstr(d->hostname));
-	l3sh_jadd(o, "self", json_object_new_boolean(false));
-	l3sh_jadd(o, "dseq", l3sh_jint(d->dseq));
-	l3sh_jadd(o, "size", l3sh_jint((int64_t)oi->desc_size));
-	l3sh_jadd(o, "chain_len", l3sh_jint(d->chain_len));
-	l3sh_jadd(o, "age_ms", l3sh_jint((int64_t)oi->desc_age_ms));
-	l3sh_jadd(o, "unknown_items", l3sh_jint(d->unknown));
-	l3sh_jadd(o, "prefixes", desc_prefixes(d));
-	l3sh_jadd(o, "gateways", desc_gateways(d));
+	mc_json_add(o, "id", jid(oi->id, L3_ID_LEN));
+	mc_json_add(o, "short_id", jid(oi->id, 4));
+	mc_json_add(o, "hostname", mc_json_str(d->hostname));
+	mc_json_add(o, "self", mc_json_bool(false));
+	mc_json_add(o, "dseq", mc_json_int(d->dseq));
+	mc_json_add(o, "size", mc_json_int((int64_t)oi->desc_size));
+	mc_json_add(o, "chain_len", mc_json_int(d->chain_len));
+	mc_json_add(o, "age_ms", mc_json_int((int64_t)oi->desc_age_ms));
+	mc_json_add(o, "unknown_items", mc_json_int(d->unknown));
+	mc_json_add(o, "prefixes", desc_prefixes(d));
+	mc_json_add(o, "gateways", desc_gateways(d));
 	json_object_array_add(arg, o);
 }
 
@@ -239,17 +208,17 @@ static json_object *self_desc_row(const struct l3routed *r)
 	d.nprefix = r->nann;
 	memcpy(d.gw, r->gw, r->ngw * sizeof(r->gw[0]));
 	d.ngw = r->ngw;
-	l3sh_jadd(o, "id", jid(si.id, L3_ID_LEN));
-	l3sh_jadd(o, "short_id", jid(si.id, 4));
-	l3sh_jadd(o, "hostname", l3sh_jstr(si.hostname));
-	l3sh_jadd(o, "self", json_object_new_boolean(true));
-	l3sh_jadd(o, "dseq", l3sh_jint(si.dseq));
-	l3sh_jadd(o, "size", NULL);
-	l3sh_jadd(o, "chain_len", l3sh_jint(si.chain_len));
-	l3sh_jadd(o, "age_ms", NULL);
-	l3sh_jadd(o, "unknown_items", l3sh_jint(0));
-	l3sh_jadd(o, "prefixes", desc_prefixes(&d));
-	l3sh_jadd(o, "gateways", desc_gateways(&d));
+	mc_json_add(o, "id", jid(si.id, L3_ID_LEN));
+	mc_json_add(o, "short_id", jid(si.id, 4));
+	mc_json_add(o, "hostname", mc_json_str(si.hostname));
+	mc_json_add(o, "self", mc_json_bool(true));
+	mc_json_add(o, "dseq", mc_json_int(si.dseq));
+	mc_json_add(o, "size", NULL);
+	mc_json_add(o, "chain_len", mc_json_int(si.chain_len));
+	mc_json_add(o, "age_ms", NULL);
+	mc_json_add(o, "unknown_items", mc_json_int(0));
+	mc_json_add(o, "prefixes", desc_prefixes(&d));
+	mc_json_add(o, "gateways", desc_gateways(&d));
 	return o;
 }
 
@@ -270,10 +239,10 @@ static json_object *stats_object(const struct l3routed *r)
 	json_object *o = json_object_new_object();
 
 	for (int i = 0; i < L3_ST_MAX; i++)
-		l3sh_jadd(o, l3_stat_names[i], l3sh_jint((int64_t)st[i]));
-	l3sh_jadd(o, "route_errors", l3sh_jint((int64_t)r->route_errors));
+		mc_json_add(o, l3_stat_names[i], mc_json_int((int64_t)st[i]));
+	mc_json_add(o, "route_errors", mc_json_int((int64_t)r->route_errors));
 	for (int i = 0; i < L3SH_TUN_MAX; i++)
-		l3sh_jadd(o, l3sh_tun_names[i], l3sh_jint((int64_t)r->tun_ctr[i]));
+		mc_json_add(o, l3sh_tun_names[i], mc_json_int((int64_t)r->tun_ctr[i]));
 	return o;
 }
 
@@ -284,12 +253,12 @@ static json_object *ports_array(const struct l3routed *r)
 	for (unsigned i = 0; i < r->nport; i++) {
 		const struct l3sh_port *p = &r->port[i];
 		json_object *o = json_object_new_object();
-		l3sh_jadd(o, "ifname", l3sh_jstr(p->ifname));
-		l3sh_jadd(o, "state", l3sh_jstr(p->fd >= 0 ? "up" : "missing"));
-		l3sh_jadd(o, "rx_packets", l3sh_jint((int64_t)p->rx_pkts));
-		l3sh_jadd(o, "tx_packets", l3sh_jint((int64_t)p->tx_pkts));
-		l3sh_jadd(o, "tx_errors", l3sh_jint((int64_t)p->tx_errors));
-		l3sh_jadd(o, "rx_not_link_local", l3sh_jint((int64_t)p->rx_not_ll));
+		mc_json_add(o, "ifname", mc_json_str(p->ifname));
+		mc_json_add(o, "state", mc_json_str(p->fd >= 0 ? "up" : "missing"));
+		mc_json_add(o, "rx_packets", mc_json_int((int64_t)p->rx_pkts));
+		mc_json_add(o, "tx_packets", mc_json_int((int64_t)p->tx_pkts));
+		mc_json_add(o, "tx_errors", mc_json_int((int64_t)p->tx_errors));
+		mc_json_add(o, "rx_not_link_local", mc_json_int((int64_t)p->rx_not_ll));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -300,22 +269,22 @@ static void self_fields(const struct l3routed *r, json_object *st,
 {
 	char hex[9], a[INET6_ADDRSTRLEN], sum[256];
 
-	l3sh_jadd(st, "id", jid(si->id, L3_ID_LEN));
-	l3sh_jadd(st, "short_id", jid(si->id, 4));
-	l3sh_jadd(st, "address", jin6(&si->addr));
-	l3sh_jadd(st, "hostname", l3sh_jstr(si->hostname));
-	l3sh_jadd(st, "dseq", l3sh_jint(si->dseq));
-	l3sh_jadd(st, "seqno", l3sh_jint(si->seqno));
-	l3sh_jadd(st, "chain_len", l3sh_jint(si->chain_len));
-	l3sh_jadd(st, "links", l3sh_jint(si->nlinks));
-	l3sh_jadd(st, "originators", l3sh_jint(si->norigs));
-	l3sh_jadd(st, "routes", l3sh_jint(si->nroutes));
-	l3sh_jadd(st, "kernel_routes", l3sh_jint((int64_t)r->nkr));
+	mc_json_add(st, "id", jid(si->id, L3_ID_LEN));
+	mc_json_add(st, "short_id", jid(si->id, 4));
+	mc_json_add(st, "address", mc_json_in6(&si->addr));
+	mc_json_add(st, "hostname", mc_json_str(si->hostname));
+	mc_json_add(st, "dseq", mc_json_int(si->dseq));
+	mc_json_add(st, "seqno", mc_json_int(si->seqno));
+	mc_json_add(st, "chain_len", mc_json_int(si->chain_len));
+	mc_json_add(st, "links", mc_json_int(si->nlinks));
+	mc_json_add(st, "originators", mc_json_int(si->norigs));
+	mc_json_add(st, "routes", mc_json_int(si->nroutes));
+	mc_json_add(st, "kernel_routes", mc_json_int((int64_t)r->nkr));
 	snprintf(sum, sizeof(sum), "%s %s %s: %u links, %u originators, %u routes",
 		 l3_id_hex(si->id, 4, hex), si->hostname,
 		 inet_ntop(AF_INET6, &si->addr, a, sizeof(a)), si->nlinks, si->norigs,
 		 si->nroutes);
-	l3sh_jadd(st, "summary", l3sh_jstr(sum));
+	mc_json_add(st, "summary", mc_json_str(sum));
 }
 
 void l3sh_status(struct mc_daemon *d, json_object *st)
@@ -327,12 +296,12 @@ void l3sh_status(struct mc_daemon *d, json_object *st)
 		return;
 	l3_self(r->node, &si);
 	self_fields(r, st, &si);
-	l3sh_jadd(st, "table", l3sh_jint(r->table));
-	l3sh_jadd(st, "udp_port", l3sh_jint(r->udp_port));
-	l3sh_jadd(st, "ports", ports_array(r));
-	l3sh_jadd(st, "stats", stats_object(r));
-	l3sh_jadd(st, "tunnel", l3sh_tun_json(r));
-	l3sh_jadd(st, "offer", l3sh_offer_json(r));
+	mc_json_add(st, "table", mc_json_int(r->table));
+	mc_json_add(st, "udp_port", mc_json_int(r->udp_port));
+	mc_json_add(st, "ports", ports_array(r));
+	mc_json_add(st, "stats", stats_object(r));
+	mc_json_add(st, "tunnel", l3sh_tun_json(r));
+	mc_json_add(st, "offer", l3sh_offer_json(r));
 }
 
 const struct mc_ctl_cmd l3sh_cmds[] = {
@@ -344,3 +313,8 @@ const struct mc_ctl_cmd l3sh_cmds[] = {
 	{ "gw_prefer", l3sh_cmd_gw_prefer, "{\"who\":NAME|\"auto\"} or {\"reset\":true}: the gateway preference, kept in <l3_key>.gwprefer" },
 };
 const unsigned l3sh_ncmds = sizeof(l3sh_cmds) / sizeof(l3sh_cmds[0]);
+
+const struct mc_ctl_topic l3sh_topics[] = {
+	{ .name = "gateway", .help = "the chosen gateway of a family changed: {family,gateway,id,why} (gateway null: none)" },
+};
+const unsigned l3sh_ntopics = sizeof(l3sh_topics) / sizeof(l3sh_topics[0]);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -15,11 +16,6 @@
 #include "l3route/shell/l3routed.h"
 
 #define PREFER_SUFFIX ".gwprefer"
-
-static json_object *jbool(bool b)
-{
-	return json_object_new_boolean(b);
-}
 
 static void prefer_path(const struct l3routed *r, char *buf, size_t len)
 {
@@ -45,7 +41,7 @@ void l3sh_prefer_load(struct l3routed *r, struct l3_config *cfg)
 	FILE *f;
 
 	prefer_path(r, path, sizeof(path));
-	if (!(f = fopen(path, "r")))
+	if (!(f = fopen(path, "re")))
 		return;
 	if (!fgets(line, sizeof(line), f))
 		line[0] = '\0';
@@ -75,15 +71,15 @@ json_object *l3sh_tun_json(const struct l3routed *r)
 	const struct l3sh_tun *t = &r->tun;
 	json_object *o = json_object_new_object();
 
-	l3sh_jadd(o, "device", l3sh_jstr(L3SH_TUN_DEV));
-	l3sh_jadd(o, "state", l3sh_jstr(t->fd < 0 ? "down" :
+	mc_json_add(o, "device", mc_json_str(L3SH_TUN_DEV));
+	mc_json_add(o, "state", mc_json_str(t->fd < 0 ? "down" :
 			     t->sel[0].valid || t->sel[1].valid ? "up" : "no gateway"));
-	l3sh_jadd(o, "mtu", l3sh_jint(L3SH_TUN_MTU));
-	l3sh_jadd(o, "port", l3sh_jint(t->port));
-	l3sh_jadd(o, "table", l3sh_jint(t->table));
-	l3sh_jadd(o, "rule_priority", l3sh_jint(L3SH_TUN_RULE_PRIO));
-	l3sh_jadd(o, "ipv4", t->sel[0].valid ? l3sh_jstr(t->sel[0].name) : NULL);
-	l3sh_jadd(o, "ipv6", t->sel[1].valid ? l3sh_jstr(t->sel[1].name) : NULL);
+	mc_json_add(o, "mtu", mc_json_int(L3SH_TUN_MTU));
+	mc_json_add(o, "port", mc_json_int(t->port));
+	mc_json_add(o, "table", mc_json_int(t->table));
+	mc_json_add(o, "rule_priority", mc_json_int(L3SH_TUN_RULE_PRIO));
+	mc_json_add(o, "ipv4", t->sel[0].valid ? mc_json_str(t->sel[0].name) : NULL);
+	mc_json_add(o, "ipv6", t->sel[1].valid ? mc_json_str(t->sel[1].name) : NULL);
 	return o;
 }
 
@@ -94,24 +90,24 @@ json_object *l3sh_offer_json(const struct l3routed *r)
 	char chk[MC_IP_STRLEN] = "";
 
 	for (unsigned i = 0; i < g->nwan; i++)
-		json_object_array_add(wan, l3sh_jstr(g->wan[i]));
+		json_object_array_add(wan, mc_json_str(g->wan[i]));
 	if (g->check.family) {
 		struct mc_ip c = g->check;
 		c.plen = c.family == AF_INET ? 32 : 128;
 		mc_ip_format(&c, chk, sizeof(chk));
 	}
-	l3sh_jadd(o, "gateway", jbool(g->enabled));
-	l3sh_jadd(o, "state",
-		  l3sh_jstr(!g->enabled ? "off" : g->offered ? "offered" : "withdrawn"));
-	l3sh_jadd(o, "why", l3sh_jstr(g->why));
-	l3sh_jadd(o, "device", g->enabled ? l3sh_jstr(L3SH_GW_DEV) : NULL);
-	l3sh_jadd(o, "wan", wan);
-	l3sh_jadd(o, "wan_up", jbool(g->enabled && g->wan_up));
-	l3sh_jadd(o, "check", l3sh_jstr(chk));
-	l3sh_jadd(o, "check_ok", g->enabled && g->check.family ? jbool(g->check_ok) : NULL);
-	l3sh_jadd(o, "down_kbit", l3sh_jint(g->down_kbit));
-	l3sh_jadd(o, "up_kbit", l3sh_jint(g->up_kbit));
-	l3sh_jadd(o, "ipv6", jbool(g->offered_v6));
+	mc_json_add(o, "gateway", mc_json_bool(g->enabled));
+	mc_json_add(o, "state",
+		  mc_json_str(!g->enabled ? "off" : g->offered ? "offered" : "withdrawn"));
+	mc_json_add(o, "why", mc_json_str(g->why));
+	mc_json_add(o, "device", g->enabled ? mc_json_str(L3SH_GW_DEV) : NULL);
+	mc_json_add(o, "wan", wan);
+	mc_json_add(o, "wan_up", mc_json_bool(g->enabled && g->wan_up));
+	mc_json_add(o, "check", mc_json_str(chk));
+	mc_json_add(o, "check_ok", g->enabled && g->check.family ? mc_json_bool(g->check_ok) : NULL);
+	mc_json_add(o, "down_kbit", mc_json_int(g->down_kbit));
+	mc_json_add(o, "up_kbit", mc_json_int(g->up_kbit));
+	mc_json_add(o, "ipv6", mc_json_bool(g->offered_v6));
 	return o;
 }
 
@@ -120,7 +116,7 @@ json_object *l3sh_tun_counters(const struct l3routed *r)
 	json_object *o = json_object_new_object();
 
 	for (int i = 0; i < L3SH_TUN_MAX; i++)
-		l3sh_jadd(o, l3sh_tun_names[i], l3sh_jint((int64_t)r->tun_ctr[i]));
+		mc_json_add(o, l3sh_tun_names[i], mc_json_int((int64_t)r->tun_ctr[i]));
 	return o;
 }
 
@@ -134,23 +130,23 @@ static void gw_row(void *arg, const struct l3_gw_info *gi)
 	char hex[2 * L3_ID_LEN + 1], a[INET6_ADDRSTRLEN];
 	bool reach = gi->path_metric != L3_METRIC_INF;
 
-	l3sh_jadd(o, "id", l3sh_jstr(l3_id_hex(gi->id, L3_ID_LEN, hex)));
-	l3sh_jadd(o, "short_id", l3sh_jstr(l3_id_hex(gi->id, 4, hex)));
-	l3sh_jadd(o, "hostname", l3sh_jstr(gi->hostname));
-	l3sh_jadd(o, "family", l3sh_jstr(gi->family == AF_INET ? "ipv4" : "ipv6"));
-	l3sh_jadd(o, "prefix", l3sh_jstr(gi->family == AF_INET ? "0.0.0.0/0" : "::/0"));
-	l3sh_jadd(o, "address", l3sh_jstr(inet_ntop(AF_INET6, &gi->addr, a, sizeof(a))));
-	l3sh_jadd(o, "down_kbit", l3sh_jint(gi->down_kbit));
-	l3sh_jadd(o, "up_kbit", l3sh_jint(gi->up_kbit));
-	l3sh_jadd(o, "path_metric", reach ? l3sh_jint(gi->path_metric) : NULL);
-	l3sh_jadd(o, "path_kbit", reach && !gi->self ? l3sh_jint((int64_t)gi->path_kbit) : NULL);
-	l3sh_jadd(o, "score", l3sh_jint((int64_t)gi->score));
-	l3sh_jadd(o, "rank", l3sh_jint(gi->rank));
-	l3sh_jadd(o, "selected", jbool(gi->selected));
-	l3sh_jadd(o, "self", jbool(gi->self));
-	l3sh_jadd(o, "why", l3sh_jstr(gi->why));
-	l3sh_jadd(o, "tx_packets", l3sh_jint(p ? (int64_t)p->pkts : 0));
-	l3sh_jadd(o, "tx_bytes", l3sh_jint(p ? (int64_t)p->bytes : 0));
+	mc_json_add(o, "id", mc_json_str(l3_id_hex(gi->id, L3_ID_LEN, hex)));
+	mc_json_add(o, "short_id", mc_json_str(l3_id_hex(gi->id, 4, hex)));
+	mc_json_add(o, "hostname", mc_json_str(gi->hostname));
+	mc_json_add(o, "family", mc_json_str(gi->family == AF_INET ? "ipv4" : "ipv6"));
+	mc_json_add(o, "prefix", mc_json_str(gi->family == AF_INET ? "0.0.0.0/0" : "::/0"));
+	mc_json_add(o, "address", mc_json_str(inet_ntop(AF_INET6, &gi->addr, a, sizeof(a))));
+	mc_json_add(o, "down_kbit", mc_json_int(gi->down_kbit));
+	mc_json_add(o, "up_kbit", mc_json_int(gi->up_kbit));
+	mc_json_add(o, "path_metric", reach ? mc_json_int(gi->path_metric) : NULL);
+	mc_json_add(o, "path_kbit", reach && !gi->self ? mc_json_int((int64_t)gi->path_kbit) : NULL);
+	mc_json_add(o, "score", mc_json_int((int64_t)gi->score));
+	mc_json_add(o, "rank", mc_json_int(gi->rank));
+	mc_json_add(o, "selected", mc_json_bool(gi->selected));
+	mc_json_add(o, "self", mc_json_bool(gi->self));
+	mc_json_add(o, "why", mc_json_str(gi->why));
+	mc_json_add(o, "tx_packets", mc_json_int(p ? (int64_t)p->pkts : 0));
+	mc_json_add(o, "tx_bytes", mc_json_int(p ? (int64_t)p->bytes : 0));
 	json_object_array_add(rows, o);
 }
 
@@ -162,12 +158,12 @@ int l3sh_cmd_gateways(json_object *req, json_object **data, const char **err, vo
 
 	l3_gws_foreach(r->node, AF_INET, gw_row, arg);
 	l3_gws_foreach(r->node, AF_INET6, gw_row, arg);
-	l3sh_jadd(o, "preference", l3sh_jstr(pref_name(r)));
-	l3sh_jadd(o, "preference_source", l3sh_jstr(r->prefer_runtime ? "meshctl" : "config"));
-	l3sh_jadd(o, "tunnel", l3sh_tun_json(r));
-	l3sh_jadd(o, "offer", l3sh_offer_json(r));
-	l3sh_jadd(o, "counters", l3sh_tun_counters(r));
-	l3sh_jadd(o, "gateways", rows);
+	mc_json_add(o, "preference", mc_json_str(pref_name(r)));
+	mc_json_add(o, "preference_source", mc_json_str(r->prefer_runtime ? "meshctl" : "config"));
+	mc_json_add(o, "tunnel", l3sh_tun_json(r));
+	mc_json_add(o, "offer", l3sh_offer_json(r));
+	mc_json_add(o, "counters", l3sh_tun_counters(r));
+	mc_json_add(o, "gateways", rows);
 	*data = o;
 	return 0;
 }
@@ -202,31 +198,115 @@ static int prefer_set(struct l3routed *r, const char *who)
 	return 0;
 }
 
+#define BAD_NAME "bad gateway name: letters, digits and '-' (a hostname or a hex id " \
+		 "prefix of at least 4 digits), or auto"
+
+/* Does who name this node: its hostname, or a hex id prefix (the core's reading). */
+static bool prefer_names(const char *who, const uint8_t id[L3_ID_LEN], const char *host)
+{
+	char hex[2 * L3_ID_LEN + 1];
+
+	if (host && *host && !strcmp(host, who))
+		return true;
+	l3_id_hex(id, L3_ID_LEN, hex);
+	return strlen(who) >= 4 && !strncasecmp(hex, who, strlen(who));
+}
+
+struct prefer_seen {
+	const char *who;
+	bool node, offer;
+};
+
+static void prefer_seen_orig(void *arg, const struct l3_orig_info *oi)
+{
+	struct prefer_seen *s = arg;
+
+	s->node |= prefer_names(s->who, oi->id, oi->desc ? oi->desc->hostname : NULL);
+}
+
+static void prefer_seen_gw(void *arg, const struct l3_gw_info *gi)
+{
+	struct prefer_seen *s = arg;
+
+	s->offer |= prefer_names(s->who, gi->id, gi->hostname);
+}
+
+/* Which known nodes (this one too) and which gateway offers who names. */
+static struct prefer_seen prefer_lookup(struct l3routed *r, const char *who)
+{
+	struct prefer_seen s = { .who = who };
+	struct l3_self_info self;
+
+	l3_self(r->node, &self);
+	s.node = prefer_names(who, self.id, self.hostname);
+	l3_origs_foreach(r->node, prefer_seen_orig, &s, mc_ev_now_ms(r->d->loop));
+	l3_gws_foreach(r->node, AF_INET, prefer_seen_gw, &s);
+	l3_gws_foreach(r->node, AF_INET6, prefer_seen_gw, &s);
+	return s;
+}
+
+/*
+ * A name no node of the mesh has is refused (a typo would otherwise be
+ * kept silently); a known node that offers no gateway now is taken with
+ * a warning, since offers come and go.
+ */
+static int prefer_who(struct l3routed *r, const char *who, const char **err,
+		      const char **warning)
+{
+	static char msg[L3_HOSTNAME_MAX + 160];
+	struct prefer_seen s;
+
+	if (!prefer_ok(who)) {
+		*err = BAD_NAME;
+		return -EINVAL;
+	}
+	if (strcmp(who, "auto")) {
+		s = prefer_lookup(r, who);
+		if (!s.node && !s.offer) {
+			snprintf(msg, sizeof(msg), "no node in the mesh is called '%s' (neither "
+				 "the hostname nor an id prefix of a known node); the preference "
+				 "stays %s", who, pref_name(r));
+			*err = msg;
+			return -ENOENT;
+		}
+		if (!s.offer)
+			*warning = "that node offers no gateway now; it is chosen when it "
+				   "offers one, until then the choice is automatic";
+	}
+	if (prefer_set(r, who) < 0) {
+		*err = BAD_NAME;
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int l3sh_cmd_gw_prefer(json_object *req, json_object **data, const char **err, void *user)
 {
 	struct l3routed *r = ((struct mc_daemon *)user)->priv;
+	const char *warning = NULL;
 	json_object *v;
 	int rc;
 
 	if (json_object_object_get_ex(req, "reset", &v) && json_object_get_boolean(v)) {
-		rc = prefer_reset(r);
+		if ((rc = prefer_reset(r)) < 0)
+			*err = BAD_NAME;	/* the config's preferred_gateway */
 	} else if (json_object_object_get_ex(req, "who", &v) &&
 		   json_object_is_type(v, json_type_string)) {
-		rc = prefer_set(r, json_object_get_string(v));
+		rc = prefer_who(r, json_object_get_string(v), err, &warning);
 	} else {
 		*err = "want \"who\": a gateway's hostname or hex id prefix, or \"auto\"; "
 		       "or \"reset\": true";
 		return -EINVAL;
 	}
-	if (rc < 0) {
-		*err = "bad gateway name: letters, digits and '-' (a hostname or a hex id "
-		       "prefix of at least 4 digits), or auto";
+	if (rc < 0)
 		return rc;
-	}
-	log_notice("gateway preference now %s (%s)", pref_name(r),
-		   r->prefer_runtime ? "meshctl" : "config");
+	log_notice("gateway preference now %s (%s)%s%s", pref_name(r),
+		   r->prefer_runtime ? "meshctl" : "config", warning ? ": " : "",
+		   warning ? warning : "");
 	*data = json_object_new_object();
-	l3sh_jadd(*data, "preference", l3sh_jstr(pref_name(r)));
-	l3sh_jadd(*data, "preference_source", l3sh_jstr(r->prefer_runtime ? "meshctl" : "config"));
+	mc_json_add(*data, "preference", mc_json_str(pref_name(r)));
+	mc_json_add(*data, "preference_source", mc_json_str(r->prefer_runtime ? "meshctl" : "config"));
+	if (warning)
+		mc_json_add(*data, "warning", mc_json_str(warning));
 	return 0;
 }

@@ -160,7 +160,7 @@ uint32_t l3sh_dseq_start(const char *state_path, uint64_t unix_s)
 {
 	uint64_t start = unix_s > UINT32_MAX - 1 ? UINT32_MAX - 1 : unix_s;
 	unsigned long long prev;
-	FILE *f = fopen(state_path, "r");
+	FILE *f = fopen(state_path, "re");
 
 	if (f) {
 		if (fscanf(f, "%llu", &prev) == 1 && prev < UINT32_MAX && prev + 1 > start)

@@ -14,16 +14,6 @@
 #include "common/log.h"
 #include "l3route/shell/l3routed.h"
 
-static void sysctl_write(const char *path, const char *value)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(value, f) < 0)
-		log_warn("%s: %s", path, strerror(errno));
-	if (f)
-		fclose(f);
-}
-
 static struct mc_nl_rule rule_of(const struct l3routed *r, int family)
 {
 	return (struct mc_nl_rule){ .family = family, .priority = r->table,
@@ -71,8 +61,8 @@ int l3sh_kernel_start(struct l3routed *r)
 {
 	int rc;
 
-	sysctl_write("/proc/sys/net/ipv4/ip_forward", "1");
-	sysctl_write("/proc/sys/net/ipv6/conf/all/forwarding", "1");
+	mc_sysctl_set("1", "/proc/sys/net/ipv4/ip_forward");
+	mc_sysctl_set("1", "/proc/sys/net/ipv6/conf/all/forwarding");
 	rc = mc_nl_route_flush(r->nl, AF_UNSPEC, r->table, MC_RTPROT_SOFTMESH);
 	if (rc > 0)
 		log_notice("flushed %d stale routes from table %u", rc, r->table);

@@ -213,18 +213,6 @@ static void l3routed_reload(struct mc_daemon *d, const struct mc_conf *old)
 
 /* ------------------------------------------------------------- ports */
 
-static void sysctl_port(const char *ifname, const char *what, const char *value)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, what);
-	if ((f = fopen(path, "w"))) {
-		fputs(value, f);
-		fclose(f);
-	}
-}
-
 /* Opens a port whose interface exists: up, IPv6 on, socket, core told. */
 static int port_attach(struct l3routed *r, struct l3sh_port *p, bool quiet)
 {
@@ -240,11 +228,11 @@ static int port_attach(struct l3routed *r, struct l3sh_port *p, bool quiet)
 		return -ENODEV;
 	}
 	mc_nl_link_set(r->nl, p->ifindex, &up);
-	sysctl_port(p->ifname, "disable_ipv6", "0");	/* the link-local is our source */
+	mc_sysctl_if("ipv6", p->ifname, "disable_ipv6", "0");	/* the link-local is our source */
 	/* off: a port without an IPv4 address fails even loose reverse-path
 	 * checks, and one-way gateway tunnels bring answers in on a port that
 	 * is not their source's route (doc/l3route-gateways.md) */
-	l3sh_sysctl("ipv4", p->ifname, "rp_filter", "0");
+	mc_sysctl_if("ipv4", p->ifname, "rp_filter", "0");
 	if ((rc = l3sh_sock_open(r, p)) < 0) {
 		p->ifindex = 0;
 		return rc;
@@ -323,10 +311,7 @@ static int ports_open(struct l3routed *r)
 
 static void rearm(struct l3routed *r)
 {
-	uint64_t now = mc_ev_now_ms(r->d->loop);
-	uint64_t next = l3_tick(r->node, now);
-
-	mc_timer_arm(r->d->loop, &r->tick, next > now ? next - now : 0);
+	mc_timer_arm_at(r->d->loop, &r->tick, l3_tick(r->node, mc_ev_now_ms(r->d->loop)));
 }
 
 static void on_tick(void *user)
@@ -438,12 +423,14 @@ static void l3routed_stop(struct mc_daemon *d)
 int main(int argc, char **argv)
 {
 	struct mc_daemon_ops ops = {
-		.name = "l3routed", .cmds = l3sh_cmds, .status = l3sh_status,
+		.name = "l3routed", .cmds = l3sh_cmds, .topics = l3sh_topics,
+		.status = l3sh_status,
 		.conf_parts = sm_conf_parts, .conf_own = &l3_conf_part,
 		.start = l3routed_start, .stop = l3routed_stop,
 		.reload = l3routed_reload,
 	};
 
 	ops.ncmds = l3sh_ncmds;
+	ops.ntopics = l3sh_ntopics;
 	return mc_daemon_main(argc, argv, &ops);
 }

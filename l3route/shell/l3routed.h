@@ -8,7 +8,9 @@
 
 #include "common/daemon.h"
 #include "common/evloop.h"
+#include "common/json.h"
 #include "common/nl.h"
+#include "common/sys.h"
 #include "l3route/core/l3.h"
 
 #define L3SH_PORTS_MAX 16
@@ -170,8 +172,6 @@ void l3sh_tun_stop(struct l3routed *r);
 void l3sh_tun_gateway(struct l3routed *r, int family, const struct l3_gw_info *sel);
 const struct l3sh_tun_peer *l3sh_tun_peer(const struct l3routed *r,
 					  const uint8_t id[L3_ID_LEN]);
-void l3sh_sysctl(const char *family, const char *ifname, const char *what,
-		 const char *value);
 /* A TUN device from the name pattern dev, IPv6 on but no link-local
  * address; its fd, or a negative errno (logged). */
 int l3sh_tun_dev_open(const char *dev, char name[IFNAMSIZ]);
@@ -195,12 +195,10 @@ int l3sh_cmd_gw_prefer(json_object *req, json_object **data, const char **err, v
 
 /* ctl.c */
 extern const struct mc_ctl_cmd l3sh_cmds[];
+extern const struct mc_ctl_topic l3sh_topics[];
+extern const unsigned l3sh_ntopics;
 extern const unsigned l3sh_ncmds;
 void l3sh_status(struct mc_daemon *d, json_object *st);
 const char *l3sh_ifname(const struct l3routed *r, unsigned ifidx);
-/* JSON rows for ctl.c and gwctl.c: o[k] = v; a string (NULL as ""); a number. */
-void l3sh_jadd(json_object *o, const char *k, json_object *v);
-json_object *l3sh_jstr(const char *s);
-json_object *l3sh_jint(int64_t v);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 
+#include "common/addr.h"
 #include "common/log.h"
 #include "l3route/shell/l3routed.h"
 
@@ -22,39 +23,6 @@
 static const struct in6_addr all_routers = {
 	.s6_addr = { 0xff, 0x02, [15] = 0x02 },
 };
-
-static int opt(int fd, int level, int name, int v)
-{
-	return setsockopt(fd, level, name, &v, sizeof(v));
-}
-
-static int sock_setup(int fd, const struct l3sh_port *p, uint16_t udp_port)
-{
-	struct sockaddr_in6 sa = {
-		.sin6_family = AF_INET6, .sin6_port = htons(udp_port),
-	};
-	struct ipv6_mreq mr = { .ipv6mr_multiaddr = all_routers,
-				.ipv6mr_interface = (unsigned)p->ifindex };
-
-	/* every port binds the same [::]:port, each on its own device */
-	if (opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->ifname,
-		       (socklen_t)strlen(p->ifname)) < 0 ||
-	    opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) < 0 ||
-	    opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, p->ifindex) < 0 ||
-	    opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1) < 0 ||
-	    opt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 1) < 0 ||
-	    opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) < 0)
-		return -errno;
-	return 0;
-}
-
-static bool is_linklocal(const struct in6_addr *a)
-{
-	return a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80;
-}
 
 static void port_drain(struct l3routed *r, struct l3sh_port *p)
 {
@@ -73,7 +41,7 @@ static void port_drain(struct l3routed *r, struct l3sh_port *p)
 		}
 		p->rx_pkts++;
 		if (flen < sizeof(from) || from.sin6_family != AF_INET6 ||
-		    !is_linklocal(&from.sin6_addr)) {
+		    !mc_in6_is_linklocal(&from.sin6_addr)) {
 			p->rx_not_ll++;	/* the core counts these too */
 			continue;
 		}
@@ -93,14 +61,13 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 
 int l3sh_sock_open(struct l3routed *r, struct l3sh_port *p)
 {
-	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rc;
+	struct mc_udp6 u = { .ifname = p->ifname, .ifindex = p->ifindex,
+			     .port = r->udp_port, .group = &all_routers };
+	int fd = mc_udp6_open(&u);
 
-	if (fd < 0)
-		return -errno;
-	if ((rc = sock_setup(fd, p, r->udp_port)) < 0) {
-		close(fd);
-		log_err("%s: UDP port %u: %s", p->ifname, r->udp_port, strerror(-rc));
-		return rc;
+	if (fd < 0) {
+		log_err("%s: UDP port %u: %s", p->ifname, r->udp_port, strerror(-fd));
+		return fd;
 	}
 	p->fd = fd;
 	p->user = r;
@@ -122,18 +89,15 @@ void l3sh_sock_close(struct l3routed *r, struct l3sh_port *p)
 void l3sh_sock_send(struct l3sh_port *p, uint16_t udp_port, const struct in6_addr *dst,
 		    const uint8_t *pkt, size_t len)
 {
-	struct sockaddr_in6 sa = {
-		.sin6_family = AF_INET6, .sin6_port = htons(udp_port),
-		.sin6_addr = dst ? *dst : all_routers,
-		.sin6_scope_id = (uint32_t)p->ifindex,
-	};
+	int rc;
 
 	if (p->fd < 0)
 		return;
-	if (sendto(p->fd, pkt, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	rc = mc_udp6_send(p->fd, p->ifindex, udp_port, dst ? dst : &all_routers, pkt, len);
+	if (rc < 0) {
 		/* EADDRNOTAVAIL while the link-local is still tentative (DAD) */
 		p->tx_errors++;
-		log_dbg(MC_DBG_L3, "%s: send: %s", p->ifname, strerror(errno));
+		log_dbg(MC_DBG_L3, "%s: send: %s", p->ifname, strerror(-rc));
 		return;
 	}
 	p->tx_pkts++;

@@ -53,7 +53,7 @@ static const char nft_clamp[] =
 
 int l3sh_nft(const char *script)
 {
-	FILE *p = popen("nft -f - 2>&1", "w");
+	FILE *p = popen("nft -f - 2>&1", "we");
 	int st;
 
 	if (!p)
@@ -66,28 +66,12 @@ int l3sh_nft(const char *script)
 /* The kernel checks max(all, device): warn when all's would override ours. */
 static void rp_filter_all_check(void)
 {
-	FILE *f = fopen("/proc/sys/net/ipv4/conf/all/rp_filter", "r");
-	int v = 0;
+	long v = 0;
 
-	if (f && fscanf(f, "%d", &v) == 1 && v != 0)
-		log_warn("net.ipv4.conf.all.rp_filter is %d: IPv4 forwarded over mesh ports "
+	if (mc_sysctl_get("/proc/sys/net/ipv4/conf/all/rp_filter", &v) == 0 && v != 0)
+		log_warn("net.ipv4.conf.all.rp_filter is %ld: IPv4 forwarded over mesh ports "
 			 "and out of %s is dropped (they have no IPv4 address); set it to 0",
 			 v, L3SH_GW_DEV);
-	if (f)
-		fclose(f);
-}
-
-void l3sh_sysctl(const char *family, const char *ifname, const char *what,
-		 const char *value)
-{
-	char path[160];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family, ifname, what);
-	if (!(f = fopen(path, "w")) || fputs(value, f) < 0)
-		log_warn("%s: %s", path, strerror(errno));
-	if (f)
-		fclose(f);
 }
 
 /* IPv6 on (for ::/0 routes through the device) but no link-local address:
@@ -100,8 +84,8 @@ int l3sh_tun_dev_open(const char *dev, char name[IFNAMSIZ])
 		log_err("TUN %s: %s", dev, strerror(-fd));
 		return fd;
 	}
-	l3sh_sysctl("ipv6", name, "addr_gen_mode", "1");
-	l3sh_sysctl("ipv6", name, "disable_ipv6", "0");
+	mc_sysctl_if("ipv6", name, "addr_gen_mode", "1");
+	mc_sysctl_if("ipv6", name, "disable_ipv6", "0");
 	return fd;
 }
 
@@ -157,7 +141,6 @@ static void publish(struct l3routed *r, int family, const struct l3_gw_info *sel
 	json_object_object_add(o, "why", sel ? json_object_new_string(sel->why ? sel->why : "")
 					     : NULL);
 	mc_ctl_publish(r->d->ctl, "gateway", o);
-	json_object_put(o);
 }
 
 /* env.gateway: the core's choice for family changed (sel NULL: none left). */

@@ -434,9 +434,9 @@ static int gw_dev_open(struct l3routed *r)
 	if (fd < 0)
 		return fd;
 	r->gws.fd = fd;
-	l3sh_sysctl("ipv6", name, "forwarding", "1");
-	l3sh_sysctl("ipv4", name, "forwarding", "1");
-	l3sh_sysctl("ipv4", name, "rp_filter", "0");
+	mc_sysctl_if("ipv6", name, "forwarding", "1");
+	mc_sysctl_if("ipv4", name, "forwarding", "1");
+	mc_sysctl_if("ipv4", name, "rp_filter", "0");
 	if ((rc = mc_nl_link_set(r->nl, mc_nl_ifindex(name), &up)) < 0)
 		log_err("TUN %s: up: %s", name, strerror(-rc));
 	return rc;

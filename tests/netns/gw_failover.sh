@@ -21,7 +21,9 @@
 # must be <= 3 s; then n1 must have chosen g2, the echo requests must reach
 # the internet host from g2's side (nftables counters there), and a new TCP
 # connection (tests/netns/tcp_echo.py) must work, its SYN arriving from g2.
-# After each undo n1 must go back to g1.
+# After each undo n1 must go back to g1. Every daemon has a monitor
+# attached (meshlab's default); n1's must have seen each choice as a
+# gateway event, and no daemon may die while publishing them.
 #   gw_failover.sh MESHLAB L3FORGE
 set -e
 . "$(dirname "$0")/gwlib.sh"
@@ -111,6 +113,13 @@ failover uplink "$MESHLAB" link --name "$LAB" inet g1 down
 "$MESHLAB" link --name "$LAB" inet g1 up
 back_to_g1 "the uplink behind g1 back"
 
+# meshlab attached a monitor to every daemon (every topic): n1's saw each
+# choice as a gateway event, and no daemon died while publishing them
+ev=/run/softmesh-lab/$LAB/nodes/n1/l3routed.events
+n_g1=$(grep -c '"event":"gateway".*"gateway":"g1"' "$ev" || true)
+n_g2=$(grep -c '"event":"gateway".*"gateway":"g2"' "$ev" || true)
+pretty "n1's monitor: $n_g1 gateway events for g1, $n_g2 for g2"
+((n_g1 >= 5 && n_g2 >= 4)) || fail "n1's monitor missed gateway events: $(grep '"gateway"' "$ev" | head -12)"
 daemons_alive
 l3_alive ""
 pretty "ok"

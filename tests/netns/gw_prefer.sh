@@ -12,8 +12,9 @@
 #   2. meshctl gw prefer g2 on n2: n2 moves to g2 ("preferred by the user");
 #      l3routed of n2 restarted (SIGTERM, start): still g2 (kept across
 #      restarts); meshctl gw prefer auto: back to g1, and c2's pings with it.
-#      A name no node has changes nothing; a node id prefix works as a
-#      name; a bad name is refused. On n1, meshctl gw prefer auto beats the
+#      A name no node has is refused (exit 1, nothing changes); a node
+#      that offers no gateway is taken with a warning and the choice stays
+#      automatic; a node id prefix works as a name; a bad name is refused. On n1, meshctl gw prefer auto beats the
 #      config (g1), meshctl gw reset returns to the config's g2.
 # Lab 2 (gwqPID), hysteresis:
 #   c3 - n3 --- h1 (gateway 10mbit/2mbit) - wan0 --.
@@ -109,11 +110,22 @@ pretty "meshctl gw prefer auto on n2: g1 after ${t}s: '$(why n2 g1)'"
 why n2 g1 | grep -qi prefer && fail "n2 still reports a preference after auto: '$(why n2 g1)'"
 through_gw c2 g1
 
-# a name no node has is accepted and changes nothing (automatic choice)
-out=$(mctl n2 gw prefer nosuchgw 2>&1) || fail "meshctl gw prefer nosuchgw: $out"
+# a name no node has is refused, and changes nothing
+rc=0
+out=$(mctl n2 gw prefer nosuchgw 2>&1) || rc=$?
+((rc == 1)) || fail "meshctl gw prefer nosuchgw exits $rc, want 1: $out"
+grep -q "no node in the mesh is called 'nosuchgw'" <<<"$out" || fail "meshctl gw prefer nosuchgw says: $out"
+[[ $(gw_field n2 preference) == auto ]] || fail "a refused name changed n2's preference to '$(gw_field n2 preference)'"
 sleep 1
-[[ $(gw_sel n2) == g1 ]] || fail "an unknown preferred name moved n2 to '$(gw_sel n2)'"
-pretty "meshctl gw prefer nosuchgw on n2: still g1 ('$(why n2 g1)')"
+[[ $(gw_sel n2) == g1 ]] || fail "a refused preferred name moved n2 to '$(gw_sel n2)'"
+pretty "meshctl gw prefer nosuchgw on n2: refused ('$(head -1 <<<"$out")'), still g1"
+# a node that offers no gateway: taken, with a warning; the choice stays automatic
+out=$(mctl n2 gw prefer n1 2>&1) || fail "meshctl gw prefer n1 (a node without an offer): $out"
+grep -q "warning: that node offers no gateway now" <<<"$out" || fail "no warning for n1, which offers no gateway: $out"
+[[ $(gw_field n2 preference) == n1 ]] || fail "n2's preference is '$(gw_field n2 preference)', not n1"
+sleep 1
+[[ $(gw_sel n2) == g1 ]] || fail "preferring n1 (no offer) moved n2 to '$(gw_sel n2)'"
+pretty "meshctl gw prefer n1 on n2: $(grep warning <<<"$out"); still g1"
 
 # by node id prefix (8 hex digits of g2's id)
 id2=$(l3_status g2 | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"][:8])')

@@ -22,8 +22,9 @@ gw_init() {
 # The lab is taken down at exit only if this run brought it up: a run that
 # finds its lab name taken must not tear down the other run's lab.
 gw_cleanup() {
+	local rc=$?
 	if [[ -n $GW_OWNS ]]; then
-		l2_cleanup
+		l2_teardown $rc
 		return
 	fi
 	local p

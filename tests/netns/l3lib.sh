@@ -70,20 +70,12 @@ l3_has_route() {
 		x == d || x "/32" == d || x "/128" == d { f = 1 } END { exit !f }'
 }
 
-# l3_alive [NODE...]: every l3routed of the lab but those of the NODEs
+# l3_alive [NODE...]: every daemon of the lab but the l3routed of the NODEs
 # named (stopped on purpose) is still running, and none has a sanitizer report
 l3_alive() {
-	local d pid
-	for d in /run/softmesh-lab/"$LAB"/nodes/*/; do
-		[[ -f $d/l3routed.pid ]] || continue
-		[[ " $* " == *" $(basename "$d") "* ]] && continue
-		pid=$(cat "$d/l3routed.pid")
-		proc_gone "$pid" && fail "l3routed of $d died: $(tail -5 "$d/l3routed.log")"
-		if grep -q "runtime error\|AddressSanitizer\|LeakSanitizer" "$d/l3routed.log"; then
-			fail "sanitizer report in $d/l3routed.log: $(grep -m3 "runtime error\|Sanitizer" "$d/l3routed.log")"
-		fi
-	done
-	return 0
+	local n except=()
+	for n in "$@"; do [[ -z $n ]] || except+=("$n:l3routed"); done
+	lab_alive "$LAB" "${except[@]}" || fail "a daemon died or reported a sanitizer error"
 }
 
 # l3_pid NODE: pid of the node's l3routed

@@ -93,3 +93,29 @@ elapsed() { # START -> seconds since START (EPOCHREALTIME)
 ll_addr() {
 	ip -n "$1" -6 -o addr show dev "$2" scope link | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
 }
+
+# lab_alive LAB [NODE[:DAEMON]...]: every daemon meshlab started in LAB
+# (its pid file) still runs but those named (NODE alone: all of the node's),
+# stopped on purpose, and no daemon log holds a sanitizer report. Says what
+# is wrong and returns 1.
+lab_alive() {
+	local lab=$1 f d n name pid bad=0
+	shift
+	for f in /run/softmesh-lab/"$lab"/nodes/*/*.pid; do
+		d=${f%/*} n=${d##*/} name=${f##*/}
+		name=${name%.pid}
+		[[ " $* " == *" $n "* || " $* " == *" $n:$name "* ]] && continue
+		pid=$(cat "$f" 2>/dev/null) || continue
+		if proc_gone "$pid"; then
+			printf '[%s] %s of %s died (pid %s): %s\n' "${TEST_NAME:-test}" "$name" "$n" \
+				"$pid" "$(tail -3 "$d/$name.log" 2>/dev/null | tr '\n' '|')" >&2
+			bad=1
+		fi
+		if grep -q "runtime error\|AddressSanitizer\|LeakSanitizer" "$d/$name.log" 2>/dev/null; then
+			printf '[%s] sanitizer report in %s: %s\n' "${TEST_NAME:-test}" "$d/$name.log" \
+				"$(grep -m3 "runtime error\|Sanitizer" "$d/$name.log")" >&2
+			bad=1
+		fi
+	done
+	return $bad
+}

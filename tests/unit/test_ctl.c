@@ -53,12 +53,17 @@ static const struct mc_ctl_cmd test_cmds[] = {
 	{ "emit", cmd_emit, "publishes 42 on topic" },
 };
 
+static const struct mc_ctl_topic test_topics[] = {
+	{ .name = "t", .help = "what emit publishes" },
+	{ .name = "other", .help = "another topic" },
+};
+
 static void serve(void)
 {
 	struct ev_loop *loop = ev_default_loop(0);
 	struct mc_ctl_server_cfg cfg = {
 		.daemon = "testd", .version = "9.9", .cmds = test_cmds, .ncmds = 2,
-		.status = add_status,
+		.topics = test_topics, .ntopics = 2, .status = add_status,
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -13,7 +13,12 @@
 
 #include <linux/rtnetlink.h>
 
+#include <arpa/inet.h>
+#include <poll.h>
+
+#include "common/addr.h"
 #include "common/nl.h"
+#include "common/sys.h"
 #include "common/tuntap.h"
 #include "tests/unit/check.h"
 
@@ -131,6 +136,79 @@ static void test_addr_route_rule(void)
 	close(fd);
 }
 
+/* The link-local address of ifname (DAD is off in this namespace). */
+static int linklocal(const char *ifname, struct in6_addr *a)
+{
+	char cmd[160], *out;
+
+	snprintf(cmd, sizeof(cmd), "ip -6 -o addr show dev %s scope link | "
+		 "awk '{ sub(/\\/.*/, \"\", $4); print $4 }'", ifname);
+	for (int i = 0; i < 100; i++) {
+		out = sh(cmd);
+		out[strcspn(out, "\n")] = '\0';
+		if (*out && inet_pton(AF_INET6, out, a) == 1)
+			return 0;
+		usleep(20000);
+	}
+	return -1;
+}
+
+static ssize_t recv_wait(int fd, char *buf, size_t len, struct sockaddr_in6 *from)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	socklen_t fl = sizeof(*from);
+
+	if (poll(&p, 1, 500) != 1)
+		return -1;
+	return recvfrom(fd, buf, len, 0, (struct sockaddr *)from, &fl);
+}
+
+/* sysctl writer and the link-local multicast UDP socket, over a veth pair */
+static void test_sysctl_udp6(void)
+{
+	static const struct in6_addr grp = { .s6_addr = { 0xff, 0x02, [15] = 0x02 } };
+	struct in6_addr lla, llb;
+	struct sockaddr_in6 from;
+	char buf[64];
+	long v = -1;
+
+	CHECK_INT(mc_sysctl_set("0", "/proc/sys/net/ipv6/conf/default/accept_dad"), 0);
+	CHECK_INT(mc_sysctl_get("/proc/sys/net/ipv6/conf/default/accept_dad", &v), 0);
+	CHECK_INT(v, 0);
+	CHECK(mc_sysctl_set("1", "/proc/sys/net/nosuch/knob") < 0);
+	CHECK(system("ip link add va type veth peer name vb && ip link set va up && "
+		     "ip link set vb up") == 0);
+	CHECK_INT(mc_sysctl_if("ipv4", "va", "arp_ignore", "8"), 0);
+	CHECK(strstr(sh("cat /proc/sys/net/ipv4/conf/va/arp_ignore"), "8"));
+	CHECK(linklocal("va", &lla) == 0 && linklocal("vb", &llb) == 0);
+	struct mc_udp6 ua = { "va", mc_nl_ifindex("va"), 7000, &grp };
+	struct mc_udp6 ub = { "vb", mc_nl_ifindex("vb"), 7000, &grp };
+	int fa = mc_udp6_open(&ua), fb = mc_udp6_open(&ub);
+	CHECK(fa >= 0 && fb >= 0);
+	/* the same port on another device binds too */
+	struct mc_udp6 ulo = { "lo", 1, 7000, NULL };
+	int flo = mc_udp6_open(&ulo);
+	CHECK(flo >= 0);
+	/* multicast reaches the other end, from the sender's link-local, and
+	 * not the sender itself */
+	CHECK_INT(mc_udp6_send(fa, ua.ifindex, 7000, &grp, "hello", 5), 0);
+	CHECK_INT(recv_wait(fb, buf, sizeof(buf), &from), 5);
+	CHECK(!memcmp(buf, "hello", 5));
+	CHECK(!memcmp(&from.sin6_addr, &lla, 16) && mc_in6_is_linklocal(&from.sin6_addr));
+	CHECK(recv_wait(fa, buf, sizeof(buf), &from) < 0);
+	/* unicast back to the link-local */
+	CHECK_INT(mc_udp6_send(fb, ub.ifindex, 7000, &lla, "ack", 3), 0);
+	CHECK_INT(recv_wait(fa, buf, sizeof(buf), &from), 3);
+	CHECK(!memcmp(&from.sin6_addr, &llb, 16));
+	struct mc_udp6 bad = { "nosuch0", 999, 7001, NULL };
+	CHECK(mc_udp6_open(&bad) < 0);
+	close(fa);
+	close(fb);
+	if (flo >= 0)
+		close(flo);
+	CHECK(system("ip link del va") == 0);
+}
+
 int main(void)
 {
 	if (geteuid() != 0) {
@@ -152,6 +230,7 @@ int main(void)
 	RUN(test_tap_link);
 	RUN(test_tun_vnet);
 	RUN(test_addr_route_rule);
+	RUN(test_sysctl_udp6);
 	mc_nl_close(nl);
 	return check_exit();
 }

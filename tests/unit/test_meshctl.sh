@@ -26,6 +26,27 @@ grep -q "option hostname 'LiMe-000102'" "$dir/eff" || fail "-nv: hostname not ex
 grep -q "option main_ipv4_address '10.13.1.2/16'" "$dir/eff" || fail "-nv: ipv4 not 10.13.1.2/16"
 grep -q "node.conf:2" "$dir/eff" || fail "-nv: no file:line note for primary_mac"
 
+# command lines: global options only before the command, each command's
+# own after it; a bad one exits 2 with the usage, -h exits 0
+code() { set +e; m "$@" >"$dir/out" 2>&1; echo $?; set -e; }
+[ "$(code ping -c 2 -x 02:5e:00:00:01:05)" = 2 ] || fail "ping -x: $(cat "$dir/out")"
+grep -q "^usage: meshctl ping \[-c COUNT\]" "$dir/out" || fail "ping -x shows no usage: $(cat "$dir/out")"
+[ "$(code ping -c 0 02:5e:00:00:01:05)" = 2 ] || fail "ping -c 0 accepted"
+[ "$(code ping -i 0 02:5e:00:00:01:05)" = 2 ] || fail "ping -i 0 accepted"
+[ "$(code ping -R 02:5e:00:00:01:05)" = 2 ] && grep -q "record route" "$dir/out" || fail "ping -R: $(cat "$dir/out")"
+[ "$(code ping 02:5e:00:00:01:05 --rundir /tmp)" = 2 ] || fail "ping took a global option after the command"
+[ "$(code ping -h)" = 0 ] && grep -q "^  -i SECS" "$dir/out" || fail "ping -h: $(cat "$dir/out")"
+[ "$(code traceroute -n -T -m 5)" = 2 ] && grep -q "no target" "$dir/out" || fail "traceroute without target: $(cat "$dir/out")"
+[ "$(code gw prefer)" = 2 ] || fail "gw prefer without a name accepted"
+[ "$(code o -t 5)" = 2 ] || fail "a table took -t"
+[ "$(code -t 0 status)" = 2 ] || fail "--timeout 0 accepted"
+[ "$(code --count 1 monitor testd)" = 2 ] || fail "--count is monitor's own now"
+[ "$(code -h)" = 0 ] || fail "meshctl -h"
+# parsed fine, then no l2meshd: 3; a --bat-hosts file that is not there: 1
+[ "$(code -t 200 ping -c 1 -i 0.2 -t 0.5 -m 3 02:5e:00:00:01:05)" = 3 ] || fail "ping with good flags: $(cat "$dir/out")"
+[ "$(code o --json)" = 3 ] || fail "o --json: $(cat "$dir/out")"
+[ "$(code --bat-hosts "$dir/none" ping c2)" = 1 ] && grep -q "$dir/none" "$dir/out" || fail "missing --bat-hosts file: $(cat "$dir/out")"
+
 # nothing running yet
 m status > "$dir/st0"
 grep -q "^rundir $dir: 0 of 5 daemons running" "$dir/st0" || fail "status before start: $(cat "$dir/st0")"

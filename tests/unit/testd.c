@@ -56,10 +56,16 @@ static const struct mc_ctl_cmd cmds[] = {
 	{ "rows", cmd_rows, "a three-row table" },
 };
 
+static const struct mc_ctl_topic topics[] = {
+	{ .name = "t", .help = "what emit publishes" },
+};
+
 static const struct mc_daemon_ops ops = {
 	.name = "testd",
 	.cmds = cmds,
 	.ncmds = sizeof(cmds) / sizeof(cmds[0]),
+	.topics = topics,
+	.ntopics = 1,
 	.conf_parts = sm_conf_parts,
 	.status = status,
 };

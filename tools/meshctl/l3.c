@@ -6,6 +6,7 @@
  * prints the daemon's rows as they came; the plain tables add display
  * columns (bandwidth from cost, "name/ifname" next hops) on this side.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -366,6 +367,15 @@ static int gw_show(const struct opts *o)
 	return rc;
 }
 
+/* l3routed's warning (a known node that offers no gateway now) on stderr */
+static void gw_warning(json_object *d)
+{
+	const char *w = jget(d, "warning", NULL);
+
+	if (w)
+		fprintf(stderr, "meshctl: warning: %s\n", w);
+}
+
 static int gw_prefer(const struct opts *o, const char *who)
 {
 	json_object *req = mc_request("gw_prefer"), *d = NULL;
@@ -377,6 +387,8 @@ static int gw_prefer(const struct opts *o, const char *who)
 		json_object_object_add(req, "reset", json_object_new_boolean(true));
 	rc = mc_call(o, L3D, req, &d, false);
 	json_object_put(req);
+	if (rc == 0)
+		gw_warning(d);
 	if (rc == 0 && o->json)
 		mc_print_json(d);
 	else if (rc == 0)
@@ -386,28 +398,39 @@ static int gw_prefer(const struct opts *o, const char *who)
 	return rc;
 }
 
-/* meshctl gateways|gw [prefer NAME|auto | reset] */
+/* meshctl gateways|gw [--json] [prefer NAME|auto | reset] */
 int cmd_gw(const struct opts *o, int argc, char **argv)
 {
-	if (argc == 1)
-		return gw_show(o);
-	if (argc == 3 && !strcmp(argv[1], "prefer"))
-		return gw_prefer(o, argv[2]);
-	if (argc == 2 && !strcmp(argv[1], "reset"))
-		return gw_prefer(o, NULL);
-	fprintf(stderr, "usage: meshctl gw [prefer NAME|auto | reset]\n");
-	return EXIT_USAGE;
+	struct mc_args_gw a;
+	char err[MC_ARGS_ERRLEN];
+	struct opts lo = *o;
+	int rc = mc_args_gw(argc, argv, &a, err, sizeof(err));
+
+	if ((rc = mc_args_exit(rc, err, argv[0])) >= 0)
+		return rc;
+	lo.json |= a.json;
+	switch (a.action) {
+	case MC_GW_PREFER: return gw_prefer(&lo, a.who);
+	case MC_GW_RESET: return gw_prefer(&lo, NULL);
+	default: return gw_show(&lo);
+	}
 }
 
-/* meshctl l3 originators|o|status|links|routes|descriptions */
+/* meshctl l3 originators|o|status|links|routes|descriptions [--json] */
 int cmd_l3(const struct opts *o, int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "status"))
-		return l3_status(o);
-	for (unsigned i = 0; argc == 2 && i < l3_ntables; i++)
-		if (!strcmp(argv[1], l3_tables[i].name) ||
-		    (l3_tables[i].alias && !strcmp(argv[1], l3_tables[i].alias)))
-			return l3_run_table(o, &l3_tables[i]);
-	fprintf(stderr, "usage: meshctl l3 originators|o|status|links|routes|descriptions\n");
-	return EXIT_USAGE;
+	char err[MC_ARGS_ERRLEN];
+	struct opts lo;
+	int rc, first;
+
+	if ((rc = mc_args_simple(o, argc, argv, 1, 1, &lo, &first)) >= 0)
+		return rc;
+	if (!strcmp(argv[first], "status"))
+		return l3_status(&lo);
+	for (unsigned i = 0; i < l3_ntables; i++)
+		if (!strcmp(argv[first], l3_tables[i].name) ||
+		    (l3_tables[i].alias && !strcmp(argv[first], l3_tables[i].alias)))
+			return l3_run_table(&lo, &l3_tables[i]);
+	snprintf(err, sizeof(err), "l3: unknown table '%s'", argv[first]);
+	return mc_args_exit(-EINVAL, err, argv[0]);
 }

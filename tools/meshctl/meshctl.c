@@ -6,7 +6,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,17 +149,21 @@ static void status_extra(const struct opts *o, json_object *rows, int *running,
 
 static int cmd_status(const struct opts *o, int argc, char **argv)
 {
-	json_object *rows = json_object_new_array();
-	int running = 0;
+	json_object *rows;
+	int running = 0, first, ex;
 	size_t total = N_DAEMONS;
+	struct opts lo;
 
+	if ((ex = mc_args_simple(o, argc, argv, 0, 0, &lo, &first)) >= 0)
+		return ex;
+	rows = json_object_new_array();
 	for (size_t i = 0; i < N_DAEMONS; i++)
-		json_object_array_add(rows, status_row(o, daemons[i], &running));
-	status_extra(o, rows, &running, &total);
-	if (o->json) {
+		json_object_array_add(rows, status_row(&lo, daemons[i], &running));
+	status_extra(&lo, rows, &running, &total);
+	if (lo.json) {
 		mc_print_json(rows);
 	} else {
-		printf("rundir %s: %d of %zu daemons running\n", o->rundir, running, total);
+		printf("rundir %s: %d of %zu daemons running\n", lo.rundir, running, total);
 		tbl_print(stdout, status_cols, sizeof(status_cols) / sizeof(status_cols[0]), rows);
 	}
 	json_object_put(rows);
@@ -181,30 +184,42 @@ static bool daemon_arg_ok(const char *name)
 	return *name && !strchr(name, '/') && strlen(name) < 64;
 }
 
+/* A command on DAEMON [ARGS]: mc_args_simple, then argv[*first] must be a daemon. */
+static int daemon_cmd_args(const struct opts *o, int argc, char **argv, int min, int max,
+			   struct opts *lo, int *first)
+{
+	char err[MC_ARGS_ERRLEN];
+	int ex = mc_args_simple(o, argc, argv, min, max, lo, first);
+
+	if (ex >= 0 || daemon_arg_ok(argv[*first]))
+		return ex;
+	snprintf(err, sizeof(err), "%s: bad daemon name '%s'", argv[0], argv[*first]);
+	return mc_args_exit(-EINVAL, err, argv[0]);
+}
+
 /* meshctl log DAEMON [LEVEL] [debug CATEGORIES] */
 static int cmd_log(const struct opts *o, int argc, char **argv)
 {
 	json_object *req, *data;
-	int rc;
+	struct opts lo;
+	int rc, first;
 
-	if (argc < 2 || !daemon_arg_ok(argv[1])) {
-		fprintf(stderr, "usage: meshctl log DAEMON [LEVEL] [debug CATEGORIES]\n");
-		return EXIT_USAGE;
-	}
+	if ((rc = daemon_cmd_args(o, argc, argv, 1, 4, &lo, &first)) >= 0)
+		return rc;
 	req = mc_request("log");
-	for (int i = 2; i < argc; i++) {
+	for (int i = first + 1; i < argc; i++) {
 		if (!strcmp(argv[i], "debug") && i + 1 < argc)
 			json_object_object_add(req, "debug", json_object_new_string(argv[++i]));
 		else
 			json_object_object_add(req, "level", json_object_new_string(argv[i]));
 	}
-	rc = mc_call(o, argv[1], req, &data, false);
+	rc = mc_call(&lo, argv[first], req, &data, false);
 	json_object_put(req);
 	if (rc == 0) {
-		if (o->json)
+		if (lo.json)
 			mc_print_json(data);
 		else
-			printf("%s: level %s, debug %s\n", argv[1],
+			printf("%s: level %s, debug %s\n", argv[first],
 			       json_object_get_string(json_object_object_get(data, "level")),
 			       json_object_get_string(json_object_object_get(data, "debug")));
 	}
@@ -216,19 +231,18 @@ static int cmd_log(const struct opts *o, int argc, char **argv)
 static int cmd_raw(const struct opts *o, int argc, char **argv)
 {
 	json_object *req, *data;
-	int rc;
+	struct opts lo;
+	int rc, first;
 
-	if (argc != 3 || !daemon_arg_ok(argv[1])) {
-		fprintf(stderr, "usage: meshctl raw DAEMON JSON\n");
-		return EXIT_USAGE;
-	}
-	req = json_tokener_parse(argv[2]);
+	if ((rc = daemon_cmd_args(o, argc, argv, 2, 2, &lo, &first)) >= 0)
+		return rc;
+	req = json_tokener_parse(argv[first + 1]);
 	if (!req || !json_object_is_type(req, json_type_object)) {
-		fprintf(stderr, "meshctl: raw: not a JSON object: %s\n", argv[2]);
+		fprintf(stderr, "meshctl: raw: not a JSON object: %s\n", argv[first + 1]);
 		json_object_put(req);
 		return EXIT_USAGE;
 	}
-	rc = mc_call(o, argv[1], req, &data, false);
+	rc = mc_call(&lo, argv[first], req, &data, false);
 	json_object_put(req);
 	if (rc == 0)
 		mc_print_json(data ? data : json_object_new_null());
@@ -236,32 +250,41 @@ static int cmd_raw(const struct opts *o, int argc, char **argv)
 	return rc;
 }
 
-/* meshctl monitor DAEMON [TOPIC...]: print events as they come. */
+static json_object *monitor_request(int ntopics, char **topics)
+{
+	json_object *req = mc_request("subscribe"), *arr = json_object_new_array();
+
+	for (int i = 0; i < ntopics; i++)
+		json_object_array_add(arr, json_object_new_string(topics[i]));
+	if (!ntopics)
+		json_object_array_add(arr, json_object_new_string("*"));
+	json_object_object_add(req, "topics", arr);
+	return req;
+}
+
+/* meshctl monitor [-c N] DAEMON [TOPIC...]: print events as they come. */
 static int cmd_monitor(const struct opts *o, int argc, char **argv)
 {
+	struct mc_args_monitor a;
 	struct mc_ctl_client *c;
-	json_object *req, *msg = NULL, *topics = json_object_new_array();
-	int rc;
+	char err[MC_ARGS_ERRLEN];
+	json_object *req, *msg = NULL;
+	int rc = mc_args_monitor(argc, argv, &a, err, sizeof(err));
 
-	if (argc < 2 || !daemon_arg_ok(argv[1])) {
-		fprintf(stderr, "usage: meshctl monitor DAEMON [TOPIC...]\n");
-		json_object_put(topics);
-		return EXIT_USAGE;
+	if (rc == 0 && !daemon_arg_ok(argv[a.first])) {
+		snprintf(err, sizeof(err), "monitor: bad daemon name '%s'", argv[a.first]);
+		rc = -EINVAL;
 	}
-	for (int i = 2; i < argc; i++)
-		json_object_array_add(topics, json_object_new_string(argv[i]));
-	if (argc == 2)
-		json_object_array_add(topics, json_object_new_string("*"));
-	req = mc_request("subscribe");
-	json_object_object_add(req, "topics", topics);
-	if ((rc = mc_ctl_client_open(&c, o->rundir, argv[1])) < 0) {
-		fprintf(stderr, "meshctl: %s: %s\n", argv[1], mc_open_error(rc));
-		json_object_put(req);
+	if ((rc = mc_args_exit(rc, err, argv[0])) >= 0)
+		return rc;
+	if ((rc = mc_ctl_client_open(&c, o->rundir, argv[a.first])) < 0) {
+		fprintf(stderr, "meshctl: %s: %s\n", argv[a.first], mc_open_error(rc));
 		return EXIT_NOT_RUNNING;
 	}
+	req = monitor_request(argc - a.first - 1, argv + a.first + 1);
 	rc = mc_ctl_client_call(c, req, &msg, o->timeout_ms);
 	json_object_put(req);
-	for (long n = 0; rc == 0 && (!o->count || n < o->count); n++) {
+	for (long n = 0; rc == 0 && (!a.count || n < a.count); n++) {
 		json_object_put(msg);
 		rc = mc_ctl_client_read(c, &msg, 1 << 30);
 		if (rc == 0) {
@@ -295,90 +318,181 @@ static int run_table(const struct opts *o, const char *daemon, const struct mc_t
 	return rc;
 }
 
-static const struct {
+static const struct command {
 	const char *name, *alias;
 	int (*fn)(const struct opts *, int, char **);
-	const char *usage;
+	const char *synopsis, *help;
+	const char *details;	/* -h: the flags, one per line */
 } commands[] = {
-	{ "status", "st", cmd_status, "status                          state of each daemon" },
-	{ "log", NULL, cmd_log, "log DAEMON [LEVEL] [debug CATS]  show/set log level and debug categories" },
-	{ "monitor", "mon", cmd_monitor, "monitor DAEMON [TOPIC...]       stream a daemon's events" },
-	{ "raw", NULL, cmd_raw, "raw DAEMON JSON                 send one request, print the reply" },
-	{ "reload", NULL, cmd_reload, "reload [DAEMON]                 re-read the config files; show what applied, what needs a restart" },
-	{ "statistics", "s", cmd_statistics, "statistics                      l2mesh counters, drops by reason" },
-	{ "ping", "p", cmd_ping, "ping [-c N] [-i MS] [-t TTL] MAC  batman ICMP echo to an originator or client" },
-	{ "traceroute", "tr", cmd_traceroute, "traceroute MAC                  hops to an originator or client" },
+	{ "status", "st", cmd_status, "status [--json]", "state of each daemon", NULL },
+	{ "log", NULL, cmd_log, "log DAEMON [LEVEL] [debug CATS] [--json]",
+	  "show/set log level and debug categories", NULL },
+	{ "monitor", "mon", cmd_monitor, "monitor [-c COUNT] DAEMON [TOPIC...]",
+	  "stream a daemon's events (stop after COUNT)", NULL },
+	{ "raw", NULL, cmd_raw, "raw DAEMON JSON", "send one request, print the reply", NULL },
+	{ "reload", NULL, cmd_reload, "reload [DAEMON] [--json]",
+	  "re-read the config files; show what was applied, what needs a restart", NULL },
+	{ "statistics", "s", cmd_statistics, "statistics [--json]",
+	  "l2mesh counters, drops by reason", NULL },
+	{ "ping", "p", cmd_ping, "ping [-c COUNT] [-i SECS] [-t SECS] [-m TTL] [-T] MAC|NAME|IP",
+	  "batman ICMP echo to an originator, or to the one serving a client",
+	  "  -c COUNT  send COUNT requests (default: until interrupted)\n"
+	  "  -i SECS   start one request every SECS seconds (fractions allowed; default: -t)\n"
+	  "  -t SECS   wait SECS seconds for each reply (default 1)\n"
+	  "  -m TTL    hops a request may take (1..255, default 50)\n"
+	  "  -T        no translation table lookup: the target must be an originator\n" },
+	{ "traceroute", "tr", cmd_traceroute, "traceroute [-n] [-T] [-m MAXTTL] MAC|NAME|IP",
+	  "hops to an originator, or to the one serving a client",
+	  "  -n         show hops as MAC addresses, not bat-hosts names\n"
+	  "  -T         no translation table lookup: the target must be an originator\n"
+	  "  -m MAXTTL  give up after MAXTTL hops (1..255, default 50)\n" },
 	/* before l2's tables: "gateways" is l3's; batman's list stays as gwl */
-	{ "gateways", "gw", cmd_gw, "gateways [prefer NAME|auto | reset]  smart gateways: offers ranked, the choice and why" },
-	{ "l3", NULL, cmd_l3, "l3 originators|o|status|links|routes|descriptions  l3routed tables and state" },
-	{ "help", NULL, cmd_help, "help                            this list" },
+	{ "gateways", "gw", cmd_gw, "gateways [--json] [prefer NAME|auto | reset]",
+	  "smart gateways: ranked offers, the choice and why; preference", NULL },
+	{ "l3", NULL, cmd_l3, "l3 originators|o|status|links|routes|descriptions [--json]",
+	  "l3routed tables and state", NULL },
+	{ "help", NULL, cmd_help, "help", "this list", NULL },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+static const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(name, commands[i].name) ||
+		    (commands[i].alias && !strcmp(name, commands[i].alias)))
+			return &commands[i];
+	return NULL;
+}
+
+/* The usage line of a command (or table) by the name it was called with. */
+static const char *mc_usage(const char *name)
+{
+	static char table[64];
+	const struct command *c = command_find(name);
+
+	if (c)
+		return c->synopsis;
+	snprintf(table, sizeof(table), "%s [--json]", name);
+	return table;
+}
+
+int mc_args_exit(int rc, const char *err, const char *cmd)
+{
+	const struct command *c = command_find(cmd);
+
+	if (rc == 0)
+		return -1;
+	if (rc == MC_ARGS_HELP) {
+		printf("usage: meshctl %s\n%s", mc_usage(cmd), c && c->details ? c->details : "");
+		return 0;
+	}
+	fprintf(stderr, "meshctl: %s\nusage: meshctl %s\n", err, mc_usage(cmd));
+	return EXIT_USAGE;
+}
+
+int mc_args_simple(const struct opts *o, int argc, char **argv, int min, int max,
+		   struct opts *lo, int *first)
+{
+	struct mc_args_plain a;
+	char err[MC_ARGS_ERRLEN];
+	int rc = mc_args_plain(argc, argv, &a, err, sizeof(err)), n = argc - a.first;
+
+	if (rc == 0 && n < min)
+		snprintf(err, sizeof(err), "%s: missing operand", argv[0]);
+	else if (rc == 0 && n > max)
+		snprintf(err, sizeof(err), "%s: unexpected operand '%s'", argv[0],
+			 argv[a.first + max]);
+	if (rc == 0 && (n < min || n > max))
+		rc = -EINVAL;
+	*lo = *o;
+	lo->json |= a.json;
+	*first = a.first;
+	return mc_args_exit(rc, err, argv[0]);
+}
+
+/* "  SYNOPSIS  help", the help under a synopsis too long for the column */
+static void help_line(const char *synopsis, const char *alias, const char *help)
+{
+	char syn[96];
+
+	snprintf(syn, sizeof(syn), "%s%s%s%s", synopsis, alias ? " (" : "",
+		 alias ? alias : "", alias ? ")" : "");
+	if (strlen(syn) <= 34)
+		printf("  %-34s %s\n", syn, help);
+	else
+		printf("  %s\n  %-34s %s\n", syn, "", help);
+}
+
 static int cmd_help(const struct opts *o, int argc, char **argv)
 {
-	printf("Usage: meshctl [--rundir DIR] [--json] [--timeout MS] COMMAND [ARGS]\n\n"
-	       "Commands:\n");
+	printf("Usage: meshctl [--rundir DIR] [--json] [--timeout MS] [--bat-hosts FILE] "
+	       "COMMAND [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		printf("  %s%s%s%s\n", commands[i].usage,
-		       commands[i].alias ? " (" : "",
-		       commands[i].alias ? commands[i].alias : "",
-		       commands[i].alias ? ")" : "");
+		help_line(commands[i].synopsis, commands[i].alias, commands[i].help);
 	for (unsigned i = 0; i < l2_ntables; i++) {
-		bool shadowed = false;	/* a command of that name wins: only the alias works */
-		for (size_t k = 0; k < N_COMMANDS; k++)
-			shadowed |= !strcmp(commands[k].name, l2_tables[i].name);
-		printf("  %-31s %s%s%s%s\n", shadowed ? l2_tables[i].alias : l2_tables[i].name,
-		       l2_tables[i].help, shadowed ? "" : " (",
-		       shadowed ? "" : l2_tables[i].alias, shadowed ? "" : ")");
+		/* a command of that name wins: only the alias works */
+		bool shadowed = command_find(l2_tables[i].name) != NULL;
+		help_line(shadowed ? l2_tables[i].alias : l2_tables[i].name,
+			  shadowed ? NULL : l2_tables[i].alias, l2_tables[i].help);
 	}
 	for (unsigned i = 0; i < l3_ntables; i++)
 		if (!l3_tables[i].alias)	/* the others only under "l3" */
-			printf("  %-31s %s\n", l3_tables[i].name, l3_tables[i].help);
-	printf("\nrundir: --rundir, else $SOFTMESH_RUNDIR, else /run/softmesh\n");
+			help_line(l3_tables[i].name, NULL, l3_tables[i].help);
+	printf("\nOptions before COMMAND are meshctl's; after it, the command's own (tables: "
+	       "--json).\nrundir: --rundir, else $SOFTMESH_RUNDIR, else /run/softmesh\n"
+	       "Targets: a MAC, a name from /etc/bat-hosts, ~/bat-hosts, ./bat-hosts, "
+	       "RUNDIR/bat-hosts\nor --bat-hosts FILE, or an IP address (MAC from the "
+	       "neighbour table).\n");
 	return 0;
+}
+
+/* A table of l2meshd (or of l3routed: l3), with --json as its only flag. */
+static int table_cmd(const struct opts *o, int argc, char **argv, const struct mc_table *t,
+		     bool l3)
+{
+	struct opts lo;
+	int first, ex;
+
+	if ((ex = mc_args_simple(o, argc, argv, 0, 0, &lo, &first)) >= 0)
+		return ex;
+	return l3 ? l3_run_table(&lo, t) : run_table(&lo, "l2meshd", t, l2_banner);
+}
+
+static int dispatch(const struct opts *o, int argc, char **argv)
+{
+	const struct command *c = command_find(argv[0]);
+
+	if (c)
+		return c->fn(o, argc, argv);
+	for (unsigned i = 0; i < l2_ntables; i++)
+		if (!strcmp(argv[0], l2_tables[i].name) || !strcmp(argv[0], l2_tables[i].alias))
+			return table_cmd(o, argc, argv, &l2_tables[i], false);
+	for (unsigned i = 0; i < l3_ntables; i++)
+		if (!l3_tables[i].alias && !strcmp(argv[0], l3_tables[i].name))
+			return table_cmd(o, argc, argv, &l3_tables[i], true);
+	fprintf(stderr, "meshctl: unknown command '%s' (see meshctl help)\n", argv[0]);
+	return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "rundir", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	struct mc_args_global g;
+	char err[MC_ARGS_ERRLEN];
+	int rc = mc_args_global(argc, argv, &g, err, sizeof(err));
+	struct opts o = {
+		.rundir = g.rundir ? g.rundir : mc_ctl_default_rundir(),
+		.bat_hosts = g.bat_hosts,
+		.json = g.json,
+		.timeout_ms = g.timeout_ms ? g.timeout_ms : CALL_TIMEOUT_MS,
 	};
-	struct opts o = { .rundir = mc_ctl_default_rundir(), .timeout_ms = CALL_TIMEOUT_MS };
-	int c;
 
-	/* options may come after the command too: "meshctl o --json" */
-	while ((c = getopt_long(argc, argv, "r:jt:c:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r': o.rundir = optarg; break;
-		case 'j': o.json = true; break;
-		case 't': o.timeout_ms = atoi(optarg) > 0 ? atoi(optarg) : CALL_TIMEOUT_MS; break;
-		case 'c': o.count = atol(optarg); break;
-		case 'h': return cmd_help(&o, 0, NULL);
-		default: return EXIT_USAGE;
-		}
+	if (rc == MC_ARGS_HELP)
+		return cmd_help(&o, 0, NULL);
+	if (rc < 0) {
+		fprintf(stderr, "%s (see meshctl help)\n", err);
+		return EXIT_USAGE;
 	}
-	if (optind >= argc)
+	if (g.cmd >= argc)
 		return cmd_help(&o, 0, NULL), EXIT_USAGE;
-	for (size_t i = 0; i < N_COMMANDS; i++) {
-		if (!strcmp(argv[optind], commands[i].name) ||
-		    (commands[i].alias && !strcmp(argv[optind], commands[i].alias)))
-			return commands[i].fn(&o, argc - optind, argv + optind);
-	}
-	for (unsigned i = 0; i < l2_ntables; i++) {
-		if (!strcmp(argv[optind], l2_tables[i].name) ||
-		    !strcmp(argv[optind], l2_tables[i].alias))
-			return run_table(&o, "l2meshd", &l2_tables[i], l2_banner);
-	}
-	for (unsigned i = 0; i < l3_ntables; i++) {
-		if (!l3_tables[i].alias && !strcmp(argv[optind], l3_tables[i].name))
-			return l3_run_table(&o, &l3_tables[i]);
-	}
-	fprintf(stderr, "meshctl: unknown command '%s' (see meshctl help)\n", argv[optind]);
-	return EXIT_USAGE;
+	return dispatch(&o, argc - g.cmd, argv + g.cmd);
 }

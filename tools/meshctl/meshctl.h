@@ -5,15 +5,17 @@
 #include <stdbool.h>
 
 #include "common/ctl.h"
+#include "tools/meshctl/args.h"
 #include "tools/meshctl/table.h"
+#include "tools/meshctl/target.h"
 
 enum { EXIT_USAGE = 2, EXIT_NOT_RUNNING = 3 };
 
 struct opts {
 	const char *rundir;
+	const char *bat_hosts;	/* --bat-hosts FILE, read after the usual ones */
 	bool json;
 	int timeout_ms;
-	long count;	/* monitor: stop after this many events (0: never) */
 };
 
 /* A table command: one request to a daemon, rows shown under cols. */
@@ -31,6 +33,19 @@ int mc_call(const struct opts *o, const char *daemon, json_object *req,
 	    json_object **data, bool quiet);
 void mc_print_json(json_object *o);
 const char *mc_open_error(int rc);
+/*
+ * After command cmd's argument parser returned rc: -1 to go on; else the
+ * exit code, cmd's usage printed (0 after -h; EXIT_USAGE after an error,
+ * with err).
+ */
+int mc_args_exit(int rc, const char *err, const char *cmd);
+/*
+ * A command with --json as its only flag and min..max operands: *lo is
+ * o with the command's --json, operands from argv[*first]. -1 to go on,
+ * else the exit code.
+ */
+int mc_args_simple(const struct opts *o, int argc, char **argv, int min, int max,
+		   struct opts *lo, int *first);
 
 /* reload.c: meshctl reload [DAEMON] */
 int cmd_reload(const struct opts *o, int argc, char **argv);
@@ -40,8 +55,13 @@ extern const struct mc_table l2_tables[];
 extern const unsigned l2_ntables;
 void l2_banner(const struct opts *o);
 int cmd_statistics(const struct opts *o, int argc, char **argv);
+
+/* probe.c: batman ICMP over l2meshd's ping_send */
 int cmd_ping(const struct opts *o, int argc, char **argv);
 int cmd_traceroute(const struct opts *o, int argc, char **argv);
+
+/* neigh.c: an mc_neigh_fn over the kernel's neighbour table (user unused) */
+int mc_neigh_resolve(void *user, const struct mc_ip *ip, uint8_t mac[6]);
 
 /* l3.c: l3routed's tables; "originators" is l2's at top level, "l3 o" here */
 extern const struct mc_table l3_tables[];

@@ -5,6 +5,7 @@
  * refused config changes nothing and is reported with its errors.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,16 +98,20 @@ static int reload_all(const struct opts *o, json_object *all)
 
 int cmd_reload(const struct opts *o, int argc, char **argv)
 {
-	json_object *all = json_object_new_object();
-	int rc;
+	json_object *all;
+	struct opts lo;
+	int rc, first;
+	char err[MC_ARGS_ERRLEN];
 
-	if (argc > 2 || (argc == 2 && (!*argv[1] || strchr(argv[1], '/')))) {
-		fprintf(stderr, "usage: meshctl reload [DAEMON]\n");
-		json_object_put(all);
-		return EXIT_USAGE;
+	if ((rc = mc_args_simple(o, argc, argv, 0, 1, &lo, &first)) >= 0)
+		return rc;
+	if (first < argc && (!*argv[first] || strchr(argv[first], '/'))) {
+		snprintf(err, sizeof(err), "reload: bad daemon name '%s'", argv[first]);
+		return mc_args_exit(-EINVAL, err, argv[0]);
 	}
-	rc = argc == 2 ? reload_one(o, argv[1], all, false) : reload_all(o, all);
-	if (o->json && rc != EXIT_NOT_RUNNING)
+	all = json_object_new_object();
+	rc = first < argc ? reload_one(&lo, argv[first], all, false) : reload_all(&lo, all);
+	if (lo.json && rc != EXIT_NOT_RUNNING)
 		mc_print_json(all);
 	json_object_put(all);
 	return rc;
