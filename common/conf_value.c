@@ -34,17 +34,6 @@ static bool is_digit(char ch)
 	return ch >= '0' && ch <= '9';
 }
 
-static int hex_val(char ch)
-{
-	if (is_digit(ch))
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* Unsigned decimal of at most 12 digits at *s, advancing *s. */
 static int parse_num(const char **s, uint64_t *v)
 {
@@ -86,7 +75,7 @@ int mc_conf_parse_bool(const char *s, bool *v)
 int mc_conf_parse_mac(const char *s, uint8_t mac[6])
 {
 	for (int i = 0; i < 6; i++, s += 3) {
-		int hi = hex_val(s[0]), lo = hi < 0 ? -1 : hex_val(s[1]);
+		int hi = mc_hex_val(s[0]), lo = hi < 0 ? -1 : mc_hex_val(s[1]);
 
 		if (lo < 0 || s[2] != (i == 5 ? '\0' : ':'))
 			return -EINVAL;
@@ -160,7 +149,7 @@ static bool label_ok(const char *s, size_t n)
 	if (!n || n > 63 || s[0] == '-' || s[n - 1] == '-')
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (hex_val(s[i]) < 0 && !(s[i] >= 'g' && s[i] <= 'z') &&
+		if (mc_hex_val(s[i]) < 0 && !(s[i] >= 'g' && s[i] <= 'z') &&
 		    !(s[i] >= 'G' && s[i] <= 'Z') && s[i] != '-')
 			return false;
 	return true;
@@ -209,7 +198,7 @@ static bool hexid_ok(const struct mc_conf_opt *os, const char *v)
 	if (n < (size_t)os->min || n > (size_t)os->max)
 		return false;
 	for (; *v; v++)
-		if (hex_val(*v) < 0)
+		if (mc_hex_val(*v) < 0)
 			return false;
 	return true;
 }
