@@ -76,7 +76,7 @@ bool mc_ip_covers(const struct mc_ip *p, const struct mc_ip *a)
 	return !rest || !((p->a[full] ^ a->a[full]) & (0xff << (8 - rest)));
 }
 
-static int hexval(char c)
+int mc_hex_val(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -90,7 +90,7 @@ static int hexval(char c)
 int mc_mac_parse(const char *s, uint8_t mac[6])
 {
 	for (int i = 0; i < 6; i++) {
-		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
+		int hi = mc_hex_val(s[0]), lo = hi < 0 ? -1 : mc_hex_val(s[1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		mac[i] = (uint8_t)(hi << 4 | lo);

@@ -38,6 +38,8 @@ static inline bool mc_in6_is_linklocal(const void *a)
 	return b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
 }
 
+/* The value of one hex digit, -1 if c is none. */
+int mc_hex_val(char c);
 /* "aa:bb:cc:dd:ee:ff" (or with '-'); -EINVAL otherwise. */
 int mc_mac_parse(const char *s, uint8_t mac[6]);
 const char *mc_mac_format(const uint8_t mac[6], char *buf, size_t len);

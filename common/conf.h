@@ -5,9 +5,10 @@
 /*
  * The softmesh config: UCI syntax read in layers (built-in defaults, then
  * each -c file in order: community, then node), LibreMesh templates
- * (%M1..%M6, %N1..%N6, %H, %%) expanded, and every value checked against one
- * schema, so all daemons accept and refuse exactly the same files.
- * doc/config.md is the user-facing reference.
+ * (%M1..%M6, %N1..%N6, %H, %%) expanded, and every value checked against
+ * one schema made of every daemon's part (conf_schema.h), so all daemons
+ * accept and refuse exactly the same files. doc/config.md is the
+ * user-facing reference.
  *
  * A loaded struct mc_conf is immutable and complete: every option that has
  * a default has a value, so getters fail only for options without a default
@@ -21,6 +22,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/conf_schema.h"
+
 struct mc_conf;
 struct mc_conf_section;
 
@@ -31,9 +34,6 @@ struct mc_conf_section;
 /* File name that errors and `-nv` give for the built-in defaults. */
 #define MC_CONF_DEFAULTS_NAME "(defaults)"
 
-/* The built-in defaults layer; common/defaults.conf holds the same text. */
-extern const char mc_conf_defaults[];
-
 /* One layer given as text (tests, fuzzers); name is used in messages. */
 struct mc_conf_source {
 	const char *name;
@@ -42,14 +42,15 @@ struct mc_conf_source {
 };
 
 /*
- * Load the defaults, then `files` in order. `mac` is the node's primary MAC
- * (from lime 'system' primary_interface) or NULL when unknown; option
- * primary_mac overrides it. Errors go to errf (NULL: silent) one per line
+ * Load the schema's defaults layer, then `files` in order; sch must
+ * outlive the config. `mac` is the node's primary MAC (from lime 'system'
+ * primary_interface) or NULL when unknown; option primary_mac overrides it. Errors go to errf (NULL: silent) one per line
  * as "file:line: message". Returns 0, -EINVAL on a bad config, or the
  * negative errno of a file that cannot be read; *out is set only on 0.
  */
-int mc_conf_load(struct mc_conf **out, const char *const *files, size_t nfiles,
-		 const uint8_t *mac, FILE *errf);
+int mc_conf_load(struct mc_conf **out, const struct mc_conf_schema *sch,
+		 const char *const *files, size_t nfiles, const uint8_t *mac,
+		 FILE *errf);
 /*
  * Looks up the MAC of interface `ifname` (lime 'system' primary_interface,
  * as merged from all layers): 0 with mac filled, or a negative errno when
@@ -61,14 +62,17 @@ typedef int mc_conf_mac_fn(const char *ifname, uint8_t mac[6], void *user);
  * the layers are merged and only when primary_mac is unset, so a
  * primary_interface set in any layer is honoured.
  */
-int mc_conf_load_cb(struct mc_conf **out, const char *const *files, size_t nfiles,
-		    mc_conf_mac_fn *mac_fn, void *user, FILE *errf);
+int mc_conf_load_cb(struct mc_conf **out, const struct mc_conf_schema *sch,
+		    const char *const *files, size_t nfiles, mc_conf_mac_fn *mac_fn,
+		    void *user, FILE *errf);
 /* The same as mc_conf_load() with layers given as text. */
-int mc_conf_load_sources(struct mc_conf **out, const struct mc_conf_source *srcs,
-			 size_t nsrcs, const uint8_t *mac, FILE *errf);
+int mc_conf_load_sources(struct mc_conf **out, const struct mc_conf_schema *sch,
+			 const struct mc_conf_source *srcs, size_t nsrcs,
+			 const uint8_t *mac, FILE *errf);
 /* One text layer after the defaults. */
-int mc_conf_load_string(struct mc_conf **out, const char *name, const char *text,
-			size_t len, const uint8_t *mac, FILE *errf);
+int mc_conf_load_string(struct mc_conf **out, const struct mc_conf_schema *sch,
+			const char *name, const char *text, size_t len,
+			const uint8_t *mac, FILE *errf);
 void mc_conf_free(struct mc_conf *c);
 
 /*
@@ -105,7 +109,7 @@ int mc_conf_get_ipv4(const struct mc_conf_section *s, const char *opt,
 int mc_conf_get_ipv6(const struct mc_conf_section *s, const char *opt,
 		     struct in6_addr *addr, unsigned *plen);
 /* Rates in kbit/s: a single rate ('54mbit') gives up = down; a pair
- * ('10mbit/2mbit') is down/up; 'auto' gives -ENODATA. */
+ * ('10mbit/2mbit') is down/up; 'auto' is the option's default. */
 int mc_conf_get_rate(const struct mc_conf_section *s, const char *opt,
 		     uint64_t *down_kbit, uint64_t *up_kbit);
 /* List options: number of values and the i-th (NULL past the end). */
@@ -122,5 +126,23 @@ int mc_conf_mac(const struct mc_conf *c, uint8_t mac[6]);
 int mc_conf_cloud_vid(const struct mc_conf *c);
 /* lime 'system' log_level as an MC_LOG_* priority. */
 int mc_conf_log_level(const struct mc_conf *c);
+
+/*
+ * What a reload changes for one program: the options of `mine` (its parts,
+ * NULL-terminated; other daemons' options are theirs to report) whose
+ * values differ between old and new, split by their MC_CONF_F_LIVE flag.
+ * Names are the option's ("gateway_bandwidth") in lime sections,
+ * "wan.mtu" in a named net section, "net#2.mtu" in the second anonymous
+ * one, and the section alone ("wan") when only one load has it, which is
+ * a restart. Both lists are NULL-terminated (NULL when empty), in print
+ * order.
+ */
+struct mc_conf_changes {
+	char **live, **restart;
+	size_t nlive, nrestart;
+};
+int mc_conf_changes(struct mc_conf_changes *out, const struct mc_conf *old,
+		    const struct mc_conf *new, const struct mc_conf_part *const *mine);
+void mc_conf_changes_free(struct mc_conf_changes *ch);
 
 #endif

@@ -13,6 +13,8 @@
 #include "common/nl.h"
 
 #define FILES_MAX 8
+/* Error text a refused reload returns: MC_CONF_MAX_ERRORS lines and more. */
+#define RELOAD_ERR_MAX 4096
 
 #ifndef SOFTMESH_VERSION
 #define SOFTMESH_VERSION "0.1.0"
@@ -86,10 +88,167 @@ static int primary_mac(const char *ifname, uint8_t mac[6], void *user)
 	return rc;
 }
 
-static int load_config(const struct args *a, struct mc_conf **out)
+static int load_config(struct mc_daemon *d, struct mc_conf **out, FILE *errf)
 {
-	return mc_conf_load_cb(out, a->files, a->nfiles, primary_mac, NULL, stderr);
+	return mc_conf_load_cb(out, d->schema, d->files, d->nfiles, primary_mac,
+			       NULL, errf);
 }
+
+/* ---------------------------------------------------------------- reload */
+
+static char reload_err[RELOAD_ERR_MAX];
+
+/* Logs each line of errs and keeps them, under a heading, for the reply. */
+static void reload_refused(const char *errs, int rc)
+{
+	size_t off = (size_t)snprintf(reload_err, sizeof(reload_err),
+				      "config refused, the running config is kept");
+
+	for (const char *p = errs; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		log_err("reload: %.*s", (int)n, p);
+		if (off < sizeof(reload_err))
+			off += (size_t)snprintf(reload_err + off, sizeof(reload_err) - off,
+						"\n%.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	if (!*errs)
+		log_err("reload: %s", strerror(-rc));
+	log_err("reload: config refused, the running config is kept");
+}
+
+static bool changed(const struct mc_conf_changes *ch, const char *opt)
+{
+	for (size_t i = 0; i < ch->nlive; i++)
+		if (!strcmp(ch->live[i], opt))
+			return true;
+	return false;
+}
+
+/* The live options every daemon has: the log threshold and categories. */
+static void reload_log(const struct mc_conf *c, const struct mc_conf_changes *ch)
+{
+	uint32_t mask = 0;
+
+	if (changed(ch, "log_level"))
+		mc_log_set_level(mc_conf_log_level(c));
+	if (changed(ch, "debug") &&
+	    mc_log_debug_parse(mc_conf_get_str(mc_conf_section(c, "system"), "debug"),
+			       &mask) == 0)
+		mc_log_set_debug(mask);
+}
+
+static json_object *names_json(char *const *v, size_t n, char *line, size_t len)
+{
+	json_object *a = json_object_new_array();
+	size_t off = 0;
+
+	line[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		json_object_array_add(a, json_object_new_string(v[i]));
+		if (off < len)
+			off += (size_t)snprintf(line + off, len - off, "%s%s",
+						i ? ", " : "", v[i]);
+	}
+	return a;
+}
+
+/* The reply, and one log line saying what changed. */
+static json_object *reload_report(const struct mc_conf_changes *ch)
+{
+	json_object *o = json_object_new_object();
+	char live[512], restart[512];
+
+	json_object_object_add(o, "applied", names_json(ch->live, ch->nlive,
+							live, sizeof(live)));
+	json_object_object_add(o, "restart", names_json(ch->restart, ch->nrestart,
+							restart, sizeof(restart)));
+	if (!ch->nlive && !ch->nrestart)
+		log_notice("reload: config unchanged");
+	else
+		log_notice("reload: config accepted; applied: %s; needs a restart: %s",
+			   ch->nlive ? live : "nothing", ch->nrestart ? restart : "nothing");
+	return o;
+}
+
+/* Swaps in c and applies what changed live. */
+static int reload_apply(struct mc_daemon *d, struct mc_conf *c, json_object **data)
+{
+	const struct mc_conf_part *const mine[] = {
+		&mc_conf_part_shared, d->ops->conf_own, NULL,
+	};
+	struct mc_conf_changes ch;
+	struct mc_conf *old = d->conf;
+
+	if (mc_conf_changes(&ch, old, c, mine) < 0) {
+		mc_conf_free(c);
+		return -ENOMEM;
+	}
+	*data = reload_report(&ch);	/* logged before a new log_level holds */
+	d->conf = c;
+	reload_log(c, &ch);
+	if (ch.nlive && d->ops->reload)
+		d->ops->reload(d, old);
+	mc_conf_free(old);
+	mc_conf_changes_free(&ch);
+	return 0;
+}
+
+int mc_daemon_reload(struct mc_daemon *d, json_object **data, const char **err)
+{
+	struct mc_conf *c = NULL;
+	char *errs = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&errs, &len);
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	log_notice("reload: reading the config again");
+	rc = load_config(d, &c, f);
+	fclose(f);
+	if (rc < 0) {
+		reload_refused(errs ? errs : "", rc);
+		*err = reload_err;
+	} else {
+		rc = reload_apply(d, c, data);
+	}
+	free(errs);
+	return rc;
+}
+
+static void on_hup(void *user)
+{
+	json_object *data = NULL;
+	const char *err;
+
+	mc_daemon_reload(user, &data, &err);
+	json_object_put(data);
+}
+
+static int cmd_reload(json_object *req, json_object **data, const char **err,
+		      void *user)
+{
+	return mc_daemon_reload(user, data, err);
+}
+
+/* The daemon's commands and the built-in "reload" (kept here, with the
+ * rest of reloading, rather than among the control server's builtins). */
+static struct mc_ctl_cmd *cmds_with_reload(const struct mc_daemon_ops *ops)
+{
+	struct mc_ctl_cmd *v = calloc(ops->ncmds + 1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	if (ops->ncmds)
+		memcpy(v, ops->cmds, ops->ncmds * sizeof(*v));
+	v[ops->ncmds] = (struct mc_ctl_cmd){ "reload", cmd_reload,
+		"read the config files again; apply what can change live" };
+	return v;
+}
+
+/* ------------------------------------------------------------------ run */
 
 static void on_stop(void *user)
 {
@@ -122,29 +281,44 @@ static int setup_log(struct mc_daemon *d, const struct args *a)
 	return 0;
 }
 
+/* -R, $SOFTMESH_RUNDIR, else the config's rundir: copied, since a reload
+ * frees the config (a changed rundir takes effect at the next start). */
+static const char *rundir_of(const struct mc_daemon *d, const struct args *a)
+{
+	static char copy[256];
+	const char *r = a->rundir ? a->rundir : getenv("SOFTMESH_RUNDIR");
+
+	if (r && *r)
+		return r;
+	snprintf(copy, sizeof(copy), "%s",
+		 mc_conf_get_str(mc_conf_section(d->conf, "system"), "rundir"));
+	return copy;
+}
+
 static int run(struct mc_daemon *d, const struct args *a)
 {
+	struct mc_ctl_cmd *cmds = cmds_with_reload(d->ops);
 	struct mc_ctl_server_cfg cc = {
 		.daemon = d->ops->name, .version = SOFTMESH_VERSION,
-		.cmds = d->ops->cmds, .ncmds = d->ops->ncmds, .user = d,
+		.cmds = cmds, .ncmds = d->ops->ncmds + 1, .user = d,
 		.topics = d->ops->topics, .ntopics = d->ops->ntopics,
 		.status = status_hook,
 	};
 	int rc;
 
-	d->rundir = a->rundir ? a->rundir : getenv("SOFTMESH_RUNDIR");
-	if (!d->rundir || !*d->rundir)
-		d->rundir = mc_conf_get_str(mc_conf_section(d->conf, "system"), "rundir");
+	if (!cmds)
+		return -ENOMEM;
+	d->rundir = rundir_of(d, a);
 	if ((rc = setup_log(d, a)) < 0)
-		return rc;
+		goto out;
 	d->loop = ev_default_loop(EVFLAG_AUTO);
 	rc = mc_ctl_server_open(&d->ctl, d->loop, d->rundir, &cc);
 	if (rc < 0) {
 		log_err("control socket in %s: %s", d->rundir,
 		       rc == -EADDRINUSE ? "another instance is running" : strerror(-rc));
-		return rc;
+		goto out;
 	}
-	d->sig = (struct mc_ev_signals){ .stop = on_stop, .user = d };
+	d->sig = (struct mc_ev_signals){ .stop = on_stop, .reload = on_hup, .user = d };
 	mc_ev_signals_start(d->loop, &d->sig);
 	rc = d->ops->start ? d->ops->start(d) : 0;
 	if (rc < 0) {
@@ -157,6 +331,8 @@ static int run(struct mc_daemon *d, const struct args *a)
 	}
 	mc_ev_signals_stop(d->loop, &d->sig);
 	mc_ctl_server_close(d->ctl);
+out:
+	free(cmds);
 	return rc;
 }
 
@@ -178,26 +354,35 @@ int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
 {
 	struct args a = { 0 };
 	struct mc_daemon d = { .ops = ops };
+	struct mc_conf_schema *schema;
 	int rc;
 
 	close_inherited();
 	if (parse_args(argc, argv, ops->name, &a) < 0)
 		return 2;
 	mc_log_init(ops->name, a.syslog);
-	rc = load_config(&a, &d.conf);
+	if (mc_conf_schema_new(&schema, ops->conf_parts, stderr) < 0) {
+		fprintf(stderr, "%s: broken config schema (a bug in the build)\n", ops->name);
+		return 1;
+	}
+	d.schema = schema;
+	d.files = a.files;
+	d.nfiles = a.nfiles;
+	rc = load_config(&d, &d.conf, stderr);
 	if (rc < 0) {
 		if (rc != -EINVAL)
 			fprintf(stderr, "%s: cannot read config: %s\n", ops->name, strerror(-rc));
 		fprintf(stderr, "%s: config refused, not starting\n", ops->name);
+		mc_conf_schema_free(schema);
 		return 1;
 	}
 	if (a.check) {
 		if (a.verbose)
 			mc_conf_print(stdout, d.conf, true);
-		mc_conf_free(d.conf);
-		return 0;
+	} else {
+		rc = run(&d, &a);
 	}
-	rc = run(&d, &a);
 	mc_conf_free(d.conf);
+	mc_conf_schema_free(schema);
 	return rc < 0 ? 1 : 0;
 }

@@ -5,7 +5,8 @@
 /*
  * What every softmesh daemon shares: the command line, loading the layered
  * config (never starting half-configured), -n/-nv, logging, the libev
- * loop, signals and the control socket. A daemon's main() is
+ * loop, signals, the control socket, and reloading the config (SIGHUP or
+ * the built-in control command "reload"). A daemon's main() is
  *
  *	return mc_daemon_main(argc, argv, &l2meshd_ops);
  *
@@ -22,7 +23,12 @@
 struct mc_daemon {
 	const struct mc_daemon_ops *ops;
 	struct ev_loop *loop;
+	/* The running config. A reload replaces it (the old one is freed
+	 * after ops->reload): keep no pointer into it across loop turns. */
 	struct mc_conf *conf;
+	const struct mc_conf_schema *schema;	/* of ops->conf_parts */
+	const char *const *files;	/* the -c files a reload reads again */
+	size_t nfiles;
 	struct mc_ctl_server *ctl;
 	const char *rundir;
 	struct mc_ev_signals sig;
@@ -35,13 +41,38 @@ struct mc_daemon_ops {
 	unsigned ncmds;
 	const struct mc_ctl_topic *topics;	/* its event topics (doc/control.md) */
 	unsigned ntopics;
+	/* Every config schema part, NULL-terminated: schemas/schemas.h's
+	 * sm_conf_parts, so every daemon accepts the same files. */
+	const struct mc_conf_part *const *conf_parts;
+	/* This daemon's own part (NULL: none). A reload reports changes to
+	 * it and to mc_conf_part_shared; the rest is other daemons'. */
+	const struct mc_conf_part *conf_own;
 	/* Adds the daemon's fields to "status" (may be NULL). */
 	void (*status)(struct mc_daemon *d, json_object *status);
 	/* Sets up sockets and timers; a negative errno aborts start-up. */
 	int (*start)(struct mc_daemon *d);
 	/* Undoes start (removes TAPs, routes...) before the loop ends. */
 	void (*stop)(struct mc_daemon *d);
+	/*
+	 * A reload was accepted and changed live options (MC_CONF_F_LIVE)
+	 * of this daemon's parts: apply them. d->conf is the new config
+	 * already; old is the one it replaces, freed after the call.
+	 * log_level and debug are applied before (may be NULL).
+	 */
+	void (*reload)(struct mc_daemon *d, const struct mc_conf *old);
 };
+
+/*
+ * Reads d->files again, as at start. A config with any error is refused:
+ * each error is logged as "file:line: message", the running config stays
+ * entirely, and *err holds the messages (returns -EINVAL, or the negative
+ * errno of an unreadable file). Otherwise the new config replaces the
+ * running one, its live changes are applied, and *data is
+ * {"applied":[...],"restart":[...]}: the changed options applied now and
+ * those that take effect at the next start (both are logged too). *err
+ * stays valid until the next call.
+ */
+int mc_daemon_reload(struct mc_daemon *d, json_object **data, const char **err);
 
 int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops);
 

@@ -20,8 +20,8 @@ void l2_config_defaults(struct l2_config *cfg, const uint8_t mac[6])
 {
 	memset(cfg, 0, sizeof(*cfg));
 	memcpy(cfg->mac, mac, 6);
-	cfg->orig_interval_ms = 1000;
-	cfg->hop_penalty = 30;
+	cfg->orig_interval_ms = L2_ORIG_INTERVAL_MS;
+	cfg->hop_penalty = L2_HOP_PENALTY;
 	cfg->aggregation = true;
 }
 
@@ -68,6 +68,14 @@ struct l2_node *l2_node_new(const struct l2_config *cfg, const struct l2_env *en
 		return NULL;
 	}
 	return n;
+}
+
+void l2_config_update(struct l2_node *n, const struct l2_config *cfg)
+{
+	n->cfg.orig_interval_ms = cfg->orig_interval_ms;
+	n->cfg.hop_penalty = cfg->hop_penalty;
+	n->cfg.gw_down_kbit = cfg->gw_down_kbit;
+	n->cfg.gw_up_kbit = cfg->gw_up_kbit;
 }
 
 void l2_node_free(struct l2_node *n)

@@ -52,10 +52,16 @@ struct l2_env {
 	void (*icmp)(void *user, const struct l2_icmp_result *res);
 };
 
+/* Defaults of struct l2_config, and so of l2meshd's options orig_interval
+ * and hop_penalty (l2mesh/l2conf.c): plain decimal literals, which the
+ * config schema takes as text. */
+#define L2_ORIG_INTERVAL_MS 1000
+#define L2_HOP_PENALTY 30
+
 struct l2_config {
 	uint8_t mac[6];			/* originator address: the node MAC */
-	uint32_t orig_interval_ms;	/* 1000 */
-	uint8_t hop_penalty;		/* 30 */
+	uint32_t orig_interval_ms;	/* L2_ORIG_INTERVAL_MS */
+	uint8_t hop_penalty;		/* L2_HOP_PENALTY */
 	bool aggregation;		/* true */
 	uint32_t gw_down_kbit;		/* 0: not a gateway (no GW TVLV) */
 	uint32_t gw_up_kbit;
@@ -73,6 +79,13 @@ void l2_config_defaults(struct l2_config *cfg, const uint8_t mac[6]);
 
 struct l2_node *l2_node_new(const struct l2_config *cfg, const struct l2_env *env,
 			    uint64_t now_ms);
+/*
+ * Run-time changes (a config reload): the OGM interval, hop penalty and
+ * gateway offer of cfg replace the node's in the next OGM round it
+ * prepares (within two OGM intervals). The other fields of cfg are
+ * ignored: changing them takes a new node.
+ */
+void l2_config_update(struct l2_node *n, const struct l2_config *cfg);
 void l2_node_free(struct l2_node *n);
 
 /* Returns the port index or a negative errno. */

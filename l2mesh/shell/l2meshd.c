@@ -16,7 +16,9 @@
 
 #include "common/log.h"
 #include "common/tuntap.h"
+#include "l2mesh/l2conf.h"
 #include "l2mesh/shell/l2meshd.h"
+#include "schemas/schemas.h"
 
 /* batman-adv's hard-interface MTU for a 1500-byte mesh interface */
 #define L2SH_MESH_MTU 1532u
@@ -174,13 +176,35 @@ static void local_rx(struct l2sh_port *p, const uint8_t *frame, size_t len)
 	l2_rx_local(m->node, p->index, frame, len, mc_ev_now_ms(m->d->loop));
 }
 
+/*
+ * The options a reload may change (MC_CONF_F_LIVE in l2mesh/l2conf.c and
+ * gateway_bandwidth), into cfg. The offer follows the gateway flag the
+ * daemon started with: turning it on or off takes a restart.
+ */
+static void live_config(struct l2meshd *m, struct l2_config *cfg)
+{
+	const struct mc_conf_section *net = mc_conf_section(m->d->conf, "network");
+	uint64_t down = 0, up = 0;
+	long v;
+
+	if (mc_conf_get_int(net, "orig_interval", &v) == 0)
+		cfg->orig_interval_ms = (uint32_t)v;
+	if (mc_conf_get_int(net, "hop_penalty", &v) == 0)
+		cfg->hop_penalty = (uint8_t)v;
+	if (m->gateway)
+		mc_conf_get_rate(net, "gateway_bandwidth", &down, &up);
+	cfg->gw_down_kbit = (uint32_t)down;
+	cfg->gw_up_kbit = (uint32_t)up;
+	if (mc_conf_get_int(net, "busy_poll", &v) == 0)
+		m->spin_us = (uint32_t)v;
+	m->orig_interval_ms = cfg->orig_interval_ms;
+}
+
 /* Reads the l2 settings of the config into the core's. */
 static int core_config(struct l2meshd *m, struct l2_config *cfg)
 {
 	const struct mc_conf *c = m->d->conf;
 	const struct mc_conf_section *net = mc_conf_section(c, "network");
-	long v;
-	bool gw = false;
 	unsigned plen;
 
 	if (mc_conf_mac(c, m->mac) < 0) {
@@ -188,27 +212,28 @@ static int core_config(struct l2meshd *m, struct l2_config *cfg)
 		return -EINVAL;
 	}
 	l2_config_defaults(cfg, m->mac);
-	if (mc_conf_get_int(net, "orig_interval", &v) == 0)
-		cfg->orig_interval_ms = (uint32_t)v;
-	if (mc_conf_get_int(net, "hop_penalty", &v) == 0)
-		cfg->hop_penalty = (uint8_t)v;
+	mc_conf_get_bool(net, "gateway", &m->gateway);
+	live_config(m, cfg);
 	mc_conf_get_mac(net, "anygw_mac", cfg->anygw_mac);
 	mc_conf_get_ipv4(net, "anygw_ipv4", &cfg->anygw_ip4, &plen);
 	mc_conf_get_ipv6(net, "anygw_ipv6", &cfg->anygw_ip6, &plen);
-	mc_conf_get_bool(net, "gateway", &gw);
-	if (gw) {
-		uint64_t down, up;
-		if (mc_conf_get_rate(net, "gateway_bandwidth", &down, &up) < 0) {
-			down = 10000;	/* batman-adv's default offer: 10/2 Mbit */
-			up = 2000;
-		}
-		cfg->gw_down_kbit = (uint32_t)down;
-		cfg->gw_up_kbit = (uint32_t)up;
-	}
 	m->vid = (uint16_t)mc_conf_cloud_vid(c);
-	if (mc_conf_get_int(net, "busy_poll", &v) == 0)
-		m->spin_us = (uint32_t)v;
 	return 0;
+}
+
+/* SIGHUP or meshctl reload: the new OGM interval, hop penalty and offer
+ * go out with the next OGM; busy_poll holds from the next wake-up. */
+static void l2meshd_reload(struct mc_daemon *d, const struct mc_conf *old)
+{
+	struct l2meshd *m = d->priv;
+	struct l2_config cfg;
+
+	l2_config_defaults(&cfg, m->mac);
+	live_config(m, &cfg);
+	l2_config_update(m->node, &cfg);
+	log_info("reload: OGM every %u ms, hop penalty %u, gateway offer %u/%u kbit/s, "
+		 "busy_poll %u us", cfg.orig_interval_ms, cfg.hop_penalty,
+		 cfg.gw_down_kbit, cfg.gw_up_kbit, m->spin_us);
 }
 
 /* Brings ifindex up and reads its MAC and MTU. */
@@ -433,10 +458,10 @@ static int open_taps(struct l2meshd *m)
 {
 	const struct mc_conf_section *net = mc_conf_section(m->d->conf, "network");
 	uint8_t anygw[6];
-	long mtu = 1500;
+	long mtu = 0;
 	int rc;
 
-	mc_conf_get_int(net, "bat0_mtu", &mtu);
+	mc_conf_get_int(net, "bat0_mtu", &mtu);	/* defaulted: always set */
 	if ((rc = open_tap(m, "bat0", L2_LOCAL_HOST, m->mac, (unsigned)mtu)) < 0)
 		return rc;
 	if (mc_conf_get_mac(net, "anygw_mac", anygw) < 0)
@@ -525,7 +550,6 @@ static int l2meshd_start(struct mc_daemon *d)
 	d->priv = &m;
 	if ((rc = core_config(&m, &cfg)) < 0)
 		return rc;
-	m.orig_interval_ms = cfg.orig_interval_ms ? cfg.orig_interval_ms : 1000;
 	seqno_read(&m, &cfg);
 	if ((rc = mc_nl_open(&m.nl)) < 0)
 		return rc;
@@ -575,9 +599,12 @@ static const struct mc_daemon_ops ops = {
 	.name = "l2meshd",
 	.cmds = l2sh_cmds,
 	.topics = l2sh_topics,
+	.conf_parts = sm_conf_parts,
+	.conf_own = &l2_conf_part,
 	.status = l2sh_status,
 	.start = l2meshd_start,
 	.stop = l2meshd_stop,
+	.reload = l2meshd_reload,
 };
 
 int main(int argc, char **argv)

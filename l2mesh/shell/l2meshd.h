@@ -18,6 +18,7 @@ struct l2meshd {
 	struct mc_nl *nl;
 	uint8_t mac[6];			/* node MAC = originator = bat0 */
 	uint16_t vid;			/* cloud tag on mesh ports, 0 untagged */
+	bool gateway;			/* option gateway at start (a restart changes it) */
 	uint32_t orig_interval_ms;
 	struct l2sh_port mesh[L2SH_PORTS_MAX];	/* index = core port */
 	unsigned nmesh;

@@ -220,6 +220,14 @@ int l3_gw_prefer(struct l3_node *n, const char *who, uint64_t now_ms)
 	return 0;
 }
 
+void l3_gw_tune(struct l3_node *n, uint32_t min_kbit, uint32_t hyst_pct)
+{
+	n->cfg.gw_min_kbit = min_kbit;
+	n->cfg.gw_hyst_pct = hyst_pct;
+	n->gw_dirty = true;
+	l3_gw_sync(n);
+}
+
 const char *l3_gw_preferred(const struct l3_node *n)
 {
 	return n->cfg.gw_prefer;

@@ -64,12 +64,12 @@ uint32_t l3_jitter(struct l3_node *n, uint32_t ms, unsigned pct)
 void l3_config_defaults(struct l3_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->hello_interval_ms = 1000;
-	cfg->link_timeout_ms = 2500;
-	cfg->update_interval_ms = 60000;
+	cfg->hello_interval_ms = L3_HELLO_INTERVAL_MS;
+	cfg->link_timeout_ms = L3_LINK_TIMEOUT_MS;
+	cfg->update_interval_ms = L3_UPDATE_INTERVAL_MS;
 	cfg->chain_len = 4096;
 	cfg->dseq_start = 1;
-	cfg->gw_hyst_pct = 20;
+	cfg->gw_hyst_pct = L3_GW_HYST_PCT;
 }
 
 static int config_check(const struct l3_config *c)

@@ -72,6 +72,14 @@ struct l3_trusted {
 	uint8_t len;		/* bytes of id that must match: 4..16 */
 };
 
+/* Defaults of struct l3_config, and so of l3routed's options of the same
+ * meaning (l3route/l3conf.c): plain decimal literals, which the config
+ * schema takes as text. */
+#define L3_HELLO_INTERVAL_MS 1000
+#define L3_LINK_TIMEOUT_MS 2500
+#define L3_UPDATE_INTERVAL_MS 60000
+#define L3_GW_HYST_PCT 20
+
 struct l3_config {
 	uint8_t sk[L3_SK_LEN];		/* ed25519 secret key (libsodium layout) */
 	char hostname[L3_HOSTNAME_MAX + 1];
@@ -80,9 +88,10 @@ struct l3_config {
 	struct l3_prefix prefix[L3_DESC_PREFIX_MAX - 1];
 	unsigned ngw;
 	struct l3_gw_offer gw[L3_DESC_GW_MAX];
-	uint32_t hello_interval_ms;	/* 1000 */
-	uint32_t link_timeout_ms;	/* 2500: no hello for this long = link lost */
-	uint32_t update_interval_ms;	/* 60000: full table refresh */
+	uint32_t hello_interval_ms;	/* L3_HELLO_INTERVAL_MS */
+	/* L3_LINK_TIMEOUT_MS: no hello for this long = link lost */
+	uint32_t link_timeout_ms;
+	uint32_t update_interval_ms;	/* L3_UPDATE_INTERVAL_MS: full table refresh */
 	uint16_t chain_len;		/* 4096 seqnos per description */
 	uint32_t dseq_start;		/* first description seqno (kept by the shell) */
 	/* Gateway choice: user preference (hostname or hex id prefix, "" = auto),
@@ -90,7 +99,7 @@ struct l3_config {
 	 * scores gw_hyst_pct % more (bmx7's tunOut hysteresis). */
 	char gw_prefer[L3_HOSTNAME_MAX + 2];
 	uint32_t gw_min_kbit;		/* 0 */
-	uint32_t gw_hyst_pct;		/* 20 */
+	uint32_t gw_hyst_pct;		/* L3_GW_HYST_PCT */
 	/* Empty: every node is trusted. Otherwise only these (id prefixes). */
 	unsigned ntrusted;
 	struct l3_trusted trusted[L3_TRUST_MAX];
@@ -135,6 +144,9 @@ int l3_set_prefixes(struct l3_node *n, const struct l3_prefix *p, unsigned np,
  */
 int l3_gw_prefer(struct l3_node *n, const char *who, uint64_t now_ms);
 const char *l3_gw_preferred(const struct l3_node *n);	/* "" = auto */
+/* Run-time gw_min_kbit and gw_hyst_pct (a config reload): the choice is
+ * made again at once with them. */
+void l3_gw_tune(struct l3_node *n, uint32_t min_kbit, uint32_t hyst_pct);
 typedef void l3_gw_cb(void *arg, const struct l3_gw_info *gi);
 /* Every offer of family (AF_INET/AF_INET6) known, best first. */
 void l3_gws_foreach(const struct l3_node *n, int family, l3_gw_cb *cb, void *arg);

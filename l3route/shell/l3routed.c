@@ -13,7 +13,9 @@
 #include <sodium.h>
 
 #include "common/log.h"
+#include "l3route/l3conf.h"
 #include "l3route/shell/l3routed.h"
+#include "schemas/schemas.h"
 
 static void env_send(void *user, unsigned ifidx, const struct in6_addr *dst,
 		     const uint8_t *pkt, size_t len)
@@ -126,20 +128,24 @@ static int trusted_config(struct l3routed *r, struct l3_config *cfg)
 	return 0;
 }
 
-static uint32_t conf_u32(const struct mc_conf_section *s, const char *opt, uint32_t def)
+/* An int option; every one read here has a default, so it is set. */
+static uint32_t conf_u32(const struct mc_conf_section *s, const char *opt)
 {
-	long v;
+	long v = 0;
 
-	return mc_conf_get_int(s, opt, &v) == 0 ? (uint32_t)v : def;
+	mc_conf_get_int(s, opt, &v);
+	return (uint32_t)v;
 }
 
-/* gateway_min_bandwidth: '1kbit' (the default) lets every offer through. */
-static void gw_min_config(const struct mc_conf_section *net, struct l3_config *cfg)
+/* The gateway choice's settings (live: l3routed_reload). */
+static void gw_choice_config(const struct mc_conf_section *net, uint32_t *min_kbit,
+			     uint32_t *hyst_pct)
 {
-	uint64_t down, up;
+	uint64_t down = 0, up;
 
-	if (mc_conf_get_rate(net, "gateway_min_bandwidth", &down, &up) == 0)
-		cfg->gw_min_kbit = down > UINT32_MAX ? UINT32_MAX : (uint32_t)down;
+	mc_conf_get_rate(net, "gateway_min_bandwidth", &down, &up);
+	*min_kbit = down > UINT32_MAX ? UINT32_MAX : (uint32_t)down;
+	*hyst_pct = conf_u32(net, "gateway_hysteresis");
 }
 
 static int core_config(struct l3routed *r, struct l3_config *cfg)
@@ -152,18 +158,17 @@ static int core_config(struct l3routed *r, struct l3_config *cfg)
 	l3_config_defaults(cfg);
 	snprintf(cfg->hostname, sizeof(cfg->hostname), "%s",
 		 mc_conf_get_str(mc_conf_section(c, "system"), "hostname"));
-	cfg->hello_interval_ms = conf_u32(net, "l3_hello_interval", cfg->hello_interval_ms);
-	cfg->link_timeout_ms = conf_u32(net, "l3_link_timeout", cfg->link_timeout_ms);
-	cfg->update_interval_ms = conf_u32(net, "l3_update_interval", cfg->update_interval_ms);
-	r->udp_port = (uint16_t)conf_u32(net, "l3_port", 6240);
-	r->table = conf_u32(net, "l3_table", 201);
+	cfg->hello_interval_ms = conf_u32(net, "l3_hello_interval");
+	cfg->link_timeout_ms = conf_u32(net, "l3_link_timeout");
+	cfg->update_interval_ms = conf_u32(net, "l3_update_interval");
+	r->udp_port = (uint16_t)conf_u32(net, "l3_port");
+	r->table = conf_u32(net, "l3_table");
 	if ((rc = prefixes_config(r, cfg)) < 0 || (rc = trusted_config(r, cfg)) < 0)
 		return rc;
 	l3sh_gws_config(r, cfg);
 	snprintf(cfg->gw_prefer, sizeof(cfg->gw_prefer), "%s",
 		 mc_conf_get_str(net, "preferred_gateway"));
-	cfg->gw_hyst_pct = conf_u32(net, "gateway_hysteresis", cfg->gw_hyst_pct);
-	gw_min_config(net, cfg);
+	gw_choice_config(net, &cfg->gw_min_kbit, &cfg->gw_hyst_pct);
 	snprintf(r->key_path, sizeof(r->key_path), "%s", key);
 	l3sh_prefer_load(r, cfg);	/* after preferred_gateway: a kept choice wins */
 	memcpy(r->ann, cfg->prefix, sizeof(r->ann));
@@ -175,6 +180,35 @@ static int core_config(struct l3routed *r, struct l3_config *cfg)
 	snprintf(r->state_path, sizeof(r->state_path), "%s.dseq", key);
 	cfg->dseq_start = l3sh_dseq_start(r->state_path, (uint64_t)time(NULL));
 	return 0;
+}
+
+/* A new preferred_gateway, unless meshctl's choice (kept in
+ * <l3_key>.gwprefer) holds. */
+static void prefer_reload(struct l3routed *r, const char *pref)
+{
+	if (r->prefer_runtime)
+		log_notice("reload: preferred_gateway '%s' waits: meshctl's choice '%s' "
+			   "holds until meshctl gw reset", pref, l3_gw_preferred(r->node));
+	else if (l3_gw_prefer(r->node, pref, mc_ev_now_ms(r->d->loop)) < 0)
+		log_warn("reload: preferred_gateway '%s' is no hostname or node id "
+			 "prefix; the preference stays '%s'", pref, l3_gw_preferred(r->node));
+}
+
+/* SIGHUP or meshctl reload: the gateway choice's settings at once, the
+ * preference, and the offer's bandwidth and check (wan.c). */
+static void l3routed_reload(struct mc_daemon *d, const struct mc_conf *old)
+{
+	struct l3routed *r = d->priv;
+	const struct mc_conf_section *net = mc_conf_section(d->conf, "network");
+	const char *pref = mc_conf_get_str(net, "preferred_gateway");
+	uint32_t min_kbit, hyst_pct;
+
+	gw_choice_config(net, &min_kbit, &hyst_pct);
+	l3_gw_tune(r->node, min_kbit, hyst_pct);
+	if (strcmp(pref, mc_conf_get_str(mc_conf_section(old, "network"),
+					 "preferred_gateway")))
+		prefer_reload(r, pref);
+	l3sh_gws_reload(r);
 }
 
 /* ------------------------------------------------------------- ports */
@@ -391,7 +425,9 @@ int main(int argc, char **argv)
 	struct mc_daemon_ops ops = {
 		.name = "l3routed", .cmds = l3sh_cmds, .topics = l3sh_topics,
 		.status = l3sh_status,
+		.conf_parts = sm_conf_parts, .conf_own = &l3_conf_part,
 		.start = l3routed_start, .stop = l3routed_stop,
+		.reload = l3routed_reload,
 	};
 
 	ops.ncmds = l3sh_ncmds;

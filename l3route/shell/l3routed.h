@@ -182,6 +182,8 @@ int l3sh_nft(const char *script);
 void l3sh_gws_config(struct l3routed *r, struct l3_config *cfg);
 int l3sh_gws_start(struct l3routed *r);
 void l3sh_gws_stop(struct l3routed *r);
+/* A reload: the offer's bandwidth and gateway_check from r->d->conf. */
+void l3sh_gws_reload(struct l3routed *r);
 
 /* gwctl.c: gateways / gw_prefer control commands, the kept preference. */
 void l3sh_prefer_load(struct l3routed *r, struct l3_config *cfg);

@@ -479,7 +479,7 @@ void l3sh_gws_config(struct l3routed *r, struct l3_config *cfg)
 	const struct mc_conf_section *net = mc_conf_section(r->d->conf, "network");
 	const struct mc_conf_section *s = NULL;
 	struct l3sh_gwside *g = &r->gws;
-	uint64_t down = 10000, up = 2000;	/* 'auto': batman-adv's, as l2meshd */
+	uint64_t down = 0, up = 0;	/* gateway_bandwidth has a default */
 	const char *chk = mc_conf_get_str(net, "gateway_check");
 
 	g->fd = g->sock = g->ping_fd = -1;
@@ -534,6 +534,52 @@ int l3sh_gws_start(struct l3routed *r)
 	mc_timer_init(&g->timer, on_check, r);
 	mc_timer_arm(r->d->loop, &g->timer, L3SH_WAN_CHECK_MS);
 	return 0;
+}
+
+/* A new check target: a new socket for its family. The offer keeps its
+ * state: the new target has the usual ping timeout to answer. */
+static void check_reload(struct l3routed *r, const char *chk)
+{
+	struct l3sh_gwside *g = &r->gws;
+	struct mc_ip ip = { 0 };
+
+	if (*chk)
+		mc_ip_parse(chk, &ip);	/* the schema checked it */
+	if (ip.family == g->check.family && !memcmp(ip.a, g->check.a, sizeof(ip.a)))
+		return;
+	if (g->ping_fd >= 0) {
+		ev_io_stop(r->d->loop, &g->ping_io);
+		close(g->ping_fd);
+		g->ping_fd = -1;
+		g->ping_dev[0] = '\0';
+	}
+	g->check = ip;
+	g->got_reply = g->check_ok;
+	g->last_reply_ms = now_ms(r);
+	if (ip.family)
+		ping_open(r);	/* on failure logged; the check then fails */
+	log_notice("reload: gateway_check now %s", *chk ? chk : "off (link state only)");
+}
+
+void l3sh_gws_reload(struct l3routed *r)
+{
+	struct l3sh_gwside *g = &r->gws;
+	const struct mc_conf_section *net = mc_conf_section(r->d->conf, "network");
+	uint64_t down = 0, up = 0;
+
+	if (!g->enabled)
+		return;
+	mc_conf_get_rate(net, "gateway_bandwidth", &down, &up);
+	if (down != g->down_kbit || up != g->up_kbit) {
+		g->down_kbit = (uint32_t)down;
+		g->up_kbit = (uint32_t)up;
+		if (g->offered)	/* a new signed description, flooded */
+			offers_set(r, true, g->offered_v6);
+		else
+			log_notice("reload: gateway offer %u/%u kbit/s when it comes up",
+				   g->down_kbit, g->up_kbit);
+	}
+	check_reload(r, mc_conf_get_str(net, "gateway_check"));
 }
 
 void l3sh_gws_stop(struct l3routed *r)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz the config loader: the input is one config layer over the built-in
- * defaults. Whatever loads must print as normalized UCI that loads back to
- * the very same print (what -nv promises); anything else aborts.
+ * defaults, with every daemon's schema part. Whatever loads must print as
+ * normalized UCI that loads back to the very same print (what -nv
+ * promises), and a reload's change lists against the defaults alone must
+ * come out whole, and empty against itself; anything else aborts.
  */
-#include "common/conf.h"
+#include "schemas/schemas.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +36,8 @@ static void check_reload(const char *text, size_t len, bool verbose,
 	size_t n;
 	char *again;
 
-	if (mc_conf_load_string(&c, verbose ? "fuzz-v.conf" : "fuzz-p.conf",
+	if (mc_conf_load_string(&c, sm_conf_schema(),
+				verbose ? "fuzz-v.conf" : "fuzz-p.conf",
 				text, len, NULL, stderr))
 		abort();
 	again = conf_print_str(c, false, &n);
@@ -44,6 +47,27 @@ static void check_reload(const char *text, size_t len, bool verbose,
 	mc_conf_free(c);
 }
 
+/* What a reload from the defaults alone to c would report, and from c to
+ * c: nothing at all. */
+static void check_changes(const struct mc_conf *c)
+{
+	static const struct mc_conf_part *const mine[] = { &mc_conf_part_shared, NULL };
+	static struct mc_conf *base;
+	struct mc_conf_changes ch;
+
+	if (!base && mc_conf_load_string(&base, sm_conf_schema(), "base", "", 0,
+					 mac, NULL))
+		abort();
+	if (mc_conf_changes(&ch, base, c, sm_conf_parts) < 0)
+		abort();
+	for (size_t i = 0; i < ch.nlive; i++)
+		if (!ch.live[i] || !*ch.live[i])
+			abort();
+	mc_conf_changes_free(&ch);
+	if (mc_conf_changes(&ch, c, c, mine) < 0 || ch.nlive || ch.nrestart)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mc_conf *c = NULL;
@@ -51,12 +75,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t plen, vlen;
 
 	/* half the inputs run without a MAC, so %M errors are reached too */
-	if (mc_conf_load_string(&c, "fuzz.conf", (const char *)data, size,
+	if (mc_conf_load_string(&c, sm_conf_schema(), "fuzz.conf",
+				(const char *)data, size,
 				size % 2 ? NULL : mac, NULL))
 		return 0;
 	plain = conf_print_str(c, false, &plen);
 	verbose = conf_print_str(c, true, &vlen);
 	/* the print is fully expanded, so it loads without a MAC */
+	check_changes(c);
 	check_reload(plain, plen, false, plain);
 	check_reload(verbose, vlen, true, plain);
 	free(plain);

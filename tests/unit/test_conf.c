@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Config library tests. Usage: test_conf [DEFAULTS_CONF [GOLDEN_DIR]]
- * (defaults: common/defaults.conf and tests/unit/conf, relative to the
- * source root). Golden cases: GOLDEN_DIR/NAME.in, optional NAME.node as a
- * second layer, and NAME.out, the exact normalized print (NAME.outv: the
- * verbose one).
+ * Config library tests, with every daemon's schema part (schemas/). Usage:
+ * test_conf [GOLDEN_DIR] (default tests/unit/conf, relative to the source
+ * root). Golden cases: GOLDEN_DIR/NAME.in, optional NAME.node as a second
+ * layer, and NAME.out, the exact normalized print (NAME.outv: the verbose
+ * one). The schema registry, the derived defaults and reload's change
+ * lists are test_conf_schema.c's.
  */
-#include "common/conf.h"
+#include "schemas/schemas.h"
 #include "common/md5.h"
 #include "tests/unit/check.h"
 
@@ -14,7 +15,6 @@
 #include <errno.h>
 #include <stdlib.h>
 
-static const char *defaults_path = "common/defaults.conf";
 static const char *golden_dir = "tests/unit/conf";
 
 /* M4..M6 = 0a 0b 0c: hex gives 0b0c, decimal gives 11.12 */
@@ -61,7 +61,7 @@ static int load_text(struct mc_conf **c, const char *text, const uint8_t *mac,
 {
 	size_t len = 0;
 	FILE *f = open_memstream(errs, &len);
-	int rc = mc_conf_load_string(c, "t.conf", text, strlen(text), mac, f);
+	int rc = mc_conf_load_string(c, sm_conf_schema(), "t.conf", text, strlen(text), mac, f);
 
 	fclose(f);
 	return rc;
@@ -157,17 +157,6 @@ static void test_md5_incremental(void)
 
 /* ------------------------------------------------------------ defaults */
 
-static void test_defaults_file(void)
-{
-	size_t len = 0;
-	char *file = file_slurp(defaults_path, &len);
-
-	CHECK(file != NULL);
-	if (file)
-		CHECK_STR(mc_conf_defaults, file);
-	free(file);
-}
-
 /* Every lime option but primary_mac has a value with no file at all. */
 static void test_defaults_complete(void)
 {
@@ -209,7 +198,7 @@ static void golden_case(const char *name, bool node_layer)
 	want = golden_slurp(name, "out", &wlen);
 	CHECK(want != NULL);
 	if (text[0] && (!node_layer || text[1]))
-		CHECK_INT(mc_conf_load_sources(&c, src, n, test_mac, stderr), 0);
+		CHECK_INT(mc_conf_load_sources(&c, sm_conf_schema(), src, n, test_mac, stderr), 0);
 	if (c && want) {
 		got = conf_print_str(c, false);
 		CHECK_STR(got, want);
@@ -274,7 +263,7 @@ static void test_load_files(void)
 
 	snprintf(p1, sizeof(p1), "%s/layers.in", golden_dir);
 	snprintf(p2, sizeof(p2), "%s/layers.node", golden_dir);
-	CHECK_INT(mc_conf_load(&c, files, 2, test_mac, stderr), 0);
+	CHECK_INT(mc_conf_load(&c, sm_conf_schema(), files, 2, test_mac, stderr), 0);
 	want = golden_slurp("layers", "out", &len);
 	got = c ? conf_print_str(c, false) : NULL;
 	CHECK(got && want);
@@ -287,7 +276,7 @@ static void test_load_files(void)
 	snprintf(p2, sizeof(p2), "%s/no-such-file.conf", golden_dir);
 	errf = open_memstream(&errs, &len);
 	c = NULL;
-	CHECK_INT(mc_conf_load(&c, files, 2, test_mac, errf), -ENOENT);
+	CHECK_INT(mc_conf_load(&c, sm_conf_schema(), files, 2, test_mac, errf), -ENOENT);
 	fclose(errf);
 	CHECK(c == NULL);
 	snprintf(msg, sizeof(msg), "%s: No such file or directory\n", p2);
@@ -325,7 +314,7 @@ static void test_load_cb(void)
 
 	snprintf(p1, sizeof(p1), "%s/layers.in", golden_dir);
 	snprintf(p2, sizeof(p2), "%s/lookup-eth7.conf", golden_dir);
-	CHECK_INT(mc_conf_load_cb(&c, files, 2, lookup_mac, &l, stderr), 0);
+	CHECK_INT(mc_conf_load_cb(&c, sm_conf_schema(), files, 2, lookup_mac, &l, stderr), 0);
 	CHECK_INT(l.calls, 1);
 	CHECK_STR(l.last, "eth7");
 	CHECK_STR(mc_conf_get_str(c ? mc_conf_section(c, "system") : NULL,
@@ -336,7 +325,7 @@ static void test_load_cb(void)
 	c = NULL;
 	l.calls = 0;
 	f = open_memstream(&errs, &len);
-	CHECK_INT(mc_conf_load_cb(&c, files, 1, lookup_mac, &l, f), -EINVAL);
+	CHECK_INT(mc_conf_load_cb(&c, sm_conf_schema(), files, 1, lookup_mac, &l, f), -EINVAL);
 	fclose(f);
 	CHECK_INT(l.calls, 1);
 	CHECK_STR(l.last, "eth0");
@@ -359,7 +348,7 @@ static void test_load_cb_primary_mac(void)
 	struct mc_conf *c = NULL;
 
 	snprintf(path, sizeof(path), "%s/lookup-primary-mac.conf", golden_dir);
-	CHECK_INT(mc_conf_load_cb(&c, files, 1, lookup_mac, &l, stderr), 0);
+	CHECK_INT(mc_conf_load_cb(&c, sm_conf_schema(), files, 1, lookup_mac, &l, stderr), 0);
 	CHECK_INT(l.calls, 0);
 	mc_conf_free(c);
 }
@@ -376,7 +365,7 @@ static struct mc_conf *load_two(const char *a, const char *b, char **errs)
 	size_t len;
 	FILE *f = open_memstream(errs, &len);
 
-	mc_conf_load_sources(&c, src, 2, test_mac, f);
+	mc_conf_load_sources(&c, sm_conf_schema(), src, 2, test_mac, f);
 	fclose(f);
 	return c;
 }
@@ -668,7 +657,20 @@ static void test_getters(void)
 		return;
 	net = mc_conf_section(c, "network");
 	CHECK_INT(mc_conf_get_int(net, "batadv_vlan", &v), -EINVAL);	/* auto */
-	CHECK_INT(mc_conf_get_rate(net, "gateway_bandwidth", &down, &up), -ENODATA);
+	/* the default offer, batman-adv's */
+	CHECK_INT(mc_conf_get_rate(net, "gateway_bandwidth", &down, &up), 0);
+	CHECK_INT(down, 10000);
+	CHECK_INT(up, 2000);
+	mc_conf_free(c);
+	/* 'auto' in a file means the default */
+	c = load_ok("config lime network\n\toption gateway_bandwidth auto\n");
+	if (!c)
+		return;
+	net = mc_conf_section(c, "network");
+	down = up = 0;
+	CHECK_INT(mc_conf_get_rate(net, "gateway_bandwidth", &down, &up), 0);
+	CHECK_INT(down, 10000);
+	CHECK_INT(up, 2000);
 	CHECK_INT(mc_conf_log_level(c), 6);
 	mc_conf_free(c);
 }
@@ -774,7 +776,7 @@ static void test_bad_line(void)
 	size_t len;
 	FILE *f = open_memstream(&errs, &len);
 	c = NULL;
-	CHECK_INT(mc_conf_load_string(&c, "t.conf", nul, sizeof(nul) - 1,
+	CHECK_INT(mc_conf_load_string(&c, sm_conf_schema(), "t.conf", nul, sizeof(nul) - 1,
 				      test_mac, f), -EINVAL);
 	fclose(f);
 	CHECK_STR(errs, "t.conf:2: NUL byte in line\n");
@@ -891,12 +893,9 @@ static void test_bad_values(void)
 int main(int argc, char **argv)
 {
 	if (argc > 1)
-		defaults_path = argv[1];
-	if (argc > 2)
-		golden_dir = argv[2];
+		golden_dir = argv[1];
 	RUN(test_md5_rfc1321);
 	RUN(test_md5_incremental);
-	RUN(test_defaults_file);
 	RUN(test_defaults_complete);
 	RUN(test_golden);
 	RUN(test_verbose_reparses);

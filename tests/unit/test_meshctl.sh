@@ -102,6 +102,29 @@ grep -q "3 rows kept from one dump and 3 events equal a fresh dump" "$dir/watch.
 set +e; m watch -s 0.2 testd t 2> "$dir/err"; rc=$?; set -e
 [ "$rc" = 2 ] && grep -q "no table topic 't'" "$dir/err" || fail "watch on a stream topic: rc $rc $(cat "$dir/err")"
 
+# reload: SIGHUP and meshctl reload re-read node.conf; the pid stays
+m log testd info > /dev/null
+printf "\toption log_level 'warning'\n" >> "$dir/node.conf"
+kill -HUP "$pid"
+for _ in $(seq 50); do m log testd | grep -q "level warning" && break; sleep 0.05; done
+m log testd | grep -q "level warning" || fail "SIGHUP: log_level warning not applied: $(m log testd)"
+grep -q "applied: log_level" "$dir/testd.log" || fail "SIGHUP: not logged: $(cat "$dir/testd.log")"
+printf "config lime 'system'\n\toption primary_mac '02:5e:00:00:01:02'\n\toption log_level 'nope'\n" > "$dir/node.conf"
+kill -HUP "$pid"
+for _ in $(seq 50); do grep -q "config refused" "$dir/testd.log" && break; sleep 0.05; done
+grep -q "node.conf:3: invalid value 'nope' for log_level" "$dir/testd.log" || fail "SIGHUP: refusal not logged: $(cat "$dir/testd.log")"
+m log testd | grep -q "level warning" || fail "refused config changed the level: $(m log testd)"
+set +e; m reload testd > "$dir/out" 2> "$dir/err"; rc=$?; set -e
+[ "$rc" = 1 ] || fail "meshctl reload of a refused config exits $rc, want 1"
+grep -q "config refused" "$dir/err" && grep -q "node.conf:3:" "$dir/err" || fail "meshctl reload: $(cat "$dir/err")"
+printf "config lime 'system'\n\toption primary_mac '02:5e:00:00:01:02'\n\toption log_level 'notice'\n\toption hostname 'renamed'\n" > "$dir/node.conf"
+m reload > "$dir/out" || fail "meshctl reload: $(cat "$dir/out")"
+grep -q "^testd: applied: log_level; needs a restart: hostname$" "$dir/out" || fail "meshctl reload: $(cat "$dir/out")"
+m log testd | grep -q "level notice" || fail "meshctl reload: level not notice: $(m log testd)"
+m status | grep -Eq "^testd +running +$pid " || fail "testd restarted by a reload"
+set +e; m reload nosuchd 2> /dev/null; rc=$?; set -e
+[ "$rc" = 3 ] || fail "meshctl reload of a stopped daemon exits $rc, want 3"
+
 # a second instance on the same rundir refuses to start
 if "$testd" -c "$dir/node.conf" -R "$dir" 2> "$dir/err2"; then fail "second instance started"; fi
 grep -q "another instance" "$dir/err2" || fail "second instance: $(cat "$dir/err2")"

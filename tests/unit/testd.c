@@ -7,6 +7,7 @@
 #include <errno.h>
 
 #include "common/daemon.h"
+#include "schemas/schemas.h"
 
 static int cmd_echo(json_object *req, json_object **data, const char **err, void *user)
 {
@@ -127,6 +128,7 @@ static const struct mc_daemon_ops ops = {
 	.ncmds = sizeof(cmds) / sizeof(cmds[0]),
 	.topics = topics,
 	.ntopics = 2,
+	.conf_parts = sm_conf_parts,
 	.status = status,
 };
 

@@ -335,6 +335,8 @@ static const struct command {
 	  "  --verify    at the end, compare the table kept with a fresh dump (exit 1 if they differ)\n"
 	  "  --json      at the end, print the table kept\n" },
 	{ "raw", NULL, cmd_raw, "raw DAEMON JSON", "send one request, print the reply", NULL },
+	{ "reload", NULL, cmd_reload, "reload [DAEMON] [--json]",
+	  "re-read the config files; show what was applied, what needs a restart", NULL },
 	{ "statistics", "s", cmd_statistics, "statistics [--json]",
 	  "l2mesh counters, drops by reason", NULL },
 	{ "ping", "p", cmd_ping, "ping [-c COUNT] [-i SECS] [-t SECS] [-m TTL] [-T] MAC|NAME|IP",

@@ -47,6 +47,9 @@ int mc_args_exit(int rc, const char *err, const char *cmd);
 int mc_args_simple(const struct opts *o, int argc, char **argv, int min, int max,
 		   struct opts *lo, int *first);
 
+/* reload.c: meshctl reload [DAEMON] */
+int cmd_reload(const struct opts *o, int argc, char **argv);
+
 /* l2.c */
 extern const struct mc_table l2_tables[];
 extern const unsigned l2_ntables;

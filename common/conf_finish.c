@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * After the last layer: sections without a fixed name get their schema
+ * defaults, the ssid hash (%N) and the MAC (%M) are settled, every value
+ * is expanded (LibreMesh templates) and checked against its option.
+ */
+#include "common/conf_int.h"
+#include "common/md5.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ templates */
+
+/* A growable string for template output. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void sb_putn(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *p = realloc(b->p, cap);
+
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_puts(struct sbuf *b, const char *s)
+{
+	sb_putn(b, s, strlen(s));
+}
+
+/* What one value is expanded with. */
+struct tmpl {
+	const struct mc_conf_opt *os;
+	const struct conf_val *v;
+	const char *host;	/* expanded hostname; NULL while expanding it */
+	bool dec;		/* bytes in decimal: the option is an IPv4 one */
+};
+
+static void tmpl_no_mac(struct conf_ld *ld, const struct tmpl *t, const char *s)
+{
+	if (ld->mac_bad)	/* primary_mac's own error says it all */
+		return;
+	if (ld->mac_ifname)
+		mc_conf_ld_err_at(ld, t->v->file, t->v->line, "%.3s in %s needs the "
+				  "node's MAC: %s has none, set primary_mac in lime "
+				  "'system'", s, t->os->name, ld->mac_ifname);
+	else
+		mc_conf_ld_err_at(ld, t->v->file, t->v->line, "%.3s in %s needs the "
+				  "node's MAC: set primary_mac in lime 'system'", s,
+				  t->os->name);
+}
+
+/* Expands the template at s ('%' first); returns its length or 0. */
+static size_t tmpl_one(struct conf_ld *ld, const struct tmpl *t, const char *s,
+		       struct sbuf *b)
+{
+	char out[8];
+
+	if (s[1] == '%') {
+		sb_puts(b, "%");
+		return 2;
+	}
+	if (s[1] == 'H') {
+		if (!t->host) {
+			mc_conf_ld_err_at(ld, t->v->file, t->v->line,
+					  "%%H cannot be used in hostname");
+			return 0;
+		}
+		sb_puts(b, t->host);
+		return 2;
+	}
+	if ((s[1] != 'M' && s[1] != 'N') || s[2] < '1' || s[2] > '6') {
+		int n = (s[1] == 'M' || s[1] == 'N') && s[2] ? 3 : s[1] ? 2 : 1;
+
+		mc_conf_ld_err_at(ld, t->v->file, t->v->line, "bad template '%.*s' in "
+				  "%s: expected %%M1..%%M6, %%N1..%%N6, %%H or %%%%",
+				  n, s, t->os->name);
+		return 0;
+	}
+	if (s[1] == 'M' && !ld->c->have_mac) {
+		tmpl_no_mac(ld, t, s);
+		return 0;
+	}
+	uint8_t byte = (s[1] == 'M' ? ld->c->mac : ld->c->n)[s[2] - '1'];
+	snprintf(out, sizeof(out), t->dec ? "%u" : "%02x", byte);
+	sb_puts(b, out);
+	return 3;
+}
+
+/* Replaces v->s by its expansion; returns -EINVAL if a template was bad. */
+static int tmpl_expand(struct conf_ld *ld, const struct tmpl *t, struct conf_val *v)
+{
+	struct sbuf b = { 0 };
+	const char *s = v->s;
+	int rc = 0;
+
+	sb_puts(&b, "");
+	while (*s) {
+		size_t n = strcspn(s, "%");
+
+		sb_putn(&b, s, n);
+		s += n;
+		if (!*s)
+			break;
+		n = tmpl_one(ld, t, s, &b);
+		if (!n) {
+			rc = -EINVAL;
+			break;
+		}
+		s += n;
+	}
+	if (b.oom)
+		ld->oom = true;
+	if (rc || b.oom) {
+		free(b.p);
+		return rc ? rc : -ENOMEM;
+	}
+	free(v->s);
+	v->s = b.p;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- values */
+
+/* Booleans print as '0'/'1' whichever spelling the file used. */
+static void bool_normalize(const struct mc_conf_opt *os, char *s)
+{
+	bool b;
+
+	if (os->type != MC_CONF_T_BOOL || mc_conf_parse_bool(s, &b) < 0)
+		return;
+	s[0] = b ? '1' : '0';	/* every spelling has at least one byte */
+	s[1] = '\0';
+}
+
+/* Expands and checks every value of one option. */
+static void finish_opt(struct conf_ld *ld, const struct mc_conf_opt *os,
+		       struct conf_values *o, const char *host)
+{
+	char why[160];
+
+	for (size_t i = 0; i < o->n && !mc_conf_ld_done(ld); i++) {
+		struct conf_val *v = &o->v[i];
+		struct tmpl t = { .os = os, .v = v, .host = host,
+				  .dec = strstr(os->name, "ipv4") != NULL };
+
+		if (!(os->flags & MC_CONF_F_LITERAL) && tmpl_expand(ld, &t, v) < 0)
+			continue;
+		if (mc_conf_value_ok(os, v->s)) {
+			bool_normalize(os, v->s);
+			continue;
+		}
+		mc_conf_value_why(os, v->s, why, sizeof(why));
+		mc_conf_ld_err_at(ld, v->file, v->line, "invalid value '%.*s%s' for %s: %s",
+				  CONF_ECHO_LEN(v->s), v->s, CONF_ECHO_MORE(v->s),
+				  os->name, why);
+	}
+}
+
+/* ------------------------------------------------------------ MAC and N */
+
+/* The MAC: primary_mac, else the caller's, else primary_interface's.
+ * The defaults layer gives every lime option used here a value. */
+static void finish_mac(struct conf_ld *ld)
+{
+	struct mc_conf *c = ld->c;
+	const struct mc_conf_section *sys = mc_conf_sec_find(c, "system");
+	const struct conf_values *pmac = mc_conf_sec_values(sys, "primary_mac");
+	const struct conf_values *pif = mc_conf_sec_values(sys, "primary_interface");
+
+	if (pmac->n) {
+		c->have_mac = mc_conf_parse_mac(pmac->v[0].s, c->mac) == 0;
+		ld->mac_bad = !c->have_mac;	/* its check reports it */
+	} else if (ld->ms->mac) {
+		memcpy(c->mac, ld->ms->mac, sizeof(c->mac));
+		c->have_mac = true;
+	} else if (ld->ms->fn) {
+		ld->mac_bad = !mc_conf_ifname_ok(pif->v[0].s);	/* reported too */
+		if (!ld->mac_bad)
+			c->have_mac = ld->ms->fn(pif->v[0].s, c->mac,
+						 ld->ms->user) == 0;
+		ld->mac_ifname = pif->v[0].s;
+	}
+}
+
+/* N from ap_ssid and the MAC %M expands from; both are literal options. */
+static void finish_ids(struct conf_ld *ld)
+{
+	struct mc_conf *c = ld->c;
+	const struct conf_values *ssid =
+		mc_conf_sec_values(mc_conf_sec_find(c, "network"), "ap_ssid");
+	uint8_t h[MC_MD5_LEN];
+	struct mc_md5 m;
+
+	mc_md5_init(&m);
+	mc_md5_update(&m, ssid->v[0].s, strlen(ssid->v[0].s));
+	mc_md5_update(&m, "\n", 1);
+	mc_md5_final(&m, h);
+	memcpy(c->n, h, sizeof(c->n));
+	finish_mac(ld);
+}
+
+/* Sections without a fixed name get their schema defaults (the others got
+ * theirs from the defaults layer). Also reports required options unset. */
+static void finish_defaults(struct conf_ld *ld, struct mc_conf_section *s)
+{
+	char desc[128];
+
+	for (size_t i = 0; i < s->sch->nopts; i++) {
+		const struct mc_conf_opt *os = s->sch->opts[i];
+		struct conf_values *o = &s->opts[i];
+
+		if (o->n)
+			continue;
+		if (os->def && mc_conf_values_append(o, os->def, 0, 0) < 0)
+			ld->oom = true;
+		if (os->flags & MC_CONF_F_REQUIRED)
+			mc_conf_ld_err_at(ld, s->file, s->line, "section %s lacks "
+					  "required option %s",
+					  mc_conf_sec_desc(s, desc, sizeof(desc)), os->name);
+	}
+}
+
+void mc_conf_ld_finish(struct conf_ld *ld)
+{
+	struct mc_conf *c = ld->c;
+	struct mc_conf_section *sys = mc_conf_sec_find(c, "system");
+	int hi = mc_conf_ssch_opt_index(sys->sch, "hostname");
+	const char *host;
+
+	for (size_t i = 0; i < c->nsecs && !mc_conf_ld_done(ld); i++)
+		finish_defaults(ld, c->secs[i]);
+	finish_ids(ld);
+	finish_opt(ld, sys->sch->opts[hi], &sys->opts[hi], NULL);
+	host = sys->opts[hi].v[0].s;
+	for (size_t i = 0; i < c->nsecs && !mc_conf_ld_done(ld); i++) {
+		struct mc_conf_section *s = c->secs[i];
+
+		for (size_t k = 0; k < s->sch->nopts && !mc_conf_ld_done(ld); k++)
+			if (s != sys || (int)k != hi)
+				finish_opt(ld, s->sch->opts[k], &s->opts[k], host);
+	}
+}
