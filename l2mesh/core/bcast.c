@@ -36,10 +36,15 @@ struct l2_bcastq {
 	unsigned allocated;
 };
 
+static void bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		     struct mc_rd *r);
+
 int l2_bcast_init(struct l2_node *n)
 {
 	n->data->bq = calloc(1, sizeof(*n->data->bq));
-	return n->data->bq ? 0 : -ENOMEM;
+	if (!n->data->bq)
+		return -ENOMEM;
+	return l2_rx_register(n, L2_PT_BCAST, bcast_rx, L2_PKT_MAX);
 }
 
 void l2_bcast_free(struct l2_node *n)
@@ -131,7 +136,7 @@ static void bcast_flood(struct l2_node *n, size_t pkt_len, const uint8_t orig[6]
 			l2_count(n, L2_STAT_DROP_TOO_BIG, 1);
 			continue;
 		}
-		l2_send_eth(n, port, bcast_addr, n->data->tx, pkt_len);
+		l2_port_send_eth(n, port, bcast_addr, n->data->tx, pkt_len);
 		if (p->wireless)
 			bq_add(n, port, L2_ETH_HLEN + pkt_len, L2_BCAST_WIRELESS_COPIES - 1);
 	}
@@ -239,15 +244,15 @@ static bool bcast_is_new(struct l2_node *n, const struct l2_bcast *b)
 	}
 }
 
-void l2_bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
-		 struct mc_rd *r)
+static void bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		     struct mc_rd *r)
 {
 	struct l2_bcast b;
 	struct mc_wr w;
 	int rc = l2_bcast_decode(r, &b);
 
 	if (rc < 0) {
-		l2_data_count_bad(n, rc);
+		l2_rx_count_bad(n, rc);
 		return;
 	}
 	if (!bcast_acceptable(n, eth, &b, r) || !bcast_is_new(n, &b))
@@ -259,5 +264,5 @@ void l2_bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 	mc_wr_bytes(&w, mc_rd_cur(r), mc_rd_left(r));
 	if (mc_wr_ok(&w))
 		bcast_flood(n, mc_wr_len(&w), b.orig, eth->src);
-	l2_switch_from_mesh(n, mc_rd_cur(r), mc_rd_left(r), b.orig);
+	l2_bridge_from_mesh(n, mc_rd_cur(r), mc_rd_left(r), b.orig);
 }

@@ -40,7 +40,7 @@ int l2_dorigs_init(struct l2_node *n)
 	return 0;
 }
 
-void l2_dorigs_free(struct l2_node *n)
+void l2_dorigs_free(struct l2_node *n, l2_dorig_release_fn release)
 {
 	struct l2_dorigs *t = n->data->dorigs;
 
@@ -51,7 +51,7 @@ void l2_dorigs_free(struct l2_node *n)
 			struct l2_dorig *o = t->bucket[i];
 
 			t->bucket[i] = o->next;
-			l2_frag_release(n, o);
+			release(n, o);
 			free(o);
 		}
 	}
@@ -81,7 +81,7 @@ struct l2_dorig *l2_dorig_get(struct l2_node *n, const uint8_t orig[6])
 	return o;
 }
 
-void l2_dorigs_purge(struct l2_node *n, uint64_t now_ms)
+void l2_dorigs_purge(struct l2_node *n, uint64_t now_ms, l2_dorig_release_fn release)
 {
 	struct l2_dorigs *t = n->data->dorigs;
 
@@ -96,7 +96,7 @@ void l2_dorigs_purge(struct l2_node *n, uint64_t now_ms)
 				continue;
 			}
 			*pp = o->next;
-			l2_frag_release(n, o);
+			release(n, o);
 			free(o);
 		}
 	}

@@ -44,10 +44,15 @@ struct l2_frags {
 	unsigned allocated;
 };
 
+static void frag_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		    struct mc_rd *r);
+
 int l2_frags_init(struct l2_node *n)
 {
 	n->data->frags = calloc(1, sizeof(*n->data->frags));
-	return n->data->frags ? 0 : -ENOMEM;
+	if (!n->data->frags)
+		return -ENOMEM;
+	return l2_rx_register(n, L2_PT_UNICAST_FRAG, frag_rx, L2_PKT_MAX);
 }
 
 void l2_frags_free(struct l2_node *n)
@@ -84,7 +89,7 @@ static void frag_emit(struct l2_node *n, unsigned port, const uint8_t nexthop[6]
 	mc_wr_bytes(&w, data, len);
 	l2_count(n, L2_STAT_FRAG_TX, 1);
 	l2_count(n, L2_STAT_FRAG_TX_BYTES, mc_wr_len(&w) + L2_ETH_HLEN);
-	l2_send_eth(n, port, nexthop, d->frag_tx, mc_wr_len(&w));
+	l2_port_send_eth(n, port, nexthop, d->frag_tx, mc_wr_len(&w));
 }
 
 int l2_frag_send(struct l2_node *n, unsigned port, const uint8_t nexthop[6],
@@ -194,7 +199,7 @@ static void frag_deliver(struct l2_node *n, unsigned port, size_t len)
 		l2_count(n, L2_STAT_DROP_FRAG_INVALID, 1);
 		return;
 	}
-	l2_data_rx(n, port, &eth, &h, &r);
+	l2_rx_dispatch(n, port, &eth, &h, &r);
 }
 
 /* Merges the complete chain of slot behind eth's addresses, then frees it. */
@@ -313,20 +318,20 @@ static void frag_forward(struct l2_node *n, struct l2_frag *f, struct mc_rd *r)
 	}
 	l2_count(n, L2_STAT_FRAG_FWD, 1);
 	l2_count(n, L2_STAT_FRAG_FWD_BYTES, mc_wr_len(&w) + L2_ETH_HLEN);
-	l2_send_eth(n, port, nexthop, d->tx, mc_wr_len(&w));
+	l2_port_send_eth(n, port, nexthop, d->tx, mc_wr_len(&w));
 }
 
-void l2_frag_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
-		struct mc_rd *r)
+static void frag_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		    struct mc_rd *r)
 {
 	struct l2_frag f;
 	int rc = l2_frag_decode(r, &f);
 
 	if (rc < 0) {
-		l2_data_count_bad(n, rc);
+		l2_rx_count_bad(n, rc);
 		return;
 	}
-	if (!l2_data_eth_unicast_ok(n, eth))
+	if (!l2_rx_unicast_ok(n, eth))
 		return;
 	if (!l2_orig_known(n, f.orig)) {
 		l2_count(n, L2_STAT_DROP_NO_ROUTE, 1);

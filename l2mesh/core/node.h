@@ -84,6 +84,46 @@ struct l2_origs;	/* originator.c */
 struct l2_iv;		/* bat_iv.c */
 struct l2_tt;		/* tt.c */
 struct l2_data;		/* the data plane's state (bcast, frag, switch) */
+struct l2_orig;		/* originator.h: an originator of the routing plane */
+
+/* A receive handler: r holds the packet from its batman header on. */
+typedef void (*l2_rx_fn)(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+			 struct mc_rd *r);
+
+struct l2_rx_handler {
+	l2_rx_fn fn;		/* NULL: the type is not taken */
+	size_t max_len;		/* longer packets are dropped as too big */
+};
+
+/*
+ * What a feature does with its TVLV type (batman-adv's tvlv handler and
+ * container in one). Any callback may be NULL.
+ */
+struct l2_tvlv_handler {
+	uint8_t type;
+	uint8_t version;
+	const char *name;	/* for the logs: "TT", "GW" */
+	/*
+	 * Its TVLV in an originator's OGM, read once per OGM seqno. With
+	 * ogm_absent set it is also called with tv NULL when the OGM had none
+	 * (batman-adv's BATADV_TVLV_HANDLER_OGM_CIFNOTFND).
+	 */
+	void (*ogm_rx)(struct l2_node *n, struct l2_orig *o, const struct l2_tvlv *tv);
+	bool ogm_absent;
+	/* Appends its TVLV to our next own OGM: 0, or a negative errno to be
+	 * left out of this one. Handlers append in registration order. */
+	int (*ogm_append)(struct l2_node *n, struct mc_wr *w);
+	/*
+	 * Its TVLV in a UNICAST_TVLV from src to dst. For this node the
+	 * return value is ignored; for another one (the packet is passing
+	 * through) true means the handler answered it in dst's place and the
+	 * packet goes no further.
+	 */
+	bool (*unicast_rx)(struct l2_node *n, const uint8_t src[6], const uint8_t dst[6],
+			   const struct l2_tvlv *tv);
+};
+
+#define L2_TVLV_HANDLERS_MAX 8
 
 struct l2_node {
 	struct l2_config cfg;
@@ -98,12 +138,17 @@ struct l2_node {
 	struct l2_iv *iv;
 	struct l2_tt *tt;
 	struct l2_data *data;
+	struct l2_tvlv_handler tvlv[L2_TVLV_HANDLERS_MAX];
+	unsigned ntvlv;
+	struct l2_rx_handler rx[256];	/* by packet type */
 };
 
 static inline void l2_count(struct l2_node *n, enum l2_stat s, uint64_t by)
 {
 	n->stats[s] += by;
 }
+
+/* ---- node helpers (node.c) ---------------------------------------------- */
 
 /* Logging through env->log, formatted only when someone listens. */
 void l2_log(struct l2_node *n, int level, uint32_t cat, const char *fmt, ...)
@@ -114,19 +159,72 @@ bool l2_node_is_me(const struct l2_node *n, const uint8_t mac[6]);
 
 /* Sends a complete batman frame (Ethernet header included) on a mesh port. */
 void l2_port_send(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len);
+/* Writes the Ethernet header (port's MAC to dst) in front of the pkt_len
+ * bytes at buf + L2_ETH_HLEN and sends the frame on port. */
+void l2_port_send_eth(struct l2_node *n, unsigned port, const uint8_t dst[6],
+		      uint8_t *buf, size_t pkt_len);
+/* Delivers a client frame to local port lport. */
+void l2_local_send(struct l2_node *n, unsigned lport, const uint8_t *frame, size_t len);
 
 static inline bool l2_mac_eq(const uint8_t *a, const uint8_t *b)
 {
 	return !__builtin_memcmp(a, b, 6);
 }
 
-/* ---- routing plane (bat_iv.c, originator.c) ---------------------------- */
+static inline bool l2_mac_is_multicast(const uint8_t *mac)
+{
+	return mac[0] & 1;
+}
 
+static inline bool l2_mac_is_broadcast(const uint8_t *mac)
+{
+	return (mac[0] & mac[1] & mac[2] & mac[3] & mac[4] & mac[5]) == 0xff;
+}
+
+static inline bool l2_mac_is_zero(const uint8_t *mac)
+{
+	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+/* ---- receive dispatch (rx.c) --------------------------------------------- */
+
+/* Takes packets of type (max_len bytes from the batman header at most):
+ * 0, or -EEXIST when the type is taken. Modules register at init. */
+int l2_rx_register(struct l2_node *n, uint8_t type, l2_rx_fn fn, size_t max_len);
+/* A packet whose common header h was checked, to its type's handler. */
+void l2_rx_dispatch(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		    const struct l2_hdr *h, struct mc_rd *r);
+/*
+ * batadv_check_unicast_packet: a unicast-class frame must come from a
+ * unicast sender and be addressed to one of our ports. Counts and returns
+ * false when it is to be dropped.
+ */
+bool l2_rx_unicast_ok(struct l2_node *n, const struct l2_eth *eth);
+/* Counts a header decoder's failure: short, malformed or version. */
+void l2_rx_count_bad(struct l2_node *n, int rc);
+
+/* ---- TVLV handlers (tvlv.c) ------------------------------------------------- */
+
+/* Copies h in: 0, -EEXIST (its type and version are taken) or -ENOSPC. */
+int l2_tvlv_register(struct l2_node *n, const struct l2_tvlv_handler *h);
+/* The TVLV container of one of o's OGMs, to the handlers; counts a
+ * malformed container (the TVLVs before the bad one stand). */
+void l2_tvlv_ogm_rx(struct l2_node *n, struct l2_orig *o, const struct mc_rd *tvlvs);
+/* Every handler's TVLV for our next own OGM, as many as fit w. */
+void l2_tvlv_ogm_append(struct l2_node *n, struct mc_wr *w);
+/*
+ * A UNICAST_TVLV's validated container, from src to dst. Returns true
+ * when the packet was taken here: dst is this node, or a handler answered
+ * it in dst's place; false: the caller forwards it to dst.
+ */
+bool l2_tvlv_unicast_rx(struct l2_node *n, const uint8_t src[6], const uint8_t dst[6],
+			const struct mc_rd *tvlvs);
+
+/* ---- routing plane (bat_iv.c, originator.c, gw.c) ----------------------- */
+
+/* Registers the IV_OGM receive handler. */
 int l2_iv_init(struct l2_node *n);
 void l2_iv_free(struct l2_node *n);
-/* Every OGM of a received frame; eth is its Ethernet header, r the rest. */
-void l2_iv_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
-	      struct mc_rd *r);
 /* Own OGMs, aggregation flushes, purges; returns the next due time. */
 uint64_t l2_iv_tick(struct l2_node *n, uint64_t now_ms);
 /* A port came up or went down: its neighbours' state may go. */
@@ -142,8 +240,18 @@ unsigned l2_port_neigh_count(struct l2_node *n, unsigned port);
 /* Whether orig is a known originator (bcast dedup drops the unknown). */
 bool l2_orig_known(struct l2_node *n, const uint8_t orig[6]);
 
-/* ---- translation table (tt.c) ------------------------------------------ */
+/* Called for every originator entry the purge drops, before it goes. */
+typedef void (*l2_orig_gone_fn)(struct l2_node *n, const uint8_t orig[6]);
+#define L2_ORIG_GONE_MAX 4
+/* A feature keeping per-originator state hears of purges: 0 or -ENOSPC. */
+int l2_origs_on_gone(struct l2_node *n, l2_orig_gone_fn fn);
 
+/* The gateway feature: registers the GW TVLV handler. */
+int l2_gw_init(struct l2_node *n);
+
+/* ---- translation table (tt*.c) ------------------------------------------ */
+
+/* Registers the TT and ROAM TVLV handlers and the purge hook. */
 int l2_tt_init(struct l2_node *n);
 void l2_tt_free(struct l2_node *n);
 uint64_t l2_tt_tick(struct l2_node *n, uint64_t now_ms);
@@ -165,18 +273,6 @@ int l2_tt_global_lookup(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
 void l2_tt_temp_seen(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
 		     const uint8_t orig[6]);
 /*
- * Own OGM: commits pending local changes (TTVN+1 when any) and appends the
- * TT TVLV (with the diff on L2_TT_OGM_APPEND_MAX OGMs after a change).
- */
-int l2_tt_ogm_append(struct l2_node *n, struct mc_wr *w);
-/* An originator's OGM (its TT TVLV, or tv NULL when it had none). */
-void l2_tt_ogm_rx(struct l2_node *n, const uint8_t orig[6], const struct l2_tvlv *tv);
-/* A UNICAST_TVLV TVLV addressed to us (TT request/response, ROAM). */
-void l2_tt_unicast_tvlv_rx(struct l2_node *n, const uint8_t src[6],
-			   const struct l2_tvlv *tv);
-/* An originator was purged: its clients go. */
-void l2_tt_orig_gone(struct l2_node *n, const uint8_t orig[6]);
-/*
  * batman-adv's check_unicast_ttvn: before delivering or forwarding a
  * UNICAST/UNICAST_4ADDR whose header is at hdr (dest, ttvn rewritable in
  * place) carrying a frame for client, redirects it when its TTVN is stale
@@ -185,14 +281,12 @@ void l2_tt_orig_gone(struct l2_node *n, const uint8_t orig[6]);
 bool l2_tt_check_unicast(struct l2_node *n, uint8_t *hdr, const uint8_t client[6],
 			 uint16_t vid);
 
-/* ---- data plane (routing.c, send.c, bcast.c, frag.c, icmp.c, switch.c) -- */
+/* ---- data plane (data.h lists its files) ---------------------------------- */
 
+/* Registers the receive handlers of every type but IV_OGM. */
 int l2_data_init(struct l2_node *n);
 void l2_data_free(struct l2_node *n);
 uint64_t l2_data_tick(struct l2_node *n, uint64_t now_ms);
-/* Receive dispatch for every type but IV_OGM (routing.c). */
-void l2_data_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
-		const struct l2_hdr *h, struct mc_rd *r);
 /* A local port's frame into the soft switch (switch.c). */
 void l2_data_rx_local(struct l2_node *n, unsigned lport, const uint8_t *frame,
 		      size_t len);

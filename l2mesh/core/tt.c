@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "l2mesh/core/node.h"
+#include "l2mesh/core/originator.h"
 #include "l2mesh/core/tt.h"
 
 #define TT_HASH_MIN 64u		/* buckets at start; doubles at load 2 */
@@ -1516,6 +1516,38 @@ static void hash_free_all(struct tt_hash *h)
 	h->b = NULL;
 }
 
+static void tt_ogm_rx(struct l2_node *n, struct l2_orig *o, const struct l2_tvlv *tv)
+{
+	l2_tt_ogm_rx(n, o->addr, tv);
+}
+
+/* A request passing through may be answered here; the rest is dst's. */
+static bool tt_unicast_rx(struct l2_node *n, const uint8_t src[6], const uint8_t dst[6],
+			  const struct l2_tvlv *tv)
+{
+	if (!l2_node_is_me(n, dst))
+		return l2_tt_unicast_tvlv_transit(n, src, dst, tv);
+	l2_tt_unicast_tvlv_rx(n, src, tv);
+	return true;
+}
+
+static int tt_register(struct l2_node *n)
+{
+	static const struct l2_tvlv_handler tt = {
+		.type = L2_TVLV_TT, .version = L2_TVLV_TT_VERSION, .name = "TT",
+		.ogm_rx = tt_ogm_rx, .ogm_append = l2_tt_ogm_append,
+		.unicast_rx = tt_unicast_rx,
+	};
+	static const struct l2_tvlv_handler roam = {
+		.type = L2_TVLV_ROAM, .version = L2_TVLV_ROAM_VERSION, .name = "ROAM",
+		.unicast_rx = tt_unicast_rx,
+	};
+
+	if (l2_tvlv_register(n, &tt) < 0 || l2_tvlv_register(n, &roam) < 0)
+		return -EEXIST;
+	return l2_origs_on_gone(n, l2_tt_orig_gone);
+}
+
 static void tt_destroy(struct l2_node *n, struct l2_tt *t)
 {
 	struct tt_hnode *e, *tmp;
@@ -1550,7 +1582,7 @@ int l2_tt_init(struct l2_node *n)
 	}
 	t->next_work_ms = n->now_ms + L2_TT_WORK_PERIOD_MS;
 	t->rl = (struct mc_ratelimit)MC_RATELIMIT_INIT(10000, 5);
-	return 0;
+	return tt_register(n);
 }
 
 void l2_tt_free(struct l2_node *n)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The data plane on real l2_node instances, with the routing plane and TT
- * faked (l2_stubs_data.c) and an env that captures every frame: the soft
+ * faked (tests/l2stubs) and an env that captures every frame: the soft
  * switch and its learning, unicast to TT clients, forwarding, TTL,
  * broadcast dedup/rebroadcast/suppression, the anycast filter in both
  * directions, fragmentation and reassembly between two nodes, ICMP,
@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "l2mesh/core/data.h"
+#include "tests/l2stubs/fake.h"
 #include "tests/unit/check.h"
-#include "tests/unit/l2_stubs_data.h"
 
 /* ---- the test bench ---------------------------------------------------------- */
 
@@ -128,6 +128,9 @@ static void tnode_up(struct tnode *t, const uint8_t mac[6], const uint8_t p0[6],
 	t->s = stub_add(mac);
 	t->n = l2_node_new(&cfg, &env, now);
 	CHECK(t->n != NULL);
+	/* in TT's place: its unicast TVLVs recorded */
+	CHECK_INT(stub_tvlv_record(t->n, L2_TVLV_TT, L2_TVLV_TT_VERSION), 0);
+	CHECK_INT(stub_tvlv_record(t->n, L2_TVLV_ROAM, L2_TVLV_ROAM_VERSION), 0);
 	CHECK_INT(l2_port_add(t->n, "mesh0", p0, 1500, false), MP_WIRED);
 	CHECK_INT(l2_port_add(t->n, "wlan0", p1, 1500, true), MP_WIFI);
 	CHECK_INT(l2_local_add(t->n, "bat0", L2_LOCAL_HOST, mac), LP_BAT0);
@@ -1300,11 +1303,14 @@ static void test_utvlv(void)
 	size_t len;
 
 	bench_up();
+	/* a third feature's type; 0x7d has no handler and is skipped */
+	CHECK_INT(stub_tvlv_record(ta.n, 0x7e, 9), 0);
 	memcpy(roam.client, C1, 6);
 	mc_wr_init(&w, tv, sizeof(tv));
 	l2_tvlv_encode(&w, L2_TVLV_TT, 1, "\x02\x05\x00\x00", 4);
 	l2_tvlv_roam_encode(&w, &roam);
-	l2_tvlv_encode(&w, 0x7e, 9, "", 0);	/* unknown: TT skips it */
+	l2_tvlv_encode(&w, 0x7e, 9, "", 0);
+	l2_tvlv_encode(&w, 0x7d, 1, "", 0);
 	len = utvlv_pkt(f, MAC_A, 50, tv, mc_wr_len(&w));
 	rx_mesh(&ta, MP_WIRED, f, len);
 	CHECK_INT(ta.s->ntvlv, 3);
