@@ -34,10 +34,11 @@ void mc_hash_free(struct mc_hash *h)
 	h->count = 0;
 }
 
-/* Jenkins' one-at-a-time over the key bytes, as batman-adv's choose_orig. */
-uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra)
+/* Jenkins' one-at-a-time over the key bytes, as batman-adv's choose_orig,
+ * starting from the seed instead of 0. */
+uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra)
 {
-	uint32_t h = 0;
+	uint32_t h = seed;
 	unsigned i;
 
 	for (i = 0; i < 6; i++) {
@@ -54,6 +55,11 @@ uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra)
 	h ^= h >> 11;
 	h += h << 15;
 	return h;
+}
+
+uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra)
+{
+	return mc_hash_mac_seeded(0, mac, extra);
 }
 
 static void slot_put(struct mc_hslot *tab, uint32_t mask, struct mc_hnode *e)
