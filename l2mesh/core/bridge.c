@@ -14,35 +14,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "l2mesh/core/data.h"
 
-#define FDB_BUCKETS 1024	/* power of two */
+#define FDB_HASH_ORDER 6	/* 64 slots to start with; grows */
 #define NO_PORT UINT_MAX
 
 struct fdb_entry {
+	struct mc_hnode hnode;	/* key: mac */
 	uint8_t mac[6];
 	bool live;		/* false: forgotten, kept for reuse until purged */
 	unsigned lport;
 	uint64_t seen_ms;
-	struct fdb_entry *next;
 };
 
 struct l2_fdb {
-	struct fdb_entry *bucket[FDB_BUCKETS];
-	unsigned count;
-	uint32_t seed;		/* from env.rand: a LAN cannot aim at one chain */
+	struct mc_hash h;
+	uint32_t seed;		/* from env.rand: a LAN cannot aim at one cluster */
 };
 
 /* ---- learning table -------------------------------------------------------- */
-
-static unsigned fdb_hash(const struct l2_fdb *t, const uint8_t mac[6])
-{
-	uint32_t h = t->seed;
-
-	for (int i = 0; i < 6; i++)
-		h = (h ^ mac[i]) * 16777619u;	/* FNV-1a step */
-	return (h ^ (h >> 15)) & (FDB_BUCKETS - 1);
-}
 
 int l2_fdb_init(struct l2_node *n)
 {
@@ -52,35 +43,44 @@ int l2_fdb_init(struct l2_node *n)
 		return -ENOMEM;
 	t->seed = n->env.rand ? n->env.rand(n->env.user) : 0;
 	n->data->fdb = t;
-	return 0;
+	return mc_hash_init(&t->h, FDB_HASH_ORDER);
+}
+
+struct sweep_ctx {
+	struct l2_fdb *t;
+	uint64_t now_ms;
+	bool all;
+};
+
+static void sweep_one(struct mc_hnode *hn, void *arg)
+{
+	const struct sweep_ctx *c = arg;
+	struct fdb_entry *e = mc_container_of(hn, struct fdb_entry, hnode);
+
+	if (!c->all && e->live && c->now_ms < e->seen_ms + L2_FDB_AGING_MS)
+		return;
+	mc_hash_del(&c->t->h, hn);
+	free(e);
 }
 
 /* Frees the entries aged out at now_ms, or all of them. */
 static void fdb_sweep(struct l2_fdb *t, uint64_t now_ms, bool all)
 {
-	for (unsigned i = 0; i < FDB_BUCKETS; i++) {
-		struct fdb_entry **pp = &t->bucket[i];
+	struct sweep_ctx c = { t, now_ms, all };
 
-		while (*pp) {
-			struct fdb_entry *e = *pp;
-
-			if (!all && e->live && now_ms < e->seen_ms + L2_FDB_AGING_MS) {
-				pp = &e->next;
-				continue;
-			}
-			*pp = e->next;
-			free(e);
-			t->count--;
-		}
-	}
+	mc_hash_walk(&t->h, sweep_one, &c);
 }
 
 void l2_fdb_free(struct l2_node *n)
 {
-	if (!n->data->fdb)
+	struct l2_fdb *t = n->data->fdb;
+
+	if (!t)
 		return;
-	fdb_sweep(n->data->fdb, 0, true);
-	free(n->data->fdb);
+	if (t->h.tab)
+		fdb_sweep(t, 0, true);
+	mc_hash_free(&t->h);
+	free(t);
 	n->data->fdb = NULL;
 }
 
@@ -89,19 +89,26 @@ void l2_fdb_purge(struct l2_node *n, uint64_t now_ms)
 	fdb_sweep(n->data->fdb, now_ms, false);
 }
 
-static struct fdb_entry **fdb_slot(struct l2_fdb *t, const uint8_t mac[6])
+static struct fdb_entry *fdb_lookup(const struct l2_fdb *t, const uint8_t mac[6],
+				    uint32_t hv)
 {
-	struct fdb_entry **pp = &t->bucket[fdb_hash(t, mac)];
+	struct mc_hash_iter it;
+	struct mc_hnode *hn;
 
-	while (*pp && !l2_mac_eq((*pp)->mac, mac))
-		pp = &(*pp)->next;
-	return pp;
+	for (hn = mc_hash_first(&t->h, hv, &it); hn; hn = mc_hash_next(&it)) {
+		struct fdb_entry *e = mc_container_of(hn, struct fdb_entry, hnode);
+
+		if (l2_mac_eq(e->mac, mac))
+			return e;
+	}
+	return NULL;
 }
 
 /* The port that learnt mac, if the entry has not aged out. */
 static struct fdb_entry *fdb_find(struct l2_node *n, const uint8_t mac[6])
 {
-	struct fdb_entry *e = *fdb_slot(n->data->fdb, mac);
+	const struct l2_fdb *t = n->data->fdb;
+	struct fdb_entry *e = fdb_lookup(t, mac, mc_hash_mac_seeded(t->seed, mac, 0));
 
 	return e && e->live && n->now_ms < e->seen_ms + L2_FDB_AGING_MS ? e : NULL;
 }
@@ -109,15 +116,17 @@ static struct fdb_entry *fdb_find(struct l2_node *n, const uint8_t mac[6])
 void l2_fdb_learn(struct l2_node *n, const uint8_t mac[6], unsigned lport)
 {
 	struct l2_fdb *t = n->data->fdb;
-	struct fdb_entry **pp = fdb_slot(t, mac), *e = *pp;
+	uint32_t hv = mc_hash_mac_seeded(t->seed, mac, 0);
+	struct fdb_entry *e = fdb_lookup(t, mac, hv);
 
 	if (!e) {
-		if (t->count >= L2_FDB_MAX || !(e = malloc(sizeof(*e))))
+		if (t->h.count >= L2_FDB_MAX || !(e = malloc(sizeof(*e))))
 			return;		/* full: its frames get flooded */
 		memcpy(e->mac, mac, 6);
-		e->next = NULL;
-		*pp = e;
-		t->count++;
+		if (mc_hash_add(&t->h, &e->hnode, hv) < 0) {
+			free(e);
+			return;
+		}
 	}
 	e->live = true;
 	e->lport = lport;
@@ -128,7 +137,8 @@ void l2_fdb_learn(struct l2_node *n, const uint8_t mac[6], unsigned lport)
  * The entry stays for the purge, so a flapping MAC costs no allocation. */
 static void fdb_forget(struct l2_node *n, const uint8_t mac[6])
 {
-	struct fdb_entry *e = *fdb_slot(n->data->fdb, mac);
+	const struct l2_fdb *t = n->data->fdb;
+	struct fdb_entry *e = fdb_lookup(t, mac, mc_hash_mac_seeded(t->seed, mac, 0));
 
 	if (e)
 		e->live = false;

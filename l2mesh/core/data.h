@@ -29,6 +29,7 @@
  * the Ethernet header can be written in front once the next hop is known.
  */
 
+#include "common/hash.h"
 #include "l2mesh/core/node.h"
 
 /* batman-adv's constants (main.h), with units */
@@ -91,6 +92,7 @@ struct l2_frag_slot {
 };
 
 struct l2_dorig {
+	struct mc_hnode hnode;		/* key: mac */
 	uint8_t mac[6];
 	uint64_t seen_ms;
 	uint32_t bcast_last;		/* newest seqno in the window */
@@ -98,7 +100,6 @@ struct l2_dorig {
 	bool bcast_reset_armed;
 	uint64_t bcast_reset_ms;	/* start of the restart protection */
 	struct l2_frag_slot frag[L2_FRAG_BUCKETS];
-	struct l2_dorig *next;
 };
 
 /* What goes with a record: the chains it holds (frag.c's l2_frag_release). */

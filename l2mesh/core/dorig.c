@@ -11,23 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "l2mesh/core/data.h"
 
-#define DORIG_BUCKETS 256	/* power of two */
+#define DORIG_HASH_ORDER 4	/* 16 slots to start with; grows */
 
 struct l2_dorigs {
-	struct l2_dorig *bucket[DORIG_BUCKETS];
-	uint32_t seed;		/* from env.rand: chains cannot be aimed at */
+	struct mc_hash h;
+	uint32_t seed;		/* from env.rand: originators cannot aim at one cluster */
 };
-
-static unsigned dorig_hash(const struct l2_dorigs *t, const uint8_t mac[6])
-{
-	uint32_t h = t->seed;
-
-	for (int i = 0; i < 6; i++)
-		h = (h ^ mac[i]) * 16777619u;	/* FNV-1a step */
-	return (h ^ (h >> 15)) & (DORIG_BUCKETS - 1);
-}
 
 int l2_dorigs_init(struct l2_node *n)
 {
@@ -37,35 +29,59 @@ int l2_dorigs_init(struct l2_node *n)
 		return -ENOMEM;
 	t->seed = n->env.rand ? n->env.rand(n->env.user) : 0;
 	n->data->dorigs = t;
-	return 0;
+	return mc_hash_init(&t->h, DORIG_HASH_ORDER);
+}
+
+struct purge_ctx {
+	struct l2_node *n;
+	uint64_t now_ms;
+	bool all;
+	l2_dorig_release_fn release;
+};
+
+static void purge_one(struct mc_hnode *e, void *arg)
+{
+	const struct purge_ctx *c = arg;
+	struct l2_dorig *o = mc_container_of(e, struct l2_dorig, hnode);
+
+	if (!c->all && c->now_ms < o->seen_ms + L2_DORIG_TIMEOUT_MS)
+		return;
+	mc_hash_del(&c->n->data->dorigs->h, e);
+	c->release(c->n, o);
+	free(o);
 }
 
 void l2_dorigs_free(struct l2_node *n, l2_dorig_release_fn release)
 {
 	struct l2_dorigs *t = n->data->dorigs;
+	struct purge_ctx c = { n, 0, true, release };
 
 	if (!t)
 		return;
-	for (unsigned i = 0; i < DORIG_BUCKETS; i++) {
-		while (t->bucket[i]) {
-			struct l2_dorig *o = t->bucket[i];
-
-			t->bucket[i] = o->next;
-			release(n, o);
-			free(o);
-		}
-	}
+	if (t->h.tab)
+		mc_hash_walk(&t->h, purge_one, &c);
+	mc_hash_free(&t->h);
 	free(t);
 	n->data->dorigs = NULL;
+}
+
+void l2_dorigs_purge(struct l2_node *n, uint64_t now_ms, l2_dorig_release_fn release)
+{
+	struct purge_ctx c = { n, now_ms, false, release };
+
+	mc_hash_walk(&n->data->dorigs->h, purge_one, &c);
 }
 
 struct l2_dorig *l2_dorig_get(struct l2_node *n, const uint8_t orig[6])
 {
 	struct l2_dorigs *t = n->data->dorigs;
-	unsigned b = dorig_hash(t, orig);
+	uint32_t hv = mc_hash_mac_seeded(t->seed, orig, 0);
+	struct mc_hash_iter it;
+	struct mc_hnode *e;
 	struct l2_dorig *o;
 
-	for (o = t->bucket[b]; o; o = o->next) {
+	for (e = mc_hash_first(&t->h, hv, &it); e; e = mc_hash_next(&it)) {
+		o = mc_container_of(e, struct l2_dorig, hnode);
 		if (l2_mac_eq(o->mac, orig)) {
 			o->seen_ms = n->now_ms;
 			return o;
@@ -76,28 +92,9 @@ struct l2_dorig *l2_dorig_get(struct l2_node *n, const uint8_t orig[6])
 		return NULL;
 	memcpy(o->mac, orig, 6);
 	o->seen_ms = n->now_ms;
-	o->next = t->bucket[b];
-	t->bucket[b] = o;
-	return o;
-}
-
-void l2_dorigs_purge(struct l2_node *n, uint64_t now_ms, l2_dorig_release_fn release)
-{
-	struct l2_dorigs *t = n->data->dorigs;
-
-	for (unsigned i = 0; i < DORIG_BUCKETS; i++) {
-		struct l2_dorig **pp = &t->bucket[i];
-
-		while (*pp) {
-			struct l2_dorig *o = *pp;
-
-			if (now_ms < o->seen_ms + L2_DORIG_TIMEOUT_MS) {
-				pp = &o->next;
-				continue;
-			}
-			*pp = o->next;
-			release(n, o);
-			free(o);
-		}
+	if (mc_hash_add(&t->h, &o->hnode, hv) < 0) {
+		free(o);
+		return NULL;
 	}
+	return o;
 }
