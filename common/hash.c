@@ -35,10 +35,9 @@ void mc_hash_free(struct mc_hash *h)
 }
 
 /* Jenkins' one-at-a-time over the key bytes, as batman-adv's choose_orig,
- * starting from the seed instead of 0. */
-uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra)
+ * from h (0, or a seed). Inlined into both callers: it is per packet. */
+static inline uint32_t one_at_a_time(uint32_t h, const uint8_t mac[6], uint32_t extra)
 {
-	uint32_t h = seed;
 	unsigned i;
 
 	for (i = 0; i < 6; i++) {
@@ -57,9 +56,14 @@ uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra)
 	return h;
 }
 
+uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra)
+{
+	return one_at_a_time(seed, mac, extra);
+}
+
 uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra)
 {
-	return mc_hash_mac_seeded(0, mac, extra);
+	return one_at_a_time(0, mac, extra);
 }
 
 static void slot_put(struct mc_hslot *tab, uint32_t mask, struct mc_hnode *e)
