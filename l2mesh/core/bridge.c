@@ -9,45 +9,32 @@
  * delivered: every node has its own gateway with the same MAC and
  * addresses. switch.c takes the frames of the local ports.
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/hash.h"
 #include "l2mesh/core/data.h"
 
 #define FDB_HASH_ORDER 6	/* 64 slots to start with; grows */
 #define NO_PORT UINT_MAX
 
 struct fdb_entry {
-	struct mc_hnode hnode;	/* key: mac */
-	uint8_t mac[6];
+	struct l2_mackey key;	/* mac, vid 0 */
 	bool live;		/* false: forgotten, kept for reuse until purged */
 	unsigned lport;
 	uint64_t seen_ms;
-};
-
-struct l2_fdb {
-	struct mc_hash h;
-	uint32_t seed;		/* from env.rand: a LAN cannot aim at one cluster */
 };
 
 /* ---- learning table -------------------------------------------------------- */
 
 int l2_fdb_init(struct l2_node *n)
 {
-	struct l2_fdb *t = calloc(1, sizeof(*t));
-
-	if (!t)
-		return -ENOMEM;
-	t->seed = n->env.rand ? n->env.rand(n->env.user) : 0;
-	n->data->fdb = t;
-	return mc_hash_init(&t->h, FDB_HASH_ORDER);
+	n->data->fdb_seed = l2_seed(n);
+	return mc_hash_init(&n->data->fdb, FDB_HASH_ORDER);
 }
 
 struct sweep_ctx {
-	struct l2_fdb *t;
+	struct mc_hash *h;
 	uint64_t now_ms;
 	bool all;
 };
@@ -55,75 +42,60 @@ struct sweep_ctx {
 static void sweep_one(struct mc_hnode *hn, void *arg)
 {
 	const struct sweep_ctx *c = arg;
-	struct fdb_entry *e = mc_container_of(hn, struct fdb_entry, hnode);
+	struct fdb_entry *e = mc_container_of(hn, struct fdb_entry, key.hnode);
 
 	if (!c->all && e->live && c->now_ms < e->seen_ms + L2_FDB_AGING_MS)
 		return;
-	mc_hash_del(&c->t->h, hn);
+	mc_hash_del(c->h, hn);
 	free(e);
 }
 
 /* Frees the entries aged out at now_ms, or all of them. */
-static void fdb_sweep(struct l2_fdb *t, uint64_t now_ms, bool all)
+static void fdb_sweep(struct l2_node *n, uint64_t now_ms, bool all)
 {
-	struct sweep_ctx c = { t, now_ms, all };
+	struct sweep_ctx c = { &n->data->fdb, now_ms, all };
 
-	mc_hash_walk(&t->h, sweep_one, &c);
+	mc_hash_walk(c.h, sweep_one, &c);
 }
 
 void l2_fdb_free(struct l2_node *n)
 {
-	struct l2_fdb *t = n->data->fdb;
-
-	if (!t)
+	if (!n->data->fdb.tab)
 		return;
-	if (t->h.tab)
-		fdb_sweep(t, 0, true);
-	mc_hash_free(&t->h);
-	free(t);
-	n->data->fdb = NULL;
+	fdb_sweep(n, 0, true);
+	mc_hash_free(&n->data->fdb);
 }
 
 void l2_fdb_purge(struct l2_node *n, uint64_t now_ms)
 {
-	fdb_sweep(n->data->fdb, now_ms, false);
+	fdb_sweep(n, now_ms, false);
 }
 
-static struct fdb_entry *fdb_lookup(const struct l2_fdb *t, const uint8_t mac[6],
-				    uint32_t hv)
+static struct fdb_entry *fdb_lookup(const struct l2_data *d, const uint8_t mac[6])
 {
-	struct mc_hash_iter it;
-	struct mc_hnode *hn;
+	struct l2_mackey *k = l2_mackey_find(&d->fdb, d->fdb_seed, mac, 0);
 
-	for (hn = mc_hash_first(&t->h, hv, &it); hn; hn = mc_hash_next(&it)) {
-		struct fdb_entry *e = mc_container_of(hn, struct fdb_entry, hnode);
-
-		if (l2_mac_eq(e->mac, mac))
-			return e;
-	}
-	return NULL;
+	return k ? mc_container_of(k, struct fdb_entry, key) : NULL;
 }
 
 /* The port that learnt mac, if the entry has not aged out. */
 static struct fdb_entry *fdb_find(struct l2_node *n, const uint8_t mac[6])
 {
-	const struct l2_fdb *t = n->data->fdb;
-	struct fdb_entry *e = fdb_lookup(t, mac, mc_hash_mac_seeded(t->seed, mac, 0));
+	struct fdb_entry *e = fdb_lookup(n->data, mac);
 
 	return e && e->live && n->now_ms < e->seen_ms + L2_FDB_AGING_MS ? e : NULL;
 }
 
 void l2_fdb_learn(struct l2_node *n, const uint8_t mac[6], unsigned lport)
 {
-	struct l2_fdb *t = n->data->fdb;
-	uint32_t hv = mc_hash_mac_seeded(t->seed, mac, 0);
-	struct fdb_entry *e = fdb_lookup(t, mac, hv);
+	struct l2_data *d = n->data;
+	struct fdb_entry *e = fdb_lookup(d, mac);
 
 	if (!e) {
-		if (t->h.count >= L2_FDB_MAX || !(e = malloc(sizeof(*e))))
+		if (d->fdb.count >= L2_FDB_MAX || !(e = calloc(1, sizeof(*e))))
 			return;		/* full: its frames get flooded */
-		memcpy(e->mac, mac, 6);
-		if (mc_hash_add(&t->h, &e->hnode, hv) < 0) {
+		memcpy(e->key.mac, mac, 6);
+		if (l2_mackey_add(&d->fdb, d->fdb_seed, &e->key) < 0) {
 			free(e);
 			return;
 		}
@@ -137,8 +109,7 @@ void l2_fdb_learn(struct l2_node *n, const uint8_t mac[6], unsigned lport)
  * The entry stays for the purge, so a flapping MAC costs no allocation. */
 static void fdb_forget(struct l2_node *n, const uint8_t mac[6])
 {
-	const struct l2_fdb *t = n->data->fdb;
-	struct fdb_entry *e = fdb_lookup(t, mac, mc_hash_mac_seeded(t->seed, mac, 0));
+	struct fdb_entry *e = fdb_lookup(n->data, mac);
 
 	if (e)
 		e->live = false;

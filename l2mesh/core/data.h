@@ -10,7 +10,8 @@
  *   routing.c  receive handlers: UNICAST(_4ADDR), UNICAST_TVLV
  *   send.c     routing a built packet to an originator, unicast encapsulation
  *   bcast.c    own broadcasts, dedup window, rebroadcast and its re-send queue
- *   frag.c     fragmentation and reassembly, the chain pool
+ *   frag.c     fragmentation and reassembly, the chains
+ *   pool.c     grow-only buffer pools (bcast queue, reassembly chains)
  *   icmp.c     batman ICMP: ping, echo reply, TTL exceeded
  *   switch.c   frames from the local ports: switching, anycast policy, into
  *              the mesh
@@ -56,20 +57,30 @@
  * encapsulation (4ADDR) and the mesh port's Ethernet header. */
 #define L2_CLIENT_FRAME_MAX (L2_FRAME_MAX - L2_MAX_HEADER_LEN)
 
-struct l2_fdb;		/* switch.c */
-struct l2_dorigs;	/* dorig.c */
-struct l2_bcastq;	/* bcast.c */
-struct l2_frags;	/* frag.c */
 struct l2_frag_chain;	/* frag.c */
+
+/* Buffers of one size, allocated as the pool first grows (pool.c). */
+struct l2_pool {
+	void **e;		/* [n] of [max] */
+	unsigned n, max;
+	size_t size;
+};
+
+int l2_pool_init(struct l2_pool *p, unsigned max, size_t size);
+/* One more zeroed buffer, or NULL when the pool is full or memory is out. */
+void *l2_pool_grow(struct l2_pool *p);
+void l2_pool_free(struct l2_pool *p);
 
 struct l2_data {
 	uint8_t tx[L2_FRAME_MAX];	/* the frame being built for a mesh port */
 	uint8_t frag_tx[L2_FRAME_MAX];	/* one fragment of tx at a time */
 	uint8_t reasm[L2_FRAME_MAX];	/* a merged packet, Ethernet in front */
-	struct l2_fdb *fdb;
-	struct l2_dorigs *dorigs;
-	struct l2_bcastq *bq;
-	struct l2_frags *frags;
+	struct mc_hash fdb;		/* bridge.c: learnt MACs */
+	uint32_t fdb_seed;		/* from env.rand: a LAN cannot aim at one cluster */
+	struct mc_hash dorigs;		/* dorig.c: struct l2_dorig by originator */
+	uint32_t dorig_seed;
+	struct l2_pool bq;		/* bcast.c: re-send queue entries */
+	struct l2_pool frags;		/* frag.c: reassembly chains */
 	uint32_t bcast_seqno;		/* last own broadcast; the first is 1 */
 	uint16_t frag_seqno;		/* random start, as the kernel: a restarted
 					 * node's fragments are not taken for old ones */
@@ -92,8 +103,7 @@ struct l2_frag_slot {
 };
 
 struct l2_dorig {
-	struct mc_hnode hnode;		/* key: mac */
-	uint8_t mac[6];
+	struct l2_mackey key;		/* the originator, vid 0 */
 	uint64_t seen_ms;
 	uint32_t bcast_last;		/* newest seqno in the window */
 	uint64_t bcast_bits;		/* bit i: bcast_last - i was seen */

@@ -122,11 +122,7 @@ static void icmp_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 	size_t len;
 	int rc = l2_icmp_decode(r, &ic);
 
-	if (rc < 0) {
-		l2_rx_count_bad(n, rc);
-		return;
-	}
-	if (!l2_rx_unicast_ok(n, eth))
+	if (!l2_rx_unicast_ok(n, eth, rc))
 		return;
 	if (ic.has_rr) {	/* record the port it reached us on */
 		if (ic.rr_cur >= L2_ICMP_RR_SLOTS) {

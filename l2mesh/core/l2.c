@@ -53,18 +53,29 @@ void l2_node_free(struct l2_node *n)
 	free(n);
 }
 
+/*
+ * Takes slot count of max for name: copies name into out (size bytes
+ * with its NUL) once both fit. 0, -ENOSPC or -ENAMETOOLONG.
+ */
+static int slot_take(char *out, size_t size, unsigned count, unsigned max,
+		     const char *name)
+{
+	if (count == max)
+		return -ENOSPC;
+	if (strlen(name) >= size)
+		return -ENAMETOOLONG;
+	strcpy(out, name);
+	return 0;
+}
+
 int l2_port_add(struct l2_node *n, const char *name, const uint8_t mac[6],
 		unsigned mtu, bool wireless)
 {
-	struct l2_port *p;
+	struct l2_port *p = &n->ports[n->nports];
+	int rc = slot_take(p->name, sizeof(p->name), n->nports, L2_PORTS_MAX, name);
 
-	if (n->nports == L2_PORTS_MAX)
-		return -ENOSPC;
-	if (strlen(name) >= sizeof(p->name))
-		return -ENAMETOOLONG;
-	p = &n->ports[n->nports];
-	memset(p, 0, sizeof(*p));
-	strcpy(p->name, name);
+	if (rc < 0)
+		return rc;
 	memcpy(p->mac, mac, 6);
 	p->mtu = mtu;
 	p->wireless = wireless;
@@ -84,17 +95,15 @@ void l2_port_set_up(struct l2_node *n, unsigned port, bool up, uint64_t now_ms)
 int l2_local_add(struct l2_node *n, const char *name, enum l2_local_kind kind,
 		 const uint8_t mac[6])
 {
-	struct l2_local *l;
+	struct l2_local *l = &n->locals[n->nlocals];
+	int rc = slot_take(l->name, sizeof(l->name), n->nlocals, L2_LOCALS_MAX, name);
 
-	if (n->nlocals == L2_LOCALS_MAX)
-		return -ENOSPC;
-	if (strlen(name) >= sizeof(l->name))
-		return -ENAMETOOLONG;
-	l = &n->locals[n->nlocals];
-	strcpy(l->name, name);
-	l->kind = kind;
-	memcpy(l->mac, mac, 6);
-	return (int)n->nlocals++;
+	if (rc == 0) {
+		l->kind = kind;
+		memcpy(l->mac, mac, 6);
+		rc = (int)n->nlocals++;
+	}
+	return rc;
 }
 
 /* The common header's verdict as a drop reason; L2_STAT_COUNT for none. */

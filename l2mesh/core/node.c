@@ -64,3 +64,29 @@ void l2_local_send(struct l2_node *n, unsigned lport, const uint8_t *frame, size
 {
 	n->env.local_send(n->env.user, lport, frame, len);
 }
+
+struct l2_mackey *l2_mackey_find(const struct mc_hash *h, uint32_t seed,
+				 const uint8_t mac[6], uint16_t vid)
+{
+	struct mc_hash_iter it;
+	struct mc_hnode *e;
+
+	for (e = mc_hash_first(h, mc_hash_mac_seeded(seed, mac, vid), &it); e;
+	     e = mc_hash_next(&it)) {
+		struct l2_mackey *k = mc_container_of(e, struct l2_mackey, hnode);
+
+		if (k->vid == vid && l2_mac_eq(k->mac, mac))
+			return k;
+	}
+	return NULL;
+}
+
+int l2_mackey_add(struct mc_hash *h, uint32_t seed, struct l2_mackey *k)
+{
+	return mc_hash_add(h, &k->hnode, mc_hash_mac_seeded(seed, k->mac, k->vid));
+}
+
+uint32_t l2_seed(struct l2_node *n)
+{
+	return n->env.rand ? n->env.rand(n->env.user) : 0;
+}

@@ -22,6 +22,7 @@
 #include <stdarg.h>
 
 #include "common/buf.h"
+#include "common/hash.h"
 #include "l2mesh/core/l2.h"
 #include "l2mesh/core/packet.h"
 
@@ -44,33 +45,65 @@ struct l2_local {
  * frame the core drops is counted under exactly one reason.
  */
 #define L2_STATS(X) \
-	X(TX, "tx") X(TX_BYTES, "tx_bytes") X(TX_DROPPED, "tx_dropped") \
-	X(RX, "rx") X(RX_BYTES, "rx_bytes") X(FORWARD, "forward") \
-	X(FORWARD_BYTES, "forward_bytes") X(MGMT_TX, "mgmt_tx") \
-	X(MGMT_TX_BYTES, "mgmt_tx_bytes") X(MGMT_RX, "mgmt_rx") \
-	X(MGMT_RX_BYTES, "mgmt_rx_bytes") X(FRAG_TX, "frag_tx") \
-	X(FRAG_TX_BYTES, "frag_tx_bytes") X(FRAG_RX, "frag_rx") \
-	X(FRAG_RX_BYTES, "frag_rx_bytes") X(FRAG_FWD, "frag_fwd") \
-	X(FRAG_FWD_BYTES, "frag_fwd_bytes") X(TT_REQUEST_TX, "tt_request_tx") \
-	X(TT_REQUEST_RX, "tt_request_rx") X(TT_RESPONSE_TX, "tt_response_tx") \
-	X(TT_RESPONSE_RX, "tt_response_rx") X(TT_ROAM_ADV_TX, "tt_roam_adv_tx") \
-	X(TT_ROAM_ADV_RX, "tt_roam_adv_rx") X(BCAST_TX, "bcast_tx") \
-	X(BCAST_RX, "bcast_rx") X(ICMP_TX, "icmp_tx") X(ICMP_RX, "icmp_rx") \
+	/* batctl's traffic counters */ \
+	X(TX, "tx") \
+	X(TX_BYTES, "tx_bytes") \
+	X(TX_DROPPED, "tx_dropped") \
+	X(RX, "rx") \
+	X(RX_BYTES, "rx_bytes") \
+	X(FORWARD, "forward") \
+	X(FORWARD_BYTES, "forward_bytes") \
+	X(MGMT_TX, "mgmt_tx") \
+	X(MGMT_TX_BYTES, "mgmt_tx_bytes") \
+	X(MGMT_RX, "mgmt_rx") \
+	X(MGMT_RX_BYTES, "mgmt_rx_bytes") \
+	/* fragments */ \
+	X(FRAG_TX, "frag_tx") \
+	X(FRAG_TX_BYTES, "frag_tx_bytes") \
+	X(FRAG_RX, "frag_rx") \
+	X(FRAG_RX_BYTES, "frag_rx_bytes") \
+	X(FRAG_FWD, "frag_fwd") \
+	X(FRAG_FWD_BYTES, "frag_fwd_bytes") \
+	/* translation table messages */ \
+	X(TT_REQUEST_TX, "tt_request_tx") \
+	X(TT_REQUEST_RX, "tt_request_rx") \
+	X(TT_RESPONSE_TX, "tt_response_tx") \
+	X(TT_RESPONSE_RX, "tt_response_rx") \
+	X(TT_ROAM_ADV_TX, "tt_roam_adv_tx") \
+	X(TT_ROAM_ADV_RX, "tt_roam_adv_rx") \
+	/* softmesh's: broadcasts, ICMP, the anycast filter */ \
+	X(BCAST_TX, "bcast_tx") \
+	X(BCAST_RX, "bcast_rx") \
+	X(ICMP_TX, "icmp_tx") \
+	X(ICMP_RX, "icmp_rx") \
 	X(ANYCAST_FILTERED, "anycast_filtered") \
-	X(DROP_SHORT, "drop_short") X(DROP_VERSION, "drop_version") \
+	/* drops: the frame */ \
+	X(DROP_SHORT, "drop_short") \
+	X(DROP_VERSION, "drop_version") \
 	X(DROP_UNKNOWN_TYPE, "drop_unknown_type") \
 	X(DROP_UNSUPPORTED_TYPE, "drop_unsupported_type") \
-	X(DROP_MALFORMED, "drop_malformed") X(DROP_TTL, "drop_ttl") \
-	X(DROP_OWN, "drop_own") X(DROP_NOT_NEIGH, "drop_not_neighbor") \
-	X(DROP_DUPLICATE, "drop_duplicate") X(DROP_SEQNO_OLD, "drop_seqno_old") \
-	X(DROP_NOT_BEST_HOP, "drop_not_best_hop") X(DROP_LOOP, "drop_loop") \
-	X(DROP_SEQNO_RESET, "drop_seqno_reset") X(DROP_TQ_ZERO, "drop_tq_zero") \
+	X(DROP_MALFORMED, "drop_malformed") \
+	X(DROP_TTL, "drop_ttl") \
+	/* drops: the routing plane */ \
+	X(DROP_OWN, "drop_own") \
+	X(DROP_NOT_NEIGH, "drop_not_neighbor") \
+	X(DROP_DUPLICATE, "drop_duplicate") \
+	X(DROP_SEQNO_OLD, "drop_seqno_old") \
+	X(DROP_NOT_BEST_HOP, "drop_not_best_hop") \
+	X(DROP_LOOP, "drop_loop") \
+	X(DROP_SEQNO_RESET, "drop_seqno_reset") \
+	X(DROP_TQ_ZERO, "drop_tq_zero") \
 	X(DROP_UNIDIRECTIONAL, "drop_unidirectional") \
-	X(DROP_NO_ROUTE, "drop_no_route") X(DROP_NOT_FOR_US, "drop_not_for_us") \
+	/* drops: the data plane */ \
+	X(DROP_NO_ROUTE, "drop_no_route") \
+	X(DROP_NOT_FOR_US, "drop_not_for_us") \
 	X(DROP_FRAG_TIMEOUT, "drop_frag_timeout") \
 	X(DROP_FRAG_INVALID, "drop_frag_invalid") \
-	X(DROP_TOO_BIG, "drop_too_big") X(DROP_PORT_DOWN, "drop_port_down") \
-	X(DROP_ANYCAST, "drop_anycast") X(DROP_TVLV, "drop_tvlv") \
+	X(DROP_TOO_BIG, "drop_too_big") \
+	X(DROP_PORT_DOWN, "drop_port_down") \
+	/* drops: the anycast filter, TVLVs, the translation table */ \
+	X(DROP_ANYCAST, "drop_anycast") \
+	X(DROP_TVLV, "drop_tvlv") \
 	X(DROP_TT, "drop_tt")
 
 #define L2_STAT_ENUM(id, name) L2_STAT_##id,
@@ -186,6 +219,26 @@ static inline bool l2_mac_is_zero(const uint8_t *mac)
 	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
 }
 
+/*
+ * The key of an entry in a common/hash table keyed by MAC and VLAN (vid 0
+ * for tables keyed by MAC alone): embedded in the entry. The tables whose
+ * keys the network chooses (client MACs) hash with a secret seed drawn
+ * from env.rand at init.
+ */
+struct l2_mackey {
+	struct mc_hnode hnode;
+	uint8_t mac[6];
+	uint16_t vid;
+};
+
+/* The entry of h keyed (mac, vid), or NULL. */
+struct l2_mackey *l2_mackey_find(const struct mc_hash *h, uint32_t seed,
+				 const uint8_t mac[6], uint16_t vid);
+/* Puts k, its key set, into h: 0 or -ENOMEM. */
+int l2_mackey_add(struct mc_hash *h, uint32_t seed, struct l2_mackey *k);
+/* A seed for such a table (0 when the env has no rand). */
+uint32_t l2_seed(struct l2_node *n);
+
 /* ---- receive dispatch (rx.c) --------------------------------------------- */
 
 /* Takes packets of type (max_len bytes from the batman header at most):
@@ -194,14 +247,15 @@ int l2_rx_register(struct l2_node *n, uint8_t type, l2_rx_fn fn, size_t max_len)
 /* A packet whose common header h was checked, to its type's handler. */
 void l2_rx_dispatch(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 		    const struct l2_hdr *h, struct mc_rd *r);
+/* Whether a header decoder returned rc >= 0; else counts its failure
+ * (short, version, malformed) and returns false. */
+bool l2_rx_decoded(struct l2_node *n, int rc);
 /*
- * batadv_check_unicast_packet: a unicast-class frame must come from a
- * unicast sender and be addressed to one of our ports. Counts and returns
- * false when it is to be dropped.
+ * l2_rx_decoded(), then batadv_check_unicast_packet: a unicast-class
+ * frame must come from a unicast sender and be addressed to one of our
+ * ports. Counts and returns false when it is to be dropped.
  */
-bool l2_rx_unicast_ok(struct l2_node *n, const struct l2_eth *eth);
-/* Counts a header decoder's failure: short, malformed or version. */
-void l2_rx_count_bad(struct l2_node *n, int rc);
+bool l2_rx_unicast_ok(struct l2_node *n, const struct l2_eth *eth, int rc);
 
 /* ---- TVLV handlers (tvlv.c) ------------------------------------------------- */
 

@@ -76,11 +76,7 @@ static void unicast_rx(struct l2_node *n, unsigned port, const struct l2_eth *et
 
 	u.hlen = u.is4 ? L2_UNICAST_4ADDR_HLEN : L2_UNICAST_HLEN;
 	rc = mc_rd_bytes(r, u.raw, u.hlen) < 0 ? -EMSGSIZE : ucast_decode_raw(&u);
-	if (rc < 0) {
-		l2_rx_count_bad(n, rc);
-		return;
-	}
-	if (!l2_rx_unicast_ok(n, eth))
+	if (!l2_rx_unicast_ok(n, eth, rc))
 		return;
 	u.frame = mc_rd_cur(r);
 	u.len = mc_rd_left(r);
@@ -135,11 +131,7 @@ static void utvlv_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 	struct mc_rd tvlvs, probe;
 	int rc = l2_unicast_tvlv_decode(r, &u);
 
-	if (rc < 0) {
-		l2_rx_count_bad(n, rc);
-		return;
-	}
-	if (!l2_rx_unicast_ok(n, eth))
+	if (!l2_rx_unicast_ok(n, eth, rc))
 		return;
 	probe = *r;
 	if (l2_tvlv_container(&probe, u.tvlv_len, &tvlvs) < 0) {

@@ -36,10 +36,21 @@ void l2_rx_dispatch(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 	rh->fn(n, port, eth, r);
 }
 
-bool l2_rx_unicast_ok(struct l2_node *n, const struct l2_eth *eth)
+bool l2_rx_decoded(struct l2_node *n, int rc)
 {
+	if (rc >= 0)
+		return true;
+	l2_count(n, rc == -EMSGSIZE ? L2_STAT_DROP_SHORT :
+		    rc == -EPROTONOSUPPORT ? L2_STAT_DROP_VERSION : L2_STAT_DROP_MALFORMED, 1);
+	return false;
+}
+
+bool l2_rx_unicast_ok(struct l2_node *n, const struct l2_eth *eth, int rc)
+{
+	if (!l2_rx_decoded(n, rc))
+		return false;
 	/* unicast indication with a group recipient, or a group sender */
-	if ((eth->dst[0] & 1) || (eth->src[0] & 1)) {
+	if (l2_mac_is_multicast(eth->dst) || l2_mac_is_multicast(eth->src)) {
 		l2_count(n, L2_STAT_DROP_MALFORMED, 1);
 		return false;
 	}
@@ -48,19 +59,4 @@ bool l2_rx_unicast_ok(struct l2_node *n, const struct l2_eth *eth)
 		return false;
 	}
 	return true;
-}
-
-void l2_rx_count_bad(struct l2_node *n, int rc)
-{
-	switch (rc) {
-	case -EMSGSIZE:
-		l2_count(n, L2_STAT_DROP_SHORT, 1);
-		break;
-	case -EPROTONOSUPPORT:
-		l2_count(n, L2_STAT_DROP_VERSION, 1);
-		break;
-	default:
-		l2_count(n, L2_STAT_DROP_MALFORMED, 1);
-		break;
-	}
 }

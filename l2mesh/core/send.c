@@ -29,17 +29,8 @@ int l2_send_pkt(struct l2_node *n, const uint8_t orig[6], size_t pkt_len)
 
 void l2_send_count_err(struct l2_node *n, int rc)
 {
-	switch (rc) {
-	case -ENOENT:
-		l2_count(n, L2_STAT_DROP_NO_ROUTE, 1);
-		break;
-	case -ENETDOWN:
-		l2_count(n, L2_STAT_DROP_PORT_DOWN, 1);
-		break;
-	default:
-		l2_count(n, L2_STAT_DROP_TOO_BIG, 1);
-		break;
-	}
+	l2_count(n, rc == -ENOENT ? L2_STAT_DROP_NO_ROUTE :
+		    rc == -ENETDOWN ? L2_STAT_DROP_PORT_DOWN : L2_STAT_DROP_TOO_BIG, 1);
 }
 
 int l2_send_unicast_frame(struct l2_node *n, const uint8_t orig[6], uint8_t ttvn,

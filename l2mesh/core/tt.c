@@ -74,7 +74,7 @@ static int tt_register(struct l2_node *n)
 static void free_one(struct mc_hnode *e, void *arg)
 {
 	mc_hash_del(arg, e);
-	free(mc_container_of(e, struct tt_hnode, hnode));
+	free(mc_container_of(e, struct l2_mackey, hnode));
 }
 
 static void orig_free_one(struct mc_hnode *e, void *arg)

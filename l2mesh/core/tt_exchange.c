@@ -14,6 +14,30 @@
 
 #include "l2mesh/core/tt_int.h"
 
+/*
+ * Starts a TT TVLV in w: its header, d, then the VLAN entries, a copy of
+ * those a peer sent (vlans) or ours (vlans NULL). Returns what
+ * l2_tvlv_begin() returns; mark is for l2_tvlv_end().
+ */
+static int head_put(struct mc_wr *w, const struct l2_tt_data *d, const struct mc_rd *vlans,
+		    const struct l2_tt *t, size_t *mark)
+{
+	struct l2_tt_vlan v;
+	struct mc_rd r;
+
+	if (l2_tvlv_begin(w, L2_TVLV_TT, L2_TVLV_TT_VERSION, mark) < 0)
+		return -EMSGSIZE;
+	l2_tt_data_encode(w, d);
+	if (!vlans) {
+		tt_vlans_put(w, t);
+		return 0;
+	}
+	r = *vlans;
+	while (l2_tt_vlan_next(&r, &v) == 1)
+		l2_tt_vlan_encode(w, &v);
+	return 0;
+}
+
 /* ---- own OGMs -------------------------------------------------------------- */
 
 static int own_tvlv_write(struct l2_tt *t, struct mc_wr *w, uint8_t flags, uint8_t ttvn,
@@ -22,10 +46,8 @@ static int own_tvlv_write(struct l2_tt *t, struct mc_wr *w, uint8_t flags, uint8
 	struct l2_tt_data d = { flags, ttvn, (uint16_t)t->nown };
 	size_t mark;
 
-	if (l2_tvlv_begin(w, L2_TVLV_TT, L2_TVLV_TT_VERSION, &mark) < 0)
+	if (head_put(w, &d, NULL, t, &mark) < 0)
 		return -EMSGSIZE;
-	l2_tt_data_encode(w, &d);
-	tt_vlans_put(w, t);
 	for (size_t i = 0; i < nc; i++)
 		l2_tt_change_encode(w, &c[i]);
 	return l2_tvlv_end(w, mark);
@@ -67,8 +89,6 @@ static void tt_request(struct l2_node *n, struct tt_orig *o,
 	uint8_t buf[L2_TVLV_HLEN + L2_TT_DATA_LEN + L2_TT_VLANS_MAX * L2_TT_VLAN_LEN];
 	struct l2_tt_data d = { (uint8_t)(L2_TT_REQUEST | (full ? L2_TT_FULL_TABLE : 0)),
 				tt->data.ttvn, tt->data.num_vlan };
-	struct mc_rd r = tt->vlans;
-	struct l2_tt_vlan v;
 	struct mc_wr w;
 	size_t mark;
 	char m[18];
@@ -76,10 +96,7 @@ static void tt_request(struct l2_node *n, struct tt_orig *o,
 	if (o->req_pending && n->now_ms - o->req_at_ms < L2_TT_REQUEST_TIMEOUT_MS)
 		return;
 	mc_wr_init(&w, buf, sizeof(buf));
-	l2_tvlv_begin(&w, L2_TVLV_TT, L2_TVLV_TT_VERSION, &mark);
-	l2_tt_data_encode(&w, &d);
-	while (l2_tt_vlan_next(&r, &v) == 1)
-		l2_tt_vlan_encode(&w, &v);
+	head_put(&w, &d, &tt->vlans, NULL, &mark);
 	if (l2_tvlv_end(&w, mark) < 0)
 		return;
 	o->req_pending = true;
@@ -107,9 +124,7 @@ static void own_response_send(struct l2_node *n, const uint8_t *dst, bool full,
 	if (!buf)
 		return;
 	mc_wr_init(&w, buf, cap);
-	l2_tvlv_begin(&w, L2_TVLV_TT, L2_TVLV_TT_VERSION, &mark);
-	l2_tt_data_encode(&w, &d);
-	tt_vlans_put(&w, t);
+	head_put(&w, &d, NULL, t, &mark);
 	if (full)
 		tt_local_entries_put(&w, t);
 	for (size_t i = 0; !full && i < t->ndiff; i++)
@@ -142,17 +157,12 @@ static size_t other_response_build(const struct tt_orig *o, const struct l2_tvlv
 {
 	struct l2_tt_data d = { (uint8_t)(L2_TT_RESPONSE | (full ? L2_TT_FULL_TABLE : 0)),
 				tt->data.ttvn, tt->data.num_vlan };
-	struct mc_rd r = tt->vlans;
-	struct l2_tt_vlan v;
 	struct mc_wr w;
 	size_t mark;
 
 	mc_wr_init(&w, buf, cap);
-	l2_tvlv_begin(&w, L2_TVLV_TT, L2_TVLV_TT_VERSION, &mark);
-	l2_tt_data_encode(&w, &d);
 	/* tt_orig_crc_ok() proved the requested VLANs equal ours */
-	while (l2_tt_vlan_next(&r, &v) == 1)
-		l2_tt_vlan_encode(&w, &v);
+	head_put(&w, &d, &tt->vlans, NULL, &mark);
 	if (!full)
 		mc_wr_bytes(&w, o->buff, o->buff_len);
 	for (const struct tt_oe *oe = o->entries; full && oe; oe = oe->o_next) {

@@ -16,7 +16,7 @@
 
 struct tt_orig *tt_orig_find(struct l2_tt *t, const uint8_t *mac)
 {
-	struct tt_hnode *e = tt_find(t, &t->origs, mac, 0);
+	struct l2_mackey *e = l2_mackey_find(&t->origs, t->seed, mac, 0);
 
 	return e ? mc_container_of(e, struct tt_orig, h) : NULL;
 }
@@ -31,7 +31,7 @@ struct tt_orig *tt_orig_get(struct l2_node *n, const uint8_t *mac)
 	if (!o)
 		return NULL;
 	memcpy(o->h.mac, mac, 6);
-	if (tt_add(n->tt, &n->tt->origs, &o->h) < 0) {
+	if (l2_mackey_add(&n->tt->origs, n->tt->seed, &o->h) < 0) {
 		free(o);
 		return NULL;
 	}
@@ -40,7 +40,7 @@ struct tt_orig *tt_orig_get(struct l2_node *n, const uint8_t *mac)
 
 struct tt_global *tt_global_find(struct l2_tt *t, const uint8_t *mac, uint16_t vid)
 {
-	struct tt_hnode *e = tt_find(t, &t->global, mac, vid);
+	struct l2_mackey *e = l2_mackey_find(&t->global, t->seed, mac, vid);
 
 	return e ? mc_container_of(e, struct tt_global, h) : NULL;
 }
@@ -215,7 +215,7 @@ static struct tt_global *global_new(struct l2_node *n, const uint8_t *mac, uint1
 	g->added_ms = n->now_ms;
 	if (flags & F_ROAM)
 		g->roam_at_ms = n->now_ms;
-	if (tt_add(n->tt, &n->tt->global, &g->h) < 0) {
+	if (l2_mackey_add(&n->tt->global, n->tt->seed, &g->h) < 0) {
 		free(g);
 		return NULL;
 	}
@@ -454,11 +454,12 @@ void tt_global_purge(struct l2_node *n, uint64_t now_ms)
 	mc_hash_walk(&n->tt->global, global_purge_one, &c);
 }
 
-static int global_rows(struct l2_node *n, const struct tt_global *g, l2_tt_global_cb cb,
-		       void *user)
+static int global_rows(struct l2_mackey *k, void *arg)
 {
 	static const uint16_t bits[4] = { F_ROAM, F_WIFI, F_ISOLA, F_TEMP };
-	const struct tt_oe *best = global_best(n, g);
+	const struct tt_query *q = arg;
+	const struct tt_global *g = mc_container_of(k, struct tt_global, h);
+	const struct tt_oe *best = global_best(q->n, g);
 	int rc;
 
 	for (const struct tt_oe *oe = g->origs; oe; oe = oe->g_next) {
@@ -471,7 +472,7 @@ static int global_rows(struct l2_node *n, const struct tt_global *g, l2_tt_globa
 		memcpy(i.mac, g->h.mac, 6);
 		memcpy(i.orig, oe->o->h.mac, 6);
 		tt_flags_fmt(i.flags_str, g->flags, "RWIT", bits, 4);
-		rc = cb(&i, user);
+		rc = q->global_cb(&i, q->user);
 		if (rc)
 			return rc;
 	}
@@ -480,14 +481,7 @@ static int global_rows(struct l2_node *n, const struct tt_global *g, l2_tt_globa
 
 int l2_tt_global_foreach(struct l2_node *n, l2_tt_global_cb cb, void *user)
 {
-	struct mc_hnode *e;
-	uint32_t i;
-	int rc;
+	struct tt_query q = { .n = n, .global_cb = cb, .user = user };
 
-	mc_hash_for_each(&n->tt->global, i, e) {
-		rc = global_rows(n, mc_container_of(e, struct tt_global, h.hnode), cb, user);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return tt_each(&n->tt->global, global_rows, &q);
 }

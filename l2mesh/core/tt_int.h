@@ -49,15 +49,12 @@
 
 /* ---- state ----------------------------------------------------------------- */
 
-/* The key of every entry, first in it: MAC and VID (0 for origs, roams). */
-struct tt_hnode {
-	struct mc_hnode hnode;
-	uint8_t mac[6];
-	uint16_t vid;
-};
-
+/*
+ * Every entry starts with its key (node.h's l2_mackey): MAC and VID, vid 0
+ * for origs and roams. The tables hash with the seed in struct l2_tt.
+ */
 struct tt_local {
-	struct tt_hnode h;
+	struct l2_mackey h;
 	uint16_t flags;
 	uint64_t last_seen_ms;
 };
@@ -76,7 +73,7 @@ struct tt_oe {
 };
 
 struct tt_global {
-	struct tt_hnode h;
+	struct l2_mackey h;
 	uint16_t flags;
 	uint64_t roam_at_ms;
 	uint64_t added_ms;
@@ -84,7 +81,7 @@ struct tt_global {
 };
 
 struct tt_orig {
-	struct tt_hnode h;	/* vid 0 */
+	struct l2_mackey h;	/* vid 0 */
 	uint8_t last_ttvn;
 	bool has_tt;		/* a table was applied: diffs may follow */
 	bool req_pending;
@@ -96,7 +93,7 @@ struct tt_orig {
 
 /* Roaming flap limit, per client MAC (vid 0) as batman-adv counts it. */
 struct tt_roam {
-	struct tt_hnode h;
+	struct l2_mackey h;
 	uint64_t first_ms;
 	unsigned left;
 };
@@ -149,11 +146,6 @@ static inline uint16_t tt_vid(uint16_t vid)
 	return vid ? (uint16_t)(vid | L2_VLAN_HAS_TAG) : 0;
 }
 
-/* The entry of h keyed (mac, vid), or NULL. */
-struct tt_hnode *tt_find(const struct l2_tt *t, const struct mc_hash *h,
-			 const uint8_t *mac, uint16_t vid);
-/* Puts e, its key set, into h: 0 or -ENOMEM. */
-int tt_add(const struct l2_tt *t, struct mc_hash *h, struct tt_hnode *e);
 /* What the purges' mc_hash_walk() callbacks get. */
 struct tt_walk_ctx {
 	struct l2_node *n;
@@ -167,6 +159,18 @@ static inline bool tt_expired(uint64_t since_ms, uint64_t timeout_ms, uint64_t n
 }
 
 /* ---- helpers (tt_local.c) ---------------------------------------------------- */
+
+/* Calls fn on every entry of h, for reading, until one returns non-zero,
+ * which is returned. */
+int tt_each(struct mc_hash *h, int (*fn)(struct l2_mackey *k, void *arg), void *arg);
+
+/* A query's rows, for tt_each(). */
+struct tt_query {
+	struct l2_node *n;
+	l2_tt_local_cb local_cb;
+	l2_tt_global_cb global_cb;
+	void *user;
+};
 
 /* Rate-limited warning about a client or originator. */
 void tt_warn(struct l2_node *n, const char *what, const uint8_t *mac);

@@ -13,29 +13,6 @@
 #include "common/addr.h"
 #include "l2mesh/core/tt_int.h"
 
-/* ---- keys and tables ------------------------------------------------------- */
-
-struct tt_hnode *tt_find(const struct l2_tt *t, const struct mc_hash *h,
-			 const uint8_t *mac, uint16_t vid)
-{
-	struct mc_hash_iter it;
-	struct mc_hnode *e;
-
-	for (e = mc_hash_first(h, mc_hash_mac_seeded(t->seed, mac, vid), &it); e;
-	     e = mc_hash_next(&it)) {
-		struct tt_hnode *k = mc_container_of(e, struct tt_hnode, hnode);
-
-		if (k->vid == vid && l2_mac_eq(k->mac, mac))
-			return k;
-	}
-	return NULL;
-}
-
-int tt_add(const struct l2_tt *t, struct mc_hash *h, struct tt_hnode *e)
-{
-	return mc_hash_add(h, &e->hnode, mc_hash_mac_seeded(t->seed, e->mac, e->vid));
-}
-
 /* ---- helpers ----------------------------------------------------------------- */
 
 const char *tt_mac_str(const uint8_t *mac, char *buf)
@@ -117,7 +94,7 @@ static void live_dec(struct l2_tt *t, uint16_t vid)
 
 struct tt_local *tt_local_find(struct l2_tt *t, const uint8_t *mac, uint16_t vid)
 {
-	struct tt_hnode *e = tt_find(t, &t->local, mac, vid);
+	struct l2_mackey *e = l2_mackey_find(&t->local, t->seed, mac, vid);
 
 	return e ? mc_container_of(e, struct tt_local, h) : NULL;
 }
@@ -247,7 +224,7 @@ struct tt_local *tt_local_new(struct l2_node *n, const uint8_t *mac, uint16_t vi
 	if (tt_lport_wireless(n, lport))
 		l->flags |= F_WIFI;
 	l->last_seen_ms = n->now_ms;
-	if (tt_add(t, &t->local, &l->h) == 0)
+	if (l2_mackey_add(&t->local, t->seed, &l->h) == 0)
 		return l;
 	free(l);
 fail:
@@ -396,34 +373,43 @@ void tt_local_entries_put(struct mc_wr *w, struct l2_tt *t)
 
 /* ---- queries ------------------------------------------------------------------------- */
 
-static int local_row(struct l2_node *n, const struct tt_local *l, l2_tt_local_cb cb,
-		     void *user)
-{
-	static const uint16_t bits[6] = { F_ROAM, F_NOPURGE, F_NEW, F_PENDING, F_WIFI, F_ISOLA };
-	struct l2_tt *t = n->tt;
-	const struct tt_vlan *v = vlan_find(t->own, t->nown, l->h.vid);
-	struct l2_tt_local_info i = { .vid = l->h.vid, .flags = l->flags };
-
-	memcpy(i.mac, l->h.mac, 6);
-	tt_flags_fmt(i.flags_str, l->flags, "RPNXWI", bits, 6);
-	if (!(l->flags & F_NOPURGE) && n->now_ms > l->last_seen_ms)
-		i.last_seen_ms = n->now_ms - l->last_seen_ms;
-	i.crc = v ? v->crc : 0;
-	return cb(&i, user);
-}
-
-int l2_tt_local_foreach(struct l2_node *n, l2_tt_local_cb cb, void *user)
+int tt_each(struct mc_hash *h, int (*fn)(struct l2_mackey *k, void *arg), void *arg)
 {
 	struct mc_hnode *e;
 	uint32_t i;
 	int rc;
 
-	mc_hash_for_each(&n->tt->local, i, e) {
-		rc = local_row(n, mc_container_of(e, struct tt_local, h.hnode), cb, user);
+	mc_hash_for_each(h, i, e) {
+		rc = fn(mc_container_of(e, struct l2_mackey, hnode), arg);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+static int local_row(struct l2_mackey *k, void *arg)
+{
+	static const uint16_t bits[6] = { F_ROAM, F_NOPURGE, F_NEW, F_PENDING, F_WIFI, F_ISOLA };
+	const struct tt_query *q = arg;
+	const struct tt_local *l = mc_container_of(k, struct tt_local, h);
+	struct l2_tt *t = q->n->tt;
+	const struct tt_vlan *v = vlan_find(t->own, t->nown, l->h.vid);
+	struct l2_tt_local_info i = { .vid = l->h.vid, .flags = l->flags };
+	uint64_t now_ms = q->n->now_ms;
+
+	memcpy(i.mac, l->h.mac, 6);
+	tt_flags_fmt(i.flags_str, l->flags, "RPNXWI", bits, 6);
+	if (!(l->flags & F_NOPURGE) && now_ms > l->last_seen_ms)
+		i.last_seen_ms = now_ms - l->last_seen_ms;
+	i.crc = v ? v->crc : 0;
+	return q->local_cb(&i, q->user);
+}
+
+int l2_tt_local_foreach(struct l2_node *n, l2_tt_local_cb cb, void *user)
+{
+	struct tt_query q = { .n = n, .local_cb = cb, .user = user };
+
+	return tt_each(&n->tt->local, local_row, &q);
 }
 
 uint8_t l2_tt_ttvn(struct l2_node *n)

@@ -15,7 +15,7 @@
 static bool roam_allowed(struct l2_node *n, const uint8_t *mac)
 {
 	struct l2_tt *t = n->tt;
-	struct tt_hnode *e = tt_find(t, &t->roams, mac, 0);
+	struct l2_mackey *e = l2_mackey_find(&t->roams, t->seed, mac, 0);
 	struct tt_roam *r = e ? mc_container_of(e, struct tt_roam, h) : NULL;
 
 	if (r && n->now_ms - r->first_ms < L2_TT_ROAMING_MAX_TIME_MS) {
@@ -29,7 +29,7 @@ static bool roam_allowed(struct l2_node *n, const uint8_t *mac)
 		if (!r)
 			return false;
 		memcpy(r->h.mac, mac, 6);
-		if (tt_add(t, &t->roams, &r->h) < 0) {
+		if (l2_mackey_add(&t->roams, t->seed, &r->h) < 0) {
 			free(r);
 			return false;
 		}
