@@ -9,14 +9,26 @@
  * touching each other), and exports only the functions declared here or in
  * its own header.
  *
- *   bat_iv.c, originator.c  routing plane: OGMs, TQ, originators, neighbours,
- *                           gateways (GW TVLV)
- *   tt.c                    translation table: local/global clients, TTVN,
+ *   l2.c                    the node: life cycle, ports, tick, frames in;
+ *                           the top, called by no module
+ *   node.c, rx.c, tvlv.c    below every module: the helpers (log, is_me,
+ *                           port send), the receive handler table by packet
+ *                           type and the TVLV handler table; modules
+ *                           register in the tables at init instead of
+ *                           being called by name
+ *   bat_iv.c, originator.c  routing plane: OGMs, TQ, originators, neighbours
+ *   gw.c                    the GW TVLV (registered like TT's)
+ *   tt*.c (tt_int.h)        translation table: local/global clients, TTVN,
  *                           CRCs, diffs, requests/responses, roaming
- *   routing.c, send.c,      data plane: receive dispatch, unicast, bcast and
- *   bcast.c, frag.c, icmp.c dedup, fragmentation, ICMP, the soft switch and
- *   switch.c                the anycast filter
- *   l2.c                    the node: ports, env, tick, counters
+ *   data.c, routing.c,      data plane: life cycle, unicast receive, send,
+ *   send.c, bcast.c,        bcast and dedup, fragmentation, ICMP, the soft
+ *   frag.c, icmp.c,         switch and the anycast filter (data.h has the
+ *   switch.c, bridge.c, ... map)
+ *   packet.c                the wire codec, below everything
+ *
+ * The file-level call graph has no cycle: features (TT, GW) hang off the
+ * routing plane through tvlv.c and l2_origs_on_gone(), packet handlers off
+ * l2.c through rx.c.
  */
 
 #include <stdarg.h>
@@ -173,6 +185,7 @@ struct l2_node {
 	struct l2_data *data;
 	struct l2_tvlv_handler tvlv[L2_TVLV_HANDLERS_MAX];
 	unsigned ntvlv;
+	unsigned tvlv_absent;	/* bit i: tvlv[i] is told of OGMs without its TVLV */
 	struct l2_rx_handler rx[256];	/* by packet type */
 };
 

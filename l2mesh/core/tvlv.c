@@ -19,6 +19,8 @@ int l2_tvlv_register(struct l2_node *n, const struct l2_tvlv_handler *h)
 			return -EEXIST;
 	if (n->ntvlv == L2_TVLV_HANDLERS_MAX)
 		return -ENOSPC;
+	if (h->ogm_rx && h->ogm_absent)
+		n->tvlv_absent |= 1u << n->ntvlv;
 	n->tvlv[n->ntvlv++] = *h;
 	return 0;
 }
@@ -34,24 +36,23 @@ static const struct l2_tvlv_handler *handler_find(const struct l2_node *n,
 
 void l2_tvlv_ogm_rx(struct l2_node *n, struct l2_orig *o, const struct mc_rd *tvlvs)
 {
-	bool seen[L2_TVLV_HANDLERS_MAX] = { false };
 	const struct l2_tvlv_handler *h;
 	struct mc_rd r = *tvlvs;
 	struct l2_tvlv tv;
-	unsigned i;
+	unsigned absent = n->tvlv_absent;	/* bit i: handler i wants NULL */
 	int rc;
 
 	while ((rc = l2_tvlv_next(&r, &tv)) == 1) {
 		h = handler_find(n, &tv);
 		if (!h || !h->ogm_rx)
 			continue;
-		seen[h - n->tvlv] = true;
+		absent &= ~(1u << (h - n->tvlv));
 		h->ogm_rx(n, o, &tv);
 	}
 	if (rc < 0)	/* the TVLVs before the bad one stand */
 		l2_count(n, L2_STAT_DROP_TVLV, 1);
-	for (i = 0; i < n->ntvlv; i++)
-		if (n->tvlv[i].ogm_absent && !seen[i])
+	for (unsigned i = 0; absent; i++, absent >>= 1)
+		if (absent & 1)
 			n->tvlv[i].ogm_rx(n, o, NULL);
 }
 
