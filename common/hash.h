@@ -55,9 +55,11 @@ void mc_hash_free(struct mc_hash *h);
 /* A MAC (plus a small extra key, such as a port or VLAN) to a hash value. */
 uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra);
 /*
- * The same from a secret seed (a random number drawn at start): for keys
- * the network chooses, such as client MACs, so nobody can pick keys that
- * all land in one cluster. mc_hash_mac() is seed 0.
+ * The same from a secret seed (a random number drawn at start), for keys
+ * the network chooses, such as client MACs: nobody can pick keys that all
+ * land in one cluster. Another function than mc_hash_mac() (murmur3's
+ * finaliser over the key in one word, several times faster); only the
+ * low 16 bits of extra count.
  */
 uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra);
 
