@@ -127,8 +127,8 @@ const char *l2_stat_name(enum l2_stat s);
 
 struct l2_origs;	/* originator.c */
 struct l2_iv;		/* bat_iv.c */
-struct l2_tt;		/* tt.c */
-struct l2_data;		/* the data plane's state (bcast, frag, switch) */
+struct l2_tt;		/* tt_int.h */
+struct l2_data;		/* data.h: the data plane's state */
 struct l2_orig;		/* originator.h: an originator of the routing plane */
 
 /* A receive handler: r holds the packet from its batman header on. */

@@ -7,7 +7,8 @@
  * of types.h): originators, the last-hop neighbours through which each was
  * heard, the one-hop neighbours per port (batctl n), and the purges.
  *
- * The first half is shared by bat_iv.c and originator.c only. The second
+ * The first half is shared by the routing plane (bat_iv.c, originator.c,
+ * gw.c) and the TVLV handlers that get an originator entry. The second
  * half, from "Query API", is what the shell reads for meshctl's tables.
  *
  * l2mesh keeps one routing table, batman-adv's BATADV_IF_DEFAULT one; it

@@ -85,7 +85,7 @@ bool l2_tvlv_unicast_rx(struct l2_node *n, const uint8_t src[6], const uint8_t d
 	const struct l2_tvlv_handler *h;
 	struct mc_rd r = *tvlvs;
 	struct l2_tvlv tv;
-	int rc;
+	int rc = 0;
 
 	while (!taken && (rc = l2_tvlv_next(&r, &tv)) == 1) {
 		h = handler_find(n, &tv);
