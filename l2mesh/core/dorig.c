@@ -20,6 +20,29 @@ int l2_dorigs_init(struct l2_node *n)
 	return mc_hash_init(&n->data->dorigs, DORIG_HASH_ORDER);
 }
 
+struct l2_dorig *l2_dorig_get(struct l2_node *n, const uint8_t orig[6])
+{
+	struct l2_data *d = n->data;
+	struct l2_mackey *k = l2_mackey_find(&d->dorigs, d->dorig_seed, orig, 0);
+	struct l2_dorig *o;
+
+	if (k) {
+		o = mc_container_of(k, struct l2_dorig, key);
+		o->seen_ms = n->now_ms;
+		return o;
+	}
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	memcpy(o->key.mac, orig, 6);
+	o->seen_ms = n->now_ms;
+	if (l2_mackey_add(&d->dorigs, d->dorig_seed, &o->key) < 0) {
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
 struct purge_ctx {
 	struct l2_node *n;
 	uint64_t now_ms;
@@ -54,27 +77,4 @@ void l2_dorigs_purge(struct l2_node *n, uint64_t now_ms, l2_dorig_release_fn rel
 	struct purge_ctx c = { n, now_ms, false, release };
 
 	mc_hash_walk(&n->data->dorigs, purge_one, &c);
-}
-
-struct l2_dorig *l2_dorig_get(struct l2_node *n, const uint8_t orig[6])
-{
-	struct l2_data *d = n->data;
-	struct l2_mackey *k = l2_mackey_find(&d->dorigs, d->dorig_seed, orig, 0);
-	struct l2_dorig *o;
-
-	if (k) {
-		o = mc_container_of(k, struct l2_dorig, key);
-		o->seen_ms = n->now_ms;
-		return o;
-	}
-	o = calloc(1, sizeof(*o));
-	if (!o)
-		return NULL;
-	memcpy(o->key.mac, orig, 6);
-	o->seen_ms = n->now_ms;
-	if (l2_mackey_add(&d->dorigs, d->dorig_seed, &o->key) < 0) {
-		free(o);
-		return NULL;
-	}
-	return o;
 }
