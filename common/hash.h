@@ -54,6 +54,14 @@ void mc_hash_free(struct mc_hash *h);
 
 /* A MAC (plus a small extra key, such as a port or VLAN) to a hash value. */
 uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra);
+/*
+ * The same from a secret seed (a random number drawn at start), for keys
+ * the network chooses, such as client MACs: nobody can pick keys that all
+ * land in one cluster. Another function than mc_hash_mac() (murmur3's
+ * finaliser over the key in one word, several times faster); only the
+ * low 16 bits of extra count.
+ */
+uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra);
 
 /* 0, or -ENOMEM when the table was full and could not grow. */
 int mc_hash_add(struct mc_hash *h, struct mc_hnode *e, uint32_t hash);
@@ -63,6 +71,18 @@ void mc_hash_del(struct mc_hash *h, struct mc_hnode *e);
 struct mc_hnode *mc_hash_first(const struct mc_hash *h, uint32_t hash,
 			       struct mc_hash_iter *it);
 struct mc_hnode *mc_hash_next(struct mc_hash_iter *it);
+
+/*
+ * Every entry, in slot order, for reading (i a uint32_t, e a struct
+ * mc_hnode *): the body must neither add nor delete; mc_hash_walk() lets
+ * fn delete the entry it was given.
+ *
+ *	mc_hash_for_each(h, i, e)
+ *		sum += mc_container_of(e, struct x, hnode)->value;
+ */
+#define mc_hash_for_each(h, i, e) \
+	for ((i) = 0; (h)->tab && (i) <= (h)->mask; (i)++) \
+		if (((e) = (h)->tab[(i)].e) != NULL)
 
 /*
  * Calls fn once on every entry. fn may mc_hash_del() (and free) the entry

@@ -407,20 +407,6 @@ static void echo_slide(struct l2_orig *o, void *arg)
 	}
 }
 
-/* The GW TVLV in 100 kbit/s units; an up of 0 would mean "no gateway". */
-static void own_gw_tvlv(struct l2_node *n, struct mc_wr *w)
-{
-	struct l2_tvlv_gw gw;
-
-	gw.bw_down_100kbps = n->cfg.gw_down_kbit / L2_GW_BW_UNIT_KBPS;
-	gw.bw_up_100kbps = n->cfg.gw_up_kbit / L2_GW_BW_UNIT_KBPS;
-	if (!gw.bw_down_100kbps)
-		gw.bw_down_100kbps = 1;
-	if (!gw.bw_up_100kbps)	/* batctl's default: a fifth of down */
-		gw.bw_up_100kbps = gw.bw_down_100kbps / 5 ? gw.bw_down_100kbps / 5 : 1;
-	l2_tvlv_gw_encode(w, &gw);
-}
-
 /* TVLV room in an own OGM: it must fit the smallest up port's MTU. */
 static size_t own_tvlv_room(const struct l2_node *n)
 {
@@ -435,21 +421,13 @@ static size_t own_tvlv_room(const struct l2_node *n)
 	return room;
 }
 
-/* This round's TVLVs into iv->tvlv; a TT TVLV that does not fit is left out. */
+/* This round's TVLVs (the features' own: GW, TT) into iv->tvlv. */
 static uint16_t own_tvlvs(struct l2_node *n)
 {
 	struct mc_wr w;
-	size_t mark;
 
 	mc_wr_init(&w, n->iv->tvlv, own_tvlv_room(n));
-	if (n->cfg.gw_down_kbit)
-		own_gw_tvlv(n, &w);
-	mark = mc_wr_len(&w);
-	if (l2_tt_ogm_append(n, &w) < 0 || !mc_wr_ok(&w) || (mc_wr_len(&w) - mark) & 1) {
-		l2_log(n, MC_LOG_WARN, MC_DBG_BATMAN, "own OGM: TT TVLV left out");
-		w.off = mark;
-		w.err = false;
-	}
+	l2_tvlv_ogm_append(n, &w);
 	return (uint16_t)mc_wr_len(&w);
 }
 
@@ -621,46 +599,19 @@ static void orig_update(struct l2_node *n, const struct ogm_ctx *c)
 		l2_orig_route_set(n, o, mine);
 }
 
-/* batadv_gw_tvlv_ogm_handler_v1: no (valid) GW TVLV means no gateway. */
-static void gw_update(struct l2_orig *o, const struct l2_tvlv_gw *gw)
-{
-	o->gw_down = gw ? gw->bw_down_100kbps : 0;
-	o->gw_up = gw ? gw->bw_up_100kbps : 0;
-	if (!o->gw_down || !o->gw_up)
-		o->gw_down = o->gw_up = 0;
-}
-
 /*
- * Every TVLV of the OGM: GW kept here, TT handed over, others skipped.
+ * The OGM's TVLVs, to the features that registered for them (tvlv.c).
  * batman-adv reads them from every copy of an OGM that gets this far;
  * the copies carry the same TVLVs (only the originator writes them), so
  * l2mesh reads those of the first copy of each seqno and skips the rest.
  */
 static void tvlvs_process(struct l2_node *n, const struct ogm_ctx *c)
 {
-	struct mc_rd r = *c->tvlvs;
-	struct l2_tvlv_gw gw;
-	struct l2_tvlv tv;
-	bool have_gw = false, have_tt = false;
-	int rc;
-
 	if (c->orig->tvlv_seen && c->orig->tvlv_seqno == c->ogm->seqno)
 		return;
 	c->orig->tvlv_seen = true;
 	c->orig->tvlv_seqno = c->ogm->seqno;
-	while ((rc = l2_tvlv_next(&r, &tv)) == 1) {
-		if (tv.type == L2_TVLV_GW && l2_tvlv_gw_decode(&tv, &gw) == 0) {
-			have_gw = true;
-		} else if (tv.type == L2_TVLV_TT && tv.version == L2_TVLV_TT_VERSION) {
-			have_tt = true;
-			l2_tt_ogm_rx(n, c->orig->addr, &tv);
-		}
-	}
-	if (rc < 0)	/* the TVLVs before the bad one stand */
-		l2_count(n, L2_STAT_DROP_TVLV, 1);
-	gw_update(c->orig, have_gw ? &gw : NULL);
-	if (!have_tt)
-		l2_tt_ogm_rx(n, c->orig->addr, NULL);
+	l2_tvlv_ogm_rx(n, c->orig, c->tvlvs);
 }
 
 /* ---- receive: rebroadcast ------------------------------------------------------- */
@@ -871,7 +822,7 @@ static enum l2_stat ogm_error_stat(int rc)
 }
 
 /* batadv_check_management_packet, then every OGM of the aggregate. */
-void l2_iv_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+static void iv_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 	      struct mc_rd *r)
 {
 	struct l2_orig *sender = NULL;
@@ -884,7 +835,7 @@ void l2_iv_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 		l2_count(n, L2_STAT_DROP_NOT_FOR_US, 1);
 		return;
 	}
-	if ((eth->src[0] & 1) || l2_mac_eq(eth->src, (const uint8_t *)"\0\0\0\0\0\0")) {
+	if (l2_mac_is_multicast(eth->src) || l2_mac_is_zero(eth->src)) {
 		l2_count(n, L2_STAT_DROP_MALFORMED, 1);
 		return;
 	}
@@ -928,7 +879,8 @@ int l2_iv_init(struct l2_node *n)
 	iv->queue_left = L2_BATMAN_QUEUE_LEN;
 	iv->queue_due = UINT64_MAX;
 	iv->next_own_ms = n->now_ms;	/* the first tick prepares round one */
-	return 0;
+	/* an aggregate may be as long as the port's MTU, jumbo ones too */
+	return l2_rx_register(n, L2_PT_IV_OGM, iv_rx, SIZE_MAX);
 }
 
 void l2_iv_free(struct l2_node *n)

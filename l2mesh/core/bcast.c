@@ -14,7 +14,6 @@
  * the node has seen its busiest moment.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -31,44 +30,35 @@ struct bq_entry {
 	uint8_t frame[L2_FRAME_MAX];
 };
 
-struct l2_bcastq {
-	struct bq_entry *e[L2_BCAST_QUEUE_MAX];
-	unsigned allocated;
-};
+static void bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		     struct mc_rd *r);
 
 int l2_bcast_init(struct l2_node *n)
 {
-	n->data->bq = calloc(1, sizeof(*n->data->bq));
-	return n->data->bq ? 0 : -ENOMEM;
+	if (l2_pool_init(&n->data->bq, L2_BCAST_QUEUE_MAX, sizeof(struct bq_entry)) < 0)
+		return -ENOMEM;
+	return l2_rx_register(n, L2_PT_BCAST, bcast_rx, L2_PKT_MAX);
 }
 
 void l2_bcast_free(struct l2_node *n)
 {
-	struct l2_bcastq *q = n->data->bq;
-
-	if (!q)
-		return;
-	for (unsigned i = 0; i < q->allocated; i++)
-		free(q->e[i]);
-	free(q);
-	n->data->bq = NULL;
+	l2_pool_free(&n->data->bq);
 }
 
-static struct bq_entry *bq_take(struct l2_bcastq *q)
+static struct bq_entry *bq_take(struct l2_pool *q)
 {
-	for (unsigned i = 0; i < q->allocated; i++)
-		if (!q->e[i]->used)
-			return q->e[i];
-	if (q->allocated == L2_BCAST_QUEUE_MAX)
-		return NULL;
-	q->e[q->allocated] = malloc(sizeof(struct bq_entry));
-	return q->e[q->allocated] ? q->e[q->allocated++] : NULL;
+	struct bq_entry *e;
+
+	for (unsigned i = 0; i < q->n; i++)
+		if (!(e = q->e[i])->used)
+			return e;
+	return l2_pool_grow(q);
 }
 
 /* Queues the frame just sent from tx for `copies` more sends. */
 static void bq_add(struct l2_node *n, unsigned port, size_t frame_len, unsigned copies)
 {
-	struct bq_entry *e = bq_take(n->data->bq);
+	struct bq_entry *e = bq_take(&n->data->bq);
 
 	if (!e) {
 		/* the first copy went out; as the kernel, skip the rest */
@@ -85,10 +75,10 @@ static void bq_add(struct l2_node *n, unsigned port, size_t frame_len, unsigned 
 
 uint64_t l2_bcast_tick(struct l2_node *n, uint64_t now_ms)
 {
-	struct l2_bcastq *q = n->data->bq;
+	struct l2_pool *q = &n->data->bq;
 	uint64_t next = UINT64_MAX;
 
-	for (unsigned i = 0; i < q->allocated; i++) {
+	for (unsigned i = 0; i < q->n; i++) {
 		struct bq_entry *e = q->e[i];
 
 		if (!e->used)
@@ -131,7 +121,7 @@ static void bcast_flood(struct l2_node *n, size_t pkt_len, const uint8_t orig[6]
 			l2_count(n, L2_STAT_DROP_TOO_BIG, 1);
 			continue;
 		}
-		l2_send_eth(n, port, bcast_addr, n->data->tx, pkt_len);
+		l2_port_send_eth(n, port, bcast_addr, n->data->tx, pkt_len);
 		if (p->wireless)
 			bq_add(n, port, L2_ETH_HLEN + pkt_len, L2_BCAST_WIRELESS_COPIES - 1);
 	}
@@ -239,18 +229,15 @@ static bool bcast_is_new(struct l2_node *n, const struct l2_bcast *b)
 	}
 }
 
-void l2_bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
-		 struct mc_rd *r)
+static void bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		     struct mc_rd *r)
 {
 	struct l2_bcast b;
 	struct mc_wr w;
 	int rc = l2_bcast_decode(r, &b);
 
-	if (rc < 0) {
-		l2_data_count_bad(n, rc);
-		return;
-	}
-	if (!bcast_acceptable(n, eth, &b, r) || !bcast_is_new(n, &b))
+	if (!l2_rx_decoded(n, rc) || !bcast_acceptable(n, eth, &b, r) ||
+	    !bcast_is_new(n, &b))
 		return;
 	l2_count(n, L2_STAT_BCAST_RX, 1);
 	b.ttl--;
@@ -259,5 +246,5 @@ void l2_bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 	mc_wr_bytes(&w, mc_rd_cur(r), mc_rd_left(r));
 	if (mc_wr_ok(&w))
 		bcast_flood(n, mc_wr_len(&w), b.orig, eth->src);
-	l2_switch_from_mesh(n, mc_rd_cur(r), mc_rd_left(r), b.orig);
+	l2_bridge_from_mesh(n, mc_rd_cur(r), mc_rd_left(r), b.orig);
 }

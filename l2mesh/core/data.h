@@ -6,20 +6,31 @@
  * The data plane's shared state and the contracts between its files
  * (doc/l2mesh-data.md walks through the behaviour):
  *
- *   routing.c  init/free/tick, receive dispatch, UNICAST(_4ADDR), UNICAST_TVLV
+ *   data.c     init/free/tick of the whole data plane
+ *   routing.c  receive handlers: UNICAST(_4ADDR), UNICAST_TVLV
  *   send.c     routing a built packet to an originator, unicast encapsulation
  *   bcast.c    own broadcasts, dedup window, rebroadcast and its re-send queue
- *   frag.c     fragmentation and reassembly, the chain pool
+ *   frag.c     fragmentation and reassembly, the chains
+ *   pool.c     grow-only buffer pools (bcast queue, reassembly chains)
  *   icmp.c     batman ICMP: ping, echo reply, TTL exceeded
- *   switch.c   the soft switch: learning table, local ports, anycast policy
+ *   switch.c   frames from the local ports: switching, anycast policy, into
+ *              the mesh
+ *   bridge.c   the local side: learning table, local ports, frames out of
+ *              the mesh to them
  *   frame.c    client frame inspection: VID, priority, anycast classes
  *   dorig.c    per-originator data-plane state (bcast window, frag buckets)
+ *
+ * The receive handlers (routing.c, bcast.c, frag.c, icmp.c) register
+ * their packet types in rx.c's table at init; nothing calls them by name.
+ * The files call downwards only: data.c on top, then routing.c, switch.c,
+ * bcast.c, icmp.c, then bridge.c and send.c, then frag.c, dorig.c, frame.c.
  *
  * Frames are built in the per-node buffers of struct l2_data, never
  * allocated per packet. A packet being routed sits at tx + L2_ETH_HLEN so
  * the Ethernet header can be written in front once the next hop is known.
  */
 
+#include "common/hash.h"
 #include "l2mesh/core/node.h"
 
 /* batman-adv's constants (main.h), with units */
@@ -46,20 +57,30 @@
  * encapsulation (4ADDR) and the mesh port's Ethernet header. */
 #define L2_CLIENT_FRAME_MAX (L2_FRAME_MAX - L2_MAX_HEADER_LEN)
 
-struct l2_fdb;		/* switch.c */
-struct l2_dorigs;	/* dorig.c */
-struct l2_bcastq;	/* bcast.c */
-struct l2_frags;	/* frag.c */
 struct l2_frag_chain;	/* frag.c */
+
+/* Buffers of one size, allocated as the pool first grows (pool.c). */
+struct l2_pool {
+	void **e;		/* [n] of [max] */
+	unsigned n, max;
+	size_t size;
+};
+
+int l2_pool_init(struct l2_pool *p, unsigned max, size_t size);
+/* One more zeroed buffer, or NULL when the pool is full or memory is out. */
+void *l2_pool_grow(struct l2_pool *p);
+void l2_pool_free(struct l2_pool *p);
 
 struct l2_data {
 	uint8_t tx[L2_FRAME_MAX];	/* the frame being built for a mesh port */
 	uint8_t frag_tx[L2_FRAME_MAX];	/* one fragment of tx at a time */
 	uint8_t reasm[L2_FRAME_MAX];	/* a merged packet, Ethernet in front */
-	struct l2_fdb *fdb;
-	struct l2_dorigs *dorigs;
-	struct l2_bcastq *bq;
-	struct l2_frags *frags;
+	struct mc_hash fdb;		/* bridge.c: learnt MACs */
+	uint32_t fdb_seed;		/* from env.rand: a LAN cannot aim at one cluster */
+	struct mc_hash dorigs;		/* dorig.c: struct l2_dorig by originator */
+	uint32_t dorig_seed;
+	struct l2_pool bq;		/* bcast.c: re-send queue entries */
+	struct l2_pool frags;		/* frag.c: reassembly chains */
 	uint32_t bcast_seqno;		/* last own broadcast; the first is 1 */
 	uint16_t frag_seqno;		/* random start, as the kernel: a restarted
 					 * node's fragments are not taken for old ones */
@@ -82,33 +103,29 @@ struct l2_frag_slot {
 };
 
 struct l2_dorig {
-	uint8_t mac[6];
+	struct l2_mackey key;		/* the originator, vid 0 */
 	uint64_t seen_ms;
 	uint32_t bcast_last;		/* newest seqno in the window */
 	uint64_t bcast_bits;		/* bit i: bcast_last - i was seen */
 	bool bcast_reset_armed;
 	uint64_t bcast_reset_ms;	/* start of the restart protection */
 	struct l2_frag_slot frag[L2_FRAG_BUCKETS];
-	struct l2_dorig *next;
 };
 
+/* What goes with a record: the chains it holds (frag.c's l2_frag_release). */
+typedef void (*l2_dorig_release_fn)(struct l2_node *n, struct l2_dorig *o);
+
 int l2_dorigs_init(struct l2_node *n);
-void l2_dorigs_free(struct l2_node *n);
+void l2_dorigs_free(struct l2_node *n, l2_dorig_release_fn release);
 /* The record of orig, created if needed (NULL only on ENOMEM). */
 struct l2_dorig *l2_dorig_get(struct l2_node *n, const uint8_t orig[6]);
-/* Drops records idle for L2_DORIG_TIMEOUT_MS, releasing their chains. */
-void l2_dorigs_purge(struct l2_node *n, uint64_t now_ms);
+/* Drops records idle for L2_DORIG_TIMEOUT_MS, releasing each first. */
+void l2_dorigs_purge(struct l2_node *n, uint64_t now_ms, l2_dorig_release_fn release);
 
-/* ---- receive helpers (routing.c) -------------------------------------------- */
+/* ---- unicast receive (routing.c) ------------------------------------------ */
 
-/*
- * batadv_check_unicast_packet: a unicast-class frame must come from a
- * unicast sender and be addressed to one of our ports. Counts and returns
- * false when it is to be dropped.
- */
-bool l2_data_eth_unicast_ok(struct l2_node *n, const struct l2_eth *eth);
-/* Counts a header decoder's failure: short, malformed or version. */
-void l2_data_count_bad(struct l2_node *n, int rc);
+/* Registers UNICAST, UNICAST_4ADDR and UNICAST_TVLV. */
+int l2_routing_init(struct l2_node *n);
 
 /* ---- sending (send.c) ----------------------------------------------------- */
 
@@ -128,26 +145,23 @@ static inline uint8_t *l2_data_pkt(struct l2_data *d)
 int l2_send_pkt(struct l2_node *n, const uint8_t orig[6], size_t pkt_len);
 /* Counts a failed l2_send_pkt() of a packet not from a local port. */
 void l2_send_count_err(struct l2_node *n, int rc);
-/* Writes the Ethernet header in front of buf + L2_ETH_HLEN and sends. */
-void l2_send_eth(struct l2_node *n, unsigned port, const uint8_t dst[6],
-		 uint8_t *buf, size_t pkt_len);
 /* A client frame as UNICAST to orig with its TTVN: 0 or as l2_send_pkt. */
 int l2_send_unicast_frame(struct l2_node *n, const uint8_t orig[6], uint8_t ttvn,
 			  const uint8_t *frame, size_t len);
 
 /* ---- broadcast (bcast.c) ------------------------------------------------------ */
 
+/* Registers BCAST. */
 int l2_bcast_init(struct l2_node *n);
 void l2_bcast_free(struct l2_node *n);
 /* A client frame from a local port into the mesh as our own BCAST. */
 void l2_bcast_send_own(struct l2_node *n, const uint8_t *frame, size_t len);
-void l2_bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
-		 struct mc_rd *r);
 /* Sends the re-send copies due; the next due time or UINT64_MAX. */
 uint64_t l2_bcast_tick(struct l2_node *n, uint64_t now_ms);
 
 /* ---- fragmentation (frag.c) ------------------------------------------------------ */
 
+/* Registers UNICAST_FRAG. */
 int l2_frags_init(struct l2_node *n);
 void l2_frags_free(struct l2_node *n);
 /*
@@ -157,8 +171,6 @@ void l2_frags_free(struct l2_node *n);
  */
 int l2_frag_send(struct l2_node *n, unsigned port, const uint8_t nexthop[6],
 		 const uint8_t orig[6], size_t pkt_len);
-void l2_frag_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
-		struct mc_rd *r);
 /* Drops chains idle for L2_FRAG_TIMEOUT_MS. */
 void l2_frags_purge(struct l2_node *n, uint64_t now_ms);
 /* Gives back the chains of a record about to go. */
@@ -166,20 +178,38 @@ void l2_frag_release(struct l2_node *n, struct l2_dorig *o);
 
 /* ---- ICMP (icmp.c) ------------------------------------------------------------------ */
 
-void l2_icmp_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
-		struct mc_rd *r);
+/* Registers ICMP. */
+int l2_icmp_init(struct l2_node *n);
 
-/* ---- the soft switch (switch.c) ----------------------------------------------------- */
+/* ---- the local side (bridge.c) ------------------------------------------------------ */
 
 int l2_fdb_init(struct l2_node *n);
 void l2_fdb_free(struct l2_node *n);
 void l2_fdb_purge(struct l2_node *n, uint64_t now_ms);
+/* A frame from mac entered on local port lport (the table may be full). */
+void l2_fdb_learn(struct l2_node *n, const uint8_t mac[6], unsigned lport);
+/*
+ * The local port a unicast frame for dst is for, or -1: a port whose own
+ * address it is, or the one that learnt it, unless TT has since seen the
+ * client at another node.
+ */
+int l2_bridge_dest(struct l2_node *n, const uint8_t dst[6], uint16_t vid);
+/* To every local port but except (UINT_MAX: to all). */
+void l2_bridge_flood(struct l2_node *n, unsigned except, const uint8_t *frame,
+		     size_t len);
+/* The same without the host (bat0): anycast services are the clients'. */
+void l2_bridge_flood_clients(struct l2_node *n, unsigned except, const uint8_t *frame,
+			     size_t len);
+/* The first local port of a kind, or -1. */
+int l2_bridge_local_of_kind(const struct l2_node *n, enum l2_local_kind kind);
+/* The local port whose own address mac is (bat0's, anygw's), or -1. */
+int l2_bridge_local_of_mac(const struct l2_node *n, const uint8_t mac[6]);
 /*
  * A client frame out of a BCAST or UNICAST for us, to the local ports.
  * orig is the originator that sent it when the header says (BCAST,
  * 4ADDR DATA), else NULL. Applies the anycast filter and counts RX.
  */
-void l2_switch_from_mesh(struct l2_node *n, const uint8_t *frame, size_t len,
+void l2_bridge_from_mesh(struct l2_node *n, const uint8_t *frame, size_t len,
 			 const uint8_t *orig);
 
 /* ---- client frame inspection (frame.c) ---------------------------------------------- */
@@ -201,20 +231,5 @@ uint16_t l2_frame_vid(const struct l2_eth *eth);
 uint8_t l2_frame_priority(const uint8_t *frame, size_t len);
 /* batman-adv in batman-adv (plain or in 802.1Q): dropped, loops lie there. */
 bool l2_frame_is_batman(const struct l2_eth *eth);
-
-static inline bool l2_mac_is_multicast(const uint8_t *mac)
-{
-	return mac[0] & 1;
-}
-
-static inline bool l2_mac_is_broadcast(const uint8_t *mac)
-{
-	return (mac[0] & mac[1] & mac[2] & mac[3] & mac[4] & mac[5]) == 0xff;
-}
-
-static inline bool l2_mac_is_zero(const uint8_t *mac)
-{
-	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
-}
 
 #endif

@@ -7,97 +7,74 @@
  * and dropped after the originator timeout without traffic. One
  * allocation per originator, none per packet.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "l2mesh/core/data.h"
 
-#define DORIG_BUCKETS 256	/* power of two */
-
-struct l2_dorigs {
-	struct l2_dorig *bucket[DORIG_BUCKETS];
-	uint32_t seed;		/* from env.rand: chains cannot be aimed at */
-};
-
-static unsigned dorig_hash(const struct l2_dorigs *t, const uint8_t mac[6])
-{
-	uint32_t h = t->seed;
-
-	for (int i = 0; i < 6; i++)
-		h = (h ^ mac[i]) * 16777619u;	/* FNV-1a step */
-	return (h ^ (h >> 15)) & (DORIG_BUCKETS - 1);
-}
+#define DORIG_HASH_ORDER 4	/* 16 slots to start with; grows */
 
 int l2_dorigs_init(struct l2_node *n)
 {
-	struct l2_dorigs *t = calloc(1, sizeof(*t));
-
-	if (!t)
-		return -ENOMEM;
-	t->seed = n->env.rand ? n->env.rand(n->env.user) : 0;
-	n->data->dorigs = t;
-	return 0;
-}
-
-void l2_dorigs_free(struct l2_node *n)
-{
-	struct l2_dorigs *t = n->data->dorigs;
-
-	if (!t)
-		return;
-	for (unsigned i = 0; i < DORIG_BUCKETS; i++) {
-		while (t->bucket[i]) {
-			struct l2_dorig *o = t->bucket[i];
-
-			t->bucket[i] = o->next;
-			l2_frag_release(n, o);
-			free(o);
-		}
-	}
-	free(t);
-	n->data->dorigs = NULL;
+	n->data->dorig_seed = l2_seed(n);
+	return mc_hash_init(&n->data->dorigs, DORIG_HASH_ORDER);
 }
 
 struct l2_dorig *l2_dorig_get(struct l2_node *n, const uint8_t orig[6])
 {
-	struct l2_dorigs *t = n->data->dorigs;
-	unsigned b = dorig_hash(t, orig);
+	struct l2_data *d = n->data;
+	struct l2_mackey *k = l2_mackey_find(&d->dorigs, d->dorig_seed, orig, 0);
 	struct l2_dorig *o;
 
-	for (o = t->bucket[b]; o; o = o->next) {
-		if (l2_mac_eq(o->mac, orig)) {
-			o->seen_ms = n->now_ms;
-			return o;
-		}
+	if (k) {
+		o = mc_container_of(k, struct l2_dorig, key);
+		o->seen_ms = n->now_ms;
+		return o;
 	}
 	o = calloc(1, sizeof(*o));
 	if (!o)
 		return NULL;
-	memcpy(o->mac, orig, 6);
+	memcpy(o->key.mac, orig, 6);
 	o->seen_ms = n->now_ms;
-	o->next = t->bucket[b];
-	t->bucket[b] = o;
+	if (l2_mackey_add(&d->dorigs, d->dorig_seed, &o->key) < 0) {
+		free(o);
+		return NULL;
+	}
 	return o;
 }
 
-void l2_dorigs_purge(struct l2_node *n, uint64_t now_ms)
+struct purge_ctx {
+	struct l2_node *n;
+	uint64_t now_ms;
+	bool all;
+	l2_dorig_release_fn release;
+};
+
+static void purge_one(struct mc_hnode *e, void *arg)
 {
-	struct l2_dorigs *t = n->data->dorigs;
+	const struct purge_ctx *c = arg;
+	struct l2_dorig *o = mc_container_of(e, struct l2_dorig, key.hnode);
 
-	for (unsigned i = 0; i < DORIG_BUCKETS; i++) {
-		struct l2_dorig **pp = &t->bucket[i];
+	if (!c->all && c->now_ms < o->seen_ms + L2_DORIG_TIMEOUT_MS)
+		return;
+	mc_hash_del(&c->n->data->dorigs, e);
+	c->release(c->n, o);
+	free(o);
+}
 
-		while (*pp) {
-			struct l2_dorig *o = *pp;
+void l2_dorigs_free(struct l2_node *n, l2_dorig_release_fn release)
+{
+	struct purge_ctx c = { n, 0, true, release };
 
-			if (now_ms < o->seen_ms + L2_DORIG_TIMEOUT_MS) {
-				pp = &o->next;
-				continue;
-			}
-			*pp = o->next;
-			l2_frag_release(n, o);
-			free(o);
-		}
-	}
+	if (!n->data->dorigs.tab)
+		return;
+	mc_hash_walk(&n->data->dorigs, purge_one, &c);
+	mc_hash_free(&n->data->dorigs);
+}
+
+void l2_dorigs_purge(struct l2_node *n, uint64_t now_ms, l2_dorig_release_fn release)
+{
+	struct purge_ctx c = { n, now_ms, false, release };
+
+	mc_hash_walk(&n->data->dorigs, purge_one, &c);
 }

@@ -17,7 +17,6 @@
  * no client frame of that size can leave a local port here.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "l2mesh/core/data.h"
@@ -39,27 +38,20 @@ struct l2_frag_chain {
 	uint8_t buf[L2_FRAG_MERGED_MAX];
 };
 
-struct l2_frags {
-	struct l2_frag_chain *chain[L2_FRAG_CHAINS_MAX];
-	unsigned allocated;
-};
+static void frag_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		    struct mc_rd *r);
 
 int l2_frags_init(struct l2_node *n)
 {
-	n->data->frags = calloc(1, sizeof(*n->data->frags));
-	return n->data->frags ? 0 : -ENOMEM;
+	if (l2_pool_init(&n->data->frags, L2_FRAG_CHAINS_MAX,
+			 sizeof(struct l2_frag_chain)) < 0)
+		return -ENOMEM;
+	return l2_rx_register(n, L2_PT_UNICAST_FRAG, frag_rx, L2_PKT_MAX);
 }
 
 void l2_frags_free(struct l2_node *n)
 {
-	struct l2_frags *fs = n->data->frags;
-
-	if (!fs)
-		return;
-	for (unsigned i = 0; i < fs->allocated; i++)
-		free(fs->chain[i]);
-	free(fs);
-	n->data->frags = NULL;
+	l2_pool_free(&n->data->frags);
 }
 
 /* ---- send ---------------------------------------------------------------- */
@@ -84,7 +76,7 @@ static void frag_emit(struct l2_node *n, unsigned port, const uint8_t nexthop[6]
 	mc_wr_bytes(&w, data, len);
 	l2_count(n, L2_STAT_FRAG_TX, 1);
 	l2_count(n, L2_STAT_FRAG_TX_BYTES, mc_wr_len(&w) + L2_ETH_HLEN);
-	l2_send_eth(n, port, nexthop, d->frag_tx, mc_wr_len(&w));
+	l2_port_send_eth(n, port, nexthop, d->frag_tx, mc_wr_len(&w));
 }
 
 int l2_frag_send(struct l2_node *n, unsigned port, const uint8_t nexthop[6],
@@ -128,26 +120,18 @@ static void chain_drop(struct l2_node *n, struct l2_frag_chain *c, enum l2_stat 
 
 static struct l2_frag_chain *chain_take(struct l2_node *n)
 {
-	struct l2_frags *fs = n->data->frags;
-	struct l2_frag_chain *oldest = NULL;
+	struct l2_pool *fs = &n->data->frags;
+	struct l2_frag_chain *c, *oldest = NULL;
 
-	for (unsigned i = 0; i < fs->allocated; i++) {
-		struct l2_frag_chain *c = fs->chain[i];
-
+	for (unsigned i = 0; i < fs->n; i++) {
+		c = fs->e[i];
 		if (!c->owner)
 			return c;
 		if (!oldest || c->last_ms < oldest->last_ms)
 			oldest = c;
 	}
-	if (fs->allocated < L2_FRAG_CHAINS_MAX) {
-		struct l2_frag_chain *c = malloc(sizeof(*c));
-
-		if (c) {
-			c->owner = NULL;
-			fs->chain[fs->allocated++] = c;
-			return c;
-		}
-	}
+	if ((c = l2_pool_grow(fs)))
+		return c;
 	if (oldest)	/* all busy: the stalest chain gives way */
 		chain_drop(n, oldest, L2_STAT_DROP_FRAG_TIMEOUT);
 	return oldest;
@@ -162,10 +146,10 @@ void l2_frag_release(struct l2_node *n, struct l2_dorig *o)
 
 void l2_frags_purge(struct l2_node *n, uint64_t now_ms)
 {
-	struct l2_frags *fs = n->data->frags;
+	struct l2_pool *fs = &n->data->frags;
 
-	for (unsigned i = 0; i < fs->allocated; i++) {
-		struct l2_frag_chain *c = fs->chain[i];
+	for (unsigned i = 0; i < fs->n; i++) {
+		struct l2_frag_chain *c = fs->e[i];
 
 		if (c->owner && now_ms > c->last_ms + L2_FRAG_TIMEOUT_MS)
 			chain_drop(n, c, L2_STAT_DROP_FRAG_TIMEOUT);
@@ -194,7 +178,7 @@ static void frag_deliver(struct l2_node *n, unsigned port, size_t len)
 		l2_count(n, L2_STAT_DROP_FRAG_INVALID, 1);
 		return;
 	}
-	l2_data_rx(n, port, &eth, &h, &r);
+	l2_rx_dispatch(n, port, &eth, &h, &r);
 }
 
 /* Merges the complete chain of slot behind eth's addresses, then frees it. */
@@ -313,20 +297,16 @@ static void frag_forward(struct l2_node *n, struct l2_frag *f, struct mc_rd *r)
 	}
 	l2_count(n, L2_STAT_FRAG_FWD, 1);
 	l2_count(n, L2_STAT_FRAG_FWD_BYTES, mc_wr_len(&w) + L2_ETH_HLEN);
-	l2_send_eth(n, port, nexthop, d->tx, mc_wr_len(&w));
+	l2_port_send_eth(n, port, nexthop, d->tx, mc_wr_len(&w));
 }
 
-void l2_frag_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
-		struct mc_rd *r)
+static void frag_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		    struct mc_rd *r)
 {
 	struct l2_frag f;
 	int rc = l2_frag_decode(r, &f);
 
-	if (rc < 0) {
-		l2_data_count_bad(n, rc);
-		return;
-	}
-	if (!l2_data_eth_unicast_ok(n, eth))
+	if (!l2_rx_unicast_ok(n, eth, rc))
 		return;
 	if (!l2_orig_known(n, f.orig)) {
 		l2_count(n, L2_STAT_DROP_NO_ROUTE, 1);

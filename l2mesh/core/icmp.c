@@ -115,18 +115,14 @@ static void icmp_for_us(struct l2_node *n, const struct l2_icmp *ic,
 	}
 }
 
-void l2_icmp_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
-		struct mc_rd *r)
+static void icmp_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
+		    struct mc_rd *r)
 {
 	struct l2_icmp ic;
 	size_t len;
 	int rc = l2_icmp_decode(r, &ic);
 
-	if (rc < 0) {
-		l2_data_count_bad(n, rc);
-		return;
-	}
-	if (!l2_data_eth_unicast_ok(n, eth))
+	if (!l2_rx_unicast_ok(n, eth, rc))
 		return;
 	if (ic.has_rr) {	/* record the port it reached us on */
 		if (ic.rr_cur >= L2_ICMP_RR_SLOTS) {
@@ -151,4 +147,9 @@ void l2_icmp_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 		l2_count(n, L2_STAT_FORWARD, 1);
 		l2_count(n, L2_STAT_FORWARD_BYTES, len + L2_ETH_HLEN);
 	}
+}
+
+int l2_icmp_init(struct l2_node *n)
+{
+	return l2_rx_register(n, L2_PT_ICMP, icmp_rx, L2_PKT_MAX);
 }

@@ -1,20 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The node: its life cycle, ports and local ports, the entry points the
+ * shell calls (frames in, ticks, ping). It sits above every module and
+ * is called by none: modules reach the node through node.c's helpers and
+ * each other through the tables they register in (rx.c, tvlv.c).
+ */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/log.h"
 #include "l2mesh/core/node.h"
-
-#define L2_STAT_NAME(id, name) name,
-static const char *const stat_names[] = { L2_STATS(L2_STAT_NAME) };
-#undef L2_STAT_NAME
-
-const char *l2_stat_name(enum l2_stat s)
-{
-	return s < L2_STAT_COUNT ? stat_names[s] : "?";
-}
 
 void l2_config_defaults(struct l2_config *cfg, const uint8_t mac[6])
 {
@@ -23,34 +18,6 @@ void l2_config_defaults(struct l2_config *cfg, const uint8_t mac[6])
 	cfg->orig_interval_ms = L2_ORIG_INTERVAL_MS;
 	cfg->hop_penalty = L2_HOP_PENALTY;
 	cfg->aggregation = true;
-}
-
-void l2_log(struct l2_node *n, int level, uint32_t cat, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	mc_log_to(n->env.log, n->env.user, level, cat, fmt, ap);
-	va_end(ap);
-}
-
-bool l2_node_is_me(const struct l2_node *n, const uint8_t mac[6])
-{
-	if (l2_mac_eq(mac, n->cfg.mac))
-		return true;
-	for (unsigned i = 0; i < n->nports; i++)
-		if (l2_mac_eq(mac, n->ports[i].mac))
-			return true;
-	return false;
-}
-
-void l2_port_send(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len)
-{
-	if (port >= n->nports || !n->ports[port].up) {
-		l2_count(n, L2_STAT_DROP_PORT_DOWN, 1);
-		return;
-	}
-	n->env.mesh_send(n->env.user, port, frame, len);
 }
 
 struct l2_node *l2_node_new(const struct l2_config *cfg, const struct l2_env *env,
@@ -63,7 +30,10 @@ struct l2_node *l2_node_new(const struct l2_config *cfg, const struct l2_env *en
 	n->cfg = *cfg;
 	n->env = *env;
 	n->now_ms = now_ms;
-	if (l2_iv_init(n) < 0 || l2_tt_init(n) < 0 || l2_data_init(n) < 0) {
+	/* the GW TVLV goes into own OGMs before TT's: handlers append in
+	 * the order they registered */
+	if (l2_iv_init(n) < 0 || l2_gw_init(n) < 0 || l2_tt_init(n) < 0 ||
+	    l2_data_init(n) < 0) {
 		l2_node_free(n);
 		return NULL;
 	}
@@ -91,18 +61,29 @@ void l2_node_free(struct l2_node *n)
 	free(n);
 }
 
+/*
+ * Takes slot count of max for name: copies name into out (size bytes
+ * with its NUL) once both fit. 0, -ENOSPC or -ENAMETOOLONG.
+ */
+static int slot_take(char *out, size_t size, unsigned count, unsigned max,
+		     const char *name)
+{
+	if (count == max)
+		return -ENOSPC;
+	if (strlen(name) >= size)
+		return -ENAMETOOLONG;
+	strcpy(out, name);
+	return 0;
+}
+
 int l2_port_add(struct l2_node *n, const char *name, const uint8_t mac[6],
 		unsigned mtu, bool wireless)
 {
-	struct l2_port *p;
+	struct l2_port *p = &n->ports[n->nports];
+	int rc = slot_take(p->name, sizeof(p->name), n->nports, L2_PORTS_MAX, name);
 
-	if (n->nports == L2_PORTS_MAX)
-		return -ENOSPC;
-	if (strlen(name) >= sizeof(p->name))
-		return -ENAMETOOLONG;
-	p = &n->ports[n->nports];
-	memset(p, 0, sizeof(*p));
-	strcpy(p->name, name);
+	if (rc < 0)
+		return rc;
 	memcpy(p->mac, mac, 6);
 	p->mtu = mtu;
 	p->wireless = wireless;
@@ -122,17 +103,15 @@ void l2_port_set_up(struct l2_node *n, unsigned port, bool up, uint64_t now_ms)
 int l2_local_add(struct l2_node *n, const char *name, enum l2_local_kind kind,
 		 const uint8_t mac[6])
 {
-	struct l2_local *l;
+	struct l2_local *l = &n->locals[n->nlocals];
+	int rc = slot_take(l->name, sizeof(l->name), n->nlocals, L2_LOCALS_MAX, name);
 
-	if (n->nlocals == L2_LOCALS_MAX)
-		return -ENOSPC;
-	if (strlen(name) >= sizeof(l->name))
-		return -ENAMETOOLONG;
-	l = &n->locals[n->nlocals];
-	strcpy(l->name, name);
-	l->kind = kind;
-	memcpy(l->mac, mac, 6);
-	return (int)n->nlocals++;
+	if (rc == 0) {
+		l->kind = kind;
+		memcpy(l->mac, mac, 6);
+		rc = (int)n->nlocals++;
+	}
+	return rc;
 }
 
 /* The common header's verdict as a drop reason; L2_STAT_COUNT for none. */
@@ -170,10 +149,7 @@ void l2_rx_mesh(struct l2_node *n, unsigned port, const uint8_t *frame, size_t l
 		l2_count(n, drop, 1);
 		return;
 	}
-	if (h.type == L2_PT_IV_OGM)
-		l2_iv_rx(n, port, &eth, &r);
-	else
-		l2_data_rx(n, port, &eth, &h, &r);
+	l2_rx_dispatch(n, port, &eth, &h, &r);
 }
 
 void l2_rx_local(struct l2_node *n, unsigned lport, const uint8_t *frame, size_t len,

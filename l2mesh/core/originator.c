@@ -320,6 +320,23 @@ static void orig_neighs_purge(struct l2_node *n, struct l2_orig *o, int down_por
 	o->nneighs = j;
 }
 
+int l2_origs_on_gone(struct l2_node *n, l2_orig_gone_fn fn)
+{
+	struct l2_origs *t = n->origs;
+
+	if (t->ngone == L2_ORIG_GONE_MAX)
+		return -ENOSPC;
+	t->gone[t->ngone++] = fn;
+	return 0;
+}
+
+/* The one place an originator leaves the table (but for l2_origs_free). */
+static void orig_gone(struct l2_node *n, struct l2_orig *o)
+{
+	for (unsigned i = 0; i < n->origs->ngone; i++)
+		n->origs->gone[i](n, o->addr);
+}
+
 struct purge_ctx {
 	struct l2_node *n;
 	int down_port;		/* -1: a timer purge */
@@ -337,7 +354,7 @@ static void orig_purge_one(struct mc_hnode *e, void *arg)
 			l2_log(n, MC_LOG_DEBUG, MC_DBG_BATMAN, "originator timeout: %s",
 			       mac_str(o->addr, a));
 		mc_hash_del(&n->origs->origs, e);
-		l2_tt_orig_gone(n, o->addr);
+		orig_gone(n, o);
 		orig_free(n, o);
 		return;
 	}
@@ -445,7 +462,6 @@ struct query_ctx {
 	struct l2_node *n;
 	uint64_t now_ms;
 	void (*orig_fn)(void *user, const struct l2_orig_entry *e);
-	void (*gw_fn)(void *user, const struct l2_gw_entry *e);
 	struct l2_orig_stats *st;
 	void *user;
 };
@@ -511,36 +527,6 @@ void l2_neigh_foreach(struct l2_node *n, uint64_t now_ms,
 	}
 }
 
-static bool orig_is_gw(const struct l2_orig *o)
-{
-	return o->gw_down && o->gw_up && o->router;
-}
-
-static void gw_row(struct l2_orig *o, void *arg)
-{
-	struct query_ctx *c = arg;
-	struct l2_gw_entry e;
-
-	if (!orig_is_gw(o))
-		return;
-	memcpy(e.orig, o->addr, 6);
-	e.tq = o->router->tq_avg;
-	memcpy(e.nexthop, o->router->addr, 6);
-	e.port = o->router->port;
-	e.port_name = c->n->ports[o->router->port].name;
-	e.down_kbit = o->gw_down * L2_GW_BW_UNIT_KBPS;
-	e.up_kbit = o->gw_up * L2_GW_BW_UNIT_KBPS;
-	c->gw_fn(c->user, &e);
-}
-
-void l2_gw_foreach(struct l2_node *n,
-		   void (*fn)(void *user, const struct l2_gw_entry *e), void *user)
-{
-	struct query_ctx c = { .n = n, .gw_fn = fn, .user = user };
-
-	l2_orig_walk(n, gw_row, &c);
-}
-
 static void stats_one(struct l2_orig *o, void *arg)
 {
 	struct l2_orig_stats *st = arg;
@@ -548,7 +534,7 @@ static void stats_one(struct l2_orig *o, void *arg)
 	st->known++;
 	if (orig_shown(o))
 		st->originators++;
-	if (orig_is_gw(o))
+	if (l2_orig_is_gw(o))
 		st->gateways++;
 }
 

@@ -7,7 +7,8 @@
  * of types.h): originators, the last-hop neighbours through which each was
  * heard, the one-hop neighbours per port (batctl n), and the purges.
  *
- * The first half is shared by bat_iv.c and originator.c only. The second
+ * The first half is shared by the routing plane (bat_iv.c, originator.c,
+ * gw.c) and the TVLV handlers that get an originator entry. The second
  * half, from "Query API", is what the shell reads for meshctl's tables.
  *
  * l2mesh keeps one routing table, batman-adv's BATADV_IF_DEFAULT one; it
@@ -68,7 +69,7 @@ struct l2_orig {
 	uint32_t last_real_seqno;
 	uint32_t tvlv_seqno;		/* OGM whose TVLVs were read last */
 	bool tvlv_seen;			/* tvlv_seqno is valid */
-	uint32_t gw_down;		/* GW TVLV, 100 kbit/s units; 0: none */
+	uint32_t gw_down;		/* GW TVLV (gw.c), 100 kbit/s units; 0: none */
 	uint32_t gw_up;
 	uint64_t last_seen_ms;
 	uint64_t seqno_reset_ms;	/* last accepted seqno jump */
@@ -88,6 +89,8 @@ struct l2_origs {
 	unsigned port_neighs[L2_PORTS_MAX];	/* l2_hneigh per port */
 	size_t nneighs;				/* l2_neigh entries */
 	uint64_t next_purge_ms;
+	l2_orig_gone_fn gone[L2_ORIG_GONE_MAX];	/* purge hooks */
+	unsigned ngone;
 };
 
 int l2_origs_init(struct l2_node *n);
@@ -123,6 +126,12 @@ uint8_t l2_neigh_echo_sum(struct l2_node *n, const struct l2_neigh *nb);
 void l2_orig_route_set(struct l2_node *n, struct l2_orig *o, struct l2_neigh *router);
 /* The last hop with the highest TQ average (the first of equals), or NULL. */
 struct l2_neigh *l2_orig_best_neigh(const struct l2_orig *o);
+
+/* A reachable originator announcing a gateway. */
+static inline bool l2_orig_is_gw(const struct l2_orig *o)
+{
+	return o->gw_down && o->gw_up && o->router;
+}
 
 /* ---- Query API, for the shell's tables ----------------------------------- */
 

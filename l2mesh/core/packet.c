@@ -498,14 +498,20 @@ int l2_tvlv_next(struct mc_rd *tvlvs, struct l2_tvlv *out)
 	return 1;
 }
 
+/* A TVLV header; its len value bytes are the caller's to write. */
+static void tvlv_head(struct mc_wr *w, uint8_t type, uint8_t version, uint16_t len)
+{
+	mc_wr_u8(w, type);
+	mc_wr_u8(w, version);
+	mc_wr_u16(w, len);
+}
+
 int l2_tvlv_encode(struct mc_wr *w, uint8_t type, uint8_t version,
 		   const void *value, uint16_t len)
 {
 	if (len & 1)
 		return -EINVAL;
-	mc_wr_u8(w, type);
-	mc_wr_u8(w, version);
-	mc_wr_u16(w, len);
+	tvlv_head(w, type, version, len);
 	mc_wr_bytes(w, value, len);
 	return wr_result(w);
 }
@@ -552,9 +558,7 @@ int l2_tvlv_gw_decode(const struct l2_tvlv *tv, struct l2_tvlv_gw *out)
 
 int l2_tvlv_gw_encode(struct mc_wr *w, const struct l2_tvlv_gw *gw)
 {
-	mc_wr_u8(w, L2_TVLV_GW);
-	mc_wr_u8(w, L2_TVLV_GW_VERSION);
-	mc_wr_u16(w, L2_TVLV_GW_LEN);
+	tvlv_head(w, L2_TVLV_GW, L2_TVLV_GW_VERSION, L2_TVLV_GW_LEN);
 	mc_wr_u32(w, gw->bw_down_100kbps);
 	mc_wr_u32(w, gw->bw_up_100kbps);
 	return wr_result(w);
@@ -575,9 +579,7 @@ int l2_tvlv_roam_decode(const struct l2_tvlv *tv, struct l2_tvlv_roam *out)
 
 int l2_tvlv_roam_encode(struct mc_wr *w, const struct l2_tvlv_roam *roam)
 {
-	mc_wr_u8(w, L2_TVLV_ROAM);
-	mc_wr_u8(w, L2_TVLV_ROAM_VERSION);
-	mc_wr_u16(w, L2_TVLV_ROAM_LEN);
+	tvlv_head(w, L2_TVLV_ROAM, L2_TVLV_ROAM_VERSION, L2_TVLV_ROAM_LEN);
 	mc_wr_bytes(w, roam->client, MAC);
 	mc_wr_u16(w, roam->vid);
 	return wr_result(w);
@@ -597,9 +599,7 @@ int l2_tvlv_mcast_decode(const struct l2_tvlv *tv, struct l2_tvlv_mcast *out)
 
 int l2_tvlv_mcast_encode(struct mc_wr *w, const struct l2_tvlv_mcast *m)
 {
-	mc_wr_u8(w, L2_TVLV_MCAST);
-	mc_wr_u8(w, L2_TVLV_MCAST_VERSION);
-	mc_wr_u16(w, L2_TVLV_MCAST_LEN);
+	tvlv_head(w, L2_TVLV_MCAST, L2_TVLV_MCAST_VERSION, L2_TVLV_MCAST_LEN);
 	mc_wr_u8(w, m->flags);
 	mc_wr_zero(w, 3);
 	return wr_result(w);
@@ -630,14 +630,23 @@ int l2_tvlv_tt_decode(const struct l2_tvlv *tv, struct l2_tvlv_tt *out)
 	return 0;
 }
 
+/* Whether an entry of len bytes follows: 1, 0 at the end, -EMSGSIZE for
+ * a partial one (or a reader already in error). */
+static int entry_next(const struct mc_rd *r, size_t len)
+{
+	if (!mc_rd_ok(r))
+		return -EMSGSIZE;
+	if (mc_rd_left(r) == 0)
+		return 0;
+	return mc_rd_left(r) < len ? -EMSGSIZE : 1;
+}
+
 int l2_tt_vlan_next(struct mc_rd *vlans, struct l2_tt_vlan *out)
 {
-	if (!mc_rd_ok(vlans))
-		return -EMSGSIZE;
-	if (mc_rd_left(vlans) == 0)
-		return 0;
-	if (mc_rd_left(vlans) < L2_TT_VLAN_LEN)
-		return -EMSGSIZE;
+	int rc = entry_next(vlans, L2_TT_VLAN_LEN);
+
+	if (rc <= 0)
+		return rc;
 	mc_rd_u32(vlans, &out->crc);
 	mc_rd_u16(vlans, &out->vid);
 	mc_rd_skip(vlans, 2);
@@ -646,12 +655,10 @@ int l2_tt_vlan_next(struct mc_rd *vlans, struct l2_tt_vlan *out)
 
 int l2_tt_change_next(struct mc_rd *changes, struct l2_tt_change *out)
 {
-	if (!mc_rd_ok(changes))
-		return -EMSGSIZE;
-	if (mc_rd_left(changes) == 0)
-		return 0;
-	if (mc_rd_left(changes) < L2_TT_CHANGE_LEN)
-		return -EMSGSIZE;
+	int rc = entry_next(changes, L2_TT_CHANGE_LEN);
+
+	if (rc <= 0)
+		return rc;
 	mc_rd_u8(changes, &out->flags);
 	mc_rd_skip(changes, 3);
 	mc_rd_bytes(changes, out->addr, MAC);

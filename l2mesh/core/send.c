@@ -2,7 +2,7 @@
 /*
  * Sending towards an originator (batman-adv's send.c): unicast
  * encapsulation of client frames and of TVLVs, the next-hop lookup, the
- * Ethernet header, and the hand-over to fragmentation when a packet does
+ * Ethernet header (node.c writes it), and the hand-over to fragmentation when a packet does
  * not fit the port. Packets are built in place at l2_data_pkt(), so the
  * Ethernet header goes in front without a copy.
  */
@@ -10,19 +10,6 @@
 #include <string.h>
 
 #include "l2mesh/core/data.h"
-
-void l2_send_eth(struct l2_node *n, unsigned port, const uint8_t dst[6],
-		 uint8_t *buf, size_t pkt_len)
-{
-	struct l2_eth eth = { .ethertype = L2_ETHERTYPE_BATMAN };
-	struct mc_wr w;
-
-	memcpy(eth.dst, dst, 6);
-	memcpy(eth.src, n->ports[port].mac, 6);
-	mc_wr_init(&w, buf, L2_ETH_HLEN);
-	l2_eth_encode(&w, &eth);
-	l2_port_send(n, port, buf, L2_ETH_HLEN + pkt_len);
-}
 
 int l2_send_pkt(struct l2_node *n, const uint8_t orig[6], size_t pkt_len)
 {
@@ -36,23 +23,14 @@ int l2_send_pkt(struct l2_node *n, const uint8_t orig[6], size_t pkt_len)
 	/* batadv_send_skb_to_orig: the batman packet against the port MTU */
 	if (pkt_len > n->ports[port].mtu)
 		return l2_frag_send(n, port, nexthop, orig, pkt_len);
-	l2_send_eth(n, port, nexthop, n->data->tx, pkt_len);
+	l2_port_send_eth(n, port, nexthop, n->data->tx, pkt_len);
 	return 0;
 }
 
 void l2_send_count_err(struct l2_node *n, int rc)
 {
-	switch (rc) {
-	case -ENOENT:
-		l2_count(n, L2_STAT_DROP_NO_ROUTE, 1);
-		break;
-	case -ENETDOWN:
-		l2_count(n, L2_STAT_DROP_PORT_DOWN, 1);
-		break;
-	default:
-		l2_count(n, L2_STAT_DROP_TOO_BIG, 1);
-		break;
-	}
+	l2_count(n, rc == -ENOENT ? L2_STAT_DROP_NO_ROUTE :
+		    rc == -ENETDOWN ? L2_STAT_DROP_PORT_DOWN : L2_STAT_DROP_TOO_BIG, 1);
 }
 
 int l2_send_unicast_frame(struct l2_node *n, const uint8_t orig[6], uint8_t ttvn,

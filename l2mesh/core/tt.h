@@ -10,7 +10,8 @@
  *
  * The contracts the rest of the core calls live in node.h (l2_tt_*); this
  * header adds the timers, the query API the shell prints as batctl's
- * `tl`/`tg`, and the transit hook for TT requests.
+ * `tl`/`tg`, and the handlers TT registers for its TVLVs (tvlv.c) and
+ * for the routing plane's purges.
  */
 
 #include <stdbool.h>
@@ -69,6 +70,21 @@ int l2_tt_global_foreach(struct l2_node *n, l2_tt_global_cb cb, void *user);
 uint8_t l2_tt_ttvn(struct l2_node *n);
 /* This node's announced VLANs and CRCs (up to max); returns how many. */
 size_t l2_tt_vlans(struct l2_node *n, struct l2_tt_vlan *out, size_t max);
+
+/* ---- the TVLV handlers l2_tt_init registers (exported for the unit test) -- */
+
+/*
+ * Own OGM: commits pending local changes (TTVN+1 when any) and appends the
+ * TT TVLV (with the diff on L2_TT_OGM_APPEND_MAX OGMs after a change).
+ */
+int l2_tt_ogm_append(struct l2_node *n, struct mc_wr *w);
+/* An originator's OGM carried this TT TVLV (tv NULL: none, ignored). */
+void l2_tt_ogm_rx(struct l2_node *n, const uint8_t orig[6], const struct l2_tvlv *tv);
+/* A UNICAST_TVLV TVLV addressed to us (TT request/response, ROAM). */
+void l2_tt_unicast_tvlv_rx(struct l2_node *n, const uint8_t src[6],
+			   const struct l2_tvlv *tv);
+/* The routing plane purged an originator: its clients go. */
+void l2_tt_orig_gone(struct l2_node *n, const uint8_t orig[6]);
 
 /* ---- transit ---------------------------------------------------------------- */
 

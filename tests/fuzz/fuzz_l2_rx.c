@@ -3,8 +3,8 @@
  * Fuzz the whole receive path of an l2 node: l2_rx_mesh() (every packet
  * type, through the data plane) and l2_rx_local() (the soft switch and
  * the anycast filter), with time passing and the send paths in between,
- * on a node whose routing plane and TT are the unit tests' fakes
- * (tests/unit/l2_stubs_data.c): two originators O1 (wired) and O2
+ * on a node whose routing plane and TT are the unit tests' stand-ins
+ * (tests/l2stubs), TT's unicast TVLVs recorded: two originators O1 (wired) and O2
  * (wireless) with neighbours, a TT client at each, anygw configured.
  *
  * An input is a sequence of records, each one opcode byte and then:
@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "l2mesh/core/node.h"
-#include "tests/unit/l2_stubs_data.h"
+#include "tests/l2stubs/fake.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -101,6 +101,8 @@ static struct l2_node *node_up(uint64_t now)
 	cfg.anygw_ip6.s6_addr[15] = 1;
 	n = l2_node_new(&cfg, &env, now);
 	ENSURE(n);
+	ENSURE(stub_tvlv_record(n, L2_TVLV_TT, L2_TVLV_TT_VERSION) == 0);
+	ENSURE(stub_tvlv_record(n, L2_TVLV_ROAM, L2_TVLV_ROAM_VERSION) == 0);
 	node = n;
 	l2_port_add(n, "mesh0", A_P0, 1500, false);
 	l2_port_add(n, "wlan0", A_P1, 1400, true);

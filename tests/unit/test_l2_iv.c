@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The routing plane (bat_iv.c, originator.c) alone: a node with fake env
- * callbacks, driven by hand-made OGM frames and a hand-turned clock, its
- * tables read through originator.h. The TT and data-plane contracts are
- * stubbed at the end of this file; the TT stubs record what they get.
+ * The routing plane (bat_iv.c, originator.c, gw.c) alone: a node with fake
+ * env callbacks, driven by hand-made OGM frames and a hand-turned clock,
+ * its tables read through originator.h. TT and the data plane are the
+ * stand-ins of tests/l2stubs; in TT's place the test registers a TT TVLV
+ * handler and a purge hook of its own that record what they get.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 
 #include "l2mesh/core/bat_iv.h"
 #include "l2mesh/core/originator.h"
+#include "tests/l2stubs/fake.h"
 #include "tests/unit/check.h"
 
 static const uint8_t ME[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
@@ -34,6 +36,45 @@ static struct {
 	bool append;			/* put a TT TVLV in own OGMs */
 	uint16_t append_len;		/* its value length (default 4) */
 } tt;
+
+static int tt_ogm_append(struct l2_node *n, struct mc_wr *w)
+{
+	static const uint8_t val[1024] = { 0, 1, 0, 0 };
+
+	if (!tt.append)
+		return 0;
+	return l2_tvlv_encode(w, L2_TVLV_TT, L2_TVLV_TT_VERSION, val,
+			      tt.append_len ? tt.append_len : 4);
+}
+
+static void tt_ogm_rx(struct l2_node *n, struct l2_orig *o, const struct l2_tvlv *tv)
+{
+	tt.ogm_rx++;
+	if (!tv) {
+		tt.ogm_rx_null++;
+		return;
+	}
+	tt.last_len = tv->len;
+	memcpy(tt.last_orig, o->addr, 6);
+}
+
+static void tt_gone(struct l2_node *n, const uint8_t orig_[6])
+{
+	tt.gone++;
+	memcpy(tt.gone_orig, orig_, 6);
+}
+
+/* In TT's place: its TVLV in and out of OGMs, told of the absent ones. */
+static void tt_register(struct l2_node *n)
+{
+	static const struct l2_tvlv_handler h = {
+		.type = L2_TVLV_TT, .version = L2_TVLV_TT_VERSION, .name = "TT",
+		.ogm_rx = tt_ogm_rx, .ogm_absent = true, .ogm_append = tt_ogm_append,
+	};
+
+	CHECK_INT(l2_tvlv_register(n, &h), 0);
+	CHECK_INT(l2_origs_on_gone(n, tt_gone), 0);
+}
 
 /* ---- fake env ----------------------------------------------------------------- */
 
@@ -97,6 +138,8 @@ static struct l2_node *node_new(struct fx *f, const struct l2_config *cfg,
 		l2_config_defaults(&c, ME);
 	f->now = 1000000;
 	f->n = l2_node_new(&c, &env, f->now);
+	if (f->n)
+		tt_register(f->n);
 	for (p = 0; f->n && p < ports; p++)
 		l2_port_add(f->n, p ? "eth1" : "eth0", port_mac ? port_mac : ME, 1500, false);
 	f->seq[0] = 100;
@@ -1152,80 +1195,4 @@ int main(void)
 	RUN(test_malformed);
 	RUN(test_query);
 	return check_exit();
-}
-
-/* ---- stubs: the TT and data-plane contracts -------------------------------------------------------- */
-
-int l2_tt_init(struct l2_node *n) { return 0; }
-void l2_tt_free(struct l2_node *n) { }
-uint64_t l2_tt_tick(struct l2_node *n, uint64_t now_ms) { return UINT64_MAX; }
-void l2_tt_local_seen(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
-		      unsigned lport) { }
-bool l2_tt_local_has(struct l2_node *n, const uint8_t mac[6], uint16_t vid)
-{
-	return false;
-}
-
-int l2_tt_global_lookup(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
-			uint8_t orig_r[6], uint8_t *ttvn_r)
-{
-	return -ENOENT;
-}
-
-void l2_tt_temp_seen(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
-		     const uint8_t orig_[6]) { }
-
-int l2_tt_ogm_append(struct l2_node *n, struct mc_wr *w)
-{
-	static const uint8_t val[1024] = { 0, 1, 0, 0 };
-
-	if (!tt.append)
-		return 0;
-	return l2_tvlv_encode(w, L2_TVLV_TT, L2_TVLV_TT_VERSION, val,
-			      tt.append_len ? tt.append_len : 4);
-}
-
-void l2_tt_ogm_rx(struct l2_node *n, const uint8_t orig_[6], const struct l2_tvlv *tv)
-{
-	tt.ogm_rx++;
-	if (!tv) {
-		tt.ogm_rx_null++;
-		return;
-	}
-	tt.last_len = tv->len;
-	memcpy(tt.last_orig, orig_, 6);
-}
-
-void l2_tt_unicast_tvlv_rx(struct l2_node *n, const uint8_t src[6],
-			   const struct l2_tvlv *tv) { }
-
-void l2_tt_orig_gone(struct l2_node *n, const uint8_t orig_[6])
-{
-	tt.gone++;
-	memcpy(tt.gone_orig, orig_, 6);
-}
-
-bool l2_tt_check_unicast(struct l2_node *n, uint8_t *hdr, const uint8_t client[6],
-			 uint16_t vid)
-{
-	return false;
-}
-
-int l2_data_init(struct l2_node *n) { return 0; }
-void l2_data_free(struct l2_node *n) { }
-uint64_t l2_data_tick(struct l2_node *n, uint64_t now_ms) { return UINT64_MAX; }
-void l2_data_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
-		const struct l2_hdr *h, struct mc_rd *r) { }
-void l2_data_rx_local(struct l2_node *n, unsigned lport, const uint8_t *frame,
-		      size_t len) { }
-int l2_send_unicast_tvlv(struct l2_node *n, const uint8_t dst[6],
-			 const uint8_t *tvlvs, size_t len)
-{
-	return -ENOSYS;
-}
-
-int l2_icmp_ping(struct l2_node *n, const uint8_t dst[6], uint8_t uid,
-		 uint16_t seqno, uint8_t ttl)
-{
-	return -ENOSYS;
 }

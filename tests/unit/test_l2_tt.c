@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The translation table, with two or three whole nodes in memory
- * (tests/unit/l2_stubs_tt.c): OGMs are driven by hand, l2_tt_ogm_append()
- * on one node and l2_tt_ogm_rx() on the others; unicast TVLVs (requests,
- * responses, ROAM_ADV) reach their destination before the send returns,
- * unless tt_net.drop_unicast loses them.
+ * The translation table, with two or three whole nodes in memory whose
+ * routing and data planes are the stand-ins of tests/l2stubs: every node
+ * reaches every other in one hop on port 0. OGMs are driven by hand,
+ * l2_tt_ogm_append() on one node and l2_tt_ogm_rx() on the others;
+ * unicast TVLVs (requests, responses, ROAM_ADV) reach their destination's
+ * TVLV handlers before the send returns, unless stub_net.drop_unicast
+ * loses them.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -12,8 +14,8 @@
 
 #include "l2mesh/core/node.h"
 #include "l2mesh/core/tt.h"
+#include "tests/l2stubs/fake.h"
 #include "tests/unit/check.h"
-#include "tests/unit/l2_stubs_tt.h"
 
 #define T0 1000000ull
 #define BUF 4096
@@ -22,6 +24,86 @@ static const uint8_t FAKE[6] = { 0x02, 0, 0, 0, 0, 0x0f };	/* a crafted peer */
 static const uint8_t FAKE2[6] = { 0x02, 0, 0, 0, 0, 0x0e };
 static const uint8_t ANYGW[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x01 };
 static const uint8_t MCAST[6] = { 0x33, 0x33, 0, 0, 0, 0x01 };
+
+/* ---- the nodes ----------------------------------------------------------- */
+
+#define TN_FRAMES_MAX 8
+
+/* The frames sent on mesh ports (env.mesh_send), by any node. */
+static struct {
+	uint8_t frame[TN_FRAMES_MAX][L2_FRAME_MAX];
+	size_t frame_len[TN_FRAMES_MAX];
+	unsigned nframes;
+} tt_net;
+
+static void env_mesh_send(void *user, unsigned port, const uint8_t *frame, size_t len)
+{
+	if (tt_net.nframes == TN_FRAMES_MAX || len > L2_FRAME_MAX)
+		return;
+	memcpy(tt_net.frame[tt_net.nframes], frame, len);
+	tt_net.frame_len[tt_net.nframes++] = len;
+}
+
+static void env_local_send(void *user, unsigned lport, const uint8_t *frame, size_t len)
+{
+}
+
+static uint32_t env_rand(void *user)
+{
+	static uint32_t x = 2463534242u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x;
+}
+
+/* Forgets every node and capture (the nodes themselves are not freed). */
+static void tt_net_reset(void)
+{
+	memset(&tt_net, 0, sizeof(tt_net));
+	stub_reset();
+}
+
+/* Every node routes to orig directly on port 0. */
+static void tt_net_route_all(const uint8_t orig[6])
+{
+	for (unsigned i = 0; i < STUB_NODES; i++)
+		if (stub_nodes[i].used && !l2_mac_eq(stub_nodes[i].mac, orig))
+			stub_route_add(&stub_nodes[i], orig, 0, orig);
+}
+
+/* A node with MAC 02:00:00:00:00:<id> and a bat0 host port, one hop
+ * from every other. */
+static struct l2_node *tt_net_node(uint8_t id, uint64_t now_ms)
+{
+	const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, id };
+	const uint8_t anygw[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x01 };
+	struct l2_env env = { .mesh_send = env_mesh_send, .local_send = env_local_send,
+			      .rand = env_rand };
+	struct stub_node *s = stub_add(mac);
+	struct l2_config cfg;
+	struct l2_node *n;
+
+	l2_config_defaults(&cfg, mac);
+	memcpy(cfg.anygw_mac, anygw, 6);
+	n = l2_node_new(&cfg, &env, now_ms);
+	if (!n)
+		return NULL;
+	l2_local_add(n, "bat0", L2_LOCAL_HOST, mac);
+	s->node = n;
+	for (unsigned i = 0; i < STUB_NODES; i++)
+		if (stub_nodes[i].used && stub_nodes[i].node != n)
+			stub_route_add(s, stub_nodes[i].mac, 0, stub_nodes[i].mac);
+	tt_net_route_all(mac);
+	return n;
+}
+
+/* A crafted peer that is no node: every node has a route to it. */
+static void tt_net_extra(const uint8_t orig[6])
+{
+	tt_net_route_all(orig);
+}
 
 static void client(uint8_t out[6], unsigned k)
 {
@@ -359,8 +441,8 @@ static void test_crc_vectors(void)
 	tt_net_reset();
 	a = tt_net_node(1, T0);
 	b = tt_net_node(2, T0);
-	memcpy(tt_net.extra[tt_net.nextra++], FAKE, 6);
-	memcpy(tt_net.extra[tt_net.nextra++], FAKE2, 6);
+	tt_net_extra(FAKE);
+	tt_net_extra(FAKE2);
 	for (int i = 0; i < 4; i++)
 		memcpy(ch[i].addr, M[i], 6);
 	len = tt_craft(buf, sizeof(buf), L2_TT_OGM_DIFF, 1, vl, 2, ch, 4);
@@ -382,8 +464,8 @@ static void test_crc_vectors(void)
 	len = tt_craft(buf, sizeof(buf), L2_TT_OGM_DIFF, 1, vl, 2, ch, 4);
 	ogm_in(b, FAKE2, buf, len, T0);
 	CHECK_INT(stat(b, L2_STAT_TT_REQUEST_TX), 1);
-	CHECK(l2_mac_eq(tt_net.last_dst, FAKE2));
-	tt_parse(tt_net.last_tvlv, tt_net.last_len, &tt);
+	CHECK(l2_mac_eq(stub_net.last_dst, FAKE2));
+	tt_parse(stub_net.last_tvlv, stub_net.last_len, &tt);
 	CHECK_INT(tt.data.flags, L2_TT_REQUEST | L2_TT_FULL_TABLE);
 	CHECK_INT(tt.data.ttvn, 1);
 	CHECK_INT(tt.data.num_vlan, 2);
@@ -477,7 +559,7 @@ static void test_request_repair(void)
 	CHECK_INT(stat(b, L2_STAT_TT_REQUEST_TX), 1);
 
 	/* requests lost: one every 3 s while the mismatch lasts */
-	tt_net.drop_unicast = true;
+	stub_net.drop_unicast = true;
 	l2_tt_local_seen(a, c[4], 0, 0);
 	ogm(a, t += 1000, NULL, NULL);
 	l2_tt_local_seen(a, c[5], 0, 0);
@@ -488,7 +570,7 @@ static void test_request_repair(void)
 	CHECK_INT(stat(b, L2_STAT_TT_REQUEST_TX), 2);
 	ogm(a, t + 3000, b, NULL);
 	CHECK_INT(stat(b, L2_STAT_TT_REQUEST_TX), 3);
-	tt_net.drop_unicast = false;
+	stub_net.drop_unicast = false;
 	ogm(a, t + 6000, b, NULL);
 	CHECK_INT(stat(b, L2_STAT_TT_REQUEST_TX), 4);
 	CHECK_INT(where(b, c[4]), 1);
@@ -510,7 +592,7 @@ static void test_request_repair(void)
 		ogm(a, t += 1000, NULL, NULL);
 	ogm(a, t += 1000, b, NULL);
 	CHECK_INT(stat(b, L2_STAT_TT_REQUEST_TX), 6);
-	tt_parse(tt_net.last_tvlv, tt_net.last_len, &tt);	/* the response */
+	tt_parse(stub_net.last_tvlv, stub_net.last_len, &tt);	/* the response */
 	CHECK_INT(tt.data.flags, L2_TT_RESPONSE);
 	CHECK_INT(tt.num_changes, 1);
 	CHECK_INT(where(b, c[7]), 1);
@@ -705,7 +787,7 @@ static void test_roam_flap_limit(void)
 
 	tt_net_reset();
 	b = tt_net_node(2, T0);
-	memcpy(tt_net.extra[tt_net.nextra++], FAKE, 6);
+	tt_net_extra(FAKE);
 	client(x, 0x42);
 	memcpy(ch.addr, x, 6);
 	vl.crc = l2_tt_crc_entry(x, 0, 0);
@@ -816,13 +898,13 @@ static void test_other_response(void)
 	ogm(a, t += 1000, b, NULL);
 	ogm(a, t += 1000, NULL, NULL);
 	ogm(a, t += 1000, NULL, NULL);
-	tt_net.drop_unicast = true;
+	stub_net.drop_unicast = true;
 	ogm(a, t += 1000, c, NULL);		/* no diff left: c asks a */
 	CHECK_INT(stat(c, L2_STAT_TT_REQUEST_TX), 1);
-	CHECK(l2_mac_eq(tt_net.last_dst, a->cfg.mac));
-	req_len = tt_net.last_len;
-	memcpy(req, tt_net.last_tvlv, req_len);
-	tt_net.drop_unicast = false;
+	CHECK(l2_mac_eq(stub_net.last_dst, a->cfg.mac));
+	req_len = stub_net.last_len;
+	memcpy(req, stub_net.last_tvlv, req_len);
+	stub_net.drop_unicast = false;
 
 	mc_rd_init(&r, req, req_len);
 	CHECK_INT(l2_tvlv_next(&r, &tv), 1);
@@ -851,12 +933,12 @@ static void test_other_response(void)
 	/* b's copy is behind: it lets the request pass */
 	client(k, 4);
 	l2_tt_local_seen(a, k, 0, 0);
-	tt_net.drop_unicast = true;
+	stub_net.drop_unicast = true;
 	for (int i = 0; i < 3; i++)
 		ogm(a, t += 1000, NULL, NULL);
 	ogm(a, t += 1000, c, NULL);
 	CHECK_INT(stat(c, L2_STAT_TT_REQUEST_TX), 2);
-	mc_rd_init(&r, tt_net.last_tvlv, tt_net.last_len);
+	mc_rd_init(&r, stub_net.last_tvlv, stub_net.last_len);
 	CHECK_INT(l2_tvlv_next(&r, &tv), 1);
 	CHECK(!l2_tt_unicast_tvlv_transit(b, c->cfg.mac, a->cfg.mac, &tv));
 	CHECK_INT(stat(b, L2_STAT_TT_RESPONSE_TX), 1);
@@ -927,7 +1009,7 @@ static void test_malformed(void)
 
 	tt_net_reset();
 	b = tt_net_node(2, T0);
-	memcpy(tt_net.extra[tt_net.nextra++], FAKE, 6);
+	tt_net_extra(FAKE);
 	memset(vl, 0, sizeof(vl));
 	memset(raw, 0, sizeof(raw));
 

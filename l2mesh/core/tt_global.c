@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The global table (tt_int.h has the map of the TT files): the clients
+ * behind other originators and, per originator, its TT state; where a
+ * client is (lookups, TEMP sightings, the unicast TTVN check), and the
+ * global half of the queries. Calls only tt_local.c, whose entry for a
+ * client goes when another originator announces it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l2mesh/core/tt_int.h"
+
+/* ---- originators and links ------------------------------------------------------ */
+
+struct tt_orig *tt_orig_find(struct l2_tt *t, const uint8_t *mac)
+{
+	struct l2_mackey *e = l2_mackey_find(&t->origs, t->seed, mac, 0);
+
+	return e ? mc_container_of(e, struct tt_orig, h) : NULL;
+}
+
+struct tt_orig *tt_orig_get(struct l2_node *n, const uint8_t *mac)
+{
+	struct tt_orig *o = tt_orig_find(n->tt, mac);
+
+	if (o)
+		return o;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	memcpy(o->h.mac, mac, 6);
+	if (l2_mackey_add(&n->tt->origs, n->tt->seed, &o->h) < 0) {
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
+struct tt_global *tt_global_find(struct l2_tt *t, const uint8_t *mac, uint16_t vid)
+{
+	struct l2_mackey *e = l2_mackey_find(&t->global, t->seed, mac, vid);
+
+	return e ? mc_container_of(e, struct tt_global, h) : NULL;
+}
+
+static struct tt_oe *oe_find(const struct tt_global *g, const struct tt_orig *o)
+{
+	struct tt_oe *oe;
+
+	for (oe = g->origs; oe && oe->o != o; oe = oe->g_next)
+		;
+	return oe;
+}
+
+/* Links o to g (or refreshes the link's TTVN). */
+static int oe_add(struct l2_node *n, struct tt_global *g, struct tt_orig *o,
+		  uint8_t ttvn)
+{
+	struct tt_oe *oe = oe_find(g, o);
+
+	if (oe) {
+		oe->ttvn = ttvn;
+		return 0;
+	}
+	oe = calloc(1, sizeof(*oe));
+	if (!oe)
+		return -ENOMEM;
+	oe->g = g;
+	oe->o = o;
+	oe->ttvn = ttvn;
+	oe->added_ms = n->now_ms;
+	oe->g_next = g->origs;
+	g->origs = oe;
+	oe->o_next = o->entries;
+	if (o->entries)
+		o->entries->o_prev = oe;
+	o->entries = oe;
+	return 0;
+}
+
+static void oe_free(struct tt_oe *oe)
+{
+	struct tt_oe **pp = &oe->g->origs;
+
+	while (*pp != oe)
+		pp = &(*pp)->g_next;
+	*pp = oe->g_next;
+	if (oe->o_prev)
+		oe->o_prev->o_next = oe->o_next;
+	else
+		oe->o->entries = oe->o_next;
+	if (oe->o_next)
+		oe->o_next->o_prev = oe->o_prev;
+	free(oe);
+}
+
+void tt_global_free(struct l2_node *n, struct tt_global *g)
+{
+	while (g->origs)
+		oe_free(g->origs);
+	mc_hash_del(&n->tt->global, &g->h.hnode);
+	free(g);
+}
+
+void tt_orig_del_entries(struct l2_node *n, struct tt_orig *o)
+{
+	while (o->entries) {
+		struct tt_global *g = o->entries->g;
+
+		oe_free(o->entries);
+		if (!g->origs)
+			tt_global_free(n, g);
+	}
+}
+
+void tt_orig_free(struct l2_node *n, struct tt_orig *o)
+{
+	tt_orig_del_entries(n, o);
+	mc_hash_del(&n->tt->origs, &o->h.hnode);
+	free(o->buff);
+	free(o);
+}
+
+/* Whether the routing plane has a next hop towards orig. */
+static bool orig_routed(struct l2_node *n, const uint8_t *orig)
+{
+	unsigned port;
+	uint8_t nexthop[6];
+
+	return l2_orig_router(n, orig, &port, nexthop) == 0;
+}
+
+/*
+ * The originator lookups use. batman-adv picks the best router metric;
+ * node.h gives no metric, so: one with a route, the latest announcement
+ * first (after a roam the new location is the latest). NULL: none routed.
+ */
+static struct tt_oe *global_best(struct l2_node *n, const struct tt_global *g)
+{
+	struct tt_oe *best = NULL;
+
+	for (struct tt_oe *oe = g->origs; oe; oe = oe->g_next) {
+		if (best && oe->added_ms <= best->added_ms)
+			continue;
+		if (orig_routed(n, oe->o->h.mac))
+			best = oe;
+	}
+	return best;
+}
+
+/* One originator's CRC for one VLAN, from our copy of its table. */
+static uint32_t orig_vlan_crc(const struct tt_orig *o, uint16_t vid)
+{
+	uint32_t crc = 0;
+
+	for (const struct tt_oe *oe = o->entries; oe; oe = oe->o_next) {
+		const struct tt_global *g = oe->g;
+
+		if (g->h.vid == vid && !(g->flags & (F_ROAM | F_TEMP)))
+			crc ^= l2_tt_crc_entry(g->h.mac, vid, g->flags);
+	}
+	return crc;
+}
+
+/*
+ * Every VLAN must match and we must hold no VLAN o did not list
+ * (batman-adv's check_crc). ROAM and TEMP clients are not part of o's
+ * table.
+ */
+bool tt_orig_crc_ok(const struct tt_orig *o, const struct mc_rd *vlans)
+{
+	struct { uint16_t vid; uint32_t want, have; } s[L2_TT_VLANS_MAX];
+	struct mc_rd r = *vlans;
+	struct l2_tt_vlan v;
+	unsigned k = 0, i;
+
+	while (l2_tt_vlan_next(&r, &v) == 1) {
+		if (k == L2_TT_VLANS_MAX)
+			return false;
+		s[k].vid = v.vid;
+		s[k].want = v.crc;
+		s[k++].have = 0;
+	}
+	for (const struct tt_oe *oe = o->entries; oe; oe = oe->o_next) {
+		const struct tt_global *g = oe->g;
+
+		if (g->flags & (F_ROAM | F_TEMP))
+			continue;
+		for (i = 0; i < k && s[i].vid != g->h.vid; i++)
+			;
+		if (i == k)
+			return false;
+		s[i].have ^= l2_tt_crc_entry(g->h.mac, g->h.vid, g->flags);
+	}
+	for (i = 0; i < k; i++)
+		if (s[i].have != s[i].want)
+			return false;
+	return true;
+}
+
+/* ---- global table ---------------------------------------------------------------- */
+
+static struct tt_global *global_new(struct l2_node *n, const uint8_t *mac, uint16_t vid,
+				    uint16_t flags)
+{
+	struct tt_global *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	memcpy(g->h.mac, mac, 6);
+	g->h.vid = vid;
+	g->flags = flags;
+	g->added_ms = n->now_ms;
+	if (flags & F_ROAM)
+		g->roam_at_ms = n->now_ms;
+	if (l2_mackey_add(&n->tt->global, n->tt->seed, &g->h) < 0) {
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+enum merge { MERGE_REFUSE, MERGE_HAVE, MERGE_ADD };
+
+/* An announcement, a ROAM_ADV or a TEMP sighting for a client we hold. */
+static enum merge global_merge(struct tt_global *g, struct tt_orig *o, uint16_t flags)
+{
+	if (flags & F_TEMP) {
+		/* a sighting never overrides an announcement */
+		if (!(g->flags & F_TEMP))
+			return MERGE_REFUSE;
+		if (oe_find(g, o))
+			return MERGE_HAVE;
+		while (g->origs)
+			oe_free(g->origs);
+		return MERGE_ADD;
+	}
+	/* an announcement replaces a sighting or claims a roaming client; a
+	 * ROAM_ADV makes its sender the only location */
+	if ((g->flags & (F_TEMP | F_ROAM)) || (flags & F_ROAM)) {
+		while (g->origs)
+			oe_free(g->origs);
+		g->flags &= (uint16_t)~(F_TEMP | F_ROAM);
+		g->roam_at_ms = 0;
+	}
+	g->flags = (uint16_t)((g->flags & ~L2_TT_SYNC_MASK) | (flags & L2_TT_SYNC_MASK));
+	return MERGE_ADD;
+}
+
+/*
+ * batman-adv's tt_global_add. A local entry for the client goes: it is
+ * not ours any more (marked ROAM when it roamed).
+ */
+bool tt_global_add(struct l2_node *n, struct tt_orig *o, const uint8_t *mac,
+		       uint16_t vid, uint16_t flags, uint8_t ttvn)
+{
+	struct l2_tt *t = n->tt;
+	struct tt_global *g = tt_global_find(t, mac, vid);
+	struct tt_local *l = tt_local_find(t, mac, vid);
+	enum merge m = MERGE_ADD;
+
+	if ((flags & F_TEMP) && l && !(l->flags & F_NEW))
+		return false;
+	if (!g)
+		g = global_new(n, mac, vid, flags & (L2_TT_REMOTE_MASK | F_TEMP));
+	else
+		m = global_merge(g, o, flags);
+	if (!g || m == MERGE_REFUSE)
+		return false;
+	if (m == MERGE_ADD && oe_add(n, g, o, ttvn) < 0) {
+		if (!g->origs)
+			tt_global_free(n, g);
+		return false;
+	}
+	if (l && !l2_mac_is_multicast(mac))
+		tt_local_delete(n, l, flags & F_ROAM);
+	return true;
+}
+
+/*
+ * batman-adv's tt_global_del. A DEL with ROAM (the client roamed away
+ * from o): if it roamed to us the entry goes; if o was its only location
+ * it stays, marked ROAM, so traffic still reaches o (which re-routes it)
+ * until the new location announces it or the ROAM timeout.
+ */
+static void global_del(struct l2_node *n, struct tt_orig *o, const uint8_t *mac,
+		       uint16_t vid, bool roaming)
+{
+	struct tt_global *g = tt_global_find(n->tt, mac, vid);
+	struct tt_oe *oe;
+	bool only = true;
+
+	if (!g)
+		return;
+	if (roaming && tt_local_find(n->tt, mac, vid)) {
+		tt_global_free(n, g);
+		return;
+	}
+	for (oe = g->origs; oe; oe = oe->g_next)
+		only &= oe->o == o;
+	if (roaming && only) {
+		g->flags |= F_ROAM;
+		g->roam_at_ms = n->now_ms;
+		return;
+	}
+	oe = oe_find(g, o);
+	if (oe)
+		oe_free(oe);
+	if (!g->origs)
+		tt_global_free(n, g);
+}
+
+int tt_changes_apply(struct l2_node *n, struct tt_orig *o, const struct mc_rd *changes,
+		     uint8_t ttvn)
+{
+	struct mc_rd r = *changes;
+	struct l2_tt_change c;
+
+	while (l2_tt_change_next(&r, &c) == 1) {
+		if (c.flags & F_DEL)
+			global_del(n, o, c.addr, c.vid, c.flags & F_ROAM);
+		else if (!tt_global_add(n, o, c.addr, c.vid, c.flags, ttvn))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void tt_orig_buff_save(struct tt_orig *o, const struct mc_rd *changes)
+{
+	size_t len = mc_rd_left(changes);
+	uint8_t *p;
+
+	if (!len)
+		return;
+	p = malloc(len);
+	free(o->buff);
+	o->buff = p;
+	o->buff_len = p ? len : 0;
+	if (p)
+		memcpy(p, mc_rd_cur(changes), len);
+}
+
+int l2_tt_global_lookup(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+			uint8_t orig_r[6], uint8_t *ttvn_r)
+{
+	struct tt_global *g = tt_global_find(n->tt, mac, tt_vid(vid));
+	struct tt_oe *oe = g ? global_best(n, g) : NULL;
+
+	if (!oe)
+		return -ENOENT;
+	memcpy(orig_r, oe->o->h.mac, 6);
+	*ttvn_r = oe->o->last_ttvn;
+	return 0;
+}
+
+void l2_tt_temp_seen(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+		     const uint8_t orig[6])
+{
+	struct tt_orig *o;
+
+	if (l2_mac_is_multicast(mac) || l2_node_is_me(n, orig) ||
+	    l2_mac_eq(mac, n->cfg.anygw_mac) || !l2_orig_known(n, orig))
+		return;
+	o = tt_orig_get(n, orig);
+	if (o)
+		tt_global_add(n, o, mac, tt_vid(vid), F_TEMP, o->last_ttvn);
+}
+
+void l2_tt_orig_gone(struct l2_node *n, const uint8_t orig[6])
+{
+	struct tt_orig *o = tt_orig_find(n->tt, orig);
+
+	if (o)
+		tt_orig_free(n, o);
+}
+
+/* ---- unicast TTVN check --------------------------------------------------------------- */
+
+/* Points the packet at the client's current location; false if unchanged. */
+static bool reroute(struct l2_node *n, uint8_t *hdr, const uint8_t *client, uint16_t vid,
+		    const struct tt_local *l)
+{
+	struct l2_tt *t = n->tt;
+	const uint8_t *to = n->cfg.mac;
+	uint8_t ttvn = t->ttvn;
+
+	if (!tt_local_is_mine(l)) {
+		struct tt_global *g = tt_global_find(t, client, vid);
+		struct tt_oe *oe = g ? global_best(n, g) : NULL;
+
+		if (!oe || l2_mac_eq(oe->o->h.mac, hdr + TT_UC_DEST_OFF))
+			return false;
+		to = oe->o->h.mac;
+		ttvn = oe->o->last_ttvn;
+	}
+	memcpy(hdr + TT_UC_DEST_OFF, to, 6);
+	hdr[TT_UC_TTVN_OFF] = ttvn;
+	return true;
+}
+
+/*
+ * batman-adv's check_unicast_ttvn. Where the kernel drops (destination
+ * unknown, or stale and the client nowhere), this leaves the header alone
+ * and answers by its destination: the data plane then routes or delivers
+ * it as addressed.
+ */
+bool l2_tt_check_unicast(struct l2_node *n, uint8_t *hdr, const uint8_t client[6],
+			 uint16_t vid)
+{
+	struct l2_tt *t = n->tt;
+	struct tt_local *l;
+	const uint8_t *dest = hdr + TT_UC_DEST_OFF;
+	uint8_t cur = t->ttvn;
+
+	vid = tt_vid(vid);
+	l = tt_local_find(t, client, vid);
+	/* the client roamed away from us: we know where it went */
+	if (l && (l->flags & F_ROAM)) {
+		reroute(n, hdr, client, vid, l);
+		return l2_node_is_me(n, dest);
+	}
+	if (!l2_node_is_me(n, dest)) {
+		struct tt_orig *o = tt_orig_find(t, dest);
+
+		if (!o || !o->has_tt)
+			return false;
+		cur = o->last_ttvn;
+	}
+	if (tt_ttvn_before(hdr[TT_UC_TTVN_OFF], cur))
+		reroute(n, hdr, client, vid, l);
+	return l2_node_is_me(n, dest);
+}
+
+/* ---- timers and queries ------------------------------------------------------------- */
+
+static void global_purge_one(struct mc_hnode *e, void *arg)
+{
+	const struct tt_walk_ctx *c = arg;
+	struct tt_global *g = mc_container_of(e, struct tt_global, h.hnode);
+
+	if (((g->flags & F_ROAM) &&
+	     tt_expired(g->roam_at_ms, L2_TT_ROAM_TIMEOUT_MS, c->now_ms)) ||
+	    ((g->flags & F_TEMP) &&
+	     tt_expired(g->added_ms, L2_TT_TEMP_TIMEOUT_MS, c->now_ms)))
+		tt_global_free(c->n, g);
+}
+
+void tt_global_purge(struct l2_node *n, uint64_t now_ms)
+{
+	struct tt_walk_ctx c = { n, now_ms };
+
+	mc_hash_walk(&n->tt->global, global_purge_one, &c);
+}
+
+static int global_rows(struct l2_mackey *k, void *arg)
+{
+	static const uint16_t bits[4] = { F_ROAM, F_WIFI, F_ISOLA, F_TEMP };
+	const struct tt_query *q = arg;
+	const struct tt_global *g = mc_container_of(k, struct tt_global, h);
+	const struct tt_oe *best = global_best(q->n, g);
+	int rc;
+
+	for (const struct tt_oe *oe = g->origs; oe; oe = oe->g_next) {
+		struct l2_tt_global_info i = {
+			.vid = g->h.vid, .flags = g->flags, .ttvn = oe->ttvn,
+			.orig_ttvn = oe->o->last_ttvn, .best = oe == best,
+			.crc = orig_vlan_crc(oe->o, g->h.vid),
+		};
+
+		memcpy(i.mac, g->h.mac, 6);
+		memcpy(i.orig, oe->o->h.mac, 6);
+		tt_flags_fmt(i.flags_str, g->flags, "RWIT", bits, 4);
+		rc = q->global_cb(&i, q->user);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int l2_tt_global_foreach(struct l2_node *n, l2_tt_global_cb cb, void *user)
+{
+	struct tt_query q = { .n = n, .global_cb = cb, .user = user };
+
+	return tt_each(&n->tt->global, global_rows, &q);
+}
