@@ -188,11 +188,15 @@ static bool ring_stale(const struct l2_neigh *nb)
  * last three newer OGMs all came another way: a working last hop delivers
  * its own copy (a non-zero entry) even when it loses the race.
  */
-static void ring_push(struct l2_neigh *nb, uint8_t tq)
+/* Returns whether the average (what batctl o shows) changed. */
+static bool ring_push(struct l2_neigh *nb, uint8_t tq)
 {
+	uint8_t was = nb->tq_avg;
+
 	nb->tq_recv[nb->tq_index] = tq;
 	nb->tq_index = (uint8_t)((nb->tq_index + 1) % L2_TQ_GLOBAL_WINDOW);
 	nb->tq_avg = ring_stale(nb) ? 0 : l2_iv_ring_avg(nb->tq_recv, L2_TQ_GLOBAL_WINDOW);
+	return nb->tq_avg != was;
 }
 
 /* ---- the send queue and aggregation ----------------------------------------- */
@@ -578,6 +582,7 @@ static void orig_update(struct l2_node *n, const struct ogm_ctx *c)
 {
 	struct l2_orig *o = c->orig;
 	struct l2_neigh *nb, *mine = NULL;
+	bool tq_changed = false;
 	uint16_t i;
 
 	for (i = 0; i < o->nneighs; i++) {
@@ -585,18 +590,22 @@ static void orig_update(struct l2_node *n, const struct ogm_ctx *c)
 		if (nb->port == c->port && l2_mac_eq(nb->addr, c->eth->src))
 			mine = nb;
 		else if (c->dup == NO_DUP)
-			ring_push(nb, 0);	/* a newer OGM came another way */
+			tq_changed |= ring_push(nb, 0);	/* a newer OGM came another way */
 	}
 	if (!mine && !(mine = l2_orig_neigh_get(n, o, c->eth->src, c->port)))
 		return;
 	mine->last_seen_ms = n->now_ms;
-	ring_push(mine, c->tq);
+	tq_changed |= ring_push(mine, c->tq);
 	if (c->dup == NO_DUP) {
 		o->last_ttl = c->ogm->ttl;
 		mine->last_ttl = c->ogm->ttl;
 	}
 	if (o->router != mine && neigh_beats_router(n, mine, o->router))
 		l2_orig_route_set(n, o, mine);
+	if (tq_changed) {
+		l2_changed(n, L2_CHANGE_ORIG, o->addr, 0, 0);
+		l2_changed(n, L2_CHANGE_GW, o->addr, 0, 0);
+	}
 }
 
 /*

@@ -5,6 +5,7 @@
  * kept in their originator entries for batctl's gateway list. A TVLV
  * handler like TT: the OGM path never names it.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "l2mesh/core/originator.h"
@@ -30,13 +31,16 @@ static void gw_ogm_rx(struct l2_node *n, struct l2_orig *o, const struct l2_tvlv
 {
 	struct l2_tvlv_gw gw;
 
-	(void)n;
+	uint32_t down = o->gw_down, up = o->gw_up;
+
 	if (!tv || l2_tvlv_gw_decode(tv, &gw) < 0)
 		gw.bw_down_100kbps = gw.bw_up_100kbps = 0;
 	o->gw_down = gw.bw_down_100kbps;
 	o->gw_up = gw.bw_up_100kbps;
 	if (!o->gw_down || !o->gw_up)
 		o->gw_down = o->gw_up = 0;
+	if (o->gw_down != down || o->gw_up != up)
+		l2_changed(n, L2_CHANGE_GW, o->addr, 0, 0);
 }
 
 int l2_gw_init(struct l2_node *n)
@@ -57,6 +61,17 @@ struct gw_ctx {
 	void *user;
 };
 
+static void gw_entry(const struct l2_node *n, const struct l2_orig *o, struct l2_gw_entry *e)
+{
+	memcpy(e->orig, o->addr, 6);
+	e->tq = o->router->tq_avg;
+	memcpy(e->nexthop, o->router->addr, 6);
+	e->port = o->router->port;
+	e->port_name = n->ports[o->router->port].name;
+	e->down_kbit = o->gw_down * L2_GW_BW_UNIT_KBPS;
+	e->up_kbit = o->gw_up * L2_GW_BW_UNIT_KBPS;
+}
+
 static void gw_row(struct l2_orig *o, void *arg)
 {
 	struct gw_ctx *c = arg;
@@ -64,14 +79,18 @@ static void gw_row(struct l2_orig *o, void *arg)
 
 	if (!l2_orig_is_gw(o))
 		return;
-	memcpy(e.orig, o->addr, 6);
-	e.tq = o->router->tq_avg;
-	memcpy(e.nexthop, o->router->addr, 6);
-	e.port = o->router->port;
-	e.port_name = c->n->ports[o->router->port].name;
-	e.down_kbit = o->gw_down * L2_GW_BW_UNIT_KBPS;
-	e.up_kbit = o->gw_up * L2_GW_BW_UNIT_KBPS;
+	gw_entry(c->n, o, &e);
 	c->fn(c->user, &e);
+}
+
+int l2_gw_get(struct l2_node *n, const uint8_t orig[6], struct l2_gw_entry *e)
+{
+	struct l2_orig *o = l2_orig_find(n, orig);
+
+	if (!o || !l2_orig_is_gw(o))
+		return -ENOENT;
+	gw_entry(n, o, e);
+	return 0;
 }
 
 void l2_gw_foreach(struct l2_node *n,

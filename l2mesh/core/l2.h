@@ -30,6 +30,15 @@ enum l2_local_kind {
 	L2_LOCAL_LAN,	/* a client port (pcap), promiscuous */
 };
 
+/* A table whose row(s) may have changed (the shell's table events). */
+enum l2_change {
+	L2_CHANGE_ORIG,		/* an originator's rows: mac */
+	L2_CHANGE_NEIGH,	/* a one-hop neighbour: mac on port */
+	L2_CHANGE_GW,		/* an originator's gateway offer: mac */
+	L2_CHANGE_TT_LOCAL,	/* a client of this node: mac, vid */
+	L2_CHANGE_TT_GLOBAL,	/* a client of other nodes: mac, vid */
+};
+
 /* One ping/traceroute answer, for meshctl ping and traceroute. */
 struct l2_icmp_result {
 	uint8_t uid;		/* which request (the shell's session) */
@@ -50,6 +59,13 @@ struct l2_env {
 	void (*log)(void *user, int level, uint32_t cat, const char *msg);
 	/* Optional: an ICMP answer addressed to this node arrived. */
 	void (*icmp)(void *user, const struct l2_icmp_result *res);
+	/*
+	 * Optional: what a table shows of one key may have changed (it may
+	 * also be the same). Called after the change, from inside the core:
+	 * it may read the tables (the query API) but change nothing.
+	 */
+	void (*changed)(void *user, enum l2_change what, const uint8_t mac[6],
+			uint16_t vid, unsigned port);
 };
 
 /* Defaults of struct l2_config, and so of l2meshd's options orig_interval

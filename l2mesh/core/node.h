@@ -200,6 +200,14 @@ static inline void l2_count(struct l2_node *n, enum l2_stat s, uint64_t by)
 void l2_log(struct l2_node *n, int level, uint32_t cat, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Tells the env a table's row(s) for mac (vid, port) may have changed. */
+static inline void l2_changed(struct l2_node *n, enum l2_change what, const uint8_t mac[6],
+			      uint16_t vid, unsigned port)
+{
+	if (n->env.changed)
+		n->env.changed(n->env.user, what, mac, vid, port);
+}
+
 /* Whether mac is this node's: its originator address or a port's MAC. */
 bool l2_node_is_me(const struct l2_node *n, const uint8_t mac[6]);
 

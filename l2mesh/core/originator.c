@@ -69,16 +69,22 @@ static struct l2_hneigh *hneigh_ref(struct l2_node *n, const uint8_t addr[6],
 		return NULL;
 	}
 	n->origs->port_neighs[port]++;
+	l2_changed(n, L2_CHANGE_NEIGH, addr, 0, port);
 	return hn;
 }
 
 static void hneigh_unref(struct l2_node *n, struct l2_hneigh *hn)
 {
+	uint8_t addr[6];
+	unsigned port = hn->port;
+
 	if (--hn->refs)
 		return;
+	memcpy(addr, hn->addr, 6);
 	mc_hash_del(&n->origs->hneighs, &hn->hnode);
-	n->origs->port_neighs[hn->port]--;
+	n->origs->port_neighs[port]--;
 	free(hn);
+	l2_changed(n, L2_CHANGE_NEIGH, addr, 0, port);
 }
 
 /* ---- originators and their last hops ---------------------------------------- */
@@ -174,6 +180,7 @@ struct l2_neigh *l2_orig_neigh_get(struct l2_node *n, struct l2_orig *o,
 	nb->port = (uint8_t)port;
 	nb->last_seen_ms = n->now_ms;
 	n->origs->nneighs++;
+	l2_changed(n, L2_CHANGE_ORIG, o->addr, 0, 0);
 	return nb;
 }
 
@@ -255,6 +262,8 @@ void l2_orig_route_set(struct l2_node *n, struct l2_orig *o, struct l2_neigh *ro
 	if (n->env.log)		/* else nobody listens: format nothing */
 		route_log(n, o, router);
 	o->router = router;
+	l2_changed(n, L2_CHANGE_ORIG, o->addr, 0, 0);
+	l2_changed(n, L2_CHANGE_GW, o->addr, 0, 0);
 }
 
 struct l2_neigh *l2_orig_best_neigh(const struct l2_orig *o)
@@ -318,6 +327,7 @@ static void orig_neighs_purge(struct l2_node *n, struct l2_orig *o, int down_por
 		j++;
 	}
 	o->nneighs = j;
+	l2_changed(n, L2_CHANGE_ORIG, o->addr, 0, 0);
 }
 
 int l2_origs_on_gone(struct l2_node *n, l2_orig_gone_fn fn)
@@ -353,9 +363,14 @@ static void orig_purge_one(struct mc_hnode *e, void *arg)
 		if (n->env.log)
 			l2_log(n, MC_LOG_DEBUG, MC_DBG_BATMAN, "originator timeout: %s",
 			       mac_str(o->addr, a));
+		uint8_t addr[6];
+
+		memcpy(addr, o->addr, 6);
 		mc_hash_del(&n->origs->origs, e);
 		orig_gone(n, o);
 		orig_free(n, o);
+		l2_changed(n, L2_CHANGE_ORIG, addr, 0, 0);
+		l2_changed(n, L2_CHANGE_GW, addr, 0, 0);
 		return;
 	}
 	if (c->down_port >= 0 && o->echo)
@@ -506,6 +521,36 @@ void l2_orig_foreach(struct l2_node *n, uint64_t now_ms,
 	l2_orig_walk(n, orig_rows, &c);
 }
 
+void l2_orig_foreach_of(struct l2_node *n, const uint8_t orig[6], uint64_t now_ms,
+			void (*fn)(void *user, const struct l2_orig_entry *e), void *user)
+{
+	struct query_ctx c = { .n = n, .now_ms = now_ms, .orig_fn = fn, .user = user };
+	struct l2_orig *o = l2_orig_find(n, orig);
+
+	if (o)
+		orig_rows(o, &c);
+}
+
+static void neigh_entry(struct l2_node *n, const struct l2_hneigh *hn, uint64_t now_ms,
+			struct l2_neigh_entry *e)
+{
+	e->port = hn->port;
+	e->port_name = n->ports[hn->port].name;
+	memcpy(e->addr, hn->addr, 6);
+	e->last_seen_ms = ago(now_ms, hn->last_seen_ms);
+}
+
+int l2_neigh_get(struct l2_node *n, unsigned port, const uint8_t mac[6], uint64_t now_ms,
+		 struct l2_neigh_entry *e)
+{
+	struct l2_hneigh *hn = port < L2_PORTS_MAX ? l2_hneigh_find(n, mac, port) : NULL;
+
+	if (!hn)
+		return -ENOENT;
+	neigh_entry(n, hn, now_ms, e);
+	return 0;
+}
+
 void l2_neigh_foreach(struct l2_node *n, uint64_t now_ms,
 		      void (*fn)(void *user, const struct l2_neigh_entry *e), void *user)
 {
@@ -519,10 +564,7 @@ void l2_neigh_foreach(struct l2_node *n, uint64_t now_ms,
 		if (!h->tab[i].e)
 			continue;
 		hn = mc_container_of(h->tab[i].e, struct l2_hneigh, hnode);
-		e.port = hn->port;
-		e.port_name = n->ports[hn->port].name;
-		memcpy(e.addr, hn->addr, 6);
-		e.last_seen_ms = ago(now_ms, hn->last_seen_ms);
+		neigh_entry(n, hn, now_ms, &e);
 		fn(user, &e);
 	}
 }

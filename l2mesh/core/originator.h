@@ -179,6 +179,14 @@ struct l2_orig_stats {
  */
 void l2_orig_foreach(struct l2_node *n, uint64_t now_ms,
 		     void (*fn)(void *user, const struct l2_orig_entry *e), void *user);
+/* The rows of originator orig only (none when unknown or not shown). */
+void l2_orig_foreach_of(struct l2_node *n, const uint8_t orig[6], uint64_t now_ms,
+			void (*fn)(void *user, const struct l2_orig_entry *e), void *user);
+/* The neighbour mac on port: 0, or -ENOENT. */
+int l2_neigh_get(struct l2_node *n, unsigned port, const uint8_t mac[6], uint64_t now_ms,
+		 struct l2_neigh_entry *e);
+/* Originator orig's gateway offer: 0, or -ENOENT when it offers none. */
+int l2_gw_get(struct l2_node *n, const uint8_t orig[6], struct l2_gw_entry *e);
 void l2_neigh_foreach(struct l2_node *n, uint64_t now_ms,
 		      void (*fn)(void *user, const struct l2_neigh_entry *e), void *user);
 void l2_gw_foreach(struct l2_node *n,

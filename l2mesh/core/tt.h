@@ -66,6 +66,15 @@ typedef int (*l2_tt_global_cb)(const struct l2_tt_global_info *e, void *user);
 int l2_tt_local_foreach(struct l2_node *n, l2_tt_local_cb cb, void *user);
 /* One row per (client, originator) pair. */
 int l2_tt_global_foreach(struct l2_node *n, l2_tt_global_cb cb, void *user);
+/* The row(s) of one client (mac, vid) only; none when it is unknown. */
+int l2_tt_local_foreach_of(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+			   l2_tt_local_cb cb, void *user);
+int l2_tt_global_foreach_of(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+			    l2_tt_global_cb cb, void *user);
+/* Every client (mac, vid) that originator orig announces. */
+typedef int (*l2_tt_client_cb)(const uint8_t mac[6], uint16_t vid, void *user);
+int l2_tt_global_clients_of(struct l2_node *n, const uint8_t orig[6], l2_tt_client_cb cb,
+			    void *user);
 /* This node's TTVN. */
 uint8_t l2_tt_ttvn(struct l2_node *n);
 /* This node's announced VLANs and CRCs (up to max); returns how many. */

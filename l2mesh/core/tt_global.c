@@ -80,8 +80,10 @@ static int oe_add(struct l2_node *n, struct tt_global *g, struct tt_orig *o,
 	return 0;
 }
 
-static void oe_free(struct tt_oe *oe)
+static void oe_free(struct l2_node *n, struct tt_oe *oe)
 {
+	struct l2_mackey k = oe->g->h;
+
 	struct tt_oe **pp = &oe->g->origs;
 
 	while (*pp != oe)
@@ -94,14 +96,18 @@ static void oe_free(struct tt_oe *oe)
 	if (oe->o_next)
 		oe->o_next->o_prev = oe->o_prev;
 	free(oe);
+	tt_changed(n, L2_CHANGE_TT_GLOBAL, &k);
 }
 
 void tt_global_free(struct l2_node *n, struct tt_global *g)
 {
+	struct l2_mackey k = g->h;
+
 	while (g->origs)
-		oe_free(g->origs);
+		oe_free(n, g->origs);
 	mc_hash_del(&n->tt->global, &g->h.hnode);
 	free(g);
+	tt_changed(n, L2_CHANGE_TT_GLOBAL, &k);
 }
 
 void tt_orig_del_entries(struct l2_node *n, struct tt_orig *o)
@@ -109,7 +115,7 @@ void tt_orig_del_entries(struct l2_node *n, struct tt_orig *o)
 	while (o->entries) {
 		struct tt_global *g = o->entries->g;
 
-		oe_free(o->entries);
+		oe_free(n, o->entries);
 		if (!g->origs)
 			tt_global_free(n, g);
 	}
@@ -225,7 +231,8 @@ static struct tt_global *global_new(struct l2_node *n, const uint8_t *mac, uint1
 enum merge { MERGE_REFUSE, MERGE_HAVE, MERGE_ADD };
 
 /* An announcement, a ROAM_ADV or a TEMP sighting for a client we hold. */
-static enum merge global_merge(struct tt_global *g, struct tt_orig *o, uint16_t flags)
+static enum merge global_merge(struct l2_node *n, struct tt_global *g, struct tt_orig *o,
+			       uint16_t flags)
 {
 	if (flags & F_TEMP) {
 		/* a sighting never overrides an announcement */
@@ -234,14 +241,14 @@ static enum merge global_merge(struct tt_global *g, struct tt_orig *o, uint16_t 
 		if (oe_find(g, o))
 			return MERGE_HAVE;
 		while (g->origs)
-			oe_free(g->origs);
+			oe_free(n, g->origs);
 		return MERGE_ADD;
 	}
 	/* an announcement replaces a sighting or claims a roaming client; a
 	 * ROAM_ADV makes its sender the only location */
 	if ((g->flags & (F_TEMP | F_ROAM)) || (flags & F_ROAM)) {
 		while (g->origs)
-			oe_free(g->origs);
+			oe_free(n, g->origs);
 		g->flags &= (uint16_t)~(F_TEMP | F_ROAM);
 		g->roam_at_ms = 0;
 	}
@@ -266,7 +273,7 @@ bool tt_global_add(struct l2_node *n, struct tt_orig *o, const uint8_t *mac,
 	if (!g)
 		g = global_new(n, mac, vid, flags & (L2_TT_REMOTE_MASK | F_TEMP));
 	else
-		m = global_merge(g, o, flags);
+		m = global_merge(n, g, o, flags);
 	if (!g || m == MERGE_REFUSE)
 		return false;
 	if (m == MERGE_ADD && oe_add(n, g, o, ttvn) < 0) {
@@ -276,6 +283,7 @@ bool tt_global_add(struct l2_node *n, struct tt_orig *o, const uint8_t *mac,
 	}
 	if (l && !l2_mac_is_multicast(mac))
 		tt_local_delete(n, l, flags & F_ROAM);
+	tt_changed(n, L2_CHANGE_TT_GLOBAL, &g->h);
 	return true;
 }
 
@@ -303,11 +311,12 @@ static void global_del(struct l2_node *n, struct tt_orig *o, const uint8_t *mac,
 	if (roaming && only) {
 		g->flags |= F_ROAM;
 		g->roam_at_ms = n->now_ms;
+		tt_changed(n, L2_CHANGE_TT_GLOBAL, &g->h);
 		return;
 	}
 	oe = oe_find(g, o);
 	if (oe)
-		oe_free(oe);
+		oe_free(n, oe);
 	if (!g->origs)
 		tt_global_free(n, g);
 }
@@ -477,6 +486,26 @@ static int global_rows(struct l2_mackey *k, void *arg)
 			return rc;
 	}
 	return 0;
+}
+
+int l2_tt_global_foreach_of(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+			    l2_tt_global_cb cb, void *user)
+{
+	struct tt_query q = { .n = n, .global_cb = cb, .user = user };
+	struct tt_global *g = tt_global_find(n->tt, mac, vid);
+
+	return g ? global_rows(&g->h, &q) : 0;
+}
+
+int l2_tt_global_clients_of(struct l2_node *n, const uint8_t orig[6], l2_tt_client_cb cb,
+			    void *user)
+{
+	struct tt_orig *o = tt_orig_find(n->tt, orig);
+	int rc = 0;
+
+	for (struct tt_oe *oe = o ? o->entries : NULL; oe && !rc; oe = oe->o_next)
+		rc = cb(oe->g->h.mac, oe->g->h.vid, user);
+	return rc;
 }
 
 int l2_tt_global_foreach(struct l2_node *n, l2_tt_global_cb cb, void *user)

@@ -130,6 +130,14 @@ _Static_assert(offsetof(struct tt_roam, h) == 0, "key first");
 /* ---- keys and tables ----------------------------------------------------- */
 
 /* a is an older TTVN than b (batman-adv's seq_before on 8 bits). */
+/* The client keyed k shows otherwise now (tl or tg: what). k may be a
+ * copy: the entry itself may be gone. */
+static inline void tt_changed(struct l2_node *n, enum l2_change what,
+			      const struct l2_mackey *k)
+{
+	l2_changed(n, what, k->mac, k->vid, 0);
+}
+
 static inline bool tt_ttvn_before(uint8_t a, uint8_t b)
 {
 	return (uint8_t)(a - b) & 0x80;

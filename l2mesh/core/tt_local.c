@@ -167,13 +167,17 @@ void tt_local_event(struct l2_node *n, struct tt_local *l, uint16_t ev)
 	}
 	if (change_append(t, &c) < 0)
 		tt_warn(n, "no memory for change of", l->h.mac);
+	tt_changed(n, L2_CHANGE_TT_LOCAL, &l->h);
 }
 
 static void local_free(struct l2_node *n, struct tt_local *l)
 {
+	struct l2_mackey k = l->h;
+
 	mc_hash_del(&n->tt->local, &l->h.hnode);
 	live_dec(n->tt, l->h.vid);
 	free(l);
+	tt_changed(n, L2_CHANGE_TT_LOCAL, &k);
 }
 
 /*
@@ -185,10 +189,12 @@ void tt_local_delete(struct l2_node *n, struct tt_local *l, uint16_t ev)
 {
 	l->flags |= ev & F_ROAM;
 	tt_local_event(n, l, F_DEL | ev);
-	if (l->flags & F_NEW)
+	if (l->flags & F_NEW) {
 		local_free(n, l);
-	else
+	} else {
 		l->flags |= F_PENDING;
+		tt_changed(n, L2_CHANGE_TT_LOCAL, &l->h);
+	}
 }
 
 static size_t local_table_size(const struct l2_tt *t, size_t extra)
@@ -315,10 +321,12 @@ static void commit_one(struct mc_hnode *e, void *arg)
 {
 	struct tt_local *l = mc_container_of(e, struct tt_local, h.hnode);
 
-	if (l->flags & F_PENDING)
+	if (l->flags & F_PENDING) {
 		local_free(arg, l);
-	else
+	} else if (l->flags & F_NEW) {
 		l->flags &= (uint16_t)~F_NEW;
+		tt_changed(arg, L2_CHANGE_TT_LOCAL, &l->h);
+	}
 }
 
 void tt_commit(struct l2_node *n)
@@ -410,6 +418,15 @@ int l2_tt_local_foreach(struct l2_node *n, l2_tt_local_cb cb, void *user)
 	struct tt_query q = { .n = n, .local_cb = cb, .user = user };
 
 	return tt_each(&n->tt->local, local_row, &q);
+}
+
+int l2_tt_local_foreach_of(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+			   l2_tt_local_cb cb, void *user)
+{
+	struct tt_query q = { .n = n, .local_cb = cb, .user = user };
+	struct tt_local *l = tt_local_find(n->tt, mac, vid);
+
+	return l ? local_row(&l->h, &q) : 0;
 }
 
 uint8_t l2_tt_ttvn(struct l2_node *n)

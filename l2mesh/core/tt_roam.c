@@ -85,6 +85,7 @@ static void roam_check(struct l2_node *n, const uint8_t *mac, uint16_t vid,
 	} else if (!(g->flags & F_ROAM)) {
 		g->flags |= F_ROAM;
 		g->roam_at_ms = n->now_ms;
+		tt_changed(n, L2_CHANGE_TT_GLOBAL, &g->h);
 	}
 	for (unsigned i = 0; i < k; i++)
 		roam_adv_send(n, to[i], mac, vid);
@@ -99,6 +100,8 @@ static void local_revive(struct l2_node *n, struct tt_local *l)
 	l->flags &= (uint16_t)~(F_PENDING | F_ROAM);
 	if (pending)
 		tt_local_event(n, l, 0);
+	else
+		tt_changed(n, L2_CHANGE_TT_LOCAL, &l->h);
 	roam_check(n, l->h.mac, l->h.vid, roamed_back);
 }
 

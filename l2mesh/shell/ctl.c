@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * l2meshd's control commands: batctl's tables as JSON rows (meshctl picks
- * the columns), statistics, and ICMP probes for meshctl ping/traceroute.
+ * l2meshd's control commands: statistics, status, and ICMP probes for
+ * meshctl ping/traceroute; the tables and their events are tables.c's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,135 +18,6 @@ static struct l2meshd *ctx(void *user)
 	return ((struct mc_daemon *)user)->priv;
 }
 
-static void orig_row(void *user, const struct l2_orig_entry *e)
-{
-	json_object *r = json_object_new_object();
-
-	mc_json_add(r, "originator", mc_json_mac(e->orig));
-	mc_json_add(r, "last_seen_ms", mc_json_int((int64_t)e->last_seen_ms));
-	mc_json_add(r, "tq", mc_json_int(e->tq));
-	mc_json_add(r, "nexthop", mc_json_mac(e->neigh));
-	mc_json_add(r, "ifname", mc_json_str(e->port_name));
-	mc_json_add(r, "best", mc_json_bool(e->best));
-	json_object_array_add(user, r);
-}
-
-static int cmd_originators(json_object *req, json_object **data, const char **err,
-			   void *user)
-{
-	struct l2meshd *m = ctx(user);
-
-	*data = json_object_new_array();
-	l2_orig_foreach(m->node, mc_ev_now_ms(m->d->loop), orig_row, *data);
-	return 0;
-}
-
-static void neigh_row(void *user, const struct l2_neigh_entry *e)
-{
-	json_object *r = json_object_new_object();
-
-	mc_json_add(r, "ifname", mc_json_str(e->port_name));
-	mc_json_add(r, "neighbor", mc_json_mac(e->addr));
-	mc_json_add(r, "last_seen_ms", mc_json_int((int64_t)e->last_seen_ms));
-	json_object_array_add(user, r);
-}
-
-static int cmd_neighbors(json_object *req, json_object **data, const char **err,
-			 void *user)
-{
-	struct l2meshd *m = ctx(user);
-
-	*data = json_object_new_array();
-	l2_neigh_foreach(m->node, mc_ev_now_ms(m->d->loop), neigh_row, *data);
-	return 0;
-}
-
-static void gw_row(void *user, const struct l2_gw_entry *e)
-{
-	json_object *r = json_object_new_object();
-	char bw[48];
-
-	snprintf(bw, sizeof(bw), "%u.%u/%u.%u MBit", e->down_kbit / 1000,
-		 e->down_kbit % 1000 / 100, e->up_kbit / 1000, e->up_kbit % 1000 / 100);
-	mc_json_add(r, "router", mc_json_mac(e->orig));
-	mc_json_add(r, "tq", mc_json_int(e->tq));
-	mc_json_add(r, "nexthop", mc_json_mac(e->nexthop));
-	mc_json_add(r, "ifname", mc_json_str(e->port_name));
-	mc_json_add(r, "bandwidth", mc_json_str(bw));
-	mc_json_add(r, "down_kbit", mc_json_int(e->down_kbit));
-	mc_json_add(r, "up_kbit", mc_json_int(e->up_kbit));
-	json_object_array_add(user, r);
-}
-
-static int cmd_gateways(json_object *req, json_object **data, const char **err,
-			void *user)
-{
-	struct l2meshd *m = ctx(user);
-
-	*data = json_object_new_array();
-	l2_gw_foreach(m->node, gw_row, *data);
-	return 0;
-}
-
-/* batctl prints untagged as -1 and tagged as the bare VID */
-static json_object *jvid(uint16_t vid)
-{
-	return mc_json_int(vid & L2_VLAN_HAS_TAG ? (int)(vid & L2_VLAN_VID_MASK) : -1);
-}
-
-static json_object *jcrc(uint32_t crc)
-{
-	char s[16];
-
-	snprintf(s, sizeof(s), "0x%08x", crc);
-	return mc_json_str(s);
-}
-
-static int tl_row(const struct l2_tt_local_info *e, void *user)
-{
-	json_object *r = json_object_new_object();
-
-	mc_json_add(r, "client", mc_json_mac(e->mac));
-	mc_json_add(r, "vid", jvid(e->vid));
-	mc_json_add(r, "flags", mc_json_str(e->flags_str));
-	mc_json_add(r, "last_seen_ms", mc_json_int((int64_t)e->last_seen_ms));
-	mc_json_add(r, "crc", jcrc(e->crc));
-	json_object_array_add(user, r);
-	return 0;
-}
-
-static int cmd_translocal(json_object *req, json_object **data, const char **err,
-			  void *user)
-{
-	*data = json_object_new_array();
-	l2_tt_local_foreach(ctx(user)->node, tl_row, *data);
-	return 0;
-}
-
-static int tg_row(const struct l2_tt_global_info *e, void *user)
-{
-	json_object *r = json_object_new_object();
-
-	mc_json_add(r, "best", mc_json_bool(e->best));
-	mc_json_add(r, "client", mc_json_mac(e->mac));
-	mc_json_add(r, "vid", jvid(e->vid));
-	mc_json_add(r, "flags", mc_json_str(e->flags_str));
-	mc_json_add(r, "last_ttvn", mc_json_int(e->ttvn));
-	mc_json_add(r, "originator", mc_json_mac(e->orig));
-	mc_json_add(r, "orig_ttvn", mc_json_int(e->orig_ttvn));
-	mc_json_add(r, "crc", jcrc(e->crc));
-	json_object_array_add(user, r);
-	return 0;
-}
-
-static int cmd_transglobal(json_object *req, json_object **data, const char **err,
-			   void *user)
-{
-	*data = json_object_new_array();
-	l2_tt_global_foreach(ctx(user)->node, tg_row, *data);
-	return 0;
-}
-
 static int cmd_statistics(json_object *req, json_object **data, const char **err,
 			  void *user)
 {
@@ -157,50 +28,6 @@ static int cmd_statistics(json_object *req, json_object **data, const char **err
 		mc_json_add(o, l2_stat_name(s),
 				       mc_json_int((int64_t)m->node->stats[s]));
 	*data = o;
-	return 0;
-}
-
-static json_object *port_row(struct l2sh_port *p, bool mesh, const char *kind)
-{
-	json_object *r = json_object_new_object();
-
-	mc_json_add(r, "ifname", mc_json_str(p->ifname));
-	mc_json_add(r, "role", mc_json_str(kind));
-	mc_json_add(r, "mac", mc_json_mac(p->mac));
-	mc_json_add(r, "mtu", mc_json_int((int)p->mtu));
-	mc_json_add(r, "status", mc_json_str(p->gone ? "gone" : "active"));
-	mc_json_add(r, "rx_frames", mc_json_int((int64_t)p->rx_frames));
-	mc_json_add(r, "tx_frames", mc_json_int((int64_t)p->tx_frames));
-	mc_json_add(r, "tx_errors", mc_json_int((int64_t)p->tx_errors));
-	if (!p->tap) {
-		mc_json_add(r, "rx_dropped",
-				       mc_json_int((int64_t)l2sh_port_rx_dropped(p)));
-		mc_json_add(r, "rx_oversize",
-				       mc_json_int((int64_t)p->rx_oversize));
-	}
-	if (mesh) {
-		mc_json_add(r, "vid", mc_json_int(p->vid));
-		mc_json_add(r, "rx_foreign", mc_json_int((int64_t)p->rx_foreign));
-	}
-	return r;
-}
-
-static int cmd_interface(json_object *req, json_object **data, const char **err,
-			 void *user)
-{
-	static const char *const kinds[] = { "host", "anygw", "lan" };
-	struct l2meshd *m = ctx(user);
-	json_object *rows = json_object_new_array();
-
-	for (unsigned i = 0; i < m->nmesh; i++) {
-		json_object *r = port_row(&m->mesh[i], true,
-					  m->node->ports[i].wireless ? "mesh-wireless" : "mesh");
-		json_object_array_add(rows, r);
-	}
-	for (unsigned i = 0; i < m->nlocal; i++)
-		json_object_array_add(rows, port_row(&m->local[i], false,
-						     kinds[m->node->locals[i].kind]));
-	*data = rows;
 	return 0;
 }
 
@@ -289,18 +116,14 @@ void l2sh_status(struct mc_daemon *d, json_object *st)
 }
 
 const struct mc_ctl_cmd l2sh_cmds[] = {
-	{ "originators", cmd_originators, "batctl o: originators, one row per candidate next hop" },
-	{ "neighbors", cmd_neighbors, "batctl n: one-hop neighbours" },
-	{ "gateways", cmd_gateways, "batctl gwl: originators announcing a gateway" },
-	{ "translocal", cmd_translocal, "batctl tl: this node's clients" },
-	{ "transglobal", cmd_transglobal, "batctl tg: other nodes' clients" },
+	{ "originators", l2sh_cmd_originators, "batctl o: originators, one row per candidate next hop" },
+	{ "neighbors", l2sh_cmd_neighbors, "batctl n: one-hop neighbours" },
+	{ "gateways", l2sh_cmd_gateways, "batctl gwl: originators announcing a gateway" },
+	{ "translocal", l2sh_cmd_translocal, "batctl tl: this node's clients" },
+	{ "transglobal", l2sh_cmd_transglobal, "batctl tg: other nodes' clients" },
 	{ "statistics", cmd_statistics, "batctl s: counters, drops by reason" },
-	{ "interface", cmd_interface, "batctl if: mesh and local ports" },
+	{ "interface", l2sh_cmd_interface, "batctl if: mesh and local ports" },
 	{ "ping_send", cmd_ping_send, "one ICMP echo request {dst,uid,seqno,ttl}; answers as icmp events" },
 };
 const unsigned l2sh_ncmds = sizeof(l2sh_cmds) / sizeof(l2sh_cmds[0]);
 
-const struct mc_ctl_topic l2sh_topics[] = {
-	{ .name = "icmp", .help = "answers to ping_send: {uid,seqno,type,from,ttl}" },
-};
-const unsigned l2sh_ntopics = sizeof(l2sh_topics) / sizeof(l2sh_topics[0]);

@@ -61,6 +61,12 @@ static void env_icmp(void *user, const struct l2_icmp_result *res)
 	l2sh_icmp_result(user, res);
 }
 
+static void env_changed(void *user, enum l2_change what, const uint8_t mac[6], uint16_t vid,
+			unsigned port)
+{
+	l2sh_changed(user, what, mac, vid, port);
+}
+
 static void rearm(struct l2meshd *m)
 {
 	mc_timer_arm_at(m->d->loop, &m->tick, l2_tick(m->node, mc_ev_now_ms(m->d->loop)));
@@ -347,6 +353,7 @@ static bool reopen(struct l2meshd *m, struct l2sh_port *p, bool mesh)
 	if (mesh)
 		l2_port_set_up(m->node, p->index, true, mc_ev_now_ms(m->d->loop));
 	log_notice("port %s is back", ifname);
+	l2sh_ports_changed(m);
 	return true;
 }
 
@@ -374,6 +381,7 @@ static void drop_gone(struct l2meshd *m, struct l2sh_port *p, bool mesh)
 	l2sh_port_close(m->d->loop, p);
 	if (mesh)
 		l2_port_set_up(m->node, p->index, false, mc_ev_now_ms(m->d->loop));
+	l2sh_ports_changed(m);
 	mc_timer_arm(m->d->loop, &m->reopen, L2SH_REOPEN_MS);
 }
 
@@ -543,6 +551,7 @@ static int l2meshd_start(struct mc_daemon *d)
 	struct l2_env env = {
 		.user = &m, .mesh_send = env_mesh_send, .local_send = env_local_send,
 		.rand = env_rand, .log = env_log, .icmp = env_icmp,
+		.changed = env_changed,
 	};
 	int rc;
 

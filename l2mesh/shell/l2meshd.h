@@ -42,9 +42,20 @@ struct l2meshd {
 
 /* Control commands (ctl.c). */
 extern const struct mc_ctl_cmd l2sh_cmds[];
+extern const unsigned l2sh_ncmds;
+
+/* The tables, their dump commands and events (tables.c). */
 extern const struct mc_ctl_topic l2sh_topics[];
 extern const unsigned l2sh_ntopics;
-extern const unsigned l2sh_ncmds;
+int l2sh_cmd_originators(json_object *req, json_object **data, const char **err, void *user);
+int l2sh_cmd_neighbors(json_object *req, json_object **data, const char **err, void *user);
+int l2sh_cmd_gateways(json_object *req, json_object **data, const char **err, void *user);
+int l2sh_cmd_translocal(json_object *req, json_object **data, const char **err, void *user);
+int l2sh_cmd_transglobal(json_object *req, json_object **data, const char **err, void *user);
+int l2sh_cmd_interface(json_object *req, json_object **data, const char **err, void *user);
+void l2sh_changed(struct l2meshd *m, enum l2_change what, const uint8_t mac[6],
+		  uint16_t vid, unsigned port);
+void l2sh_ports_changed(struct l2meshd *m);
 void l2sh_status(struct mc_daemon *d, json_object *st);
 /* An ICMP answer from the core, for a waiting ping session. */
 void l2sh_icmp_result(struct l2meshd *m, const struct l2_icmp_result *res);
