@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/hash.h"
 
@@ -54,6 +55,42 @@ uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra)
 	h ^= h >> 11;
 	h += h << 15;
 	return h;
+}
+
+/* The last round: every input bit reaches the low bits a table masks with
+ * (xor-shift-multiply rounds with odd multipliers). */
+static uint32_t mix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	h *= 0x846ca68bu;
+	h ^= h >> 16;
+	return h;
+}
+
+/* One key word in: cheap, since mix32 spreads the result at the end. */
+static uint32_t word_in(uint32_t h, uint32_t w)
+{
+	h = (h ^ w) * 0x9e3779b1u;
+	return h ^ h >> 15;
+}
+
+uint32_t mc_hash_bytes(const void *key, size_t len, uint32_t seed)
+{
+	const uint8_t *p = key;
+	uint32_t h = word_in(seed, (uint32_t)len), w;
+
+	for (; len >= 4; p += 4, len -= 4) {
+		memcpy(&w, p, 4);
+		h = word_in(h, w);
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, p, len);
+		h = word_in(h, w);
+	}
+	return mix32(h);
 }
 
 static void slot_put(struct mc_hslot *tab, uint32_t mask, struct mc_hnode *e)
@@ -151,6 +188,17 @@ struct mc_hnode *mc_hash_first(const struct mc_hash *h, uint32_t hash,
 	it->hash = hash;
 	it->pos = hash & h->mask;
 	return mc_hash_next(it);
+}
+
+struct mc_hnode *mc_hash_scan(const struct mc_hash *h, uint32_t *pos)
+{
+	while (*pos <= h->mask) {
+		struct mc_hnode *e = h->tab[(*pos)++].e;
+
+		if (e)
+			return e;
+	}
+	return NULL;
 }
 
 /*

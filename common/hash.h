@@ -54,6 +54,13 @@ void mc_hash_free(struct mc_hash *h);
 
 /* A MAC (plus a small extra key, such as a port or VLAN) to a hash value. */
 uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra);
+/*
+ * Any key of len bytes to a hash value, read a 32-bit word at a time.
+ * Keys a peer chooses (node ids, prefixes) want a seed it cannot know
+ * (from the node's random source), so that it cannot pile its entries
+ * into one probe run. Host byte order: a value for this process only.
+ */
+uint32_t mc_hash_bytes(const void *key, size_t len, uint32_t seed);
 
 /* 0, or -ENOMEM when the table was full and could not grow. */
 int mc_hash_add(struct mc_hash *h, struct mc_hnode *e, uint32_t hash);
@@ -63,6 +70,12 @@ void mc_hash_del(struct mc_hash *h, struct mc_hnode *e);
 struct mc_hnode *mc_hash_first(const struct mc_hash *h, uint32_t hash,
 			       struct mc_hash_iter *it);
 struct mc_hnode *mc_hash_next(struct mc_hash_iter *it);
+
+/*
+ * Every entry, in slot order, for read-only walks: start with *pos = 0;
+ * NULL at the end. The table must not change in between.
+ */
+struct mc_hnode *mc_hash_scan(const struct mc_hash *h, uint32_t *pos);
 
 /*
  * Calls fn once on every entry. fn may mc_hash_del() (and free) the entry
