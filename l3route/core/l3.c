@@ -52,6 +52,12 @@ struct l3_node *l3_node_new(const struct l3_config *cfg, const struct l3_env *en
 	memcpy(pk, cfg->sk + 32, L3_PK_LEN);	/* libsodium: sk = seed | pk */
 	l3_id_from_pk(pk, n->id);
 	l3_id_addr(n->id, &n->addr);
+	n->env.random(n->env.user, &n->hseed, sizeof(n->hseed));
+	if (mc_hash_init(&n->otab, L3_TAB_ORDER) < 0 ||
+	    mc_hash_init(&n->ptab, L3_TAB_ORDER) < 0) {
+		l3_node_free(n);
+		return NULL;
+	}
 	if (l3_self_renew(n, cfg->dseq_start ? cfg->dseq_start : 1) < 0) {
 		l3_logf(n, MC_LOG_ERR, "l3: cannot build own description");
 		l3_node_free(n);
@@ -357,7 +363,7 @@ void l3_self(const struct l3_node *n, struct l3_self_info *out)
 	out->seqno = n->seqno;
 	out->chain_len = n->chain.len;
 	out->nlinks = links;
-	out->norigs = n->norigs;
+	out->norigs = (unsigned)n->otab.count;
 	out->nroutes = n->nroutes;
 }
 

@@ -7,6 +7,7 @@
  * Nothing here is part of the API.
  */
 
+#include "common/hash.h"
 #include "l3route/core/chain.h"
 #include "l3route/core/l3.h"
 
@@ -29,6 +30,7 @@
 #define L3_COST_SCALE 1000000000ull	/* cost = SCALE / effective kbit/s */
 #define L3_DEFAULT_RATE_KBIT 1000000u
 #define L3_HOP_COST 16			/* per-hop penalty: 1.6 % of a 1 Gbit/s link */
+#define L3_TAB_ORDER 6			/* 64 slots to start with; tables double */
 
 /* (dseq, seqno) as one number: a newer description is always fresher. */
 static inline uint64_t l3_seq(uint32_t dseq, uint16_t seqno)
@@ -66,7 +68,7 @@ struct l3_if {
 
 /* A description as received, shared by every node of the process (refcounted). */
 struct l3_dref {
-	struct l3_dref *next;
+	struct mc_hnode hn;		/* in the process-wide memo, by d.hash */
 	unsigned refs;
 	struct l3_desc d;
 	size_t len;
@@ -86,7 +88,7 @@ struct l3_rt {
 };
 
 struct l3_orig {
-	struct l3_orig *hnext;
+	struct mc_hnode hn;		/* in n->otab, by the id's first 14 bytes */
 	uint8_t id[L3_ID_LEN];
 	struct l3_dref *d;
 	struct l3_chain_ver ver;
@@ -110,7 +112,8 @@ struct l3_orig {
 };
 
 struct l3_pfx {
-	struct l3_pfx *hnext, *dnext;
+	struct mc_hnode hn;		/* in n->ptab */
+	struct l3_pfx *dnext;
 	struct mc_ip ip;
 	bool anycast, own, installed, dirty;
 	struct l3_orig **ann;
@@ -135,12 +138,12 @@ struct l3_node {
 	uint64_t seqbump_ms;
 	struct l3_if ifs[L3_IF_MAX];
 	unsigned nifs;
-	struct l3_orig **otab;		/* hash by id */
-	unsigned otab_size, norigs;
+	uint32_t hseed;			/* the tables' hash seed (random) */
+	struct mc_hash otab;		/* struct l3_orig by id */
 	struct l3_orig *pending;	/* originators to announce */
 	bool self_pending;
-	struct l3_pfx **ptab;
-	unsigned ptab_size, npfx, nroutes;
+	struct mc_hash ptab;		/* struct l3_pfx by prefix */
+	unsigned nroutes;
 	struct l3_pfx *dirty;
 	uint64_t next_hello_ms, next_full_ms, flush_ms, next_house_ms;
 	struct l3_gwsel gwsel[2];	/* AF_INET, AF_INET6 */
@@ -175,6 +178,12 @@ struct l3_orig *l3_orig_by_addr(const struct l3_node *n, const struct in6_addr *
 struct l3_orig *l3_orig_get_or_add(struct l3_node *n, const uint8_t id[L3_ID_LEN]);
 /* The one place where an originator is removed (and freed). */
 void l3_orig_del(struct l3_node *n, struct l3_orig *o);
+/* Calls fn on every originator; fn may l3_orig_del() the one it was
+ * given, but no other, and may add none. */
+typedef void l3_orig_fn(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now);
+void l3_origs_walk(struct l3_node *n, l3_orig_fn *fn, void *arg, uint64_t now);
+/* Read-only walk: start with *pos = 0; NULL at the end. */
+struct l3_orig *l3_orig_next(const struct l3_node *n, uint32_t *pos);
 void l3_orig_free_all(struct l3_node *n);
 enum l3_trust_state l3_trust(const struct l3_node *n, const uint8_t id[L3_ID_LEN]);
 struct l3_dref *l3_dref_new(const uint8_t *blob, size_t len, const struct l3_desc *d);

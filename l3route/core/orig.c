@@ -112,27 +112,21 @@ void l3_orig_set_desc(struct l3_node *n, struct l3_orig *o, struct l3_dref *d,
 	l3_dref_put(old);
 }
 
-static bool orig_stale(const struct l3_orig *o, uint64_t now)
+static void house_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now)
 {
 	uint64_t last = o->unreach_ms > o->desc_rx_ms ? o->unreach_ms : o->desc_rx_ms;
 
-	return !o->sel && !o->routes && !o->pending && now - last >= L3_ORIG_GC_MS;
+	(void)arg;
+	if (o->sel || o->routes || o->pending || now - last < L3_ORIG_GC_MS)
+		return;
+	l3_orig_set_desc(n, o, NULL, now);
+	l3_orig_del(n, o);
 }
 
 /* Forget nodes that have been unreachable for long (their FD with them). */
 void l3_orig_house(struct l3_node *n, uint64_t now)
 {
-	for (unsigned i = 0; i < n->otab_size; i++) {
-		struct l3_orig *o = n->otab[i], *nx;
-
-		for (; o; o = nx) {
-			nx = o->hnext;
-			if (!orig_stale(o, now))
-				continue;
-			l3_orig_set_desc(n, o, NULL, now);
-			l3_orig_del(n, o);
-		}
-	}
+	l3_origs_walk(n, house_one, NULL, now);
 }
 
 static void orig_info(const struct l3_node *n, const struct l3_orig *o,
@@ -161,12 +155,12 @@ static void orig_info(const struct l3_node *n, const struct l3_orig *o,
 void l3_origs_foreach(const struct l3_node *n, l3_orig_cb *cb, void *arg, uint64_t now)
 {
 	struct l3_orig_info oi;
+	const struct l3_orig *o;
+	uint32_t pos = 0;
 
-	for (unsigned i = 0; i < n->otab_size; i++) {
-		for (const struct l3_orig *o = n->otab[i]; o; o = o->hnext) {
-			orig_info(n, o, &oi, now);
-			cb(arg, &oi);
-		}
+	while ((o = l3_orig_next(n, &pos))) {
+		orig_info(n, o, &oi, now);
+		cb(arg, &oi);
 	}
 }
 

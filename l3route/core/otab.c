@@ -14,122 +14,116 @@
 
 /* ---- shared description blobs ---- */
 
-#define DREF_BUCKETS 4096
-static struct l3_dref *dref_tab[DREF_BUCKETS];
+/* The memo, by the descriptions' own hash (BLAKE2b of the signed blob, so
+ * already spread; no seed needed: only accepted descriptions get in). It
+ * exists while some description does. */
+static struct mc_hash dref_tab;
 
-static unsigned dref_bucket(const uint8_t hash[L3_ID_LEN])
+static uint32_t dref_hash(const struct l3_desc *d)
 {
-	return (unsigned)(hash[0] | hash[1] << 8) % DREF_BUCKETS;
+	return mc_hash_bytes(d->hash, L3_ID_LEN, 0);
+}
+
+static struct l3_dref *dref_find(const uint8_t *blob, size_t len, uint32_t hv)
+{
+	struct mc_hash_iter it;
+	struct mc_hnode *e;
+
+	if (!dref_tab.tab)
+		return NULL;
+	for (e = mc_hash_first(&dref_tab, hv, &it); e; e = mc_hash_next(&it)) {
+		struct l3_dref *r = mc_container_of(e, struct l3_dref, hn);
+
+		if (r->len == len && !memcmp(r->blob, blob, len))
+			return r;
+	}
+	return NULL;
 }
 
 struct l3_dref *l3_dref_new(const uint8_t *blob, size_t len, const struct l3_desc *d)
 {
-	unsigned b = dref_bucket(d->hash);
-	struct l3_dref *r;
+	uint32_t hv = dref_hash(d);
+	struct l3_dref *r = dref_find(blob, len, hv);
 
-	for (r = dref_tab[b]; r; r = r->next) {
-		if (r->len == len && !memcmp(r->blob, blob, len)) {
-			r->refs++;
-			return r;
-		}
+	if (r) {
+		r->refs++;
+		return r;
 	}
-	r = malloc(sizeof(*r) + len);
-	if (!r)
+	if (!dref_tab.tab && mc_hash_init(&dref_tab, 8) < 0)
+		return NULL;
+	if (!(r = malloc(sizeof(*r) + len)))
 		return NULL;
 	r->refs = 1;
 	r->d = *d;
 	r->len = len;
 	memcpy(r->blob, blob, len);
-	r->next = dref_tab[b];
-	dref_tab[b] = r;
+	if (mc_hash_add(&dref_tab, &r->hn, hv) < 0) {
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
 void l3_dref_put(struct l3_dref *r)
 {
-	struct l3_dref **pp;
-
 	if (!r || --r->refs)
 		return;
-	for (pp = &dref_tab[dref_bucket(r->d.hash)]; *pp != r; pp = &(*pp)->next)
-		;
-	*pp = r->next;
+	mc_hash_del(&dref_tab, &r->hn);
 	free(r);
+	if (!dref_tab.count)
+		mc_hash_free(&dref_tab);
 }
 
 /* ---- originator table ---- */
 
-static unsigned id_hash(const uint8_t id[L3_ID_LEN], unsigned size)
+/* A node address holds only the first 14 bytes of its id: the hash covers
+ * those, so that a node is found by its address too. */
+#define ID_HASH_LEN 14
+
+static struct l3_orig *orig_lookup(const struct l3_node *n, const uint8_t *id,
+				   size_t len)
 {
-	return (unsigned)(id[0] | id[1] << 8 | id[2] << 16) & (size - 1);
+	struct mc_hash_iter it;
+	struct mc_hnode *e;
+	uint32_t hv = mc_hash_bytes(id, ID_HASH_LEN, n->hseed);
+
+	for (e = mc_hash_first(&n->otab, hv, &it); e; e = mc_hash_next(&it)) {
+		struct l3_orig *o = mc_container_of(e, struct l3_orig, hn);
+
+		if (!memcmp(o->id, id, len))
+			return o;
+	}
+	return NULL;
 }
 
 struct l3_orig *l3_orig_find(const struct l3_node *n, const uint8_t id[L3_ID_LEN])
 {
-	if (!n->otab)
-		return NULL;
-	for (struct l3_orig *o = n->otab[id_hash(id, n->otab_size)]; o; o = o->hnext)
-		if (!memcmp(o->id, id, L3_ID_LEN))
-			return o;
-	return NULL;
+	return orig_lookup(n, id, L3_ID_LEN);
 }
 
 /* By node address (fd5e::/16 + the id's first 14 bytes), or NULL. */
 struct l3_orig *l3_orig_by_addr(const struct l3_node *n, const struct in6_addr *a)
 {
-	uint8_t id[L3_ID_LEN] = { 0 };
-
-	if (a->s6_addr[0] != 0xfd || a->s6_addr[1] != 0x5e || !n->otab)
+	if (a->s6_addr[0] != 0xfd || a->s6_addr[1] != 0x5e)
 		return NULL;
-	memcpy(id, a->s6_addr + 2, 14);	/* id_hash reads only the first 3 */
-	for (struct l3_orig *o = n->otab[id_hash(id, n->otab_size)]; o; o = o->hnext)
-		if (!memcmp(o->id, id, 14))
-			return o;
-	return NULL;
-}
-
-static int otab_grow(struct l3_node *n)
-{
-	unsigned size = n->otab_size ? n->otab_size * 2 : 64;
-	struct l3_orig **t = calloc(size, sizeof(*t));
-
-	if (!t)
-		return -ENOMEM;
-	for (unsigned i = 0; i < n->otab_size; i++) {
-		struct l3_orig *o = n->otab[i], *nx;
-
-		for (; o; o = nx) {
-			unsigned h = id_hash(o->id, size);
-
-			nx = o->hnext;
-			o->hnext = t[h];
-			t[h] = o;
-		}
-	}
-	free(n->otab);
-	n->otab = t;
-	n->otab_size = size;
-	return 0;
+	return orig_lookup(n, a->s6_addr + 2, ID_HASH_LEN);
 }
 
 struct l3_orig *l3_orig_get_or_add(struct l3_node *n, const uint8_t id[L3_ID_LEN])
 {
 	struct l3_orig *o = l3_orig_find(n, id);
-	unsigned h;
 
 	if (o)
 		return o;
-	if (n->norigs >= n->otab_size && otab_grow(n) < 0)
-		return NULL;
 	if (!(o = calloc(1, sizeof(*o))))
 		return NULL;
 	memcpy(o->id, id, L3_ID_LEN);
 	o->trust = l3_trust(n, id);
 	o->metric = L3_METRIC_INF;
-	h = id_hash(id, n->otab_size);
-	o->hnext = n->otab[h];
-	n->otab[h] = o;
-	n->norigs++;
+	if (mc_hash_add(&n->otab, &o->hn, mc_hash_bytes(id, ID_HASH_LEN, n->hseed)) < 0) {
+		free(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -147,28 +141,51 @@ static void orig_free(struct l3_orig *o)
 
 void l3_orig_del(struct l3_node *n, struct l3_orig *o)
 {
-	struct l3_orig **pp = &n->otab[id_hash(o->id, n->otab_size)];
-
-	while (*pp != o)
-		pp = &(*pp)->hnext;
-	*pp = o->hnext;
-	n->norigs--;
+	mc_hash_del(&n->otab, &o->hn);
 	orig_free(o);
+}
+
+struct orig_walk {
+	struct l3_node *n;
+	l3_orig_fn *fn;
+	void *arg;
+	uint64_t now;
+};
+
+static void orig_walk_one(struct mc_hnode *e, void *arg)
+{
+	struct orig_walk *w = arg;
+
+	w->fn(w->n, mc_container_of(e, struct l3_orig, hn), w->arg, w->now);
+}
+
+void l3_origs_walk(struct l3_node *n, l3_orig_fn *fn, void *arg, uint64_t now)
+{
+	struct orig_walk w = { n, fn, arg, now };
+
+	mc_hash_walk(&n->otab, orig_walk_one, &w);
+}
+
+struct l3_orig *l3_orig_next(const struct l3_node *n, uint32_t *pos)
+{
+	struct mc_hnode *e = mc_hash_scan(&n->otab, pos);
+
+	return e ? mc_container_of(e, struct l3_orig, hn) : NULL;
+}
+
+static void orig_del_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now)
+{
+	(void)arg;
+	(void)now;
+	l3_orig_del(n, o);
 }
 
 void l3_orig_free_all(struct l3_node *n)
 {
-	for (unsigned i = 0; i < n->otab_size; i++) {
-		struct l3_orig *o = n->otab[i], *nx;
-
-		for (; o; o = nx) {
-			nx = o->hnext;
-			orig_free(o);
-		}
-	}
-	free(n->otab);
-	n->otab = NULL;
-	n->otab_size = n->norigs = 0;
+	if (!n->otab.tab)
+		return;
+	l3_origs_walk(n, orig_del_one, NULL, 0);
+	mc_hash_free(&n->otab);
 }
 
 enum l3_trust_state l3_trust(const struct l3_node *n, const uint8_t id[L3_ID_LEN])

@@ -11,13 +11,11 @@
 
 #include "l3route/core/node.h"
 
-static unsigned pfx_hash(const struct mc_ip *ip, unsigned size)
+/* Prefixes come from descriptions that peers write: seeded. */
+static uint32_t pfx_hash(const struct l3_node *n, const struct mc_ip *ip)
 {
-	uint32_t h = (uint32_t)ip->plen * 2654435761u;
-
-	for (size_t i = 0; i < mc_ip_len(ip); i++)
-		h = (h ^ ip->a[i]) * 16777619u;
-	return h & (size - 1);
+	return mc_hash_bytes(ip->a, mc_ip_len(ip),
+			     n->hseed ^ ((uint32_t)ip->family << 8 | ip->plen));
 }
 
 static bool ip_eq(const struct mc_ip *a, const struct mc_ip *b)
@@ -26,38 +24,20 @@ static bool ip_eq(const struct mc_ip *a, const struct mc_ip *b)
 	       !memcmp(a->a, b->a, mc_ip_len(a));
 }
 
-static struct l3_pfx *pfx_find(const struct l3_node *n, const struct mc_ip *ip)
+static struct l3_pfx *pfx_of(struct mc_hnode *e)
 {
-	if (!n->ptab)
-		return NULL;
-	for (struct l3_pfx *p = n->ptab[pfx_hash(ip, n->ptab_size)]; p; p = p->hnext)
-		if (ip_eq(&p->ip, ip))
-			return p;
-	return NULL;
+	return mc_container_of(e, struct l3_pfx, hn);
 }
 
-static int ptab_grow(struct l3_node *n)
+static struct l3_pfx *pfx_find(const struct l3_node *n, const struct mc_ip *ip)
 {
-	unsigned size = n->ptab_size ? n->ptab_size * 2 : 64;
-	struct l3_pfx **t = calloc(size, sizeof(*t));
+	struct mc_hash_iter it;
+	struct mc_hnode *e;
 
-	if (!t)
-		return -ENOMEM;
-	for (unsigned i = 0; i < n->ptab_size; i++) {
-		struct l3_pfx *p = n->ptab[i], *nx;
-
-		for (; p; p = nx) {
-			unsigned h = pfx_hash(&p->ip, size);
-
-			nx = p->hnext;
-			p->hnext = t[h];
-			t[h] = p;
-		}
-	}
-	free(n->ptab);
-	n->ptab = t;
-	n->ptab_size = size;
-	return 0;
+	for (e = mc_hash_first(&n->ptab, pfx_hash(n, ip), &it); e; e = mc_hash_next(&it))
+		if (ip_eq(&pfx_of(e)->ip, ip))
+			return pfx_of(e);
+	return NULL;
 }
 
 static void pfx_dirty(struct l3_node *n, struct l3_pfx *p)
@@ -72,20 +52,17 @@ static void pfx_dirty(struct l3_node *n, struct l3_pfx *p)
 static struct l3_pfx *pfx_get(struct l3_node *n, const struct mc_ip *ip, bool anycast)
 {
 	struct l3_pfx *p = pfx_find(n, ip);
-	unsigned h;
 
 	if (p)
 		return p;
-	if (n->npfx >= n->ptab_size && ptab_grow(n) < 0)
-		return NULL;
 	if (!(p = calloc(1, sizeof(*p))))
 		return NULL;
 	p->ip = *ip;
 	p->anycast = anycast;
-	h = pfx_hash(ip, n->ptab_size);
-	p->hnext = n->ptab[h];
-	n->ptab[h] = p;
-	n->npfx++;
+	if (mc_hash_add(&n->ptab, &p->hn, pfx_hash(n, ip)) < 0) {
+		free(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -230,12 +207,7 @@ static struct l3_orig *pfx_best(const struct l3_pfx *p)
 
 static void pfx_free(struct l3_node *n, struct l3_pfx *p)
 {
-	struct l3_pfx **pp = &n->ptab[pfx_hash(&p->ip, n->ptab_size)];
-
-	while (*pp != p)
-		pp = &(*pp)->hnext;
-	*pp = p->hnext;
-	n->npfx--;
+	mc_hash_del(&n->ptab, &p->hn);
 	free(p->ann);
 	free(p);
 }
@@ -289,36 +261,39 @@ void l3_pfx_sync(struct l3_node *n)
 	}
 }
 
+static void pfx_free_one(struct mc_hnode *e, void *arg)
+{
+	struct l3_node *n = arg;
+
+	mc_hash_del(&n->ptab, e);
+	free(pfx_of(e)->ann);
+	free(pfx_of(e));
+}
+
 void l3_pfx_free_all(struct l3_node *n)
 {
-	for (unsigned i = 0; i < n->ptab_size; i++) {
-		struct l3_pfx *p = n->ptab[i], *nx;
-
-		for (; p; p = nx) {
-			nx = p->hnext;
-			free(p->ann);
-			free(p);
-		}
-	}
-	free(n->ptab);
-	n->ptab = NULL;
+	if (n->ptab.tab)
+		mc_hash_walk(&n->ptab, pfx_free_one, n);
+	mc_hash_free(&n->ptab);
 	n->dirty = NULL;
 }
 
 void l3_routes_foreach(const struct l3_node *n, l3_route_cb *cb, void *arg)
 {
-	for (unsigned i = 0; i < n->ptab_size; i++) {
-		for (const struct l3_pfx *p = n->ptab[i]; p; p = p->hnext) {
-			struct l3_route_info ri = { .dst = p->ip, .anycast = p->anycast };
+	struct mc_hnode *e;
+	uint32_t pos = 0;
 
-			if (!p->installed || !p->best)
-				continue;
-			memcpy(ri.id, p->best->id, L3_ID_LEN);
-			ri.hostname = p->best->d ? p->best->d->d.hostname : "";
-			ri.metric = p->kr.metric;
-			ri.ifidx = p->kr.ifidx;
-			ri.via = p->kr.via;
-			cb(arg, &ri);
-		}
+	while ((e = mc_hash_scan(&n->ptab, &pos))) {
+		const struct l3_pfx *p = pfx_of(e);
+		struct l3_route_info ri = { .dst = p->ip, .anycast = p->anycast };
+
+		if (!p->installed || !p->best)
+			continue;
+		memcpy(ri.id, p->best->id, L3_ID_LEN);
+		ri.hostname = p->best->d ? p->best->d->d.hostname : "";
+		ri.metric = p->kr.metric;
+		ri.ifidx = p->kr.ifidx;
+		ri.via = p->kr.via;
+		cb(arg, &ri);
 	}
 }

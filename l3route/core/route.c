@@ -306,19 +306,6 @@ void l3_route_desc_changed(struct l3_node *n, struct l3_orig *o, struct l3_dref 
 		l3_route_select(n, o, now);
 }
 
-static void each_orig(struct l3_node *n, void (*fn)(struct l3_node *, struct l3_orig *,
-		      void *, uint64_t), void *arg, uint64_t now)
-{
-	for (unsigned i = 0; i < n->otab_size; i++) {
-		struct l3_orig *o = n->otab[i], *nx;
-
-		for (; o; o = nx) {
-			nx = o->hnext;
-			fn(n, o, arg, now);
-		}
-	}
-}
-
 static void nbr_gone_one(struct l3_node *n, struct l3_orig *o, void *nb, uint64_t now)
 {
 	for (struct l3_rt *rt = o->routes; rt; rt = rt->next) {
@@ -332,7 +319,7 @@ static void nbr_gone_one(struct l3_node *n, struct l3_orig *o, void *nb, uint64_
 
 void l3_route_nbr_gone(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 {
-	each_orig(n, nbr_gone_one, nb, now);
+	l3_origs_walk(n, nbr_gone_one, nb, now);
 }
 
 static void nbr_changed_one(struct l3_node *n, struct l3_orig *o, void *nb, uint64_t now)
@@ -347,7 +334,7 @@ static void nbr_changed_one(struct l3_node *n, struct l3_orig *o, void *nb, uint
 
 void l3_route_nbr_changed(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 {
-	each_orig(n, nbr_changed_one, nb, now);
+	l3_origs_walk(n, nbr_changed_one, nb, now);
 }
 
 /* ---- own description and seqno ---- */
@@ -457,5 +444,5 @@ static void house_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t 
 
 void l3_route_house(struct l3_node *n, uint64_t now)
 {
-	each_orig(n, house_one, NULL, now);
+	l3_origs_walk(n, house_one, NULL, now);
 }

@@ -129,9 +129,11 @@ static void announce_if(struct l3_node *n, unsigned ifidx, uint64_t now)
 		l3_xmit_msg(n, ifidx, &m, now);
 	}
 	if (i->full) {
-		for (unsigned b = 0; b < n->otab_size; b++)
-			for (struct l3_orig *o = n->otab[b]; o; o = o->hnext)
-				announce(n, ifidx, o, now);
+		uint32_t pos = 0;
+		struct l3_orig *o;
+
+		while ((o = l3_orig_next(n, &pos)))
+			announce(n, ifidx, o, now);
 	} else {
 		for (struct l3_orig *o = n->pending; o; o = o->pnext)
 			announce(n, ifidx, o, now);
