@@ -70,27 +70,34 @@ static uint32_t mix32(uint32_t h)
 }
 
 /* One key word in: cheap, since mix32 spreads the result at the end. */
-static uint32_t word_in(uint32_t h, uint32_t w)
+static uint64_t word_in(uint64_t h, uint64_t w)
 {
-	h = (h ^ w) * 0x9e3779b1u;
-	return h ^ h >> 15;
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ h >> 32;
 }
 
 uint32_t mc_hash_bytes(const void *key, size_t len, uint32_t seed)
 {
 	const uint8_t *p = key;
-	uint32_t h = word_in(seed, (uint32_t)len), w;
+	uint64_t h = word_in(seed, len), w;
 
-	for (; len >= 4; p += 4, len -= 4) {
-		memcpy(&w, p, 4);
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
 		h = word_in(h, w);
 	}
-	if (len) {
-		w = 0;
-		memcpy(&w, p, len);
-		h = word_in(h, w);
+	if (len >= 4) {
+		/* two 4-byte loads that may overlap cover 4..7 bytes (len is
+		 * in the hash already); a memcpy of a variable length is a call */
+		uint32_t lo, hi;
+
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + len - 4, 4);
+		h = word_in(h, (uint64_t)hi << 32 | lo);
+	} else if (len) {
+		h = word_in(h, p[0] | (uint32_t)p[len / 2] << 8 | (uint32_t)p[len - 1] << 16);
 	}
-	return mix32(h);
+	/* the high half: every key bit reaches it through the multiplies */
+	return mix32((uint32_t)(h >> 32));
 }
 
 static void slot_put(struct mc_hslot *tab, uint32_t mask, struct mc_hnode *e)
@@ -192,12 +199,17 @@ struct mc_hnode *mc_hash_first(const struct mc_hash *h, uint32_t hash,
 
 struct mc_hnode *mc_hash_scan(const struct mc_hash *h, uint32_t *pos)
 {
-	while (*pos <= h->mask) {
-		struct mc_hnode *e = h->tab[(*pos)++].e;
+	const struct mc_hslot *t = h->tab;
+	uint32_t i;
 
-		if (e)
-			return e;
+	/* i in a register: *pos may alias the table (-fno-strict-aliasing) */
+	for (i = *pos; i <= h->mask; i++) {
+		if (t[i].e) {
+			*pos = i + 1;
+			return t[i].e;
+		}
 	}
+	*pos = i;
 	return NULL;
 }
 

@@ -289,7 +289,6 @@ uint64_t l3_tick(struct l3_node *n, uint64_t now)
 		n->next_full_ms = now + l3_jitter(n, n->cfg.update_interval_ms, 10);
 	}
 	if (now >= n->next_house_ms) {
-		l3_route_house(n, now);
 		l3_orig_house(n, now);
 		n->next_house_ms = now + L3_HOUSEKEEP_MS;
 	}

@@ -183,7 +183,12 @@ void l3_orig_del(struct l3_node *n, struct l3_orig *o);
 typedef void l3_orig_fn(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now);
 void l3_origs_walk(struct l3_node *n, l3_orig_fn *fn, void *arg, uint64_t now);
 /* Read-only walk: start with *pos = 0; NULL at the end. */
-struct l3_orig *l3_orig_next(const struct l3_node *n, uint32_t *pos);
+static inline struct l3_orig *l3_orig_next(const struct l3_node *n, uint32_t *pos)
+{
+	struct mc_hnode *e = mc_hash_scan(&n->otab, pos);
+
+	return e ? mc_container_of(e, struct l3_orig, hn) : NULL;
+}
 void l3_orig_free_all(struct l3_node *n);
 enum l3_trust_state l3_trust(const struct l3_node *n, const uint8_t id[L3_ID_LEN]);
 struct l3_dref *l3_dref_new(const uint8_t *blob, size_t len, const struct l3_desc *d);
@@ -219,7 +224,7 @@ void l3_route_desc_changed(struct l3_node *n, struct l3_orig *o, struct l3_dref 
 			   uint64_t now);
 void l3_seqreq_rx(struct l3_node *n, struct l3_nbr *from, const struct l3_seqno_req *r,
 		  uint64_t now);
-void l3_route_house(struct l3_node *n, uint64_t now);
+void l3_route_house(struct l3_node *n, struct l3_orig *o, uint64_t now);
 /* A new own description (dseq): signed, its prefixes ours. 0 or -errno. */
 int l3_self_renew(struct l3_node *n, uint32_t dseq);
 

@@ -112,21 +112,40 @@ void l3_orig_set_desc(struct l3_node *n, struct l3_orig *o, struct l3_dref *d,
 	l3_dref_put(old);
 }
 
-static void house_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now)
+/* Unreachable for long, and nothing of ours refers to it. */
+static bool orig_stale(const struct l3_orig *o, uint64_t now)
 {
 	uint64_t last = o->unreach_ms > o->desc_rx_ms ? o->unreach_ms : o->desc_rx_ms;
 
+	return !o->sel && !o->routes && !o->pending && now - last >= L3_ORIG_GC_MS;
+}
+
+static void forget_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now)
+{
 	(void)arg;
-	if (o->sel || o->routes || o->pending || now - last < L3_ORIG_GC_MS)
+	if (!orig_stale(o, now))
 		return;
 	l3_orig_set_desc(n, o, NULL, now);
 	l3_orig_del(n, o);
 }
 
-/* Forget nodes that have been unreachable for long (their FD with them). */
+/*
+ * Housekeeping: each originator's routes (route.c); then nodes stale for
+ * long are forgotten, their FD with them. A scan is cheaper than a walk
+ * that may delete, and most rounds forget nobody.
+ */
 void l3_orig_house(struct l3_node *n, uint64_t now)
 {
-	l3_origs_walk(n, house_one, NULL, now);
+	struct l3_orig *o;
+	uint32_t pos = 0;
+	bool stale = false;
+
+	while ((o = l3_orig_next(n, &pos))) {
+		l3_route_house(n, o, now);
+		stale = stale || orig_stale(o, now);
+	}
+	if (stale)
+		l3_origs_walk(n, forget_one, NULL, now);
 }
 
 static void orig_info(const struct l3_node *n, const struct l3_orig *o,

@@ -76,9 +76,12 @@ void l3_dref_put(struct l3_dref *r)
 
 /* ---- originator table ---- */
 
-/* A node address holds only the first 14 bytes of its id: the hash covers
- * those, so that a node is found by its address too. */
-#define ID_HASH_LEN 14
+/* A node address holds only the first 14 bytes of its id, so those are
+ * what a lookup by address compares. The hash reads the first 8: ids are
+ * BLAKE2b output, and two that hash alike under every seed would need
+ * the same 8 bytes (2^64 keys to try). */
+#define ID_ADDR_LEN 14
+#define ID_HASH_LEN 8
 
 static struct l3_orig *orig_lookup(const struct l3_node *n, const uint8_t *id,
 				   size_t len)
@@ -90,7 +93,10 @@ static struct l3_orig *orig_lookup(const struct l3_node *n, const uint8_t *id,
 	for (e = mc_hash_first(&n->otab, hv, &it); e; e = mc_hash_next(&it)) {
 		struct l3_orig *o = mc_container_of(e, struct l3_orig, hn);
 
-		if (!memcmp(o->id, id, len))
+		/* constant lengths: compiled inline, no call */
+		if (!memcmp(o->id, id, ID_ADDR_LEN) &&
+		    (len == ID_ADDR_LEN || !memcmp(o->id + ID_ADDR_LEN, id + ID_ADDR_LEN,
+						   L3_ID_LEN - ID_ADDR_LEN)))
 			return o;
 	}
 	return NULL;
@@ -106,7 +112,7 @@ struct l3_orig *l3_orig_by_addr(const struct l3_node *n, const struct in6_addr *
 {
 	if (a->s6_addr[0] != 0xfd || a->s6_addr[1] != 0x5e)
 		return NULL;
-	return orig_lookup(n, a->s6_addr + 2, ID_HASH_LEN);
+	return orig_lookup(n, a->s6_addr + 2, ID_ADDR_LEN);
 }
 
 struct l3_orig *l3_orig_get_or_add(struct l3_node *n, const uint8_t id[L3_ID_LEN])
@@ -164,13 +170,6 @@ void l3_origs_walk(struct l3_node *n, l3_orig_fn *fn, void *arg, uint64_t now)
 	struct orig_walk w = { n, fn, arg, now };
 
 	mc_hash_walk(&n->otab, orig_walk_one, &w);
-}
-
-struct l3_orig *l3_orig_next(const struct l3_node *n, uint32_t *pos)
-{
-	struct mc_hnode *e = mc_hash_scan(&n->otab, pos);
-
-	return e ? mc_container_of(e, struct l3_orig, hn) : NULL;
 }
 
 static void orig_del_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now)

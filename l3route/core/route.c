@@ -306,35 +306,35 @@ void l3_route_desc_changed(struct l3_node *n, struct l3_orig *o, struct l3_dref 
 		l3_route_select(n, o, now);
 }
 
-static void nbr_gone_one(struct l3_node *n, struct l3_orig *o, void *nb, uint64_t now)
+/* Every originator with a route via nb: that route dropped (gone) or
+ * judged again at nb's new cost. Adds and removes no originator, so a
+ * plain scan of the table will do. */
+static void nbr_routes(struct l3_node *n, struct l3_nbr *nb, bool gone, uint64_t now)
 {
-	for (struct l3_rt *rt = o->routes; rt; rt = rt->next) {
-		if (rt->nbr == nb) {
+	struct l3_orig *o;
+	uint32_t pos = 0;
+
+	while ((o = l3_orig_next(n, &pos))) {
+		struct l3_rt *rt = o->routes;
+
+		while (rt && rt->nbr != nb)
+			rt = rt->next;
+		if (!rt)
+			continue;
+		if (gone)
 			rt_del(o, rt);
-			l3_route_select(n, o, now);
-			return;
-		}
+		l3_route_select(n, o, now);
 	}
 }
 
 void l3_route_nbr_gone(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 {
-	l3_origs_walk(n, nbr_gone_one, nb, now);
-}
-
-static void nbr_changed_one(struct l3_node *n, struct l3_orig *o, void *nb, uint64_t now)
-{
-	for (struct l3_rt *rt = o->routes; rt; rt = rt->next) {
-		if (rt->nbr == nb) {
-			l3_route_select(n, o, now);
-			return;
-		}
-	}
+	nbr_routes(n, nb, true, now);
 }
 
 void l3_route_nbr_changed(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 {
-	l3_origs_walk(n, nbr_changed_one, nb, now);
+	nbr_routes(n, nb, false, now);
 }
 
 /* ---- own description and seqno ---- */
@@ -416,13 +416,13 @@ void l3_seqreq_rx(struct l3_node *n, struct l3_nbr *from, const struct l3_seqno_
 
 /* ---- housekeeping ---- */
 
-static void house_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now)
+/* Old routes and FDs expire; parked updates ask for their description again. */
+void l3_route_house(struct l3_node *n, struct l3_orig *o, uint64_t now)
 {
 	uint64_t max_age = (uint64_t)n->cfg.update_interval_ms * 7 / 2;
 	struct l3_rt *rt, *nx;
 	bool changed = false, parked = false;
 
-	(void)arg;
 	if (!o->sel && o->fd_valid && now - o->unreach_ms > L3_FD_HOLD_MS) {
 		o->fd_valid = false;	/* Babel's source expiry: old FDs go */
 		changed = true;
@@ -440,9 +440,4 @@ static void house_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t 
 	}
 	if (changed || (!o->sel && o->routes && !parked))
 		l3_route_select(n, o, now);
-}
-
-void l3_route_house(struct l3_node *n, uint64_t now)
-{
-	l3_origs_walk(n, house_one, NULL, now);
 }

@@ -275,20 +275,42 @@ static void test_random_ops(void)
  * up shifted by `shift` bits: a hash that leaves some key bits out of the
  * low bits piles these keys up.
  */
+static bool spread_ok(const unsigned bucket[1024])
+{
+	unsigned i, max = 0, empty = 0;
+
+	for (i = 0; i < 1024; i++) {
+		max = bucket[i] > max ? bucket[i] : max;
+		empty += !bucket[i];
+	}
+	return max <= 14 && empty < 60;
+}
+
 static bool spreads(unsigned word, unsigned shift)
 {
-	unsigned bucket[1024] = { 0 }, i, max = 0, empty = 0;
+	unsigned bucket[1024] = { 0 }, i;
 	uint32_t key[4] = { 0 };
 
 	for (i = 0; i < 4096; i++) {
 		key[word] = i << shift;
 		bucket[mc_hash_bytes(key, sizeof(key), 7) & 1023]++;
 	}
-	for (i = 0; i < 1024; i++) {
-		max = bucket[i] > max ? bucket[i] : max;
-		empty += !bucket[i];
+	return spread_ok(bucket);
+}
+
+/* The same for keys of len bytes whose last two bytes count up: the
+ * part of a key past its last whole 8-byte word. */
+static bool tail_spreads(size_t len)
+{
+	unsigned bucket[1024] = { 0 }, i;
+	uint8_t key[16] = { 0 };
+
+	for (i = 0; i < 4096; i++) {
+		key[len - 2] = (uint8_t)i;
+		key[len - 1] = (uint8_t)(i >> 8);
+		bucket[mc_hash_bytes(key, len, 7) & 1023]++;
 	}
-	return max <= 14 && empty < 60;
+	return spread_ok(bucket);
 }
 
 static void test_hash_bytes(void)
@@ -303,6 +325,8 @@ static void test_hash_bytes(void)
 		CHECK(spreads(i, 0));
 		CHECK(spreads(i, 20));	/* only high bits differ */
 	}
+	for (i = 2; i <= 15; i++)
+		CHECK(tail_spreads(i));
 	/* the seed changes the value of nearly every key */
 	for (i = 0; i < 1000; i++)
 		seed_same += mc_hash_bytes(&i, sizeof(i), 1) == mc_hash_bytes(&i, sizeof(i), 2);
