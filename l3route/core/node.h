@@ -152,7 +152,7 @@ struct l3_node {
 };
 
 /*
- * The modules, bottom up; each calls only those above it in this list
+ * The modules, bottom up; each calls only those listed before it
  * (so the files form no loop: a change event, say, has one place to go):
  *   base   log line, jitter, counter names
  *   otab   originator table, shared descriptions, trust, own description
