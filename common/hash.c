@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/hash.h"
 
@@ -77,6 +78,49 @@ uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra)
 		k |= (uint64_t)mac[i] << (40 - 8 * i);
 	k = fmix64(k ^ seed * 0x9e3779b97f4a7c15ull);
 	return (uint32_t)(k ^ (k >> 32));
+}
+
+/* The last round: every input bit reaches the low bits a table masks with
+ * (xor-shift-multiply rounds with odd multipliers). */
+static uint32_t mix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	h *= 0x846ca68bu;
+	h ^= h >> 16;
+	return h;
+}
+
+/* One key word in: cheap, since mix32 spreads the result at the end. */
+static uint64_t word_in(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ h >> 32;
+}
+
+uint32_t mc_hash_bytes(const void *key, size_t len, uint32_t seed)
+{
+	const uint8_t *p = key;
+	uint64_t h = word_in(seed, len), w;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = word_in(h, w);
+	}
+	if (len >= 4) {
+		/* two 4-byte loads that may overlap cover 4..7 bytes (len is
+		 * in the hash already); a memcpy of a variable length is a call */
+		uint32_t lo, hi;
+
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + len - 4, 4);
+		h = word_in(h, (uint64_t)hi << 32 | lo);
+	} else if (len) {
+		h = word_in(h, p[0] | (uint32_t)p[len / 2] << 8 | (uint32_t)p[len - 1] << 16);
+	}
+	/* the high half: every key bit reaches it through the multiplies */
+	return mix32((uint32_t)(h >> 32));
 }
 
 static void slot_put(struct mc_hslot *tab, uint32_t mask, struct mc_hnode *e)
@@ -174,6 +218,24 @@ struct mc_hnode *mc_hash_first(const struct mc_hash *h, uint32_t hash,
 	it->hash = hash;
 	it->pos = hash & h->mask;
 	return mc_hash_next(it);
+}
+
+struct mc_hnode *mc_hash_scan(const struct mc_hash *h, uint32_t *pos)
+{
+	const struct mc_hslot *t = h->tab;
+	uint32_t i;
+
+	if (!t)
+		return NULL;
+	/* i in a register: *pos may alias the table (-fno-strict-aliasing) */
+	for (i = *pos; i <= h->mask; i++) {
+		if (t[i].e) {
+			*pos = i + 1;
+			return t[i].e;
+		}
+	}
+	*pos = i;
+	return NULL;
 }
 
 /*

@@ -62,6 +62,13 @@ uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra);
  * low 16 bits of extra count.
  */
 uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra);
+/*
+ * Any key of len bytes to a hash value, read a 32-bit word at a time.
+ * Keys a peer chooses (node ids, prefixes) want a seed it cannot know
+ * (from the node's random source), so that it cannot pile its entries
+ * into one probe run. Host byte order: a value for this process only.
+ */
+uint32_t mc_hash_bytes(const void *key, size_t len, uint32_t seed);
 
 /* 0, or -ENOMEM when the table was full and could not grow. */
 int mc_hash_add(struct mc_hash *h, struct mc_hnode *e, uint32_t hash);
@@ -73,16 +80,18 @@ struct mc_hnode *mc_hash_first(const struct mc_hash *h, uint32_t hash,
 struct mc_hnode *mc_hash_next(struct mc_hash_iter *it);
 
 /*
- * Every entry, in slot order, for reading (i a uint32_t, e a struct
- * mc_hnode *): the body must neither add nor delete; mc_hash_walk() lets
- * fn delete the entry it was given.
+ * Every entry, in slot order, for read-only walks: start with *pos = 0;
+ * NULL at the end. The table must not change in between (mc_hash_walk()
+ * lets its fn delete the entry it was given). A freed table holds nothing.
+ */
+struct mc_hnode *mc_hash_scan(const struct mc_hash *h, uint32_t *pos);
+/* The same as a loop (pos a uint32_t, e a struct mc_hnode *):
  *
- *	mc_hash_for_each(h, i, e)
+ *	mc_hash_for_each(h, pos, e)
  *		sum += mc_container_of(e, struct x, hnode)->value;
  */
-#define mc_hash_for_each(h, i, e) \
-	for ((i) = 0; (h)->tab && (i) <= (h)->mask; (i)++) \
-		if (((e) = (h)->tab[(i)].e) != NULL)
+#define mc_hash_for_each(h, pos, e) \
+	for ((pos) = 0; ((e) = mc_hash_scan((h), &(pos))) != NULL;)
 
 /*
  * Calls fn once on every entry. fn may mc_hash_del() (and free) the entry

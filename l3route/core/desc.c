@@ -136,6 +136,17 @@ static void build_header(struct mc_wr *w, const struct l3_desc *d)
 	mc_wr_u16(w, 0);	/* reserved */
 }
 
+/* An item that carries an address, up to its own fields (the parser's
+ * parse_ip_item): type, length, family, prefix length. */
+static void build_ip_head(struct mc_wr *w, uint8_t type, size_t fixed,
+			  const struct mc_ip *ip)
+{
+	mc_wr_u8(w, type);
+	mc_wr_u8(w, (uint8_t)(fixed + mc_ip_len(ip)));
+	mc_wr_u8(w, family_to_wire(ip->family));
+	mc_wr_u8(w, ip->plen);
+}
+
 static void build_items(struct mc_wr *w, const struct l3_desc *d)
 {
 	size_t hn = strlen(d->hostname);
@@ -147,26 +158,18 @@ static void build_items(struct mc_wr *w, const struct l3_desc *d)
 	}
 	for (unsigned i = 0; i < d->nprefix; i++) {
 		const struct l3_prefix *p = &d->prefix[i];
-		size_t al = mc_ip_len(&p->ip);
 
-		mc_wr_u8(w, L3_DI_PREFIX);
-		mc_wr_u8(w, (uint8_t)(PREFIX_FIXED_LEN + al));
-		mc_wr_u8(w, family_to_wire(p->ip.family));
-		mc_wr_u8(w, p->ip.plen);
+		build_ip_head(w, L3_DI_PREFIX, PREFIX_FIXED_LEN, &p->ip);
 		mc_wr_u8(w, p->flags);
-		mc_wr_bytes(w, p->ip.a, al);
+		mc_wr_bytes(w, p->ip.a, mc_ip_len(&p->ip));
 	}
 	for (unsigned i = 0; i < d->ngw; i++) {
 		const struct l3_gw_offer *g = &d->gw[i];
-		size_t al = mc_ip_len(&g->ip);
 
-		mc_wr_u8(w, L3_DI_GATEWAY);
-		mc_wr_u8(w, (uint8_t)(GW_FIXED_LEN + al));
-		mc_wr_u8(w, family_to_wire(g->ip.family));
-		mc_wr_u8(w, g->ip.plen);
+		build_ip_head(w, L3_DI_GATEWAY, GW_FIXED_LEN, &g->ip);
 		mc_wr_u32(w, g->down_kbit);
 		mc_wr_u32(w, g->up_kbit);
-		mc_wr_bytes(w, g->ip.a, al);
+		mc_wr_bytes(w, g->ip.a, mc_ip_len(&g->ip));
 	}
 }
 
@@ -212,9 +215,13 @@ static int wire_family(uint8_t f, int *family)
 	return 0;
 }
 
-/* family u8 | plen u8, then `fixed - 2` bytes the caller reads, then the
- * address; the item body must be exactly fixed + address length. */
-static int parse_ip_head(struct mc_rd *r, size_t fixed, struct mc_ip *ip)
+/*
+ * An item that carries an address: family u8 | plen u8 | the item's own
+ * fields | the address; `fixed` counts all but the address, and the body
+ * must be exactly that long. *own gets the item's own fields to read.
+ */
+static int parse_ip_item(struct mc_rd *r, size_t fixed, struct mc_ip *ip,
+			 struct mc_rd *own)
 {
 	uint8_t f;
 
@@ -223,46 +230,34 @@ static int parse_ip_head(struct mc_rd *r, size_t fixed, struct mc_ip *ip)
 	mc_rd_u8(r, &ip->plen);
 	if (!mc_rd_ok(r) || wire_family(f, &ip->family) < 0)
 		return -EBADMSG;
-	if (mc_rd_left(r) + 2 != fixed + mc_ip_len(ip))
+	if (mc_rd_left(r) + 2 != fixed + mc_ip_len(ip) || mc_rd_sub(r, own, fixed - 2) < 0)
 		return -EBADMSG;
-	return 0;
-}
-
-static int parse_ip_tail(struct mc_rd *r, struct mc_ip *ip)
-{
 	mc_rd_bytes(r, ip->a, mc_ip_len(ip));
 	return mc_rd_ok(r) && ip_ok(ip) ? 0 : -EBADMSG;
 }
 
 static int parse_prefix(struct mc_rd *r, struct l3_desc *d)
 {
-	struct l3_prefix *p;
+	struct l3_prefix *p = &d->prefix[d->nprefix];
+	struct mc_rd own;
 
-	if (d->nprefix == L3_DESC_PREFIX_MAX)
+	if (d->nprefix == L3_DESC_PREFIX_MAX ||
+	    parse_ip_item(r, PREFIX_FIXED_LEN, &p->ip, &own) < 0)
 		return -EBADMSG;
-	p = &d->prefix[d->nprefix];
-	if (parse_ip_head(r, PREFIX_FIXED_LEN, &p->ip) < 0)
-		return -EBADMSG;
-	mc_rd_u8(r, &p->flags);
-	if (parse_ip_tail(r, &p->ip) < 0)
-		return -EBADMSG;
+	mc_rd_u8(&own, &p->flags);
 	d->nprefix++;
 	return 0;
 }
 
 static int parse_gw(struct mc_rd *r, struct l3_desc *d)
 {
-	struct l3_gw_offer *g;
+	struct l3_gw_offer *g = &d->gw[d->ngw];
+	struct mc_rd own;
 
-	if (d->ngw == L3_DESC_GW_MAX)
+	if (d->ngw == L3_DESC_GW_MAX || parse_ip_item(r, GW_FIXED_LEN, &g->ip, &own) < 0)
 		return -EBADMSG;
-	g = &d->gw[d->ngw];
-	if (parse_ip_head(r, GW_FIXED_LEN, &g->ip) < 0)
-		return -EBADMSG;
-	mc_rd_u32(r, &g->down_kbit);
-	mc_rd_u32(r, &g->up_kbit);
-	if (parse_ip_tail(r, &g->ip) < 0)
-		return -EBADMSG;
+	mc_rd_u32(&own, &g->down_kbit);
+	mc_rd_u32(&own, &g->up_kbit);
 	d->ngw++;
 	return 0;
 }

@@ -105,15 +105,15 @@ static int gw_cmp(const void *a, const void *b)
 
 static void gw_collect(const struct l3_node *n, int family, struct gw_list *l)
 {
+	const struct l3_orig *o;
+	uint32_t pos = 0;
+
 	memset(l, 0, sizeof(*l));
 	gw_add_desc(n, l, family, &n->self->d, 0);
-	for (unsigned b = 0; b < n->otab_size; b++) {
-		for (const struct l3_orig *o = n->otab[b]; o; o = o->hnext) {
-			if (!o->d || !o->d->d.ngw || o->trust == L3_TRUST_NO)
-				continue;
-			gw_add_desc(n, l, family, &o->d->d,
-				    o->sel ? o->metric : L3_METRIC_INF);
-		}
+	while ((o = l3_orig_next(n, &pos))) {
+		if (!o->d || !o->d->d.ngw || o->trust == L3_TRUST_NO)
+			continue;
+		gw_add_desc(n, l, family, &o->d->d, o->sel ? o->metric : L3_METRIC_INF);
 	}
 	if (l->n > 1)	/* qsort(NULL, 0, ...) is undefined */
 		qsort(l->v, l->n, sizeof(*l->v), gw_cmp);

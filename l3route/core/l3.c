@@ -4,62 +4,12 @@
  * and the read-only views for the control socket and the simulator.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "l3route/core/node.h"
-
-const char *const l3_stat_names[L3_ST_MAX] = {
-	[L3_ST_RX_PKT] = "rx_packets",
-	[L3_ST_RX_BYTES] = "rx_bytes",
-	[L3_ST_TX_PKT] = "tx_packets",
-	[L3_ST_TX_BYTES] = "tx_bytes",
-	[L3_ST_RX_MALFORMED] = "rx_malformed",
-	[L3_ST_RX_UNKNOWN_TLV] = "rx_unknown_tlv",
-	[L3_ST_RX_NOT_LINKLOCAL] = "rx_not_linklocal",
-	[L3_ST_RX_OWN] = "rx_own_id",
-	[L3_ST_RX_NO_LINK] = "rx_no_link",
-	[L3_ST_DESC_ACCEPTED] = "desc_accepted",
-	[L3_ST_DESC_MALFORMED] = "desc_malformed",
-	[L3_ST_DESC_BAD_SIG] = "desc_bad_signature",
-	[L3_ST_DESC_STALE] = "desc_stale",
-	[L3_ST_DESC_CONFLICT] = "desc_conflict",
-	[L3_ST_DESC_UNTRUSTED] = "desc_untrusted",
-	[L3_ST_DESC_REQ_TX] = "desc_req_tx",
-	[L3_ST_DESC_REQ_RX] = "desc_req_rx",
-	[L3_ST_UPD_RX] = "update_rx",
-	[L3_ST_UPD_BAD_CHAIN] = "update_bad_chain",
-	[L3_ST_UPD_BEYOND_CHAIN] = "update_beyond_chain",
-	[L3_ST_UPD_UNTRUSTED] = "update_untrusted",
-	[L3_ST_UPD_NO_DESC] = "update_no_desc",
-	[L3_ST_UPD_UNFEASIBLE] = "update_unfeasible",
-	[L3_ST_SEQREQ_TX] = "seqno_req_tx",
-	[L3_ST_SEQREQ_RX] = "seqno_req_rx",
-	[L3_ST_ROUTE_CHANGE] = "route_changes",
-};
-
-void l3_logf(struct l3_node *n, int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	mc_log_to(n->env.log, n->env.user, level, MC_DBG_L3, fmt, ap);
-	va_end(ap);
-}
-
-/* ms +- pct %, so that neighbours started together drift apart. */
-uint32_t l3_jitter(struct l3_node *n, uint32_t ms, unsigned pct)
-{
-	uint32_t r, span = ms * pct / 100;
-
-	if (!span)
-		return ms;
-	n->env.random(n->env.user, &r, sizeof(r));
-	return ms - span + r % (2 * span + 1);
-}
 
 void l3_config_defaults(struct l3_config *cfg)
 {
@@ -102,7 +52,13 @@ struct l3_node *l3_node_new(const struct l3_config *cfg, const struct l3_env *en
 	memcpy(pk, cfg->sk + 32, L3_PK_LEN);	/* libsodium: sk = seed | pk */
 	l3_id_from_pk(pk, n->id);
 	l3_id_addr(n->id, &n->addr);
-	if (l3_self_desc_make(n, cfg->dseq_start ? cfg->dseq_start : 1) < 0) {
+	n->env.random(n->env.user, &n->hseed, sizeof(n->hseed));
+	if (mc_hash_init(&n->otab, L3_TAB_ORDER) < 0 ||
+	    mc_hash_init(&n->ptab, L3_TAB_ORDER) < 0) {
+		l3_node_free(n);
+		return NULL;
+	}
+	if (l3_self_renew(n, cfg->dseq_start ? cfg->dseq_start : 1) < 0) {
 		l3_logf(n, MC_LOG_ERR, "l3: cannot build own description");
 		l3_node_free(n);
 		return NULL;
@@ -148,6 +104,14 @@ void l3_node_goodbye(struct l3_node *n, uint64_t now_ms)
 	l3_xmit_updates(n, now_ms);
 }
 
+/* After a batch of messages or timers: the kernel routes, then the
+ * gateway choice, follow what changed. */
+static void node_sync(struct l3_node *n)
+{
+	l3_pfx_sync(n);
+	l3_gw_sync(n);
+}
+
 int l3_if_add(struct l3_node *n, const char *name, uint32_t rate_kbit, bool wireless)
 {
 	struct l3_if *i;
@@ -173,11 +137,11 @@ void l3_if_set_up(struct l3_node *n, unsigned ifidx, bool up, uint64_t now_ms)
 	i->b.len = 0;
 	if (!up) {
 		l3_nbr_drop_if(n, ifidx, now_ms);
-		l3_pfx_sync(n);
+		node_sync(n);
 		return;
 	}
 	/* say hello at once, with our description, so neighbours learn us fast */
-	l3_xmit_hello_if(n, ifidx, false, now_ms);
+	l3_nbr_hello_tx(n, ifidx, false, now_ms);
 	l3_xmit_msg(n, ifidx, &(struct l3_msg){ .type = L3_TLV_DESC,
 		.u.desc = { n->self->blob, n->self->len } }, now_ms);
 	l3_xmit_soon(n, now_ms);
@@ -301,7 +265,7 @@ void l3_rx(struct l3_node *n, unsigned ifidx, const struct in6_addr *src,
 		return;
 	}
 	rx_msgs(n, ifidx, src, &h, &it, now_ms);
-	l3_pfx_sync(n);
+	node_sync(n);
 }
 
 static uint64_t min64(uint64_t a, uint64_t b)
@@ -315,7 +279,7 @@ uint64_t l3_tick(struct l3_node *n, uint64_t now)
 
 	due = l3_nbr_check(n, now);
 	if (now >= n->next_hello_ms) {
-		l3_xmit_hellos(n, now);
+		l3_nbr_hellos_tx(n, now);
 		n->next_hello_ms = now + l3_jitter(n, n->cfg.hello_interval_ms, 10);
 	}
 	if (now >= n->next_full_ms) {
@@ -325,11 +289,10 @@ uint64_t l3_tick(struct l3_node *n, uint64_t now)
 		n->next_full_ms = now + l3_jitter(n, n->cfg.update_interval_ms, 10);
 	}
 	if (now >= n->next_house_ms) {
-		l3_route_house(n, now);
 		l3_orig_house(n, now);
 		n->next_house_ms = now + L3_HOUSEKEEP_MS;
 	}
-	l3_pfx_sync(n);
+	node_sync(n);
 	if (now >= n->flush_ms)
 		l3_xmit_updates(n, now);
 	due = min64(due, n->next_hello_ms);
@@ -341,7 +304,7 @@ uint64_t l3_tick(struct l3_node *n, uint64_t now)
 /* A new own description after a config change: signed, spread, applied. */
 static int desc_renew(struct l3_node *n, const struct l3_config *old, uint64_t now_ms)
 {
-	int r = l3_self_desc_make(n, n->self->d.dseq + 1);
+	int r = l3_self_renew(n, n->self->d.dseq + 1);
 
 	if (r < 0) {
 		n->cfg = *old;
@@ -351,7 +314,7 @@ static int desc_renew(struct l3_node *n, const struct l3_config *old, uint64_t n
 		.u.desc = { n->self->blob, n->self->len } }, now_ms);
 	l3_xmit_soon(n, now_ms);
 	n->gw_dirty = true;
-	l3_pfx_sync(n);
+	node_sync(n);
 	return 0;
 }
 
@@ -399,7 +362,7 @@ void l3_self(const struct l3_node *n, struct l3_self_info *out)
 	out->seqno = n->seqno;
 	out->chain_len = n->chain.len;
 	out->nlinks = links;
-	out->norigs = n->norigs;
+	out->norigs = (unsigned)n->otab.count;
 	out->nroutes = n->nroutes;
 }
 

@@ -60,7 +60,8 @@ static uint32_t link_cost(const struct l3_node *n, const struct l3_nbr *nb, uint
 	return eff >= L3_METRIC_INF ? L3_METRIC_INF - 1 : (uint32_t)eff;
 }
 
-/* Re-costs one link; routes through it are re-selected when it moved. */
+/* Re-costs one link after its rq or tq may have changed; routes through
+ * it are re-selected when the cost moved. The one place a link changes. */
 static void nbr_recost(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 {
 	uint32_t c = link_cost(n, nb, now);
@@ -71,6 +72,8 @@ static void nbr_recost(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 	l3_route_nbr_changed(n, nb, now);
 }
 
+/* The one place where a link appears (unusable until hellos and an IHU
+ * give it a cost). */
 static struct l3_nbr *nbr_add(struct l3_node *n, unsigned ifidx,
 			      const struct in6_addr *ll, const uint8_t id[L3_ID_LEN])
 {
@@ -87,10 +90,12 @@ static struct l3_nbr *nbr_add(struct l3_node *n, unsigned ifidx,
 	return nb;
 }
 
-static void nbr_unlink(struct l3_node *n, struct l3_nbr *nb)
+/* The one place where a link goes: routes through it first, then the link. */
+static void nbr_del(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 {
 	struct l3_nbr **pp = &n->ifs[nb->ifidx].nbrs;
 
+	l3_route_nbr_gone(n, nb, now);
 	while (*pp != nb)
 		pp = &(*pp)->next;
 	*pp = nb->next;
@@ -119,11 +124,44 @@ static bool window_add(struct l3_nbr *nb, uint16_t seq, uint64_t now)
 	return jump;
 }
 
+/* A hello on ifidx, with IHUs for its neighbours every L3_IHU_EVERY (or now). */
+void l3_nbr_hello_tx(struct l3_node *n, unsigned ifidx, bool ihu, uint64_t now)
+{
+	struct l3_if *i = &n->ifs[ifidx];
+	struct l3_msg m = { .type = L3_TLV_HELLO };
+	uint32_t cs = n->cfg.hello_interval_ms / 10;
+
+	if (!i->up)
+		return;
+	m.u.hello.seqno = ++i->hello_seq;
+	m.u.hello.interval_cs = (uint16_t)(cs > 0xffff ? 0xffff : cs);
+	l3_xmit_msg(n, ifidx, &m, now);
+	if (!ihu && i->hellos++ % L3_IHU_EVERY)
+		return;
+	for (struct l3_nbr *nb = i->nbrs; nb; nb = nb->next) {
+		struct l3_msg h = { .type = L3_TLV_IHU };
+
+		h.u.ihu.rxq = l3_nbr_rq(nb, now);
+		cs = n->cfg.hello_interval_ms * L3_IHU_EVERY / 10;
+		h.u.ihu.interval_cs = (uint16_t)(cs > 0xffff ? 0xffff : cs);
+		memcpy(h.u.ihu.id, nb->id, L3_ID_LEN);
+		l3_xmit_msg(n, ifidx, &h, now);
+	}
+}
+
+void l3_nbr_hellos_tx(struct l3_node *n, uint64_t now)
+{
+	for (unsigned i = 0; i < n->nifs; i++)
+		l3_nbr_hello_tx(n, i, false, now);
+	/* pending updates ride along; everything goes now */
+	l3_xmit_updates(n, now);
+}
+
 /* A new (or restarted) neighbour: answer at once so the link is two-way
  * within one round trip, give it our description, and ask for its table. */
 static void nbr_greet(struct l3_node *n, unsigned ifidx, uint64_t now)
 {
-	l3_xmit_hello_if(n, ifidx, true, now);
+	l3_nbr_hello_tx(n, ifidx, true, now);
 	l3_xmit_msg(n, ifidx, &(struct l3_msg){ .type = L3_TLV_DESC,
 		.u.desc = { n->self->blob, n->self->len } }, now);
 	l3_xmit_msg(n, ifidx, &(struct l3_msg){ .type = L3_TLV_ROUTE_REQ,
@@ -145,15 +183,13 @@ void l3_nbr_hello(struct l3_node *n, unsigned ifidx, const struct in6_addr *ll,
 		/* goodbye: it is shutting down */
 		if (nb) {
 			l3_dbg(n, "l3: neighbour on %s said goodbye", n->ifs[ifidx].name);
-			l3_route_nbr_gone(n, nb, now);
-			nbr_unlink(n, nb);
+			nbr_del(n, nb, now);
 		}
 		return;
 	}
 	if (nb && memcmp(nb->id, id, L3_ID_LEN)) {
 		/* another node now uses this address: start over */
-		l3_route_nbr_gone(n, nb, now);
-		nbr_unlink(n, nb);
+		nbr_del(n, nb, now);
 		nb = NULL;
 	}
 	if (!nb) {
@@ -212,8 +248,7 @@ uint64_t l3_nbr_check(struct l3_node *n, uint64_t now)
 			nx = nb->next;
 			if (now - nb->last_hello_ms >= n->cfg.link_timeout_ms) {
 				l3_dbg(n, "l3: neighbour on %s lost", n->ifs[i].name);
-				l3_route_nbr_gone(n, nb, now);
-				nbr_unlink(n, nb);
+				nbr_del(n, nb, now);
 				continue;
 			}
 			if (tq_stale(nb, now))
@@ -231,7 +266,6 @@ void l3_nbr_drop_if(struct l3_node *n, unsigned ifidx, uint64_t now)
 	while (n->ifs[ifidx].nbrs) {
 		struct l3_nbr *nb = n->ifs[ifidx].nbrs;
 
-		l3_route_nbr_gone(n, nb, now);
-		nbr_unlink(n, nb);
+		nbr_del(n, nb, now);
 	}
 }

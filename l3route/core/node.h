@@ -3,12 +3,11 @@
 #define L3_NODE_H
 
 /*
- * The engine's private state, shared by l3.c (node, rx dispatch, tick),
- * nbr.c (hellos, IHU, link quality), orig.c (descriptions, chains, trust),
- * route.c (feasibility, selection, seqno requests, kernel prefixes) and
- * xmit.c (per-interface aggregation). Nothing here is part of the API.
+ * The engine's private state, shared by its modules (listed below).
+ * Nothing here is part of the API.
  */
 
+#include "common/hash.h"
 #include "l3route/core/chain.h"
 #include "l3route/core/l3.h"
 
@@ -31,6 +30,7 @@
 #define L3_COST_SCALE 1000000000ull	/* cost = SCALE / effective kbit/s */
 #define L3_DEFAULT_RATE_KBIT 1000000u
 #define L3_HOP_COST 16			/* per-hop penalty: 1.6 % of a 1 Gbit/s link */
+#define L3_TAB_ORDER 6			/* 64 slots to start with; tables double */
 
 /* (dseq, seqno) as one number: a newer description is always fresher. */
 static inline uint64_t l3_seq(uint32_t dseq, uint16_t seqno)
@@ -68,7 +68,7 @@ struct l3_if {
 
 /* A description as received, shared by every node of the process (refcounted). */
 struct l3_dref {
-	struct l3_dref *next;
+	struct mc_hnode hn;		/* in the process-wide memo, by d.hash */
 	unsigned refs;
 	struct l3_desc d;
 	size_t len;
@@ -88,7 +88,7 @@ struct l3_rt {
 };
 
 struct l3_orig {
-	struct l3_orig *hnext;
+	struct mc_hnode hn;		/* in n->otab, by the id's first 14 bytes */
 	uint8_t id[L3_ID_LEN];
 	struct l3_dref *d;
 	struct l3_chain_ver ver;
@@ -112,7 +112,8 @@ struct l3_orig {
 };
 
 struct l3_pfx {
-	struct l3_pfx *hnext, *dnext;
+	struct mc_hnode hn;		/* in n->ptab */
+	struct l3_pfx *dnext;
 	struct mc_ip ip;
 	bool anycast, own, installed, dirty;
 	struct l3_orig **ann;
@@ -137,12 +138,12 @@ struct l3_node {
 	uint64_t seqbump_ms;
 	struct l3_if ifs[L3_IF_MAX];
 	unsigned nifs;
-	struct l3_orig **otab;		/* hash by id */
-	unsigned otab_size, norigs;
+	uint32_t hseed;			/* the tables' hash seed (random) */
+	struct mc_hash otab;		/* struct l3_orig by id */
 	struct l3_orig *pending;	/* originators to announce */
 	bool self_pending;
-	struct l3_pfx **ptab;
-	unsigned ptab_size, npfx, nroutes;
+	struct mc_hash ptab;		/* struct l3_pfx by prefix */
+	unsigned nroutes;
 	struct l3_pfx *dirty;
 	uint64_t next_hello_ms, next_full_ms, flush_ms, next_house_ms;
 	struct l3_gwsel gwsel[2];	/* AF_INET, AF_INET6 */
@@ -150,33 +151,68 @@ struct l3_node {
 	uint64_t stats[L3_ST_MAX];
 };
 
+/*
+ * The modules, bottom up; each calls only those listed before it
+ * (so the files form no loop: a change event, say, has one place to go):
+ *   base   log line, jitter, counter names
+ *   otab   originator table, shared descriptions, trust, own description
+ *   xmit   per-interface aggregation, updates
+ *   gw     gateway choice
+ *   pfx    kernel prefixes
+ *   route  feasibility, selection, updates, seqno requests
+ *   orig   received descriptions, forgetting, originator views
+ *   nbr    hellos, IHU, link quality
+ *   l3     the node: lifecycle, interfaces, rx dispatch, tick
+ */
+
+/* base.c */
 void l3_logf(struct l3_node *n, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define l3_dbg(n, ...) l3_logf((n), 7, __VA_ARGS__)
 uint32_t l3_jitter(struct l3_node *n, uint32_t ms, unsigned pct);
 
-/* nbr.c */
-struct l3_nbr *l3_nbr_find(struct l3_node *n, unsigned ifidx, const struct in6_addr *ll);
-void l3_nbr_hello(struct l3_node *n, unsigned ifidx, const struct in6_addr *ll,
-		  const uint8_t id[L3_ID_LEN], const struct l3_hello *h, uint64_t now);
-void l3_nbr_ihu(struct l3_node *n, struct l3_nbr *nb, const struct l3_ihu *ihu, uint64_t now);
-uint8_t l3_nbr_rq(const struct l3_nbr *nb, uint64_t now);
-/* Recomputes every link's cost; drops dead neighbours. Returns next due time. */
-uint64_t l3_nbr_check(struct l3_node *n, uint64_t now);
-void l3_nbr_drop_if(struct l3_node *n, unsigned ifidx, uint64_t now);
-
-/* orig.c */
+/* otab.c */
 struct l3_orig *l3_orig_find(const struct l3_node *n, const uint8_t id[L3_ID_LEN]);
 struct l3_orig *l3_orig_by_addr(const struct l3_node *n, const struct in6_addr *a);
+/* The one place where an originator is added. NULL: no memory. */
 struct l3_orig *l3_orig_get_or_add(struct l3_node *n, const uint8_t id[L3_ID_LEN]);
+/* The one place where an originator is removed (and freed). */
+void l3_orig_del(struct l3_node *n, struct l3_orig *o);
+/* Calls fn on every originator; fn may l3_orig_del() the one it was
+ * given, but no other, and may add none. */
+typedef void l3_orig_fn(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now);
+void l3_origs_walk(struct l3_node *n, l3_orig_fn *fn, void *arg, uint64_t now);
+/* Read-only walk: start with *pos = 0; NULL at the end. */
+static inline struct l3_orig *l3_orig_next(const struct l3_node *n, uint32_t *pos)
+{
+	struct mc_hnode *e = mc_hash_scan(&n->otab, pos);
+
+	return e ? mc_container_of(e, struct l3_orig, hn) : NULL;
+}
 void l3_orig_free_all(struct l3_node *n);
 enum l3_trust_state l3_trust(const struct l3_node *n, const uint8_t id[L3_ID_LEN]);
-void l3_desc_rx(struct l3_node *n, struct l3_nbr *from, const uint8_t *blob, size_t len,
-		uint64_t now);
-int l3_self_desc_make(struct l3_node *n, uint32_t dseq);
 struct l3_dref *l3_dref_new(const uint8_t *blob, size_t len, const struct l3_desc *d);
 void l3_dref_put(struct l3_dref *r);
-void l3_orig_house(struct l3_node *n, uint64_t now);
+int l3_self_desc_make(struct l3_node *n, uint32_t dseq, struct l3_dref **old);
+
+/* xmit.c */
+void l3_xmit_msg(struct l3_node *n, unsigned ifidx, const struct l3_msg *m, uint64_t now);
+void l3_xmit_all(struct l3_node *n, const struct l3_msg *m, uint64_t now);
+void l3_xmit_unicast(struct l3_node *n, struct l3_nbr *to, const struct l3_msg *m);
+void l3_xmit_updates(struct l3_node *n, uint64_t now);
+void l3_xmit_soon(struct l3_node *n, uint64_t now);
+void l3_update_self(const struct l3_node *n, struct l3_update *u);
+bool l3_update_of(const struct l3_node *n, const struct l3_orig *o, struct l3_update *u);
+
+/* gw.c */
+void l3_gw_sync(struct l3_node *n);
+
+/* pfx.c */
+void l3_pfx_orig_moved(struct l3_node *n, struct l3_orig *o);
+void l3_pfx_desc_changed(struct l3_node *n, struct l3_orig *o, const struct l3_dref *old);
+void l3_pfx_own_set(struct l3_node *n, struct l3_dref *old, struct l3_dref *cur);
+void l3_pfx_sync(struct l3_node *n);
+void l3_pfx_free_all(struct l3_node *n);
 
 /* route.c */
 void l3_update_rx(struct l3_node *n, struct l3_nbr *from, const struct l3_update *u,
@@ -188,25 +224,27 @@ void l3_route_desc_changed(struct l3_node *n, struct l3_orig *o, struct l3_dref 
 			   uint64_t now);
 void l3_seqreq_rx(struct l3_node *n, struct l3_nbr *from, const struct l3_seqno_req *r,
 		  uint64_t now);
-void l3_route_house(struct l3_node *n, uint64_t now);
-void l3_pfx_own_set(struct l3_node *n, struct l3_dref *old, struct l3_dref *cur);
-void l3_pfx_sync(struct l3_node *n);
-void l3_pfx_free_all(struct l3_node *n);
-void l3_pending_add(struct l3_node *n, struct l3_orig *o);
+void l3_route_house(struct l3_node *n, struct l3_orig *o, uint64_t now);
+/* A new own description (dseq): signed, its prefixes ours. 0 or -errno. */
+int l3_self_renew(struct l3_node *n, uint32_t dseq);
 
-/* gw.c */
-void l3_gw_sync(struct l3_node *n);
+/* orig.c */
+void l3_desc_rx(struct l3_node *n, struct l3_nbr *from, const uint8_t *blob, size_t len,
+		uint64_t now);
+void l3_orig_set_desc(struct l3_node *n, struct l3_orig *o, struct l3_dref *d,
+		      uint64_t now);
+void l3_orig_house(struct l3_node *n, uint64_t now);
 
-/* xmit.c */
-void l3_xmit_msg(struct l3_node *n, unsigned ifidx, const struct l3_msg *m, uint64_t now);
-void l3_xmit_all(struct l3_node *n, const struct l3_msg *m, uint64_t now);
-void l3_xmit_unicast(struct l3_node *n, struct l3_nbr *to, const struct l3_msg *m);
-void l3_xmit_flush(struct l3_node *n);
-void l3_xmit_hellos(struct l3_node *n, uint64_t now);
-void l3_xmit_hello_if(struct l3_node *n, unsigned ifidx, bool ihu, uint64_t now);
-void l3_xmit_updates(struct l3_node *n, uint64_t now);
-void l3_xmit_soon(struct l3_node *n, uint64_t now);
-void l3_update_self(const struct l3_node *n, struct l3_update *u);
-bool l3_update_of(const struct l3_node *n, const struct l3_orig *o, struct l3_update *u);
+/* nbr.c */
+struct l3_nbr *l3_nbr_find(struct l3_node *n, unsigned ifidx, const struct in6_addr *ll);
+void l3_nbr_hello(struct l3_node *n, unsigned ifidx, const struct in6_addr *ll,
+		  const uint8_t id[L3_ID_LEN], const struct l3_hello *h, uint64_t now);
+void l3_nbr_ihu(struct l3_node *n, struct l3_nbr *nb, const struct l3_ihu *ihu, uint64_t now);
+uint8_t l3_nbr_rq(const struct l3_nbr *nb, uint64_t now);
+/* Recomputes every link's cost; drops dead neighbours. Returns next due time. */
+uint64_t l3_nbr_check(struct l3_node *n, uint64_t now);
+void l3_nbr_drop_if(struct l3_node *n, unsigned ifidx, uint64_t now);
+void l3_nbr_hello_tx(struct l3_node *n, unsigned ifidx, bool ihu, uint64_t now);
+void l3_nbr_hellos_tx(struct l3_node *n, uint64_t now);
 
 #endif

@@ -21,7 +21,8 @@ static uint32_t sat_add(uint32_t a, uint32_t b)
 	return s >= L3_METRIC_INF ? L3_METRIC_INF - 1 : (uint32_t)s;
 }
 
-void l3_pending_add(struct l3_node *n, struct l3_orig *o)
+/* o goes into the next update flush (xmit.c). */
+static void pending_add(struct l3_node *n, struct l3_orig *o)
 {
 	if (o->pending)
 		return;
@@ -40,301 +41,6 @@ static bool feasible(const struct l3_orig *o, const struct l3_rt *rt)
 static bool usable(const struct l3_rt *rt)
 {
 	return rt->verified && rt->metric != L3_METRIC_INF && rt->nbr->cost != L3_METRIC_INF;
-}
-
-/* ---- prefixes ---- */
-
-static unsigned pfx_hash(const struct mc_ip *ip, unsigned size)
-{
-	uint32_t h = (uint32_t)ip->plen * 2654435761u;
-
-	for (size_t i = 0; i < mc_ip_len(ip); i++)
-		h = (h ^ ip->a[i]) * 16777619u;
-	return h & (size - 1);
-}
-
-static bool ip_eq(const struct mc_ip *a, const struct mc_ip *b)
-{
-	return a->family == b->family && a->plen == b->plen &&
-	       !memcmp(a->a, b->a, mc_ip_len(a));
-}
-
-static struct l3_pfx *pfx_find(const struct l3_node *n, const struct mc_ip *ip)
-{
-	if (!n->ptab)
-		return NULL;
-	for (struct l3_pfx *p = n->ptab[pfx_hash(ip, n->ptab_size)]; p; p = p->hnext)
-		if (ip_eq(&p->ip, ip))
-			return p;
-	return NULL;
-}
-
-static int ptab_grow(struct l3_node *n)
-{
-	unsigned size = n->ptab_size ? n->ptab_size * 2 : 64;
-	struct l3_pfx **t = calloc(size, sizeof(*t));
-
-	if (!t)
-		return -ENOMEM;
-	for (unsigned i = 0; i < n->ptab_size; i++) {
-		struct l3_pfx *p = n->ptab[i], *nx;
-
-		for (; p; p = nx) {
-			unsigned h = pfx_hash(&p->ip, size);
-
-			nx = p->hnext;
-			p->hnext = t[h];
-			t[h] = p;
-		}
-	}
-	free(n->ptab);
-	n->ptab = t;
-	n->ptab_size = size;
-	return 0;
-}
-
-static void pfx_dirty(struct l3_node *n, struct l3_pfx *p)
-{
-	if (p->dirty)
-		return;
-	p->dirty = true;
-	p->dnext = n->dirty;
-	n->dirty = p;
-}
-
-static struct l3_pfx *pfx_get(struct l3_node *n, const struct mc_ip *ip, bool anycast)
-{
-	struct l3_pfx *p = pfx_find(n, ip);
-	unsigned h;
-
-	if (p)
-		return p;
-	if (n->npfx >= n->ptab_size && ptab_grow(n) < 0)
-		return NULL;
-	if (!(p = calloc(1, sizeof(*p))))
-		return NULL;
-	p->ip = *ip;
-	p->anycast = anycast;
-	h = pfx_hash(ip, n->ptab_size);
-	p->hnext = n->ptab[h];
-	n->ptab[h] = p;
-	n->npfx++;
-	return p;
-}
-
-static void node_prefix(const uint8_t id[L3_ID_LEN], struct mc_ip *ip)
-{
-	struct in6_addr a;
-
-	l3_id_addr(id, &a);
-	memset(ip, 0, sizeof(*ip));
-	ip->family = AF_INET6;
-	memcpy(ip->a, &a, 16);
-	ip->plen = 128;
-}
-
-static const struct mc_ip node_space = {
-	.family = AF_INET6, .a = { 0xfd, 0x5e }, .plen = 16,
-};
-
-/* Calls fn for the node address of id and every prefix of desc d. */
-static void each_prefix(struct l3_node *n, const uint8_t id[L3_ID_LEN],
-			const struct l3_desc *d, void (*fn)(struct l3_node *,
-			const struct mc_ip *, bool, void *), void *arg)
-{
-	struct mc_ip ip;
-
-	node_prefix(id, &ip);
-	fn(n, &ip, false, arg);
-	for (unsigned i = 0; d && i < d->nprefix; i++) {
-		const struct mc_ip *p = &d->prefix[i].ip;
-
-		/* fd5e::/16 belongs to the node ids: nobody may announce into
-		 * it (a node could claim another's address) or over it (it
-		 * would shadow node addresses) */
-		if (mc_ip_covers(&node_space, p) || mc_ip_covers(p, &node_space))
-			continue;
-		fn(n, p, d->prefix[i].flags & L3_PF_ANYCAST, arg);
-	}
-}
-
-static void ann_del(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
-{
-	struct l3_pfx *p = pfx_find(n, ip);
-
-	(void)any;
-	if (!p)
-		return;
-	for (unsigned i = 0; i < p->nann; i++) {
-		if (p->ann[i] == arg) {
-			p->ann[i] = p->ann[--p->nann];
-			break;
-		}
-	}
-	if (p->best == arg)
-		p->best = NULL;
-	pfx_dirty(n, p);
-}
-
-static void ann_add(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
-{
-	struct l3_pfx *p = pfx_get(n, ip, any);
-
-	if (!p)
-		return;
-	for (unsigned i = 0; i < p->nann; i++)
-		if (p->ann[i] == arg)
-			return;
-	if (p->nann == p->cap) {
-		unsigned cap = p->cap ? p->cap * 2 : 2;
-		struct l3_orig **a = realloc(p->ann, cap * sizeof(*a));
-
-		if (!a)
-			return;
-		p->ann = a;
-		p->cap = cap;
-	}
-	p->ann[p->nann++] = arg;
-	pfx_dirty(n, p);
-}
-
-static void own_set(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
-{
-	struct l3_pfx *p = pfx_get(n, ip, any);
-
-	if (p) {
-		p->own = arg != NULL;
-		pfx_dirty(n, p);
-	}
-}
-
-static void mark_dirty(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
-{
-	struct l3_pfx *p = pfx_find(n, ip);
-
-	(void)any;
-	(void)arg;
-	if (p)
-		pfx_dirty(n, p);
-}
-
-void l3_pfx_own_set(struct l3_node *n, struct l3_dref *old, struct l3_dref *cur)
-{
-	if (old)
-		each_prefix(n, n->id, &old->d, own_set, NULL);
-	if (cur)
-		each_prefix(n, n->id, &cur->d, own_set, n);
-}
-
-static bool ann_usable(const struct l3_orig *o)
-{
-	return o->sel && o->metric != L3_METRIC_INF && o->trust != L3_TRUST_NO;
-}
-
-static struct l3_orig *pfx_best(const struct l3_pfx *p)
-{
-	struct l3_orig *best = NULL;
-
-	if (p->own)
-		return NULL;
-	for (unsigned i = 0; i < p->nann; i++) {
-		struct l3_orig *o = p->ann[i];
-
-		if (!ann_usable(o))
-			continue;
-		if (!best || o->metric < best->metric ||
-		    (o->metric == best->metric && memcmp(o->id, best->id, L3_ID_LEN) < 0))
-			best = o;
-	}
-	return best;
-}
-
-static void pfx_free(struct l3_node *n, struct l3_pfx *p)
-{
-	struct l3_pfx **pp = &n->ptab[pfx_hash(&p->ip, n->ptab_size)];
-
-	while (*pp != p)
-		pp = &(*pp)->hnext;
-	*pp = p->hnext;
-	n->npfx--;
-	free(p->ann);
-	free(p);
-}
-
-static void pfx_apply(struct l3_node *n, struct l3_pfx *p)
-{
-	struct l3_orig *b = pfx_best(p);
-
-	p->best = b;
-	if (!b) {
-		if (p->installed) {
-			n->env.route(n->env.user, false, &p->kr);
-			p->installed = false;
-			n->nroutes--;
-		}
-		if (!p->nann && !p->own)
-			pfx_free(n, p);
-		return;
-	}
-	if (p->installed && p->kr.ifidx == b->sel->nbr->ifidx &&
-	    !memcmp(&p->kr.via, &b->sel->nbr->ll, sizeof(p->kr.via))) {
-		p->kr.metric = b->metric;	/* informational: no kernel churn */
-		return;
-	}
-	p->kr.dst = p->ip;
-	p->kr.ifidx = b->sel->nbr->ifidx;
-	p->kr.via = b->sel->nbr->ll;
-	p->kr.metric = b->metric;
-	if (!p->installed)
-		n->nroutes++;
-	p->installed = true;
-	n->env.route(n->env.user, true, &p->kr);
-}
-
-void l3_pfx_sync(struct l3_node *n)
-{
-	while (n->dirty) {
-		struct l3_pfx *p = n->dirty;
-
-		n->dirty = p->dnext;
-		p->dirty = false;
-		pfx_apply(n, p);
-	}
-	l3_gw_sync(n);
-}
-
-void l3_pfx_free_all(struct l3_node *n)
-{
-	for (unsigned i = 0; i < n->ptab_size; i++) {
-		struct l3_pfx *p = n->ptab[i], *nx;
-
-		for (; p; p = nx) {
-			nx = p->hnext;
-			free(p->ann);
-			free(p);
-		}
-	}
-	free(n->ptab);
-	n->ptab = NULL;
-	n->dirty = NULL;
-}
-
-void l3_routes_foreach(const struct l3_node *n, l3_route_cb *cb, void *arg)
-{
-	for (unsigned i = 0; i < n->ptab_size; i++) {
-		for (const struct l3_pfx *p = n->ptab[i]; p; p = p->hnext) {
-			struct l3_route_info ri = { .dst = p->ip, .anycast = p->anycast };
-
-			if (!p->installed || !p->best)
-				continue;
-			memcpy(ri.id, p->best->id, L3_ID_LEN);
-			ri.hostname = p->best->d ? p->best->d->d.hostname : "";
-			ri.metric = p->kr.metric;
-			ri.ifidx = p->kr.ifidx;
-			ri.via = p->kr.via;
-			cb(arg, &ri);
-		}
-	}
 }
 
 /* ---- selection ---- */
@@ -410,12 +116,12 @@ static void sel_changed(struct l3_node *n, struct l3_orig *o, bool hop_moved,
 			bool tell, uint64_t now)
 {
 	if (tell)
-		l3_pending_add(n, o);
+		pending_add(n, o);
 	if (o->d && o->d->d.ngw)
 		n->gw_dirty = true;
 	if (hop_moved) {
 		n->stats[L3_ST_ROUTE_CHANGE]++;
-		each_prefix(n, o->id, o->d ? &o->d->d : NULL, mark_dirty, NULL);
+		l3_pfx_orig_moved(n, o);
 	}
 	l3_xmit_soon(n, now);
 }
@@ -585,9 +291,7 @@ void l3_route_desc_changed(struct l3_node *n, struct l3_orig *o, struct l3_dref 
 
 	if ((old && old->d.ngw) || (o->d && o->d->d.ngw))
 		n->gw_dirty = true;
-	each_prefix(n, o->id, old ? &old->d : NULL, ann_del, o);
-	if (o->d)
-		each_prefix(n, o->id, &o->d->d, ann_add, o);
+	l3_pfx_desc_changed(n, o, old);
 	for (rt = o->routes; rt; rt = nx) {
 		nx = rt->next;
 		if (rt->verified || !o->d)
@@ -602,51 +306,50 @@ void l3_route_desc_changed(struct l3_node *n, struct l3_orig *o, struct l3_dref 
 		l3_route_select(n, o, now);
 }
 
-static void each_orig(struct l3_node *n, void (*fn)(struct l3_node *, struct l3_orig *,
-		      void *, uint64_t), void *arg, uint64_t now)
+/* Every originator with a route via nb: that route dropped (gone) or
+ * judged again at nb's new cost. Adds and removes no originator, so a
+ * plain scan of the table will do. */
+static void nbr_routes(struct l3_node *n, struct l3_nbr *nb, bool gone, uint64_t now)
 {
-	for (unsigned i = 0; i < n->otab_size; i++) {
-		struct l3_orig *o = n->otab[i], *nx;
+	struct l3_orig *o;
+	uint32_t pos = 0;
 
-		for (; o; o = nx) {
-			nx = o->hnext;
-			fn(n, o, arg, now);
-		}
-	}
-}
+	while ((o = l3_orig_next(n, &pos))) {
+		struct l3_rt *rt = o->routes;
 
-static void nbr_gone_one(struct l3_node *n, struct l3_orig *o, void *nb, uint64_t now)
-{
-	for (struct l3_rt *rt = o->routes; rt; rt = rt->next) {
-		if (rt->nbr == nb) {
+		while (rt && rt->nbr != nb)
+			rt = rt->next;
+		if (!rt)
+			continue;
+		if (gone)
 			rt_del(o, rt);
-			l3_route_select(n, o, now);
-			return;
-		}
+		l3_route_select(n, o, now);
 	}
 }
 
 void l3_route_nbr_gone(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 {
-	each_orig(n, nbr_gone_one, nb, now);
-}
-
-static void nbr_changed_one(struct l3_node *n, struct l3_orig *o, void *nb, uint64_t now)
-{
-	for (struct l3_rt *rt = o->routes; rt; rt = rt->next) {
-		if (rt->nbr == nb) {
-			l3_route_select(n, o, now);
-			return;
-		}
-	}
+	nbr_routes(n, nb, true, now);
 }
 
 void l3_route_nbr_changed(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 {
-	each_orig(n, nbr_changed_one, nb, now);
+	nbr_routes(n, nb, false, now);
 }
 
-/* ---- seqno requests ---- */
+/* ---- own description and seqno ---- */
+
+int l3_self_renew(struct l3_node *n, uint32_t dseq)
+{
+	struct l3_dref *old;
+	int r = l3_self_desc_make(n, dseq, &old);
+
+	if (r < 0)
+		return r;
+	l3_pfx_own_set(n, old, n->self);
+	l3_dref_put(old);
+	return 0;
+}
 
 static void seqno_bump(struct l3_node *n, uint16_t want, uint64_t now)
 {
@@ -659,7 +362,7 @@ static void seqno_bump(struct l3_node *n, uint16_t want, uint64_t now)
 	n->seqbump_ms = now;
 	if (n->seqno >= n->chain.len) {
 		/* chain used up: a new description with a new anchor */
-		if (l3_self_desc_make(n, n->self->d.dseq + 1) == 0)
+		if (l3_self_renew(n, n->self->d.dseq + 1) == 0)
 			l3_xmit_all(n, &(struct l3_msg){ .type = L3_TLV_DESC,
 				.u.desc = { n->self->blob, n->self->len } }, now);
 	} else {
@@ -667,6 +370,8 @@ static void seqno_bump(struct l3_node *n, uint16_t want, uint64_t now)
 	}
 	n->self_pending = true;
 }
+
+/* ---- seqno requests ---- */
 
 static void seqreq_forward(struct l3_node *n, struct l3_orig *o, struct l3_nbr *from,
 			   const struct l3_seqno_req *r, uint64_t now)
@@ -702,7 +407,7 @@ void l3_seqreq_rx(struct l3_node *n, struct l3_nbr *from, const struct l3_seqno_
 	if (!(o = l3_orig_find(n, r->id)) || o->trust == L3_TRUST_NO)
 		return;
 	if (o->sel && o->d && o->sel->seq >= l3_seq(o->d->d.dseq, r->seqno)) {
-		l3_pending_add(n, o);	/* we can answer it ourselves */
+		pending_add(n, o);	/* we can answer it ourselves */
 		l3_xmit_soon(n, now);
 		return;
 	}
@@ -711,13 +416,13 @@ void l3_seqreq_rx(struct l3_node *n, struct l3_nbr *from, const struct l3_seqno_
 
 /* ---- housekeeping ---- */
 
-static void house_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now)
+/* Old routes and FDs expire; parked updates ask for their description again. */
+void l3_route_house(struct l3_node *n, struct l3_orig *o, uint64_t now)
 {
 	uint64_t max_age = (uint64_t)n->cfg.update_interval_ms * 7 / 2;
 	struct l3_rt *rt, *nx;
 	bool changed = false, parked = false;
 
-	(void)arg;
 	if (!o->sel && o->fd_valid && now - o->unreach_ms > L3_FD_HOLD_MS) {
 		o->fd_valid = false;	/* Babel's source expiry: old FDs go */
 		changed = true;
@@ -735,9 +440,4 @@ static void house_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t 
 	}
 	if (changed || (!o->sel && o->routes && !parked))
 		l3_route_select(n, o, now);
-}
-
-void l3_route_house(struct l3_node *n, uint64_t now)
-{
-	each_orig(n, house_one, NULL, now);
 }

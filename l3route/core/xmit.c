@@ -75,38 +75,6 @@ void l3_xmit_soon(struct l3_node *n, uint64_t now)
 		n->flush_ms = now + L3_FLUSH_DELAY_MS;
 }
 
-void l3_xmit_hello_if(struct l3_node *n, unsigned ifidx, bool ihu, uint64_t now)
-{
-	struct l3_if *i = &n->ifs[ifidx];
-	struct l3_msg m = { .type = L3_TLV_HELLO };
-	uint32_t cs = n->cfg.hello_interval_ms / 10;
-
-	if (!i->up)
-		return;
-	m.u.hello.seqno = ++i->hello_seq;
-	m.u.hello.interval_cs = (uint16_t)(cs > 0xffff ? 0xffff : cs);
-	l3_xmit_msg(n, ifidx, &m, now);
-	if (!ihu && i->hellos++ % L3_IHU_EVERY)
-		return;
-	for (struct l3_nbr *nb = i->nbrs; nb; nb = nb->next) {
-		struct l3_msg h = { .type = L3_TLV_IHU };
-
-		h.u.ihu.rxq = l3_nbr_rq(nb, now);
-		cs = n->cfg.hello_interval_ms * L3_IHU_EVERY / 10;
-		h.u.ihu.interval_cs = (uint16_t)(cs > 0xffff ? 0xffff : cs);
-		memcpy(h.u.ihu.id, nb->id, L3_ID_LEN);
-		l3_xmit_msg(n, ifidx, &h, now);
-	}
-}
-
-void l3_xmit_hellos(struct l3_node *n, uint64_t now)
-{
-	for (unsigned i = 0; i < n->nifs; i++)
-		l3_xmit_hello_if(n, i, false, now);
-	/* pending updates ride along; everything goes now */
-	l3_xmit_updates(n, now);
-}
-
 void l3_update_self(const struct l3_node *n, struct l3_update *u)
 {
 	memset(u, 0, sizeof(*u));
@@ -161,9 +129,11 @@ static void announce_if(struct l3_node *n, unsigned ifidx, uint64_t now)
 		l3_xmit_msg(n, ifidx, &m, now);
 	}
 	if (i->full) {
-		for (unsigned b = 0; b < n->otab_size; b++)
-			for (struct l3_orig *o = n->otab[b]; o; o = o->hnext)
-				announce(n, ifidx, o, now);
+		uint32_t pos = 0;
+		struct l3_orig *o;
+
+		while ((o = l3_orig_next(n, &pos)))
+			announce(n, ifidx, o, now);
 	} else {
 		for (struct l3_orig *o = n->pending; o; o = o->pnext)
 			announce(n, ifidx, o, now);

@@ -10,29 +10,23 @@
 #include "tests/sim/l3sim.h"
 #include "tests/sim/simbase.h"
 
-#define NEVER UINT64_MAX
 #define L3SIM_CHAIN_LEN 256	/* small chains keep 1000 nodes' memory low */
 #define FULL_CHECK_MS 1000	/* the all-pairs loop check, virtual time */
 #define REPORT_MAX 10		/* errors and loops printed in full */
-#define SPIN_MAX 64		/* ticks of one node at one ms before we step on */
+#define SPIN_MAX 64		/* ticks of one node at one ms before it is stepped on */
 #define LOOP_PRINT_MAX 24	/* nodes of a cycle printed */
 #define NO_LINK UINT32_MAX	/* an interface whose link could not be made */
-
-enum ev_kind { EV_TICK, EV_DELIVER };
 
 struct sim_pkt {
 	size_t len;
 	uint8_t data[];
 };
 
+/* A delivery: p is the packet, port the receiving end of the link. */
 struct sim_event {
-	struct sb_key k;	/* first: the heap orders by it */
-	struct sim_pkt *p;	/* EV_DELIVER */
-	uint32_t node;		/* the ticking or receiving node */
+	struct sb_ev e;		/* first: the run loop's part */
 	uint32_t link;
 	uint32_t gen;		/* the link's generation when sent */
-	uint8_t kind;
-	uint8_t end;		/* receiving end of the link */
 };
 
 struct sim_link {
@@ -62,13 +56,8 @@ struct xent {
 };
 
 struct sim_node {
-	struct l3sim *s;
-	unsigned idx;
+	struct sb_node b;	/* first: the run loop's part */
 	struct l3_node *n;	/* NULL once stopped */
-	uint64_t rng;
-	uint64_t tick_at;	/* the live tick event's time, NEVER if none */
-	uint64_t spin_t;
-	unsigned spin_n;
 	bool freeing;		/* inside l3_node_free() */
 	struct in6_addr addr;
 	uint8_t id[L3_ID_LEN];
@@ -86,19 +75,16 @@ struct dirty {
 };
 
 struct l3sim {
-	uint64_t now;
-	uint64_t rng;
-	bool verbose;
-	struct sb_heap heap;	/* of struct sim_event */
-	struct sim_node **nodes;
-	unsigned nnodes, capnodes;
+	struct sb_sim sb;	/* first: events, nodes, clock, PRNG */
 	struct sim_link *links;
-	unsigned nlinks, caplinks;
+	unsigned nlinks;
+	size_t caplinks;
 	int32_t *amap;		/* node address -> node, open addressing */
 	unsigned amap_cap;
 	/* the loop checker */
 	struct dirty *dirty;
-	size_t ndirty, capdirty;
+	unsigned ndirty;
+	size_t capdirty;
 	uint64_t *seen, *done;
 	int8_t *res;
 	unsigned *stack;
@@ -110,16 +96,31 @@ struct l3sim {
 	struct l3sim_stats st;
 };
 
+static struct l3sim *sim_of(struct sb_sim *sb)
+{
+	return (struct l3sim *)(void *)((char *)sb - offsetof(struct l3sim, sb));
+}
+
+static struct l3sim *owner(const struct sim_node *sn)
+{
+	return sim_of(sn->b.s);
+}
+
+static struct sim_node *node_at(const struct l3sim *s, unsigned i)
+{
+	return (struct sim_node *)(void *)s->sb.nodes[i];
+}
+
 /* ---- PRNG ------------------------------------------------------------------- */
 
 uint64_t l3sim_rand(struct l3sim *s)
 {
-	return sb_rng_next(&s->rng);
+	return sb_rng_next(&s->sb.rng);
 }
 
 double l3sim_unit(struct l3sim *s)
 {
-	return sb_rng_unit(&s->rng);
+	return sb_rng_unit(&s->sb.rng);
 }
 
 /* ---- reporting ------------------------------------------------------------------ */
@@ -134,7 +135,7 @@ static void report(struct l3sim *s, bool is_loop, const char *fmt, ...)
 		s->st.errors++;
 	if (s->reported++ >= REPORT_MAX)
 		return;
-	printf("  l3sim %.3f s: %s", (double)s->now / 1000, is_loop ? "LOOP " : "ERROR ");
+	printf("  l3sim %.3f s: %s", (double)s->sb.now / 1000, is_loop ? "LOOP " : "ERROR ");
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -142,29 +143,9 @@ static void report(struct l3sim *s, bool is_loop, const char *fmt, ...)
 	fflush(stdout);
 }
 
-/* A node's next tick. A core that keeps asking for the current ms after
- * running it is stepped on by 1 ms (and that is an error). */
-static void tick_schedule(struct sim_node *sn, uint64_t t)
+static void ops_spin(struct sb_sim *sb, struct sb_node *b)
 {
-	struct l3sim *s = sn->s;
-	struct sim_event ev = { .node = sn->idx, .kind = EV_TICK };
-
-	if (t <= s->now) {
-		if (sn->spin_t != s->now) {
-			sn->spin_t = s->now;
-			sn->spin_n = 0;
-		}
-		t = s->now;
-		if (++sn->spin_n == SPIN_MAX)
-			report(s, false, "n%u: l3_tick keeps returning the current time", sn->idx);
-		if (sn->spin_n >= SPIN_MAX)
-			t = s->now + 1;
-	}
-	if (t >= sn->tick_at)
-		return;
-	ev.k.t = t;
-	if (sb_heap_push(&s->heap, &ev) == 0)
-		sn->tick_at = t;	/* an older, later event turns stale */
+	report(sim_of(sb), false, "n%u: l3_tick keeps returning the current time", b->idx);
 }
 
 /* ---- addresses ------------------------------------------------------------------ */
@@ -208,7 +189,7 @@ static int amap_find(const struct l3sim *s, const struct in6_addr *a)
 		return -1;
 	for (i = addr_hash(a) & (s->amap_cap - 1); s->amap[i] >= 0;
 	     i = (i + 1) & (s->amap_cap - 1))
-		if (!memcmp(&s->nodes[s->amap[i]]->addr, a, sizeof(*a)))
+		if (!memcmp(&node_at(s, (unsigned)s->amap[i])->addr, a, sizeof(*a)))
 			return s->amap[i];
 	return -1;
 }
@@ -217,7 +198,7 @@ static void amap_put(struct l3sim *s, unsigned node)
 {
 	unsigned i;
 
-	for (i = addr_hash(&s->nodes[node]->addr) & (s->amap_cap - 1); s->amap[i] >= 0;
+	for (i = addr_hash(&node_at(s, node)->addr) & (s->amap_cap - 1); s->amap[i] >= 0;
 	     i = (i + 1) & (s->amap_cap - 1))
 		;
 	s->amap[i] = (int32_t)node;
@@ -229,7 +210,7 @@ static int amap_grow(struct l3sim *s)
 	unsigned cap = s->amap_cap ? s->amap_cap : 64, i;
 	int32_t *m;
 
-	while (2 * (s->nnodes + 1) > cap)
+	while (2 * (s->sb.nnodes + 1) > cap)
 		cap *= 2;
 	if (cap == s->amap_cap)
 		return 0;
@@ -241,7 +222,7 @@ static int amap_grow(struct l3sim *s)
 	free(s->amap);
 	s->amap = m;
 	s->amap_cap = cap;
-	for (i = 0; i < s->nnodes; i++)
+	for (i = 0; i < s->sb.nnodes; i++)
 		amap_put(s, i);
 	return 0;
 }
@@ -266,16 +247,9 @@ static int dst_node(const struct l3sim *s, const struct mc_ip *dst)
 
 static void dirty_push(struct l3sim *s, unsigned node, unsigned dst)
 {
-	if (s->ndirty == s->capdirty) {
-		size_t cap = s->capdirty ? 2 * s->capdirty : 4096;
-		struct dirty *d = realloc(s->dirty, cap * sizeof(*d));
-
-		if (!d) {
-			s->changed = true;	/* the full check still sees it */
-			return;
-		}
-		s->dirty = d;
-		s->capdirty = cap;
+	if (sb_room(&s->dirty, s->ndirty, &s->capdirty, sizeof(*s->dirty)) < 0) {
+		s->changed = true;	/* the full check still sees it */
+		return;
 	}
 	s->dirty[s->ndirty].node = node;
 	s->dirty[s->ndirty].dst = dst;
@@ -287,48 +261,48 @@ static void dirty_push(struct l3sim *s, unsigned node, unsigned dst)
  * it is not the peer there. */
 static int32_t via_node(struct sim_node *sn, const struct l3_kroute *r)
 {
-	struct l3sim *s = sn->s;
+	struct l3sim *s = owner(sn);
 	const struct sim_link *l;
 	unsigned me, peer;
 
 	if (r->ifidx >= sn->nif || sn->if_link[r->ifidx] == NO_LINK) {
-		report(s, false, "n%u: route on unknown interface %u", sn->idx, r->ifidx);
+		report(s, false, "n%u: route on unknown interface %u", sn->b.idx, r->ifidx);
 		return -2;
 	}
 	l = &s->links[sn->if_link[r->ifidx]];
-	me = l->node[0] == sn->idx && l->ifidx[0] == r->ifidx ? 0 : 1;
+	me = l->node[0] == sn->b.idx && l->ifidx[0] == r->ifidx ? 0 : 1;
 	peer = 1 - me;
 	if (!ll_is(&r->via, l->node[peer], l->ifidx[peer])) {
 		report(s, false, "n%u: route via an address that is not the peer on if %u",
-		       sn->idx, r->ifidx);
+		       sn->b.idx, r->ifidx);
 		return -2;
 	}
 	if (l->told_down[me])
 		report(s, false, "n%u: route to n%u's side over interface %u, which is down",
-		       sn->idx, l->node[peer], r->ifidx);
+		       sn->b.idx, l->node[peer], r->ifidx);
 	return (int32_t)l->node[peer];
 }
 
 static int kt_grow(struct sim_node *sn, unsigned dst)
 {
-	unsigned cap = sn->s->capnodes;
+	size_t cap = owner(sn)->sb.capnodes;
 
 	if (dst < sn->nkt)
 		return 0;
 	if (sb_grow(&sn->kt, sn->nkt, cap, sizeof(*sn->kt)) < 0)
 		return -ENOMEM;
-	sn->nkt = cap;
+	sn->nkt = (unsigned)cap;
 	return 0;
 }
 
 static void kt_add(struct sim_node *sn, unsigned dst, const struct l3_kroute *r)
 {
-	struct l3sim *s = sn->s;
+	struct l3sim *s = owner(sn);
 	struct kent *k;
 	int32_t nh = via_node(sn, r);
 
-	if (dst == sn->idx)
-		report(s, false, "n%u: route to its own node address", sn->idx);
+	if (dst == sn->b.idx)
+		report(s, false, "n%u: route to its own node address", sn->b.idx);
 	if (kt_grow(sn, dst) < 0)
 		return;
 	k = &sn->kt[dst];
@@ -341,7 +315,7 @@ static void kt_add(struct sim_node *sn, unsigned dst, const struct l3_kroute *r)
 		s->st.route_replace++;
 	}
 	if (!k->present || k->nh != nh)
-		dirty_push(s, sn->idx, dst);
+		dirty_push(s, sn->b.idx, dst);
 	k->present = 1;
 	k->nh = nh;
 	k->ifidx = (uint16_t)r->ifidx;
@@ -350,16 +324,16 @@ static void kt_add(struct sim_node *sn, unsigned dst, const struct l3_kroute *r)
 
 static void kt_del(struct sim_node *sn, unsigned dst)
 {
-	struct l3sim *s = sn->s;
+	struct l3sim *s = owner(sn);
 
 	if (dst >= sn->nkt || !sn->kt[dst].present) {
-		report(s, false, "n%u: delete of absent route to n%u", sn->idx, dst);
+		report(s, false, "n%u: delete of absent route to n%u", sn->b.idx, dst);
 		return;
 	}
 	sn->kt[dst].present = 0;
 	sn->nroutes--;
 	s->st.route_del++;
-	dirty_push(s, sn->idx, dst);
+	dirty_push(s, sn->b.idx, dst);
 }
 
 static bool ip_eq(const struct mc_ip *a, const struct mc_ip *b)
@@ -380,7 +354,7 @@ static struct xent *xt_find(const struct sim_node *sn, const struct mc_ip *dst)
 
 static void xt_add(struct sim_node *sn, const struct l3_kroute *r)
 {
-	struct l3sim *s = sn->s;
+	struct l3sim *s = owner(sn);
 	struct xent *x = xt_find(sn, &r->dst);
 	int32_t nh = via_node(sn, r);
 
@@ -410,20 +384,20 @@ static void xt_del(struct sim_node *sn, const struct mc_ip *dst)
 	char buf[MC_IP_STRLEN];
 
 	if (!x) {
-		report(sn->s, false, "n%u: delete of absent route to %s", sn->idx,
+		report(owner(sn), false, "n%u: delete of absent route to %s", sn->b.idx,
 		       mc_ip_format(dst, buf, sizeof(buf)));
 		return;
 	}
 	*x = sn->xt[--sn->nxt];
 	sn->nroutes--;
-	sn->s->st.route_del++;
-	sn->s->changed = true;
+	owner(sn)->st.route_del++;
+	owner(sn)->changed = true;
 }
 
 static void env_route(void *user, bool add, const struct l3_kroute *r)
 {
 	struct sim_node *sn = user;
-	int dst = dst_node(sn->s, &r->dst);
+	int dst = dst_node(owner(sn), &r->dst);
 
 	if (sn->freeing)
 		return;		/* l3_node_free(): the shell flushes, as we do */
@@ -439,27 +413,41 @@ static void env_route(void *user, bool add, const struct l3_kroute *r)
 
 /* ---- node env: packets, randomness, logs ------------------------------------------------ */
 
+/* The link behind node sn's interface ifidx, if dst (NULL: multicast) is
+ * the peer there; sets *peer to its end. Counts what it refuses. */
+static struct sim_link *send_link(struct sim_node *sn, unsigned ifidx,
+				  const struct in6_addr *dst, unsigned *peer)
+{
+	struct l3sim *s = owner(sn);
+	struct sim_link *l;
+
+	if (ifidx >= sn->nif || sn->if_link[ifidx] == NO_LINK) {
+		s->st.misaddressed++;
+		return NULL;
+	}
+	l = &s->links[sn->if_link[ifidx]];
+	*peer = l->node[0] == sn->b.idx && l->ifidx[0] == ifidx ? 1 : 0;
+	if (dst && !IN6_IS_ADDR_MULTICAST(dst) && !ll_is(dst, l->node[*peer], l->ifidx[*peer])) {
+		s->st.misaddressed++;
+		return NULL;
+	}
+	return l;
+}
+
 static void env_send(void *user, unsigned ifidx, const struct in6_addr *dst,
 		     const uint8_t *pkt, size_t len)
 {
 	struct sim_node *sn = user;
-	struct l3sim *s = sn->s;
-	struct sim_event ev = { .kind = EV_DELIVER };
+	struct l3sim *s = owner(sn);
+	struct sim_event ev = { .e.kind = SB_EV_DELIVER };
 	struct sim_link *l;
+	struct sim_pkt *p;
 	unsigned peer;
 
 	s->st.pkts++;
 	s->st.bytes += len;
-	if (ifidx >= sn->nif || sn->if_link[ifidx] == NO_LINK) {
-		s->st.misaddressed++;
+	if (!(l = send_link(sn, ifidx, dst, &peer)))
 		return;
-	}
-	l = &s->links[sn->if_link[ifidx]];
-	peer = l->node[0] == sn->idx && l->ifidx[0] == ifidx ? 1 : 0;
-	if (dst && !IN6_IS_ADDR_MULTICAST(dst) && !ll_is(dst, l->node[peer], l->ifidx[peer])) {
-		s->st.misaddressed++;
-		return;
-	}
 	if (!l->up) {
 		s->st.dropped_down++;
 		return;
@@ -468,66 +456,31 @@ static void env_send(void *user, unsigned ifidx, const struct in6_addr *dst,
 		s->st.lost++;
 		return;
 	}
-	ev.p = malloc(sizeof(*ev.p) + len);
-	if (!ev.p)
+	if (!(p = malloc(sizeof(*p) + len)))
 		return;
-	ev.p->len = len;
-	memcpy(ev.p->data, pkt, len);
-	ev.k.t = s->now + l->delay_ms;
-	ev.node = l->node[peer];
+	p->len = len;
+	memcpy(p->data, pkt, len);
+	ev.e.p = p;
+	ev.e.k.t = s->sb.now + l->delay_ms;
+	ev.e.node = l->node[peer];
+	ev.e.port = (uint8_t)peer;
 	ev.link = sn->if_link[ifidx];
 	ev.gen = l->gen;
-	ev.end = (uint8_t)peer;
-	if (sb_heap_push(&s->heap, &ev) < 0)
-		free(ev.p);
+	if (sb_push(&s->sb, &ev) < 0)
+		free(p);
 }
 
 static void env_random(void *user, void *buf, size_t len)
 {
-	struct sim_node *sn = user;
-	uint8_t *p = buf;
-
-	while (len) {
-		uint64_t r = sb_rng_next(&sn->rng);
-		size_t k = len < 8 ? len : 8;
-
-		memcpy(p, &r, k);
-		p += k;
-		len -= k;
-	}
-}
-
-static void env_log(void *user, int level, uint32_t cat, const char *msg)
-{
-	struct sim_node *sn = user;
-
-	fprintf(stderr, "%9.3f n%u: %s\n", (double)sn->s->now / 1000, sn->idx, msg);
+	sb_rng_fill(&((struct sim_node *)user)->b.rng, buf, len);
 }
 
 /* ---- the simulator --------------------------------------------------------------------- */
 
-struct l3sim *l3sim_new(uint64_t seed)
+static void node_free(struct sb_node *b)
 {
-	struct l3sim *s = calloc(1, sizeof(*s));
+	struct sim_node *sn = (struct sim_node *)(void *)b;
 
-	if (s) {
-		const char *v = getenv("L3SIM_VERBOSE");
-
-		s->verbose = v && *v && *v != '0';
-		s->rng = seed;
-		s->next_full = FULL_CHECK_MS;
-		sb_heap_init(&s->heap, sizeof(struct sim_event));
-	}
-	return s;
-}
-
-uint64_t l3sim_seed(uint64_t dflt)
-{
-	return sb_seed(dflt);
-}
-
-static void node_free(struct sim_node *sn)
-{
 	if (sn->n) {
 		struct l3_node *n = sn->n;
 
@@ -542,23 +495,60 @@ static void node_free(struct sim_node *sn)
 	free(sn);
 }
 
+/* The loop checker's per-node arrays follow the node array. */
+static int nodes_grow(struct sb_sim *sb, size_t cap)
+{
+	struct l3sim *s = sim_of(sb);
+	size_t n = sb->capnodes;
+
+	if (sb_grow(&s->seen, n, cap, sizeof(*s->seen)) < 0 ||
+	    sb_grow(&s->done, n, cap, sizeof(*s->done)) < 0 ||
+	    sb_grow(&s->res, n, cap, sizeof(*s->res)) < 0 ||
+	    sb_grow(&s->stack, n, cap, sizeof(*s->stack)) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static void deliver(struct sb_sim *sb, struct sb_ev *e);
+static bool tick(struct sb_sim *sb, struct sb_node *b, uint64_t *next);
+static void batch_end(struct sb_sim *sb);
+
+static const struct sb_ops l3sim_ops = {
+	.deliver = deliver,
+	.tick = tick,
+	.put = free,
+	.node_free = node_free,
+	.batch_end = batch_end,
+	.grow = nodes_grow,
+	.spin = ops_spin,
+	.spin_max = SPIN_MAX,
+};
+
+struct l3sim *l3sim_new(uint64_t seed)
+{
+	struct l3sim *s = calloc(1, sizeof(*s));
+
+	if (s) {
+		const char *v = getenv("L3SIM_VERBOSE");
+
+		sb_sim_init(&s->sb, seed, sizeof(struct sim_event), &l3sim_ops);
+		s->sb.verbose = v && *v && *v != '0';
+		s->next_full = FULL_CHECK_MS;
+	}
+	return s;
+}
+
+uint64_t l3sim_seed(uint64_t dflt)
+{
+	return sb_seed(dflt);
+}
+
 void l3sim_free(struct l3sim *s)
 {
-	unsigned i;
-
 	if (!s)
 		return;
-	while (s->heap.n) {
-		struct sim_event ev;
-
-		sb_heap_pop(&s->heap, &ev);
-		free(ev.p);
-	}
-	for (i = 0; i < s->nnodes; i++)
-		node_free(s->nodes[i]);
-	free(s->nodes);
+	sb_sim_free(&s->sb);
 	free(s->links);
-	sb_heap_free(&s->heap);
 	free(s->amap);
 	free(s->dirty);
 	free(s->seen);
@@ -570,27 +560,7 @@ void l3sim_free(struct l3sim *s)
 
 void l3sim_set_verbose(struct l3sim *s, bool on)
 {
-	s->verbose = on;
-}
-
-/* Room for one more node in every per-node array. */
-static int nodes_grow(struct l3sim *s)
-{
-	unsigned cap, n = s->capnodes;
-
-	if (amap_grow(s) < 0)
-		return -ENOMEM;
-	if (s->nnodes < n)
-		return 0;
-	cap = n ? 2 * n : 64;
-	if (sb_grow(&s->nodes, n, cap, sizeof(*s->nodes)) < 0 ||
-	    sb_grow(&s->seen, n, cap, sizeof(*s->seen)) < 0 ||
-	    sb_grow(&s->done, n, cap, sizeof(*s->done)) < 0 ||
-	    sb_grow(&s->res, n, cap, sizeof(*s->res)) < 0 ||
-	    sb_grow(&s->stack, n, cap, sizeof(*s->stack)) < 0)
-		return -ENOMEM;
-	s->capnodes = cap;
-	return 0;
+	s->sb.verbose = on;
 }
 
 static void node_config(const struct l3sim *s, const struct l3_config *tmpl,
@@ -615,21 +585,17 @@ static void node_config(const struct l3sim *s, const struct l3_config *tmpl,
 int l3sim_node_add(struct l3sim *s, const struct l3_config *tmpl)
 {
 	struct l3_env env = { .send = env_send, .route = env_route,
-			      .random = env_random, .log = s->verbose ? env_log : NULL };
+			      .random = env_random, .log = s->sb.verbose ? sb_env_log : NULL };
 	struct l3_self_info self;
 	struct l3_config cfg;
 	struct sim_node *sn;
 
-	if (nodes_grow(s) < 0 || !(sn = calloc(1, sizeof(*sn))))
+	if (amap_grow(s) < 0 || sb_node_room(&s->sb) < 0 || !(sn = calloc(1, sizeof(*sn))))
 		return -ENOMEM;
-	sn->s = s;
-	sn->idx = s->nnodes;
-	sn->rng = sb_rng_fork(s->rng, sn->idx);
-	sn->tick_at = NEVER;
-	sn->spin_t = NEVER;
-	node_config(s, tmpl, sn->idx, &cfg);
+	sb_node_init(&s->sb, &sn->b);
+	node_config(s, tmpl, sn->b.idx, &cfg);
 	env.user = sn;
-	sn->n = l3_node_new(&cfg, &env, s->now);
+	sn->n = l3_node_new(&cfg, &env, s->sb.now);
 	if (!sn->n) {
 		free(sn);
 		return -ENOMEM;
@@ -637,25 +603,24 @@ int l3sim_node_add(struct l3sim *s, const struct l3_config *tmpl)
 	l3_self(sn->n, &self);
 	sn->addr = self.addr;
 	memcpy(sn->id, self.id, L3_ID_LEN);
-	s->nodes[s->nnodes++] = sn;
+	sb_node_append(&s->sb, &sn->b);
 	if (amap_find(s, &sn->addr) >= 0)
-		report(s, false, "n%u: node address shared with another node", sn->idx);
+		report(s, false, "n%u: node address shared with another node", sn->b.idx);
 	else
-		amap_put(s, sn->idx);
-	tick_schedule(sn, s->now);
-	return (int)sn->idx;
+		amap_put(s, sn->b.idx);
+	return (int)sn->b.idx;
 }
 
 bool l3sim_node_alive(const struct l3sim *s, unsigned node)
 {
-	return node < s->nnodes && s->nodes[node]->n;
+	return node < s->sb.nnodes && node_at(s, node)->n;
 }
 
 /* ---- links -------------------------------------------------------------------------------- */
 
 static int if_add(struct l3sim *s, unsigned node, unsigned link, uint32_t rate_kbit)
 {
-	struct sim_node *sn = s->nodes[node];
+	struct sim_node *sn = node_at(s, node);
 	unsigned *p = realloc(sn->if_link, (sn->nif + 1) * sizeof(*p));
 	char name[16];
 	int i;
@@ -677,12 +642,12 @@ static int if_add(struct l3sim *s, unsigned node, unsigned link, uint32_t rate_k
 
 static void if_set_up(struct l3sim *s, unsigned node, unsigned ifidx, bool up)
 {
-	struct sim_node *sn = s->nodes[node];
+	struct sim_node *sn = node_at(s, node);
 
 	if (!sn->n)
 		return;
-	l3_if_set_up(sn->n, ifidx, up, s->now);
-	tick_schedule(sn, l3_tick(sn->n, s->now));
+	l3_if_set_up(sn->n, ifidx, up, s->sb.now);
+	sb_tick_at(&s->sb, &sn->b, l3_tick(sn->n, s->sb.now));
 }
 
 static void check_dirty(struct l3sim *s);
@@ -695,19 +660,13 @@ int l3sim_link(struct l3sim *s, unsigned a, unsigned b, uint32_t delay_ms,
 
 	if (a == b || !l3sim_node_alive(s, a) || !l3sim_node_alive(s, b))
 		return -EINVAL;
-	if (s->nlinks == s->caplinks) {
-		unsigned cap = s->caplinks ? 2 * s->caplinks : 64;
-
-		if (!(l = realloc(s->links, cap * sizeof(*l))))
-			return -ENOMEM;
-		s->links = l;
-		s->caplinks = cap;
-	}
+	if (sb_room(&s->links, s->nlinks, &s->caplinks, sizeof(*s->links)) < 0)
+		return -ENOMEM;
 	ia = if_add(s, a, s->nlinks, rate_kbit);
 	ib = ia < 0 ? ia : if_add(s, b, s->nlinks, rate_kbit);
 	if (ib < 0) {
 		if (ia >= 0)	/* a's interface stays, unused */
-			s->nodes[a]->if_link[ia] = NO_LINK;
+			node_at(s, a)->if_link[ia] = NO_LINK;
 		return ib;
 	}
 	l = &s->links[s->nlinks];
@@ -768,7 +727,7 @@ unsigned l3sim_links(const struct l3sim *s)
 
 void l3sim_node_stop(struct l3sim *s, unsigned node, bool tell_peers)
 {
-	struct sim_node *sn = s->nodes[node];
+	struct sim_node *sn = node_at(s, node);
 	struct l3_node *n = sn->n;
 	unsigned i;
 
@@ -801,7 +760,7 @@ void l3sim_node_stop(struct l3sim *s, unsigned node, bool tell_peers)
 
 static int32_t next_hop(const struct l3sim *s, unsigned node, unsigned dst)
 {
-	const struct sim_node *sn = s->nodes[node];
+	const struct sim_node *sn = node_at(s, node);
 
 	if (dst >= sn->nkt || !sn->kt[dst].present)
 		return -1;
@@ -811,7 +770,7 @@ static int32_t next_hop(const struct l3sim *s, unsigned node, unsigned dst)
 /* Whether node's route toward dst leaves over a carrying link. */
 static bool hop_carries(const struct l3sim *s, unsigned node, unsigned dst)
 {
-	const struct sim_node *sn = s->nodes[node];
+	const struct sim_node *sn = node_at(s, node);
 	unsigned ifidx = sn->kt[dst].ifidx;
 
 	return ifidx < sn->nif && sn->if_link[ifidx] != NO_LINK &&
@@ -826,7 +785,7 @@ static void print_cycle(struct l3sim *s, unsigned start, unsigned dst)
 
 	do {
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "n%u(%u) -> ", cur,
-					s->nodes[cur]->kt[dst].metric);
+					node_at(s, cur)->kt[dst].metric);
 		cur = (unsigned)next_hop(s, cur, dst);
 	} while (cur != start && ++k < LOOP_PRINT_MAX);
 	snprintf(buf + off, sizeof(buf) - off, "n%u", cur);
@@ -886,7 +845,7 @@ static int resolve(struct l3sim *s, unsigned node, unsigned dst, uint64_t round,
 			res = s->res[cur];
 			break;
 		}
-		if (!s->nodes[cur]->n) {
+		if (!node_at(s, cur)->n) {
 			res = L3SIM_DEAD;
 			break;
 		}
@@ -919,15 +878,15 @@ static void full_scan(struct l3sim *s, unsigned *loops, unsigned long *unrouted)
 
 	*loops = 0;
 	*unrouted = 0;
-	for (d = 0; d < s->nnodes; d++) {
+	for (d = 0; d < s->sb.nnodes; d++) {
 		uint64_t round = ++s->walk_id;
 
-		if (!s->nodes[d]->n)
+		if (!node_at(s, d)->n)
 			continue;
-		for (v = 0; v < s->nnodes; v++) {
+		for (v = 0; v < s->sb.nnodes; v++) {
 			int loop_at = -1;
 
-			if (v == d || !s->nodes[v]->n)
+			if (v == d || !node_at(s, v)->n)
 				continue;
 			if (resolve(s, v, d, round, &loop_at) != 1)
 				(*unrouted)++;
@@ -962,18 +921,21 @@ unsigned long l3sim_unrouted_pairs(struct l3sim *s)
 	return unrouted;
 }
 
-bool l3sim_all_routed(struct l3sim *s, void *unused)
+bool l3sim_all_routed(void *sim, void *unused)
 {
-	return l3sim_unrouted_pairs(s) == 0;
+	return l3sim_unrouted_pairs(sim) == 0;
 }
 
 /* ---- running -------------------------------------------------------------------------------- */
 
-static void deliver(struct l3sim *s, const struct sim_event *ev)
+static void deliver(struct sb_sim *sb, struct sb_ev *e)
 {
+	const struct sim_event *ev = (const struct sim_event *)(const void *)e;
+	struct l3sim *s = sim_of(sb);
 	const struct sim_link *l = &s->links[ev->link];
-	struct sim_node *sn = s->nodes[ev->node];
-	unsigned from = 1u - ev->end;
+	struct sim_node *sn = node_at(s, e->node);
+	const struct sim_pkt *p = e->p;
+	unsigned from = 1u - e->port;
 	struct in6_addr src;
 
 	if (l->gen != ev->gen || !l->up || !sn->n) {
@@ -982,99 +944,73 @@ static void deliver(struct l3sim *s, const struct sim_event *ev)
 	}
 	s->st.delivered++;
 	ll_of(l->node[from], l->ifidx[from], &src);
-	l3_rx(sn->n, l->ifidx[ev->end], &src, ev->p->data, ev->p->len, s->now);
+	l3_rx(sn->n, l->ifidx[e->port], &src, p->data, p->len, sb->now);
 }
 
-static void ev_run(struct l3sim *s, const struct sim_event *ev)
+static bool tick(struct sb_sim *sb, struct sb_node *b, uint64_t *next)
 {
-	struct sim_node *sn = s->nodes[ev->node];
+	struct sim_node *sn = (struct sim_node *)(void *)b;
 
-	if (ev->kind == EV_TICK) {
-		if (ev->k.t != sn->tick_at)
-			return;		/* superseded by an earlier tick */
-		sn->tick_at = NEVER;
-	} else {
-		deliver(s, ev);
-	}
 	if (!sn->n)
-		return;
-	s->st.events++;
-	tick_schedule(sn, l3_tick(sn->n, s->now));
+		return false;
+	*next = l3_tick(sn->n, sb->now);
+	return true;
 }
 
-/* One virtual ms: every event due at it, then the loop checks. */
-static void run_batch(struct l3sim *s)
+/* After every virtual ms: the loop checks. */
+static void batch_end(struct sb_sim *sb)
 {
-	uint64_t t = sb_heap_top(&s->heap)->t;
-	const struct sb_key *top;
+	struct l3sim *s = sim_of(sb);
 
-	s->now = t;
-	while ((top = sb_heap_top(&s->heap)) && top->t == t) {
-		struct sim_event ev;
-
-		sb_heap_pop(&s->heap, &ev);
-		ev_run(s, &ev);
-		free(ev.p);
-	}
 	check_dirty(s);
-	if (s->now >= s->next_full) {
+	if (s->sb.now >= s->next_full) {
 		if (s->changed)
 			l3sim_check_loops(s);
-		s->next_full = s->now - s->now % FULL_CHECK_MS + FULL_CHECK_MS;
+		s->next_full = s->sb.now - s->sb.now % FULL_CHECK_MS + FULL_CHECK_MS;
 	}
 }
 
 void l3sim_run(struct l3sim *s, uint64_t until_ms)
 {
-	const struct sb_key *top;
-
-	while ((top = sb_heap_top(&s->heap)) && top->t <= until_ms)
-		run_batch(s);
-	if (until_ms > s->now)
-		s->now = until_ms;
+	sb_run(&s->sb, until_ms);
 }
 
-uint64_t l3sim_run_until(struct l3sim *s, bool (*pred)(struct l3sim *s, void *arg),
-			 void *arg, uint64_t step_ms, uint64_t deadline_ms)
+uint64_t l3sim_run_until(struct l3sim *s, sb_pred *pred, void *arg, uint64_t step_ms,
+			 uint64_t deadline_ms)
 {
-	while (s->now < deadline_ms) {
-		l3sim_run(s, s->now + step_ms);
-		if (pred(s, arg))
-			return s->now;
-	}
-	return NEVER;
+	return sb_run_until(&s->sb, pred, s, arg, step_ms, deadline_ms);
 }
 
 /* ---- queries ----------------------------------------------------------------------------------- */
 
 uint64_t l3sim_now(const struct l3sim *s)
 {
-	return s->now;
+	return s->sb.now;
 }
 
 unsigned l3sim_nodes(const struct l3sim *s)
 {
-	return s->nnodes;
+	return s->sb.nnodes;
 }
 
 struct l3_node *l3sim_l3(struct l3sim *s, unsigned node)
 {
-	return node < s->nnodes ? s->nodes[node]->n : NULL;
+	return node < s->sb.nnodes ? node_at(s, node)->n : NULL;
 }
 
 const struct in6_addr *l3sim_node_addr(const struct l3sim *s, unsigned node)
 {
-	return &s->nodes[node]->addr;
+	return &node_at(s, node)->addr;
 }
 
 const uint8_t *l3sim_node_id(const struct l3sim *s, unsigned node)
 {
-	return s->nodes[node]->id;
+	return node_at(s, node)->id;
 }
 
 int l3sim_if_peer(const struct l3sim *s, unsigned node, unsigned ifidx)
 {
-	const struct sim_node *sn = s->nodes[node];
+	const struct sim_node *sn = node_at(s, node);
 	const struct sim_link *l;
 
 	if (ifidx >= sn->nif || sn->if_link[ifidx] == NO_LINK)
@@ -1092,63 +1028,73 @@ static uint32_t core_metric(const struct l3sim *s, unsigned v, unsigned d)
 {
 	struct l3_orig_info oi;
 
-	if (!s->nodes[v]->n ||
-	    l3_orig_get(s->nodes[v]->n, l3sim_node_id(s, d), &oi, s->now) < 0)
+	if (!node_at(s, v)->n ||
+	    l3_orig_get(node_at(s, v)->n, l3sim_node_id(s, d), &oi, s->sb.now) < 0)
 		return L3_METRIC_INF;
 	return oi.metric;
 }
 
-int l3sim_path(struct l3sim *s, unsigned from, unsigned to, uint32_t *metric)
+/* The node after cur toward a destination over a carrying link, or -1. */
+typedef int32_t hop_fn(const struct l3sim *s, unsigned cur, const void *dst);
+
+static int32_t node_hop(const struct l3sim *s, unsigned cur, const void *dst)
+{
+	unsigned d = *(const unsigned *)dst;
+	int32_t nh = next_hop(s, cur, d);
+
+	return nh < 0 || !hop_carries(s, cur, d) ? -1 : nh;
+}
+
+static int32_t prefix_hop(const struct l3sim *s, unsigned cur, const void *dst)
+{
+	const struct sim_node *sn = node_at(s, cur);
+	const struct xent *x = xt_find(sn, dst);
+
+	if (!x || x->nh < 0 || x->ifidx >= sn->nif || !s->links[sn->if_link[x->ifidx]].up)
+		return -1;
+	return x->nh;
+}
+
+/* Follows hop from `from` to `to`: the hop count or an L3SIM_ result. */
+static int path_walk(struct l3sim *s, unsigned from, unsigned to, hop_fn *hop,
+		     const void *dst)
 {
 	uint64_t w = ++s->walk_id;
 	unsigned cur = from;
 	int hops = 0;
 	int32_t nh;
 
-	if (metric)
-		*metric = from != to && to < s->nodes[from]->nkt &&
-			  s->nodes[from]->kt[to].present ? core_metric(s, from, to) :
-			  L3_METRIC_INF;
 	while (cur != to) {
-		if (!s->nodes[cur]->n)
+		if (!node_at(s, cur)->n)
 			return L3SIM_DEAD;
 		if (s->seen[cur] == w)
 			return L3SIM_LOOP;
 		s->seen[cur] = w;
-		nh = next_hop(s, cur, to);
-		if (nh < 0 || !hop_carries(s, cur, to))
+		if ((nh = hop(s, cur, dst)) < 0)
 			return L3SIM_NOROUTE;
 		cur = (unsigned)nh;
 		hops++;
 	}
-	return s->nodes[to]->n ? hops : L3SIM_DEAD;
+	return node_at(s, to)->n ? hops : L3SIM_DEAD;
+}
+
+int l3sim_path(struct l3sim *s, unsigned from, unsigned to, uint32_t *metric)
+{
+	if (metric)
+		*metric = from != to && to < node_at(s, from)->nkt &&
+			  node_at(s, from)->kt[to].present ? core_metric(s, from, to) :
+			  L3_METRIC_INF;
+	return path_walk(s, from, to, node_hop, &to);
 }
 
 int l3sim_path_prefix(struct l3sim *s, unsigned from, const struct mc_ip *p,
 		      unsigned owner, uint32_t *metric)
 {
-	uint64_t w = ++s->walk_id;
-	unsigned cur = from;
-	struct xent *x;
-	int hops = 0;
+	const struct xent *x = xt_find(node_at(s, from), p);
 
-	x = xt_find(s->nodes[from], p);
 	if (metric)
 		*metric = x ? x->metric : L3_METRIC_INF;
-	while (cur != owner) {
-		if (!s->nodes[cur]->n)
-			return L3SIM_DEAD;
-		if (s->seen[cur] == w)
-			return L3SIM_LOOP;
-		s->seen[cur] = w;
-		x = xt_find(s->nodes[cur], p);
-		if (!x || x->nh < 0 || x->ifidx >= s->nodes[cur]->nif ||
-		    !s->links[s->nodes[cur]->if_link[x->ifidx]].up)
-			return L3SIM_NOROUTE;
-		cur = (unsigned)x->nh;
-		hops++;
-	}
-	return s->nodes[owner]->n ? hops : L3SIM_DEAD;
+	return path_walk(s, from, owner, prefix_hop, p);
 }
 
 int l3sim_next_hop(const struct l3sim *s, unsigned node, unsigned dst)
@@ -1158,7 +1104,7 @@ int l3sim_next_hop(const struct l3sim *s, unsigned node, unsigned dst)
 
 bool l3sim_has_route(const struct l3sim *s, unsigned from, const struct mc_ip *p)
 {
-	const struct sim_node *sn = s->nodes[from];
+	const struct sim_node *sn = node_at(s, from);
 	int dst = dst_node(s, p);
 
 	if (dst >= 0)
@@ -1168,7 +1114,7 @@ bool l3sim_has_route(const struct l3sim *s, unsigned from, const struct mc_ip *p
 
 unsigned l3sim_route_count(const struct l3sim *s, unsigned from)
 {
-	return s->nodes[from]->nroutes;
+	return node_at(s, from)->nroutes;
 }
 
 /* ---- metric check ------------------------------------------------------------------------- */
@@ -1186,8 +1132,8 @@ static int costs_load(struct l3sim *s)
 {
 	unsigned i, k;
 
-	for (i = 0; i < s->nnodes; i++) {
-		struct sim_node *sn = s->nodes[i];
+	for (i = 0; i < s->sb.nnodes; i++) {
+		struct sim_node *sn = node_at(s, i);
 		uint32_t *c = realloc(sn->cost, (sn->nif + 1) * sizeof(*c));
 
 		if (!c)
@@ -1196,7 +1142,7 @@ static int costs_load(struct l3sim *s)
 		for (k = 0; k < sn->nif; k++)
 			c[k] = L3_METRIC_INF;
 		if (sn->n)
-			l3_links_foreach(sn->n, cost_cb, sn, s->now);
+			l3_links_foreach(sn->n, cost_cb, sn, s->sb.now);
 	}
 	return 0;
 }
@@ -1212,12 +1158,12 @@ static void cheapest(struct l3sim *s, unsigned dst, uint32_t *dist)
 	bool more = true;
 	unsigned v, k;
 
-	for (v = 0; v < s->nnodes; v++)
+	for (v = 0; v < s->sb.nnodes; v++)
 		dist[v] = v == dst ? 0 : L3_METRIC_INF;
 	while (more) {
 		more = false;
-		for (v = 0; v < s->nnodes; v++) {
-			const struct sim_node *sn = s->nodes[v];
+		for (v = 0; v < s->sb.nnodes; v++) {
+			const struct sim_node *sn = node_at(s, v);
 
 			for (k = 0; sn->n && v != dst && k < sn->nif; k++) {
 				int p = l3sim_if_peer(s, v, k);
@@ -1235,16 +1181,38 @@ static void cheapest(struct l3sim *s, unsigned dst, uint32_t *dist)
 	}
 }
 
-/* A distance per node, with the link costs loaded; NULL if out of memory. */
-static uint32_t *metric_begin(struct l3sim *s)
-{
-	uint32_t *dist = malloc((s->nnodes + 1) * sizeof(*dist));
+/* One metric check over every pair of live nodes (v toward d). */
+struct mscan {
+	unsigned slack_pct;
+	bool print;		/* the first few bad pairs */
+	bool cheap;		/* cheapest path per destination wanted */
+	uint32_t *dist;		/* cheapest(): per node, toward the current d */
+	unsigned long bad, pairs;
+	double excess;		/* sum over pairs of % above the cheapest */
+};
 
-	if (dist && costs_load(s) < 0) {
-		free(dist);
-		return NULL;
+typedef void mscan_fn(struct l3sim *s, struct mscan *ms, unsigned v, unsigned d);
+
+static unsigned long metric_scan(struct l3sim *s, struct mscan *ms, mscan_fn *fn)
+{
+	unsigned d, v;
+
+	ms->dist = malloc((s->sb.nnodes + 1) * sizeof(*ms->dist));
+	if (!ms->dist || costs_load(s) < 0) {
+		free(ms->dist);
+		return ULONG_MAX;
 	}
-	return dist;
+	for (d = 0; d < s->sb.nnodes; d++) {
+		if (!node_at(s, d)->n)
+			continue;
+		if (ms->cheap)
+			cheapest(s, d, ms->dist);
+		for (v = 0; v < s->sb.nnodes; v++)
+			if (v != d && node_at(s, v)->n)
+				fn(s, ms, v, d);
+	}
+	free(ms->dist);
+	return ms->bad;
 }
 
 /* m is a metric and at most slack_pct percent above ref. */
@@ -1253,36 +1221,35 @@ static bool within_slack(uint32_t m, uint32_t ref, unsigned slack_pct)
 	return m != L3_METRIC_INF && (uint64_t)m * 100 <= (uint64_t)ref * (100 + slack_pct);
 }
 
+static void bad_pair(struct mscan *ms, unsigned v, unsigned d, uint32_t m,
+		     const char *what, uint32_t ref)
+{
+	if (ms->print && ms->bad < REPORT_MAX)
+		printf("  n%u -> n%u: metric %u, %s %u\n", v, d, m, what, ref);
+	ms->bad++;
+}
+
+static void global_pair(struct l3sim *s, struct mscan *ms, unsigned v, unsigned d)
+{
+	uint32_t m;
+
+	if (ms->dist[v] == L3_METRIC_INF)
+		return;
+	l3sim_path(s, v, d, &m);
+	if (!within_slack(m, ms->dist[v], ms->slack_pct))
+		bad_pair(ms, v, d, m, "cheapest", ms->dist[v]);
+}
+
 unsigned long l3sim_metric_check(struct l3sim *s, unsigned slack_pct, bool print)
 {
-	uint32_t *dist = metric_begin(s), m;
-	unsigned long bad = 0;
-	unsigned d, v;
+	struct mscan ms = { .slack_pct = slack_pct, .print = print, .cheap = true };
 
-	if (!dist)
-		return ULONG_MAX;
-	for (d = 0; d < s->nnodes; d++) {
-		if (!s->nodes[d]->n)
-			continue;
-		cheapest(s, d, dist);
-		for (v = 0; v < s->nnodes; v++) {
-			if (v == d || !s->nodes[v]->n || dist[v] == L3_METRIC_INF)
-				continue;
-			l3sim_path(s, v, d, &m);
-			if (within_slack(m, dist[v], slack_pct))
-				continue;
-			if (print && bad < REPORT_MAX)
-				printf("  n%u -> n%u: metric %u, cheapest %u\n", v, d, m, dist[v]);
-			bad++;
-		}
-	}
-	free(dist);
-	return bad;
+	return metric_scan(s, &ms, global_pair);
 }
 
 static uint32_t kmetric(const struct l3sim *s, unsigned v, unsigned d)
 {
-	const struct sim_node *sn = s->nodes[v];
+	const struct sim_node *sn = node_at(s, v);
 
 	if (v == d)
 		return 0;
@@ -1292,7 +1259,7 @@ static uint32_t kmetric(const struct l3sim *s, unsigned v, unsigned d)
 /* The cheapest of v's carrying neighbours' metric toward d plus the link. */
 static uint32_t best_local(const struct l3sim *s, unsigned v, unsigned d)
 {
-	const struct sim_node *sn = s->nodes[v];
+	const struct sim_node *sn = node_at(s, v);
 	uint32_t best = L3_METRIC_INF;
 	unsigned k;
 
@@ -1300,7 +1267,7 @@ static uint32_t best_local(const struct l3sim *s, unsigned v, unsigned d)
 		int p = l3sim_if_peer(s, v, k);
 		uint32_t m;
 
-		if (p < 0 || !s->links[sn->if_link[k]].up || !s->nodes[p]->n)
+		if (p < 0 || !s->links[sn->if_link[k]].up || !node_at(s, p)->n)
 			continue;
 		m = sat_add(sn->cost[k], kmetric(s, (unsigned)p, d));
 		if (m < best)
@@ -1309,41 +1276,27 @@ static uint32_t best_local(const struct l3sim *s, unsigned v, unsigned d)
 	return best;
 }
 
+static void local_pair(struct l3sim *s, struct mscan *ms, unsigned v, unsigned d)
+{
+	uint32_t m = kmetric(s, v, d), b = best_local(s, v, d);
+	uint32_t c = ms->cheap ? ms->dist[v] : 0;
+
+	if (m != L3_METRIC_INF && c && c != L3_METRIC_INF) {
+		ms->excess += 100.0 * ((double)m - c) / c;
+		ms->pairs++;
+	}
+	if (b != L3_METRIC_INF && !within_slack(m, b, ms->slack_pct))
+		bad_pair(ms, v, d, m, "best neighbour gives", b);
+}
+
 unsigned long l3sim_metric_local_check(struct l3sim *s, unsigned slack_pct, bool print,
 				       double *excess_pct)
 {
-	uint32_t *dist = metric_begin(s);
-	double excess = 0;
-	unsigned long bad = 0, pairs = 0;
-	unsigned d, v;
+	struct mscan ms = { .slack_pct = slack_pct, .print = print, .cheap = excess_pct };
+	unsigned long bad = metric_scan(s, &ms, local_pair);
 
-	if (!dist)
-		return ULONG_MAX;
-	for (d = 0; d < s->nnodes; d++) {
-		if (!s->nodes[d]->n)
-			continue;
-		if (excess_pct)
-			cheapest(s, d, dist);
-		for (v = 0; v < s->nnodes; v++) {
-			uint32_t m = kmetric(s, v, d), b;
-
-			if (v == d || !s->nodes[v]->n)
-				continue;
-			b = best_local(s, v, d);
-			if (excess_pct && m != L3_METRIC_INF && dist[v] && dist[v] != L3_METRIC_INF) {
-				excess += 100.0 * ((double)m - dist[v]) / dist[v];
-				pairs++;
-			}
-			if (b == L3_METRIC_INF || within_slack(m, b, slack_pct))
-				continue;
-			if (print && bad < REPORT_MAX)
-				printf("  n%u -> n%u: metric %u, best neighbour gives %u\n", v, d, m, b);
-			bad++;
-		}
-	}
 	if (excess_pct)
-		*excess_pct = pairs ? excess / (double)pairs : 0;
-	free(dist);
+		*excess_pct = ms.pairs ? ms.excess / (double)ms.pairs : 0;
 	return bad;
 }
 
@@ -1352,15 +1305,16 @@ uint64_t l3sim_stat_sum(struct l3sim *s, enum l3_stat st)
 	uint64_t sum = 0;
 	unsigned i;
 
-	for (i = 0; i < s->nnodes; i++)
-		if (s->nodes[i]->n)
-			sum += l3_stats(s->nodes[i]->n)[st];
+	for (i = 0; i < s->sb.nnodes; i++)
+		if (node_at(s, i)->n)
+			sum += l3_stats(node_at(s, i)->n)[st];
 	return sum;
 }
 
 void l3sim_stats(const struct l3sim *s, struct l3sim_stats *st)
 {
 	*st = s->st;
+	st->events = s->sb.events;
 }
 
 uint64_t l3sim_errors(const struct l3sim *s)
@@ -1370,7 +1324,7 @@ uint64_t l3sim_errors(const struct l3sim *s)
 
 void l3sim_inject(struct l3sim *s, unsigned node, bool add, const struct l3_kroute *r)
 {
-	env_route(s->nodes[node], add, r);
+	env_route(node_at(s, node), add, r);
 	check_dirty(s);
 }
 

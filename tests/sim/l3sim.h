@@ -9,10 +9,9 @@
  * Each link end is one interface (l3_if_add) of its node; whatever a node
  * sends on it, multicast or unicast, reaches the one node at the other end
  * after the link's delay, each packet lost with the link's probability.
- * One event queue (a binary heap ordered by time, then insertion) holds
- * deliveries and node ticks; a node's next tick is what l3_tick() returned,
- * re-read after every packet it receives. Everything random (loss, each
- * node's env.random) comes from seeded PRNGs: a run replays from its seed.
+ * Events, ticks (l3_tick()) and seeds work as simbase.h describes: a run
+ * replays from its seed. A core whose l3_tick() keeps returning the
+ * current ms is stepped on after a while, and that counts as an error.
  *
  * Node i has the key l3_key_from_seed("l3sim" | i), hostname "n<i>", and
  * on interface k the link-local address fe80::<i>:<k> (i 32-bit, k 16-bit),
@@ -35,6 +34,7 @@
 #include <stdint.h>
 
 #include "l3route/core/l3.h"
+#include "tests/sim/simbase.h"
 
 struct l3sim;
 
@@ -97,10 +97,11 @@ unsigned l3sim_links(const struct l3sim *s);
 /* Runs every event up to until_ms (the loop checker included); the clock
  * then reads until_ms. */
 void l3sim_run(struct l3sim *s, uint64_t until_ms);
-/* Runs in steps of step_ms until pred holds or deadline_ms; returns the
- * first step time at which it held, or UINT64_MAX. */
-uint64_t l3sim_run_until(struct l3sim *s, bool (*pred)(struct l3sim *s, void *arg),
-			 void *arg, uint64_t step_ms, uint64_t deadline_ms);
+/* Runs in steps of step_ms until pred(s, arg) holds or deadline_ms;
+ * returns the first step time at which it held, or UINT64_MAX. pred's
+ * first argument is the struct l3sim. */
+uint64_t l3sim_run_until(struct l3sim *s, sb_pred *pred, void *arg, uint64_t step_ms,
+			 uint64_t deadline_ms);
 
 uint64_t l3sim_now(const struct l3sim *s);
 unsigned l3sim_nodes(const struct l3sim *s);
@@ -131,8 +132,8 @@ unsigned l3sim_route_count(const struct l3sim *s, unsigned from);
 
 /* Pairs of live nodes (from != to) whose path does not reach `to`. */
 unsigned long l3sim_unrouted_pairs(struct l3sim *s);
-/* Predicate form: every live node reaches every other. */
-bool l3sim_all_routed(struct l3sim *s, void *unused);
+/* Predicate form (sim: a struct l3sim): every live node reaches every other. */
+bool l3sim_all_routed(void *sim, void *unused);
 /* The full loop check, now; returns the loops found (also counted). */
 unsigned l3sim_check_loops(struct l3sim *s);
 

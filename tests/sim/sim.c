@@ -9,9 +9,6 @@
 #include "tests/sim/simbase.h"
 
 #define SIM_PORTS_MAX 16	/* = L2_PORTS_MAX */
-#define NEVER UINT64_MAX
-
-enum ev_kind { EV_TICK, EV_DELIVER };
 
 /* One frame in flight, shared by every copy of it. */
 struct sim_frame {
@@ -20,13 +17,7 @@ struct sim_frame {
 	uint8_t data[];
 };
 
-struct sim_event {
-	struct sb_key k;	/* first: the heap orders by it */
-	struct sim_frame *fr;	/* EV_DELIVER */
-	uint32_t node;
-	uint8_t port;
-	uint8_t kind;
-};
+/* A delivery is a struct sb_ev: p is the frame, port the receiving port. */
 
 struct sim_ep {
 	unsigned node;
@@ -42,55 +33,70 @@ struct sim_seg {
 };
 
 struct sim_node {
-	struct sim *s;
-	unsigned idx;
+	struct sb_node b;	/* first: the run loop's part */
 	struct l2_node *l2;
-	uint64_t rng;
-	uint64_t tick_at;	/* the live tick event's time, NEVER if none */
 	int port_seg[SIM_PORTS_MAX];
 	unsigned nports;
 };
 
 struct sim {
-	uint64_t now;
-	uint64_t rng;
+	struct sb_sim sb;	/* first: events, nodes, clock, PRNG */
 	bool port_macs;
-	bool verbose;
-	struct sb_heap heap;	/* of struct sim_event */
-	struct sim_node **nodes;
-	unsigned nnodes, capnodes;
 	struct sim_seg *segs;
-	unsigned nsegs, capsegs;
+	unsigned nsegs;
+	size_t capsegs;
 	struct sim_stats st;
 };
 
+static struct sim *sim_of(struct sb_sim *sb)
+{
+	return (struct sim *)(void *)((char *)sb - offsetof(struct sim, sb));
+}
+
+static struct sim_node *node_at(const struct sim *s, unsigned i)
+{
+	return (struct sim_node *)(void *)s->sb.nodes[i];
+}
+
 /* ---- node env ----------------------------------------------------------------------- */
 
-static void frame_put(struct sim_frame *fr)
+static void frame_put(void *p)
 {
+	struct sim_frame *fr = p;
+
 	if (fr && !--fr->refs)
 		free(fr);
 }
 
-static void tick_schedule(struct sim_node *sn, uint64_t t)
+/* One copy of fr for each other port on seg, each lost with its probability. */
+static void seg_carry(struct sim *s, const struct sim_seg *seg, struct sim_frame *fr,
+		      unsigned from, unsigned port)
 {
-	struct sim_event ev = { .k.t = t, .node = sn->idx, .kind = EV_TICK };
+	unsigned i;
 
-	if (t < sn->s->now)
-		ev.k.t = t = sn->s->now;
-	if (t >= sn->tick_at)
-		return;
-	if (sb_heap_push(&sn->s->heap, &ev) == 0)
-		sn->tick_at = t;	/* an older, later event turns stale */
+	for (i = 0; i < seg->nep; i++) {
+		struct sb_ev ev = { .k.t = s->sb.now + seg->latency_ms, .p = fr,
+				    .node = seg->ep[i].node, .port = (uint8_t)seg->ep[i].port,
+				    .kind = SB_EV_DELIVER };
+
+		if (seg->ep[i].node == from && seg->ep[i].port == port)
+			continue;
+		if (seg->loss > 0 && sb_rng_unit(&s->sb.rng) < seg->loss) {
+			s->st.lost++;
+			continue;
+		}
+		fr->refs++;
+		if (sb_push(&s->sb, &ev) < 0)
+			fr->refs--;
+	}
 }
 
 static void env_mesh_send(void *user, unsigned port, const uint8_t *frame, size_t len)
 {
 	struct sim_node *sn = user;
-	struct sim *s = sn->s;
+	struct sim *s = sim_of(sn->b.s);
 	struct sim_frame *fr;
 	struct sim_seg *seg;
-	unsigned i;
 
 	if (port >= sn->nports || sn->port_seg[port] < 0)
 		return;
@@ -104,21 +110,7 @@ static void env_mesh_send(void *user, unsigned port, const uint8_t *frame, size_
 	fr->refs = 1;
 	fr->len = len;
 	memcpy(fr->data, frame, len);
-	for (i = 0; i < seg->nep; i++) {
-		struct sim_event ev = { .k.t = s->now + seg->latency_ms, .fr = fr,
-					.node = seg->ep[i].node, .port = (uint8_t)seg->ep[i].port,
-					.kind = EV_DELIVER };
-
-		if (seg->ep[i].node == sn->idx && seg->ep[i].port == port)
-			continue;
-		if (seg->loss > 0 && sb_rng_unit(&s->rng) < seg->loss) {
-			s->st.lost++;
-			continue;
-		}
-		fr->refs++;
-		if (sb_heap_push(&s->heap, &ev) < 0)
-			fr->refs--;
-	}
+	seg_carry(s, seg, fr, sn->b.idx, port);
 	frame_put(fr);
 }
 
@@ -130,15 +122,41 @@ static uint32_t env_rand(void *user)
 {
 	struct sim_node *sn = user;
 
-	return (uint32_t)(sb_rng_next(&sn->rng) >> 32);
+	return (uint32_t)(sb_rng_next(&sn->b.rng) >> 32);
 }
 
-static void env_log(void *user, int level, uint32_t cat, const char *msg)
+/* ---- the run loop's side ------------------------------------------------------------------ */
+
+static void ops_deliver(struct sb_sim *sb, struct sb_ev *ev)
 {
-	struct sim_node *sn = user;
+	struct sim *s = sim_of(sb);
+	const struct sim_frame *fr = ev->p;
 
-	fprintf(stderr, "%8.3f n%u: %s\n", (double)sn->s->now / 1000, sn->idx, msg);
+	s->st.deliveries++;
+	s->st.bytes += fr->len;
+	l2_rx_mesh(node_at(s, ev->node)->l2, ev->port, fr->data, fr->len, sb->now);
 }
+
+static bool ops_tick(struct sb_sim *sb, struct sb_node *b, uint64_t *next)
+{
+	*next = l2_tick(((struct sim_node *)(void *)b)->l2, sb->now);
+	return true;
+}
+
+static void ops_node_free(struct sb_node *b)
+{
+	struct sim_node *sn = (struct sim_node *)(void *)b;
+
+	l2_node_free(sn->l2);
+	free(sn);
+}
+
+static const struct sb_ops sim_ops = {
+	.deliver = ops_deliver,
+	.tick = ops_tick,
+	.put = frame_put,
+	.node_free = ops_node_free,
+};
 
 /* ---- topology -------------------------------------------------------------------------- */
 
@@ -146,10 +164,8 @@ struct sim *sim_new(uint64_t seed)
 {
 	struct sim *s = calloc(1, sizeof(*s));
 
-	if (s) {
-		s->rng = seed;
-		sb_heap_init(&s->heap, sizeof(struct sim_event));
-	}
+	if (s)
+		sb_sim_init(&s->sb, seed, sizeof(struct sb_ev), &sim_ops);
 	return s;
 }
 
@@ -164,20 +180,9 @@ void sim_free(struct sim *s)
 
 	if (!s)
 		return;
-	while (s->heap.n) {
-		struct sim_event ev;
-
-		sb_heap_pop(&s->heap, &ev);
-		frame_put(ev.fr);
-	}
-	for (i = 0; i < s->nnodes; i++) {
-		l2_node_free(s->nodes[i]->l2);
-		free(s->nodes[i]);
-	}
+	sb_sim_free(&s->sb);
 	for (i = 0; i < s->nsegs; i++)
 		free(s->segs[i].ep);
-	sb_heap_free(&s->heap);
-	free(s->nodes);
 	free(s->segs);
 	free(s);
 }
@@ -189,7 +194,7 @@ void sim_set_port_macs(struct sim *s, bool distinct)
 
 void sim_set_verbose(struct sim *s, bool on)
 {
-	s->verbose = on;
+	s->sb.verbose = on;
 }
 
 static void mac_of(unsigned node, unsigned kind, uint8_t mac[6])
@@ -214,63 +219,40 @@ int sim_node_by_mac(const struct sim *s, const uint8_t mac[6])
 	if (mac[0] != 0x02 || mac[5] != 0 || mac[1] > SIM_PORTS_MAX)
 		return -1;
 	idx = (unsigned)mac[2] << 16 | (unsigned)mac[3] << 8 | mac[4];
-	return idx < s->nnodes ? (int)idx : -1;
-}
-
-static int nodes_grow(struct sim *s)
-{
-	unsigned cap = s->capnodes ? 2 * s->capnodes : 64;
-
-	if (s->nnodes < s->capnodes)
-		return 0;
-	if (sb_grow(&s->nodes, s->capnodes, cap, sizeof(*s->nodes)) < 0)
-		return -ENOMEM;
-	s->capnodes = cap;
-	return 0;
+	return idx < s->sb.nnodes ? (int)idx : -1;
 }
 
 int sim_node_add(struct sim *s, const struct l2_config *tmpl)
 {
 	struct l2_env env = { .mesh_send = env_mesh_send, .local_send = env_local_send,
-			      .rand = env_rand, .log = s->verbose ? env_log : NULL };
+			      .rand = env_rand, .log = s->sb.verbose ? sb_env_log : NULL };
 	struct l2_config cfg;
 	struct sim_node *sn;
 	uint8_t mac[6];
 
-	if (nodes_grow(s) < 0 || !(sn = calloc(1, sizeof(*sn))))
+	if (sb_node_room(&s->sb) < 0 || !(sn = calloc(1, sizeof(*sn))))
 		return -ENOMEM;
-	mac_of(s->nnodes, 0, mac);
+	mac_of(s->sb.nnodes, 0, mac);
 	if (tmpl)
 		cfg = *tmpl;
 	else
 		l2_config_defaults(&cfg, mac);
 	memcpy(cfg.mac, mac, 6);
-	sn->s = s;
-	sn->idx = s->nnodes;
-	sn->rng = sb_rng_fork(s->rng, sn->idx);
-	sn->tick_at = NEVER;
+	sb_node_init(&s->sb, &sn->b);
 	env.user = sn;
-	sn->l2 = l2_node_new(&cfg, &env, s->now);
+	sn->l2 = l2_node_new(&cfg, &env, s->sb.now);
 	if (!sn->l2) {
 		free(sn);
 		return -ENOMEM;
 	}
-	s->nodes[s->nnodes++] = sn;
-	tick_schedule(sn, s->now);
-	return (int)sn->idx;
+	sb_node_append(&s->sb, &sn->b);
+	return (int)sn->b.idx;
 }
 
 int sim_seg_add(struct sim *s, double loss, uint32_t latency_ms)
 {
-	if (s->nsegs == s->capsegs) {
-		unsigned cap = s->capsegs ? 2 * s->capsegs : 64;
-		struct sim_seg *p = realloc(s->segs, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		s->segs = p;
-		s->capsegs = cap;
-	}
+	if (sb_room(&s->segs, s->nsegs, &s->capsegs, sizeof(*s->segs)) < 0)
+		return -ENOMEM;
 	memset(&s->segs[s->nsegs], 0, sizeof(s->segs[0]));
 	s->segs[s->nsegs].loss = loss;
 	s->segs[s->nsegs].latency_ms = latency_ms;
@@ -287,9 +269,9 @@ int sim_seg_join(struct sim *s, unsigned seg, unsigned node, bool wireless)
 	uint8_t mac[6];
 	int port;
 
-	if (seg >= s->nsegs || node >= s->nnodes)
+	if (seg >= s->nsegs || node >= s->sb.nnodes)
 		return -EINVAL;
-	sn = s->nodes[node];
+	sn = node_at(s, node);
 	sg = &s->segs[seg];
 	if (sn->nports == SIM_PORTS_MAX)
 		return -ENOSPC;
@@ -329,10 +311,10 @@ void sim_seg_set_up(struct sim *s, unsigned seg, bool up)
 
 	sg->up = up;
 	for (i = 0; i < sg->nep; i++) {
-		struct sim_node *sn = s->nodes[sg->ep[i].node];
+		struct sim_node *sn = node_at(s, sg->ep[i].node);
 
-		l2_port_set_up(sn->l2, sg->ep[i].port, up, s->now);
-		tick_schedule(sn, l2_tick(sn->l2, s->now));
+		l2_port_set_up(sn->l2, sg->ep[i].port, up, s->sb.now);
+		sb_tick_at(&s->sb, &sn->b, l2_tick(sn->l2, s->sb.now));
 	}
 }
 
@@ -344,7 +326,7 @@ void sim_seg_set_loss(struct sim *s, unsigned seg, double loss)
 int sim_grid(struct sim *s, unsigned w, unsigned h, const struct l2_config *tmpl,
 	     double loss, uint32_t latency_ms)
 {
-	unsigned x, y, first = s->nnodes;
+	unsigned x, y, first = s->sb.nnodes;
 
 	for (y = 0; y < h; y++)
 		for (x = 0; x < w; x++)
@@ -365,75 +347,43 @@ int sim_grid(struct sim *s, unsigned w, unsigned h, const struct l2_config *tmpl
 
 /* ---- running ------------------------------------------------------------------------------ */
 
-static void ev_run(struct sim *s, const struct sim_event *ev)
-{
-	struct sim_node *sn = s->nodes[ev->node];
-
-	if (ev->kind == EV_TICK) {
-		if (ev->k.t != sn->tick_at)
-			return;		/* superseded by an earlier tick */
-		sn->tick_at = NEVER;
-	} else {
-		s->st.deliveries++;
-		s->st.bytes += ev->fr->len;
-		l2_rx_mesh(sn->l2, ev->port, ev->fr->data, ev->fr->len, s->now);
-	}
-	s->st.events++;
-	tick_schedule(sn, l2_tick(sn->l2, s->now));
-}
-
 void sim_run(struct sim *s, uint64_t until_ms)
 {
-	const struct sb_key *top;
-
-	while ((top = sb_heap_top(&s->heap)) && top->t <= until_ms) {
-		struct sim_event ev;
-
-		sb_heap_pop(&s->heap, &ev);
-		s->now = ev.k.t;
-		ev_run(s, &ev);
-		frame_put(ev.fr);
-	}
-	if (until_ms > s->now)
-		s->now = until_ms;
+	sb_run(&s->sb, until_ms);
 }
 
-uint64_t sim_run_until(struct sim *s, bool (*pred)(struct sim *s, void *arg),
-		       void *arg, uint64_t step_ms, uint64_t deadline_ms)
+uint64_t sim_run_until(struct sim *s, sb_pred *pred, void *arg, uint64_t step_ms,
+		       uint64_t deadline_ms)
 {
-	while (s->now < deadline_ms) {
-		sim_run(s, s->now + step_ms);
-		if (pred(s, arg))
-			return s->now;
-	}
-	return NEVER;
+	return sb_run_until(&s->sb, pred, s, arg, step_ms, deadline_ms);
 }
 
 uint64_t sim_now(const struct sim *s)
 {
-	return s->now;
+	return s->sb.now;
 }
 
 unsigned sim_nodes(const struct sim *s)
 {
-	return s->nnodes;
+	return s->sb.nnodes;
 }
 
 struct l2_node *sim_l2(struct sim *s, unsigned node)
 {
-	return node < s->nnodes ? s->nodes[node]->l2 : NULL;
+	return node < s->sb.nnodes ? node_at(s, node)->l2 : NULL;
 }
 
 int sim_port_seg(const struct sim *s, unsigned node, unsigned port)
 {
-	if (node >= s->nnodes || port >= s->nodes[node]->nports)
+	if (node >= s->sb.nnodes || port >= node_at(s, node)->nports)
 		return -1;
-	return s->nodes[node]->port_seg[port];
+	return node_at(s, node)->port_seg[port];
 }
 
 void sim_stats(const struct sim *s, struct sim_stats *st)
 {
 	*st = s->st;
+	st->events = s->sb.events;
 }
 
 /* ---- route checks --------------------------------------------------------------------------- */
@@ -449,7 +399,7 @@ int sim_path(struct sim *s, unsigned from, unsigned to, unsigned max_hops,
 	while (cur != to) {
 		if (hops++ >= max_hops)
 			return -2;
-		if (l2_orig_router(s->nodes[cur]->l2, dst, &port, nh) < 0)
+		if (l2_orig_router(node_at(s, cur)->l2, dst, &port, nh) < 0)
 			return -1;
 		if (avoid_seg >= 0 && sim_port_seg(s, cur, port) == avoid_seg)
 			return -3;
@@ -461,15 +411,16 @@ int sim_path(struct sim *s, unsigned from, unsigned to, unsigned max_hops,
 	return (int)hops;
 }
 
-bool sim_all_routes(struct sim *s, void *unused)
+bool sim_all_routes(void *sim, void *unused)
 {
+	struct sim *s = sim;
 	uint8_t dst[6];
 	unsigned i, j;
 
-	for (j = 0; j < s->nnodes; j++) {
+	for (j = 0; j < s->sb.nnodes; j++) {
 		sim_node_mac(j, dst);
-		for (i = 0; i < s->nnodes; i++)
-			if (i != j && l2_orig_router(s->nodes[i]->l2, dst, NULL, NULL) < 0)
+		for (i = 0; i < s->sb.nnodes; i++)
+			if (i != j && l2_orig_router(node_at(s, i)->l2, dst, NULL, NULL) < 0)
 				return false;
 	}
 	return true;

@@ -9,11 +9,8 @@
  * it, each copy lost with the segment's probability and delivered after
  * its latency. A point-to-point link is a segment with two ports.
  *
- * One event queue (a binary heap ordered by time, then by insertion)
- * holds frame deliveries and node ticks; a node's next tick is what its
- * l2_tick() returned, re-read after each frame it receives. Everything
- * random (loss, each node's env.rand) comes from seeded PRNGs, so a run
- * is reproducible from its seed.
+ * Events, ticks (l2_tick()) and seeds work as simbase.h describes: a run
+ * replays from its seed.
  *
  * MACs are the simulator's: node i is 02:00:ii:ii:ii:00 (24-bit i); with
  * distinct port MACs, port p of node i is 02:(p+1):ii:ii:ii:00.
@@ -23,6 +20,7 @@
 #include <stdint.h>
 
 #include "l2mesh/core/l2.h"
+#include "tests/sim/simbase.h"
 
 struct sim;
 
@@ -65,11 +63,12 @@ int sim_grid(struct sim *s, unsigned w, unsigned h, const struct l2_config *tmpl
 /* Runs every event up to until_ms; the clock then reads until_ms. */
 void sim_run(struct sim *s, uint64_t until_ms);
 /*
- * Runs in steps of step_ms until pred holds or deadline_ms passes; returns
- * the first step time at which pred held, or UINT64_MAX.
+ * Runs in steps of step_ms until pred(s, arg) holds or deadline_ms passes;
+ * returns the first step time at which pred held, or UINT64_MAX. pred's
+ * first argument is the struct sim.
  */
-uint64_t sim_run_until(struct sim *s, bool (*pred)(struct sim *s, void *arg),
-		       void *arg, uint64_t step_ms, uint64_t deadline_ms);
+uint64_t sim_run_until(struct sim *s, sb_pred *pred, void *arg, uint64_t step_ms,
+		       uint64_t deadline_ms);
 
 uint64_t sim_now(const struct sim *s);
 unsigned sim_nodes(const struct sim *s);
@@ -88,8 +87,8 @@ void sim_stats(const struct sim *s, struct sim_stats *st);
  */
 int sim_path(struct sim *s, unsigned from, unsigned to, unsigned max_hops,
 	     int avoid_seg);
-/* Whether every node has a route to every other one. */
-bool sim_all_routes(struct sim *s, void *unused);
+/* Whether every node has a route to every other one (sim: a struct sim). */
+bool sim_all_routes(void *sim, void *unused);
 
 /* Wall-clock milliseconds, for the tests' timing prints. */
 double sim_wall_ms(void);

@@ -48,8 +48,9 @@ static void count_paths(struct sim *s, unsigned *broken, unsigned *longer)
 	}
 }
 
-static bool all_paths(struct sim *s, void *arg)
+static bool all_paths(void *sim, void *arg)
 {
+	struct sim *s = sim;
 	unsigned broken, longer;
 
 	count_paths(s, &broken, &longer);
@@ -57,8 +58,9 @@ static bool all_paths(struct sim *s, void *arg)
 }
 
 /* Records, per hop distance d, when every pair at most d apart had a route. */
-static bool note_reach(struct sim *s, void *arg)
+static bool note_reach(void *sim, void *arg)
 {
+	struct sim *s = sim;
 	uint64_t *reach = arg;
 	unsigned i, j, d, missing[W + H] = { 0 };
 	uint8_t mac[6];

@@ -104,10 +104,28 @@ static void check_counters(struct l3sim *s, const struct snap *a, const struct s
 		fail("an originator did not make a fresher seqno");
 }
 
+/* Settled after the cut: the cheapest routes, no loop, a clean kernel table. */
+static void finish(struct l3sim *s)
+{
+	struct l3sim_stats st;
+
+	l3sim_run(s, l3sim_now(s) + SETTLE_MS);
+	if (l3sim_metric_check(s, 0, true))
+		fail("routes not the cheapest once settled");
+	l3sim_check_loops(s);
+	l3sim_stats(s, &st);
+	printf("  loop checker: %llu walks, %llu all-pairs checks, %llu loops, "
+	       "%llu kernel-table errors\n", (unsigned long long)st.loop_checks,
+	       (unsigned long long)st.full_checks, (unsigned long long)st.loops,
+	       (unsigned long long)st.errors);
+	if (l3sim_errors(s))
+		fail("loops or kernel-table misuse");
+	l3sim_free(s);
+}
+
 static void scenario(bool tell, uint64_t limit_ms)
 {
 	struct l3sim *s = build();
-	struct l3sim_stats st;
 	struct snap a, b;
 	uint64_t t0, t;
 
@@ -138,18 +156,7 @@ static void scenario(bool tell, uint64_t limit_ms)
 		       (double)(t - t0) / 1000, (double)limit_ms / 1000);
 	}
 	check_counters(s, &a, &b);
-	l3sim_run(s, l3sim_now(s) + SETTLE_MS);
-	if (l3sim_metric_check(s, 0, true))
-		fail("routes not the cheapest once settled");
-	l3sim_check_loops(s);
-	l3sim_stats(s, &st);
-	printf("  loop checker: %llu walks, %llu all-pairs checks, %llu loops, "
-	       "%llu kernel-table errors\n", (unsigned long long)st.loop_checks,
-	       (unsigned long long)st.full_checks, (unsigned long long)st.loops,
-	       (unsigned long long)st.errors);
-	if (l3sim_errors(s))
-		fail("loops or kernel-table misuse");
-	l3sim_free(s);
+	finish(s);
 }
 
 int main(void)

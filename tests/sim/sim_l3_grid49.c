@@ -38,50 +38,54 @@ static double if_budget(const struct l3_config *cfg, unsigned nodes)
 	return hello * 1000 / cfg->hello_interval_ms + table * 1000 / cfg->update_interval_ms;
 }
 
-int main(void)
+/* A W x H grid of 1 ms wired links; NULL if it could not be built. */
+static struct l3sim *build(const struct l3_config *cfg)
 {
 	struct l3sim *s = l3sim_new(l3sim_seed(SEED));
-	uint64_t t, b0, p0, b1, p1;
-	double per_node, pkts_node, budget;
-	struct l3_config cfg;
-	unsigned x, y, ifs = 0;
-	int rc = 0;
+	unsigned x, y;
 
-	printf("sim_l3_grid49: %ux%u grid, default timers\n", W, H);
-	l3_config_defaults(&cfg);
-	cfg.chain_len = 256;
 	for (x = 0; s && x < W * H; x++)
-		if (l3sim_node_add(s, &cfg) < 0)
-			return 1;
+		if (l3sim_node_add(s, cfg) < 0)
+			goto fail;
 	for (y = 0; s && y < H; y++) {
 		for (x = 0; x < W; x++) {
 			unsigned i = y * W + x;
 
 			if (x + 1 < W && l3sim_link(s, i, i + 1, 1, 0, 0) < 0)
-				return 1;
+				goto fail;
 			if (y + 1 < H && l3sim_link(s, i, i + W, 1, 0, 0) < 0)
-				return 1;
+				goto fail;
 		}
 	}
-	if (!s)
-		return 1;
-	ifs = 2 * l3sim_links(s);
-	t = l3sim_run_until(s, l3sim_all_routed, NULL, 50, CONVERGE_MS);
-	if (t == UINT64_MAX) {
-		printf("FAIL: not every pair routed after %u s\n", CONVERGE_MS / 1000);
-		l3sim_free(s);
-		return 1;
-	}
-	printf("  every pair routed after %.2f s\n", (double)t / 1000);
+	return s;
+fail:
+	l3sim_free(s);
+	return NULL;
+}
+
+/* Control bytes and packets per node per second from WARMUP_MS on. */
+static void measure(struct l3sim *s, double *bytes, double *pkts)
+{
+	uint64_t b0, p0;
+
 	l3sim_run(s, WARMUP_MS);
 	b0 = l3sim_stat_sum(s, L3_ST_TX_BYTES);
 	p0 = l3sim_stat_sum(s, L3_ST_TX_PKT);
 	l3sim_run(s, WARMUP_MS + MEASURE_MS);
-	b1 = l3sim_stat_sum(s, L3_ST_TX_BYTES);
-	p1 = l3sim_stat_sum(s, L3_ST_TX_PKT);
-	per_node = (double)(b1 - b0) / (W * H) / (MEASURE_MS / 1000.0);
-	pkts_node = (double)(p1 - p0) / (W * H) / (MEASURE_MS / 1000.0);
-	budget = 2 * if_budget(&cfg, W * H) * ifs / (W * H);
+	*bytes = (double)(l3sim_stat_sum(s, L3_ST_TX_BYTES) - b0) / (W * H) /
+		 (MEASURE_MS / 1000.0);
+	*pkts = (double)(l3sim_stat_sum(s, L3_ST_TX_PKT) - p0) / (W * H) /
+		(MEASURE_MS / 1000.0);
+}
+
+/* The steady state against the budget, the routes, the loop checker. */
+static int judge(struct l3sim *s, const struct l3_config *cfg)
+{
+	unsigned ifs = 2 * l3sim_links(s);
+	double per_node, pkts_node, budget = 2 * if_budget(cfg, W * H) * ifs / (W * H);
+	int rc = 0;
+
+	measure(s, &per_node, &pkts_node);
 	printf("  steady state over %u s: %.0f control bytes per node per second "
 	       "(%.0f with IPv6+UDP headers), %.2f packets per node per second\n",
 	       MEASURE_MS / 1000, per_node, per_node + UDP6_OVERHEAD * pkts_node, pkts_node);
@@ -100,6 +104,29 @@ int main(void)
 		printf("FAIL: loops or kernel-table misuse\n");
 		rc = 1;
 	}
+	return rc;
+}
+
+int main(void)
+{
+	struct l3_config cfg;
+	struct l3sim *s;
+	uint64_t t;
+	int rc;
+
+	printf("sim_l3_grid49: %ux%u grid, default timers\n", W, H);
+	l3_config_defaults(&cfg);
+	cfg.chain_len = 256;
+	if (!(s = build(&cfg)))
+		return 1;
+	t = l3sim_run_until(s, l3sim_all_routed, NULL, 50, CONVERGE_MS);
+	if (t == UINT64_MAX) {
+		printf("FAIL: not every pair routed after %u s\n", CONVERGE_MS / 1000);
+		l3sim_free(s);
+		return 1;
+	}
+	printf("  every pair routed after %.2f s\n", (double)t / 1000);
+	rc = judge(s, &cfg);
 	l3sim_free(s);
 	if (!rc)
 		printf("ok\n");

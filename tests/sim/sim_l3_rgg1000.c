@@ -256,13 +256,62 @@ static struct l3sim *setup(void)
 	return s;
 }
 
+/* Every pair routed from the start: 0, or 1 (printed) when not in time. */
+static int first_converge(struct l3sim *s, double t0)
+{
+	uint64_t t = converge(s, CONVERGE_MS, t0);
+
+	if (t == UINT64_MAX) {
+		printf("FAIL: not every pair routed after %u s\n", CONVERGE_MS / 1000);
+		return 1;
+	}
+	printf("  converged: every pair routed after %.2f s simulated, %.1f s real\n",
+	       (double)t / 1000, (l3sim_wall_ms() - t0) / 1000);
+	return 0;
+}
+
+/* Links flap, then every pair must be routed again in time. */
+static int flap_and_reconverge(struct l3sim *s, double t0)
+{
+	uint64_t t;
+
+	flap(s);
+	printf("  %u links flapped over %u s: %lu pairs unrouted at the end\n", FLAPS,
+	       FLAP_SPAN_MS / 1000, l3sim_unrouted_pairs(s));
+	t = converge(s, RECONVERGE_MS, t0);
+	if (t == UINT64_MAX) {
+		printf("FAIL: not every pair routed %u s after the flaps\n",
+		       RECONVERGE_MS / 1000);
+		return 1;
+	}
+	printf("  reconverged %.2f s after the last link came back\n", (double)t / 1000);
+	return 0;
+}
+
+/* Once settled, each hop's metric near its best neighbour's offer. */
+static int settled_metrics(struct l3sim *s)
+{
+	unsigned long bad, far;
+	double excess;
+
+	l3sim_run(s, l3sim_now(s) + SETTLE_MS);
+	far = l3sim_metric_check(s, 25, false);
+	bad = l3sim_metric_local_check(s, METRIC_SLACK_PCT, true, &excess);
+	printf("  metrics: %lu pairs more than %u %% above their best neighbour's "
+	       "offer; over the cheapest path %.1f %% on average, %lu pairs more "
+	       "than 25 %%\n", bad, METRIC_SLACK_PCT, excess, far);
+	if (bad) {
+		printf("FAIL: routes far from the cheapest paths once settled\n");
+		return 1;
+	}
+	return 0;
+}
+
 int main(void)
 {
-	double t0 = l3sim_wall_ms(), wall, excess;
-	unsigned long bad, far;
+	double t0 = l3sim_wall_ms(), wall;
 	struct l3sim *s;
-	uint64_t t;
-	int rc = 0;
+	int rc;
 
 	printf("sim_l3_rgg1000: %u nodes, random geometric graph, mean degree %u\n", N,
 	       MEAN_DEGREE);
@@ -270,40 +319,7 @@ int main(void)
 		printf("FAIL: setup\n");
 		return 1;
 	}
-	t = converge(s, CONVERGE_MS, t0);
-	if (t == UINT64_MAX) {
-		printf("FAIL: not every pair routed after %u s\n", CONVERGE_MS / 1000);
-		rc = 1;
-	} else {
-		printf("  converged: every pair routed after %.2f s simulated, %.1f s real\n",
-		       (double)t / 1000, (l3sim_wall_ms() - t0) / 1000);
-	}
-	if (!rc) {
-		flap(s);
-		printf("  %u links flapped over %u s: %lu pairs unrouted at the end\n", FLAPS,
-		       FLAP_SPAN_MS / 1000, l3sim_unrouted_pairs(s));
-		t = converge(s, RECONVERGE_MS, t0);
-		if (t == UINT64_MAX) {
-			printf("FAIL: not every pair routed %u s after the flaps\n",
-			       RECONVERGE_MS / 1000);
-			rc = 1;
-		} else {
-			printf("  reconverged %.2f s after the last link came back\n",
-			       (double)t / 1000);
-		}
-	}
-	if (!rc) {
-		l3sim_run(s, l3sim_now(s) + SETTLE_MS);
-		far = l3sim_metric_check(s, 25, false);
-		bad = l3sim_metric_local_check(s, METRIC_SLACK_PCT, true, &excess);
-		printf("  metrics: %lu pairs more than %u %% above their best neighbour's "
-		       "offer; over the cheapest path %.1f %% on average, %lu pairs more "
-		       "than 25 %%\n", bad, METRIC_SLACK_PCT, excess, far);
-		if (bad) {
-			printf("FAIL: routes far from the cheapest paths once settled\n");
-			rc = 1;
-		}
-	}
+	rc = first_converge(s, t0) || flap_and_reconverge(s, t0) || settled_metrics(s);
 	l3sim_check_loops(s);
 	wall = l3sim_wall_ms() - t0;
 	print_stats(s, wall);

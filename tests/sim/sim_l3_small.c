@@ -74,8 +74,9 @@ static struct l3sim *build(unsigned n, bool ring)
 }
 
 /* Every live node reaches every other's address and prefixes. */
-static bool all_routed(struct l3sim *s, void *arg)
+static bool all_routed(void *sim, void *arg)
 {
+	struct l3sim *s = sim;
 	struct l3_prefix p[NPFX];
 	unsigned i, j, k;
 
@@ -97,8 +98,9 @@ static bool all_routed(struct l3sim *s, void *arg)
 }
 
 /* No live node holds a route to node `gone`'s address or prefixes. */
-static bool vanished(struct l3sim *s, void *arg)
+static bool vanished(void *sim, void *arg)
 {
+	struct l3sim *s = sim;
 	unsigned gone = *(unsigned *)arg, i, k;
 	struct l3_prefix p[NPFX];
 	struct mc_ip a = { .family = AF_INET6, .plen = 128 };
@@ -252,18 +254,27 @@ static void finish(struct l3sim *s, const char *name)
 	l3sim_free(s);
 }
 
-static void line3(void)
+/* A line or ring of n, converged and checked; NULL (a failure) if not built. */
+static struct l3sim *start(unsigned n, bool ring, const char *title, const char *what)
 {
-	struct l3sim *s = build(3, false);
+	struct l3sim *s = build(n, ring);
 
-	printf("line of 3:\n");
+	printf("%s:\n", title);
 	if (!s) {
 		fail("setup");
-		return;
+		return NULL;
 	}
 	converge(s, "start", CONVERGE_MS);
-	settle_and_check(s, "line");
-	finish(s, "line");
+	settle_and_check(s, what);
+	return s;
+}
+
+static void line3(void)
+{
+	struct l3sim *s = start(3, false, "line of 3", "line");
+
+	if (s)
+		finish(s, "line");
 }
 
 static int link_between(struct l3sim *s, unsigned x, unsigned y)
@@ -295,17 +306,12 @@ static void ring_cut(struct l3sim *s, unsigned x, unsigned y, bool tell,
 
 static void ring5(void)
 {
-	struct l3sim *s = build(5, true);
+	struct l3sim *s = start(5, true, "ring of 5", "ring");
 	unsigned gone = 2;
 	uint64_t t0, t;
 
-	printf("ring of 5:\n");
-	if (!s) {
-		fail("setup");
+	if (!s)
 		return;
-	}
-	converge(s, "start", CONVERGE_MS);
-	settle_and_check(s, "ring");
 	ring_cut(s, 0, 1, true, CUT_LIMIT_MS);
 	ring_cut(s, 3, 4, false, SILENT_LIMIT_MS);
 

@@ -28,8 +28,9 @@ struct cut {
 };
 
 /* Every pair connected, and no path crossing the cut segment. */
-static bool rerouted(struct sim *s, void *arg)
+static bool rerouted(void *sim, void *arg)
 {
+	struct sim *s = sim;
 	const struct cut *c = arg;
 	unsigned i, j;
 

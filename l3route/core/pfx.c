@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Kernel prefixes: every node's address and the prefixes of its
+ * description, each routed to the nearest reachable announcer (anycast
+ * ranges have many). Changes mark a prefix dirty; l3_pfx_sync() then
+ * gives env.route what moved, once per batch of messages.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l3route/core/node.h"
+
+/* Prefixes come from descriptions that peers write: seeded. */
+static uint32_t pfx_hash(const struct l3_node *n, const struct mc_ip *ip)
+{
+	return mc_hash_bytes(ip->a, mc_ip_len(ip),
+			     n->hseed ^ ((uint32_t)ip->family << 8 | ip->plen));
+}
+
+static bool ip_eq(const struct mc_ip *a, const struct mc_ip *b)
+{
+	return a->family == b->family && a->plen == b->plen &&
+	       !memcmp(a->a, b->a, mc_ip_len(a));
+}
+
+static struct l3_pfx *pfx_of(struct mc_hnode *e)
+{
+	return mc_container_of(e, struct l3_pfx, hn);
+}
+
+static struct l3_pfx *pfx_find(const struct l3_node *n, const struct mc_ip *ip)
+{
+	struct mc_hash_iter it;
+	struct mc_hnode *e;
+
+	for (e = mc_hash_first(&n->ptab, pfx_hash(n, ip), &it); e; e = mc_hash_next(&it))
+		if (ip_eq(&pfx_of(e)->ip, ip))
+			return pfx_of(e);
+	return NULL;
+}
+
+static void pfx_dirty(struct l3_node *n, struct l3_pfx *p)
+{
+	if (p->dirty)
+		return;
+	p->dirty = true;
+	p->dnext = n->dirty;
+	n->dirty = p;
+}
+
+static struct l3_pfx *pfx_get(struct l3_node *n, const struct mc_ip *ip, bool anycast)
+{
+	struct l3_pfx *p = pfx_find(n, ip);
+
+	if (p)
+		return p;
+	if (!(p = calloc(1, sizeof(*p))))
+		return NULL;
+	p->ip = *ip;
+	p->anycast = anycast;
+	if (mc_hash_add(&n->ptab, &p->hn, pfx_hash(n, ip)) < 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void node_prefix(const uint8_t id[L3_ID_LEN], struct mc_ip *ip)
+{
+	struct in6_addr a;
+
+	l3_id_addr(id, &a);
+	memset(ip, 0, sizeof(*ip));
+	ip->family = AF_INET6;
+	memcpy(ip->a, &a, 16);
+	ip->plen = 128;
+}
+
+static const struct mc_ip node_space = {
+	.family = AF_INET6, .a = { 0xfd, 0x5e }, .plen = 16,
+};
+
+/* Calls fn for the node address of id and every prefix of desc d. */
+static void each_prefix(struct l3_node *n, const uint8_t id[L3_ID_LEN],
+			const struct l3_desc *d, void (*fn)(struct l3_node *,
+			const struct mc_ip *, bool, void *), void *arg)
+{
+	struct mc_ip ip;
+
+	node_prefix(id, &ip);
+	fn(n, &ip, false, arg);
+	for (unsigned i = 0; d && i < d->nprefix; i++) {
+		const struct mc_ip *p = &d->prefix[i].ip;
+
+		/* fd5e::/16 belongs to the node ids: nobody may announce into
+		 * it (a node could claim another's address) or over it (it
+		 * would shadow node addresses) */
+		if (mc_ip_covers(&node_space, p) || mc_ip_covers(p, &node_space))
+			continue;
+		fn(n, p, d->prefix[i].flags & L3_PF_ANYCAST, arg);
+	}
+}
+
+static void ann_del(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
+{
+	struct l3_pfx *p = pfx_find(n, ip);
+
+	(void)any;
+	if (!p)
+		return;
+	for (unsigned i = 0; i < p->nann; i++) {
+		if (p->ann[i] == arg) {
+			p->ann[i] = p->ann[--p->nann];
+			break;
+		}
+	}
+	if (p->best == arg)
+		p->best = NULL;
+	pfx_dirty(n, p);
+}
+
+static void ann_add(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
+{
+	struct l3_pfx *p = pfx_get(n, ip, any);
+
+	if (!p)
+		return;
+	for (unsigned i = 0; i < p->nann; i++)
+		if (p->ann[i] == arg)
+			return;
+	if (p->nann == p->cap) {
+		unsigned cap = p->cap ? p->cap * 2 : 2;
+		struct l3_orig **a = realloc(p->ann, cap * sizeof(*a));
+
+		if (!a)
+			return;
+		p->ann = a;
+		p->cap = cap;
+	}
+	p->ann[p->nann++] = arg;
+	pfx_dirty(n, p);
+}
+
+static void own_set(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
+{
+	struct l3_pfx *p = pfx_get(n, ip, any);
+
+	if (p) {
+		p->own = arg != NULL;
+		pfx_dirty(n, p);
+	}
+}
+
+static void mark_dirty(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
+{
+	struct l3_pfx *p = pfx_find(n, ip);
+
+	(void)any;
+	(void)arg;
+	if (p)
+		pfx_dirty(n, p);
+}
+
+void l3_pfx_orig_moved(struct l3_node *n, struct l3_orig *o)
+{
+	each_prefix(n, o->id, o->d ? &o->d->d : NULL, mark_dirty, NULL);
+}
+
+void l3_pfx_desc_changed(struct l3_node *n, struct l3_orig *o, const struct l3_dref *old)
+{
+	each_prefix(n, o->id, old ? &old->d : NULL, ann_del, o);
+	if (o->d)
+		each_prefix(n, o->id, &o->d->d, ann_add, o);
+}
+
+void l3_pfx_own_set(struct l3_node *n, struct l3_dref *old, struct l3_dref *cur)
+{
+	if (old)
+		each_prefix(n, n->id, &old->d, own_set, NULL);
+	if (cur)
+		each_prefix(n, n->id, &cur->d, own_set, n);
+}
+
+static bool ann_usable(const struct l3_orig *o)
+{
+	return o->sel && o->metric != L3_METRIC_INF && o->trust != L3_TRUST_NO;
+}
+
+static struct l3_orig *pfx_best(const struct l3_pfx *p)
+{
+	struct l3_orig *best = NULL;
+
+	if (p->own)
+		return NULL;
+	for (unsigned i = 0; i < p->nann; i++) {
+		struct l3_orig *o = p->ann[i];
+
+		if (!ann_usable(o))
+			continue;
+		if (!best || o->metric < best->metric ||
+		    (o->metric == best->metric && memcmp(o->id, best->id, L3_ID_LEN) < 0))
+			best = o;
+	}
+	return best;
+}
+
+static void pfx_free(struct l3_node *n, struct l3_pfx *p)
+{
+	mc_hash_del(&n->ptab, &p->hn);
+	free(p->ann);
+	free(p);
+}
+
+/*
+ * The one place where the kernel table changes: p routed via b's next hop
+ * (b NULL: no route). The metric alone is informational: its change
+ * stays here, without kernel churn.
+ */
+static void pfx_route(struct l3_node *n, struct l3_pfx *p, const struct l3_orig *b)
+{
+	const struct l3_nbr *nh = b ? b->sel->nbr : NULL;
+
+	if (!nh) {
+		if (!p->installed)
+			return;
+		n->env.route(n->env.user, false, &p->kr);
+		p->installed = false;
+		n->nroutes--;
+		return;
+	}
+	p->kr.metric = b->metric;
+	if (p->installed && p->kr.ifidx == nh->ifidx &&
+	    !memcmp(&p->kr.via, &nh->ll, sizeof(p->kr.via)))
+		return;
+	p->kr.dst = p->ip;
+	p->kr.ifidx = nh->ifidx;
+	p->kr.via = nh->ll;
+	if (!p->installed)
+		n->nroutes++;
+	p->installed = true;
+	n->env.route(n->env.user, true, &p->kr);
+}
+
+static void pfx_apply(struct l3_node *n, struct l3_pfx *p)
+{
+	p->best = pfx_best(p);
+	pfx_route(n, p, p->best);
+	if (!p->best && !p->nann && !p->own)
+		pfx_free(n, p);
+}
+
+void l3_pfx_sync(struct l3_node *n)
+{
+	while (n->dirty) {
+		struct l3_pfx *p = n->dirty;
+
+		n->dirty = p->dnext;
+		p->dirty = false;
+		pfx_apply(n, p);
+	}
+}
+
+static void pfx_free_one(struct mc_hnode *e, void *arg)
+{
+	struct l3_node *n = arg;
+
+	mc_hash_del(&n->ptab, e);
+	free(pfx_of(e)->ann);
+	free(pfx_of(e));
+}
+
+void l3_pfx_free_all(struct l3_node *n)
+{
+	if (n->ptab.tab)
+		mc_hash_walk(&n->ptab, pfx_free_one, n);
+	mc_hash_free(&n->ptab);
+	n->dirty = NULL;
+}
+
+void l3_routes_foreach(const struct l3_node *n, l3_route_cb *cb, void *arg)
+{
+	struct mc_hnode *e;
+	uint32_t pos = 0;
+
+	while ((e = mc_hash_scan(&n->ptab, &pos))) {
+		const struct l3_pfx *p = pfx_of(e);
+		struct l3_route_info ri = { .dst = p->ip, .anycast = p->anycast };
+
+		if (!p->installed || !p->best)
+			continue;
+		memcpy(ri.id, p->best->id, L3_ID_LEN);
+		ri.hostname = p->best->d ? p->best->d->d.hostname : "";
+		ri.metric = p->kr.metric;
+		ri.ifidx = p->kr.ifidx;
+		ri.via = p->kr.via;
+		cb(arg, &ri);
+	}
+}
