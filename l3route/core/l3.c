@@ -368,8 +368,17 @@ void l3_self(const struct l3_node *n, struct l3_self_info *out)
 
 void l3_links_foreach(const struct l3_node *n, l3_link_cb *cb, void *arg, uint64_t now)
 {
+	l3_links_foreach_of(n, NULL, cb, arg, now);
+}
+
+/* id NULL: every link */
+void l3_links_foreach_of(const struct l3_node *n, const uint8_t id[L3_ID_LEN],
+			 l3_link_cb *cb, void *arg, uint64_t now)
+{
 	for (unsigned i = 0; i < n->nifs; i++) {
 		for (const struct l3_nbr *nb = n->ifs[i].nbrs; nb; nb = nb->next) {
+			if (id && memcmp(id, nb->id, L3_ID_LEN))
+				continue;
 			const struct l3_orig *o = l3_orig_find(n, nb->id);
 			struct l3_link_info li = {
 				.ifidx = i, .ifname = n->ifs[i].name, .ll = nb->ll,

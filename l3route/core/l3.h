@@ -50,6 +50,14 @@ struct l3_kroute {
 	uint32_t metric;	/* path cost, informational */
 };
 
+/* A table whose row(s) may have changed (the shell's table events). */
+enum l3_change {
+	L3_CHANGE_LINK,		/* the links to node id */
+	L3_CHANGE_ORIG,		/* originator id */
+	L3_CHANGE_DESC,		/* the description of node id (this node's too) */
+	L3_CHANGE_ROUTE,	/* the route to dst */
+};
+
 struct l3_env {
 	void *user;
 	/* One packet on interface ifidx; dst NULL = link-local multicast (ff02::2). */
@@ -63,6 +71,14 @@ struct l3_env {
 	/* Optional: the chosen gateway for family AF_INET or AF_INET6 changed
 	 * (sel NULL: none left). The shell points its tunnel at sel->addr. */
 	void (*gateway)(void *user, int family, const struct l3_gw_info *sel);
+	/*
+	 * Optional: what a table shows of one key may have changed (it may
+	 * also be the same): id for links, originators and descriptions, dst
+	 * for routes. Called after the change, from inside the core: it may
+	 * read the tables (the query API) but change nothing.
+	 */
+	void (*changed)(void *user, enum l3_change what, const uint8_t *id,
+			const struct mc_ip *dst);
 };
 
 #define L3_TRUST_MAX 64
@@ -186,6 +202,9 @@ struct l3_link_info {
 };
 typedef void l3_link_cb(void *arg, const struct l3_link_info *li);
 void l3_links_foreach(const struct l3_node *n, l3_link_cb *cb, void *arg, uint64_t now_ms);
+/* The links to node id only (one per port it is heard on). */
+void l3_links_foreach_of(const struct l3_node *n, const uint8_t id[L3_ID_LEN],
+			 l3_link_cb *cb, void *arg, uint64_t now_ms);
 
 enum l3_trust_state {
 	L3_TRUST_OPEN,		/* no trust list configured */
@@ -226,6 +245,8 @@ struct l3_route_info {
 typedef void l3_route_cb(void *arg, const struct l3_route_info *ri);
 /* The routes currently given to env->route (what the kernel should hold). */
 void l3_routes_foreach(const struct l3_node *n, l3_route_cb *cb, void *arg);
+/* The route to dst (as l3_routes_foreach shows it): 0, or -ENOENT. */
+int l3_route_get(const struct l3_node *n, const struct mc_ip *dst, struct l3_route_info *out);
 
 enum l3_stat {
 	L3_ST_RX_PKT, L3_ST_RX_BYTES, L3_ST_TX_PKT, L3_ST_TX_BYTES,

@@ -66,10 +66,11 @@ static void nbr_recost(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 {
 	uint32_t c = link_cost(n, nb, now);
 
-	if (c == nb->cost)
-		return;
-	nb->cost = c;
-	l3_route_nbr_changed(n, nb, now);
+	if (c != nb->cost) {
+		nb->cost = c;
+		l3_route_nbr_changed(n, nb, now);
+	}
+	l3_changed(n, L3_CHANGE_LINK, nb->id, NULL);	/* tq may have moved alone */
 }
 
 /* The one place where a link appears (unusable until hellos and an IHU
@@ -87,6 +88,7 @@ static struct l3_nbr *nbr_add(struct l3_node *n, unsigned ifidx,
 	nb->cost = L3_METRIC_INF;
 	nb->next = n->ifs[ifidx].nbrs;
 	n->ifs[ifidx].nbrs = nb;
+	l3_changed(n, L3_CHANGE_LINK, id, NULL);
 	return nb;
 }
 
@@ -94,12 +96,15 @@ static struct l3_nbr *nbr_add(struct l3_node *n, unsigned ifidx,
 static void nbr_del(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 {
 	struct l3_nbr **pp = &n->ifs[nb->ifidx].nbrs;
+	uint8_t id[L3_ID_LEN];
 
+	memcpy(id, nb->id, L3_ID_LEN);
 	l3_route_nbr_gone(n, nb, now);
 	while (*pp != nb)
 		pp = &(*pp)->next;
 	*pp = nb->next;
 	free(nb);
+	l3_changed(n, L3_CHANGE_LINK, id, NULL);
 }
 
 /* Returns true when the seqno jumped: the neighbour restarted (or was

@@ -170,6 +170,13 @@ void l3_logf(struct l3_node *n, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define l3_dbg(n, ...) l3_logf((n), 7, __VA_ARGS__)
 uint32_t l3_jitter(struct l3_node *n, uint32_t ms, unsigned pct);
+/* Tells the env a table's row(s) for id (or dst) may have changed. */
+static inline void l3_changed(struct l3_node *n, enum l3_change what, const uint8_t *id,
+			      const struct mc_ip *dst)
+{
+	if (n->env.changed)
+		n->env.changed(n->env.user, what, id, dst);
+}
 
 /* otab.c */
 struct l3_orig *l3_orig_find(const struct l3_node *n, const uint8_t id[L3_ID_LEN]);

@@ -110,6 +110,9 @@ void l3_orig_set_desc(struct l3_node *n, struct l3_orig *o, struct l3_dref *d,
 	o->d = d;
 	l3_route_desc_changed(n, o, old, now);
 	l3_dref_put(old);
+	l3_changed(n, L3_CHANGE_DESC, o->id, NULL);
+	l3_changed(n, L3_CHANGE_ORIG, o->id, NULL);
+	l3_changed(n, L3_CHANGE_LINK, o->id, NULL);	/* links show its hostname */
 }
 
 /* Unreachable for long, and nothing of ours refers to it. */

@@ -130,6 +130,7 @@ struct l3_orig *l3_orig_get_or_add(struct l3_node *n, const uint8_t id[L3_ID_LEN
 		free(o);
 		return NULL;
 	}
+	l3_changed(n, L3_CHANGE_ORIG, id, NULL);
 	return o;
 }
 
@@ -147,8 +148,13 @@ static void orig_free(struct l3_orig *o)
 
 void l3_orig_del(struct l3_node *n, struct l3_orig *o)
 {
+	uint8_t id[L3_ID_LEN];
+
+	memcpy(id, o->id, L3_ID_LEN);
 	mc_hash_del(&n->otab, &o->hn);
 	orig_free(o);
+	l3_changed(n, L3_CHANGE_ORIG, id, NULL);
+	l3_changed(n, L3_CHANGE_DESC, id, NULL);
 }
 
 struct orig_walk {
@@ -236,5 +242,6 @@ int l3_self_desc_make(struct l3_node *n, uint32_t dseq, struct l3_dref **old)
 	*old = n->self;
 	n->self = r;
 	n->self_pending = true;
+	l3_changed(n, L3_CHANGE_DESC, n->id, NULL);
 	return 0;
 }

@@ -244,10 +244,13 @@ static void pfx_route(struct l3_node *n, struct l3_pfx *p, const struct l3_orig 
 
 static void pfx_apply(struct l3_node *n, struct l3_pfx *p)
 {
+	struct mc_ip dst = p->ip;
+
 	p->best = pfx_best(p);
 	pfx_route(n, p, p->best);
 	if (!p->best && !p->nann && !p->own)
 		pfx_free(n, p);
+	l3_changed(n, L3_CHANGE_ROUTE, NULL, &dst);
 }
 
 void l3_pfx_sync(struct l3_node *n)
@@ -278,22 +281,33 @@ void l3_pfx_free_all(struct l3_node *n)
 	n->dirty = NULL;
 }
 
+/* p as a route row: false when it is no route (not installed, no best). */
+static bool route_info(const struct l3_pfx *p, struct l3_route_info *ri)
+{
+	if (!p->installed || !p->best)
+		return false;
+	*ri = (struct l3_route_info){ .dst = p->ip, .anycast = p->anycast,
+				      .metric = p->kr.metric, .ifidx = p->kr.ifidx,
+				      .via = p->kr.via };
+	memcpy(ri->id, p->best->id, L3_ID_LEN);
+	ri->hostname = p->best->d ? p->best->d->d.hostname : "";
+	return true;
+}
+
 void l3_routes_foreach(const struct l3_node *n, l3_route_cb *cb, void *arg)
 {
+	struct l3_route_info ri;
 	struct mc_hnode *e;
 	uint32_t pos = 0;
 
-	while ((e = mc_hash_scan(&n->ptab, &pos))) {
-		const struct l3_pfx *p = pfx_of(e);
-		struct l3_route_info ri = { .dst = p->ip, .anycast = p->anycast };
+	while ((e = mc_hash_scan(&n->ptab, &pos)))
+		if (route_info(pfx_of(e), &ri))
+			cb(arg, &ri);
+}
 
-		if (!p->installed || !p->best)
-			continue;
-		memcpy(ri.id, p->best->id, L3_ID_LEN);
-		ri.hostname = p->best->d ? p->best->d->d.hostname : "";
-		ri.metric = p->kr.metric;
-		ri.ifidx = p->kr.ifidx;
-		ri.via = p->kr.via;
-		cb(arg, &ri);
-	}
+int l3_route_get(const struct l3_node *n, const struct mc_ip *dst, struct l3_route_info *out)
+{
+	const struct l3_pfx *p = pfx_find(n, dst);
+
+	return p && route_info(p, out) ? 0 : -ENOENT;
 }

@@ -123,6 +123,7 @@ static void sel_changed(struct l3_node *n, struct l3_orig *o, bool hop_moved,
 		n->stats[L3_ST_ROUTE_CHANGE]++;
 		l3_pfx_orig_moved(n, o);
 	}
+	l3_changed(n, L3_CHANGE_ORIG, o->id, NULL);
 	l3_xmit_soon(n, now);
 }
 

@@ -50,6 +50,12 @@ static void env_gateway(void *user, int family, const struct l3_gw_info *sel)
 	l3sh_tun_gateway(user, family, sel);
 }
 
+static void env_changed(void *user, enum l3_change what, const uint8_t *id,
+			const struct mc_ip *dst)
+{
+	l3sh_changed(user, what, id, dst);
+}
+
 /* ------------------------------------------------------------ config */
 
 static int prefix_add(struct l3routed *r, struct l3_config *cfg, const struct mc_ip *ip,
@@ -369,6 +375,7 @@ static int l3routed_start(struct mc_daemon *d)
 	struct l3_env env = {
 		.user = &r, .send = env_send, .route = env_route,
 		.random = env_random, .log = env_log, .gateway = env_gateway,
+		.changed = env_changed,
 	};
 	struct l3_self_info si;
 	int rc;

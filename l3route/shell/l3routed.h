@@ -195,8 +195,16 @@ int l3sh_cmd_gw_prefer(json_object *req, json_object **data, const char **err, v
 
 /* ctl.c */
 extern const struct mc_ctl_cmd l3sh_cmds[];
+
+/* tables.c: the tables, their dump commands and events */
 extern const struct mc_ctl_topic l3sh_topics[];
 extern const unsigned l3sh_ntopics;
+int l3sh_cmd_links(json_object *req, json_object **data, const char **err, void *user);
+int l3sh_cmd_originators(json_object *req, json_object **data, const char **err, void *user);
+int l3sh_cmd_routes(json_object *req, json_object **data, const char **err, void *user);
+int l3sh_cmd_descriptions(json_object *req, json_object **data, const char **err, void *user);
+void l3sh_changed(struct l3routed *r, enum l3_change what, const uint8_t *id,
+		  const struct mc_ip *dst);
 extern const unsigned l3sh_ncmds;
 void l3sh_status(struct mc_daemon *d, json_object *st);
 const char *l3sh_ifname(const struct l3routed *r, unsigned ifidx);
