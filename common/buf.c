@@ -16,54 +16,22 @@ static const uint8_t *rd_take(struct mc_rd *r, size_t n)
 	return p;
 }
 
-int mc_rd_u8(struct mc_rd *r, uint8_t *v)
-{
-	const uint8_t *p = rd_take(r, 1);
+/* The fixed-size readers: GET turns the n bytes at p into the value. */
+#define RD_FIXED(name, type, n, GET) \
+	int name(struct mc_rd *r, type *v) \
+	{ \
+		const uint8_t *p = rd_take(r, n); \
+		*v = p ? (type)(GET) : 0; \
+		return p ? 0 : -EMSGSIZE; \
+	}
 
-	*v = p ? p[0] : 0;
-	return p ? 0 : -EMSGSIZE;
-}
-
-int mc_rd_u16(struct mc_rd *r, uint16_t *v)
-{
-	const uint8_t *p = rd_take(r, 2);
-
-	*v = p ? mc_get_u16(p) : 0;
-	return p ? 0 : -EMSGSIZE;
-}
-
-int mc_rd_u32(struct mc_rd *r, uint32_t *v)
-{
-	const uint8_t *p = rd_take(r, 4);
-
-	*v = p ? mc_get_u32(p) : 0;
-	return p ? 0 : -EMSGSIZE;
-}
-
-int mc_rd_u64(struct mc_rd *r, uint64_t *v)
-{
-	const uint8_t *p = rd_take(r, 8);
-
-	*v = p ? ((uint64_t)mc_get_u32(p) << 32) | mc_get_u32(p + 4) : 0;
-	return p ? 0 : -EMSGSIZE;
-}
-
-int mc_rd_u16_le(struct mc_rd *r, uint16_t *v)
-{
-	const uint8_t *p = rd_take(r, 2);
-
-	*v = p ? (uint16_t)(p[0] | (p[1] << 8)) : 0;
-	return p ? 0 : -EMSGSIZE;
-}
-
-int mc_rd_u32_le(struct mc_rd *r, uint32_t *v)
-{
-	const uint8_t *p = rd_take(r, 4);
-
-	*v = p ? (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
-		 ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24) : 0;
-	return p ? 0 : -EMSGSIZE;
-}
+RD_FIXED(mc_rd_u8, uint8_t, 1, p[0])
+RD_FIXED(mc_rd_u16, uint16_t, 2, mc_get_u16(p))
+RD_FIXED(mc_rd_u32, uint32_t, 4, mc_get_u32(p))
+RD_FIXED(mc_rd_u64, uint64_t, 8, ((uint64_t)mc_get_u32(p) << 32) | mc_get_u32(p + 4))
+RD_FIXED(mc_rd_u16_le, uint16_t, 2, p[0] | (p[1] << 8))
+RD_FIXED(mc_rd_u32_le, uint32_t, 4, (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
+	 ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24))
 
 int mc_rd_bytes(struct mc_rd *r, void *dst, size_t n)
 {

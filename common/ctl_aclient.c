@@ -23,8 +23,9 @@ struct mc_ctl_aclient {
 	struct mc_ctl_aclient_ops ops;
 	int fd;
 	ev_io rio, wio;
-	char *in, *out;
-	size_t in_len, in_cap, out_len, out_off, out_cap;
+	char *in;
+	size_t in_len, in_cap;
+	struct ctl_outq out;
 	struct pending *head, **tail;
 	unsigned npending;
 	bool gone;
@@ -41,7 +42,7 @@ static void aclient_free(struct mc_ctl_aclient *c)
 	}
 	close(c->fd);
 	free(c->in);
-	free(c->out);
+	ctl_outq_free(&c->out);
 	free(c);
 }
 
@@ -176,23 +177,14 @@ static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 static void flush(struct mc_ctl_aclient *c)
 {
-	while (c->out_off < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			ev_io_start(c->loop, &c->wio);
-			return;
-		}
-		if (n <= 0) {
-			lost(c, n < 0 ? -errno : -EPIPE);
-			return;
-		}
-		c->out_off += (size_t)n;
-	}
-	c->out_off = c->out_len = 0;
-	ev_io_stop(c->loop, &c->wio);
+	int rc = ctl_outq_flush(&c->out, c->fd);
+
+	if (rc < 0)
+		lost(c, rc);
+	else if (rc)
+		ev_io_start(c->loop, &c->wio);
+	else
+		ev_io_stop(c->loop, &c->wio);
 }
 
 static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -203,23 +195,16 @@ static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
 int mc_ctl_aclient_open_path(struct mc_ctl_aclient **out, struct ev_loop *loop,
 			     const char *path, const struct mc_ctl_aclient_ops *ops)
 {
-	struct sockaddr_un sa;
 	struct mc_ctl_aclient *c;
-	int rc = ctl_sockaddr(&sa, path);
+	int fd = ctl_connect(path, SOCK_NONBLOCK);
 
-	if (rc < 0)
-		return rc;
-	if (!(c = calloc(1, sizeof(*c))))
+	if (fd < 0)
+		return fd;
+	if (!(c = calloc(1, sizeof(*c)))) {
+		close(fd);
 		return -ENOMEM;
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	/* a unix socket connects at once or fails; it never is in progress */
-	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		rc = -errno;
-		if (c->fd >= 0)
-			close(c->fd);
-		free(c);
-		return rc;
 	}
+	c->fd = fd;
 	c->loop = loop;
 	c->ops = *ops;
 	c->tail = &c->head;
@@ -262,14 +247,10 @@ int mc_ctl_aclient_call(struct mc_ctl_aclient *c, json_object *req,
 
 	if (c->gone)
 		return -ENOTCONN;
-	if (!(p = calloc(1, sizeof(*p))) ||
-	    buf_reserve(&c->out, &c->out_cap, c->out_len, len + 1) < 0) {
+	if (!(p = calloc(1, sizeof(*p))) || ctl_outq_put(&c->out, s, len, SIZE_MAX) < 0) {
 		free(p);
 		return -ENOMEM;
 	}
-	memcpy(c->out + c->out_len, s, len);
-	c->out[c->out_len + len] = '\n';
-	c->out_len += len + 1;
 	*p = (struct pending){ .fn = fn, .user = user };
 	*c->tail = p;
 	c->tail = &p->next;

@@ -47,20 +47,12 @@ struct mc_ctl_client {
 
 int mc_ctl_client_open_path(struct mc_ctl_client **out, const char *path)
 {
-	struct sockaddr_un sa;
-	struct mc_ctl_client *c;
-	int rc = ctl_sockaddr(&sa, path);
+	struct mc_ctl_client *c = calloc(1, sizeof(*c));
+	int rc;
 
-	if (rc < 0)
-		return rc;
-	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		rc = -errno;
-		if (c->fd >= 0)
-			close(c->fd);
+	if ((rc = c->fd = ctl_connect(path, 0)) < 0) {
 		free(c);
 		return rc;
 	}

@@ -12,13 +12,27 @@
 
 #include "common/ctl.h"
 
+/* ctl_io.c: lines waiting to be sent on a non-blocking socket */
+struct ctl_outq {
+	char *buf;
+	size_t len, off, cap;	/* bytes [off, len) are unsent */
+};
+/* Queues one line (a newline is added); -ENOBUFS when more than max bytes
+ * would wait, -ENOMEM. */
+int ctl_outq_put(struct ctl_outq *q, const char *s, size_t len, size_t max);
+/* Sends what it can: 0 all sent, 1 the rest waits for the socket, or a
+ * negative errno (the connection is gone). */
+int ctl_outq_flush(struct ctl_outq *q, int fd);
+void ctl_outq_free(struct ctl_outq *q);
+/* A connected socket to a daemon (flags: SOCK_NONBLOCK or 0), or -errno. */
+int ctl_connect(const char *path, int flags);
+
 struct mc_ctl_conn {
 	struct mc_ctl_server *srv;
 	int fd;
 	ev_io rio, wio;
 	struct mc_ctl_linebuf lb;
-	char *out;
-	size_t out_len, out_off, out_cap;
+	struct ctl_outq out;
 	char subs[MC_CTL_SUBS_MAX][MC_CTL_TOPIC_MAX];
 	unsigned nsubs;
 	int log_level;		/* highest MC_LOG_* level of "log" events wanted */

@@ -29,7 +29,7 @@ static void conns_reap(struct mc_ctl_server *srv)
 		}
 		*pp = c->next;
 		close(c->fd);
-		free(c->out);
+		ctl_outq_free(&c->out);
 		free(c);
 	}
 }
@@ -72,53 +72,16 @@ void ctl_unbusy(struct mc_ctl_server *srv)
 /* Writes what it can; returns -1 when the connection had to be closed. */
 static int conn_flush(struct mc_ctl_conn *c)
 {
-	while (c->out_off < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			ev_io_start(c->srv->loop, &c->wio);
-			return 0;
-		}
-		if (n <= 0) {
-			conn_close(c);
-			return -1;
-		}
-		c->out_off += (size_t)n;
-	}
-	c->out_off = c->out_len = 0;
-	ev_io_stop(c->srv->loop, &c->wio);
-	return 0;
-}
+	int rc = ctl_outq_flush(&c->out, c->fd);
 
-/* Room for len more bytes in c->out; -1 when the client lags too far or
- * memory ran out (the caller cuts it). */
-static int out_reserve(struct mc_ctl_conn *c, size_t len)
-{
-	size_t pending = c->out_len - c->out_off;
-
-	if (pending + len > MC_CTL_OUTBUF_MAX) {
-		unsigned sup;
-		if (mc_ratelimit_ok(&ctl_rl, (uint64_t)time(NULL) * 1000, &sup))
-			log_warn("ctl: client too slow (%zu bytes pending), disconnecting", pending);
+	if (rc < 0) {
+		conn_close(c);
 		return -1;
 	}
-	if (c->out_off && c->out_len + len > c->out_cap) {
-		memmove(c->out, c->out + c->out_off, pending);
-		c->out_len = pending;
-		c->out_off = 0;
-	}
-	if (c->out_len + len > c->out_cap) {
-		size_t cap = c->out_cap ? c->out_cap : 4096;
-		while (cap < c->out_len + len)
-			cap *= 2;
-		char *p = realloc(c->out, cap);
-		if (!p)
-			return -1;
-		c->out = p;
-		c->out_cap = cap;
-	}
+	if (rc)
+		ev_io_start(c->srv->loop, &c->wio);
+	else
+		ev_io_stop(c->srv->loop, &c->wio);
 	return 0;
 }
 
@@ -126,20 +89,17 @@ int ctl_conn_send(struct mc_ctl_conn *c, json_object *obj)
 {
 	size_t len;
 	const char *s = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN, &len);
+	int rc = c->dead ? -EPIPE : ctl_outq_put(&c->out, s, len, MC_CTL_OUTBUF_MAX);
+	unsigned sup;
 
-	if (c->dead) {
-		json_object_put(obj);
-		return -1;
-	}
-	if (out_reserve(c, len + 1) < 0) {
-		json_object_put(obj);
+	json_object_put(obj);
+	if (rc == -ENOBUFS && mc_ratelimit_ok(&ctl_rl, (uint64_t)time(NULL) * 1000, &sup))
+		log_warn("ctl: client too slow (%zu bytes pending), disconnecting",
+			 c->out.len - c->out.off);
+	if (rc < 0) {
 		conn_close(c);
 		return -1;
 	}
-	memcpy(c->out + c->out_len, s, len);
-	c->out[c->out_len + len] = '\n';
-	c->out_len += len + 1;
-	json_object_put(obj);
 	return conn_flush(c);
 }
 

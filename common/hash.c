@@ -57,29 +57,6 @@ uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra)
 	return h;
 }
 
-/* murmur3's 64-bit finaliser: every input bit reaches every output bit. */
-static inline uint64_t fmix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ull;
-	k ^= k >> 33;
-	return k;
-}
-
-/* The key in one 64-bit word, mixed with the spread seed: a handful of
- * instructions where one-at-a-time takes ten rounds. */
-uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra)
-{
-	uint64_t k = (uint64_t)(extra & 0xffff) << 48;
-
-	for (unsigned i = 0; i < 6; i++)
-		k |= (uint64_t)mac[i] << (40 - 8 * i);
-	k = fmix64(k ^ seed * 0x9e3779b97f4a7c15ull);
-	return (uint32_t)(k ^ (k >> 32));
-}
-
 /* The last round: every input bit reaches the low bits a table masks with
  * (xor-shift-multiply rounds with odd multipliers). */
 static uint32_t mix32(uint32_t h)
@@ -97,6 +74,17 @@ static uint64_t word_in(uint64_t h, uint64_t w)
 {
 	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
 	return h ^ h >> 32;
+}
+
+/* The key in one 64-bit word, mixed with the seed: a handful of
+ * instructions where one-at-a-time takes ten rounds. */
+uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra)
+{
+	uint64_t k = (uint64_t)(extra & 0xffff) << 48;
+
+	for (unsigned i = 0; i < 6; i++)
+		k |= (uint64_t)mac[i] << (40 - 8 * i);
+	return mix32((uint32_t)(word_in(seed, k) >> 32));
 }
 
 uint32_t mc_hash_bytes(const void *key, size_t len, uint32_t seed)

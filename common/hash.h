@@ -57,9 +57,9 @@ uint32_t mc_hash_mac(const uint8_t mac[6], uint32_t extra);
 /*
  * The same from a secret seed (a random number drawn at start), for keys
  * the network chooses, such as client MACs: nobody can pick keys that all
- * land in one cluster. Another function than mc_hash_mac() (murmur3's
- * finaliser over the key in one word, several times faster); only the
- * low 16 bits of extra count.
+ * land in one cluster. Another function than mc_hash_mac() (the key in
+ * one word through mc_hash_bytes()'s rounds, several times faster); only
+ * the low 16 bits of extra count.
  */
 uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra);
 /*
