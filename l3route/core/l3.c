@@ -213,11 +213,6 @@ static void msg_from_nbr(struct l3_node *n, struct l3_nbr *nb, const struct l3_m
 	}
 }
 
-static bool is_linklocal(const struct in6_addr *a)
-{
-	return a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80;
-}
-
 static void rx_msgs(struct l3_node *n, unsigned ifidx, const struct in6_addr *src,
 		    const struct l3_pkt_hdr *h, struct l3_pkt_iter *it, uint64_t now)
 {
@@ -252,7 +247,7 @@ void l3_rx(struct l3_node *n, unsigned ifidx, const struct in6_addr *src,
 		return;
 	n->stats[L3_ST_RX_PKT]++;
 	n->stats[L3_ST_RX_BYTES] += len;
-	if (!is_linklocal(src)) {
+	if (!mc_in6_is_linklocal(src)) {
 		n->stats[L3_ST_RX_NOT_LINKLOCAL]++;
 		return;
 	}
