@@ -195,7 +195,8 @@ static bool hexid_ok(const struct mc_conf_opt *os, const char *v)
 {
 	size_t n = strlen(v);
 
-	if (n < (size_t)os->min || n > (size_t)os->max)
+	/* whole bytes: an id prefix is compared byte by byte */
+	if (n < (size_t)os->min || n > (size_t)os->max || n % 2)
 		return false;
 	for (; *v; v++)
 		if (mc_hex_val(*v) < 0)
@@ -321,8 +322,8 @@ void mc_conf_value_why(const struct mc_conf_opt *os, const char *v, char *why,
 			 os->type == MC_CONF_T_INT_AUTO ? " or auto" : "");
 		break;
 	case MC_CONF_T_HEXID:
-		snprintf(why, len, "expected a node id of %ld..%ld hex digits",
-			 os->min, os->max);
+		snprintf(why, len, "expected a node id (or its first bytes) of "
+			 "%ld..%ld hex digits, an even number", os->min, os->max);
 		break;
 	case MC_CONF_T_ENUM:
 		enum_why(os, why, len);

@@ -34,7 +34,7 @@ static const struct mc_conf_opt network_opts[] = {
 	  .flags = MC_CONF_F_LIVE },
 	{ .name = "gateway_hysteresis", .type = MC_CONF_T_INT, .min = 0, .max = 1000,
 	  .def = MC_CONF_NUM(L3_GW_HYST_PCT), .flags = MC_CONF_F_LIVE },
-	{ .name = "trusted_nodes", .type = MC_CONF_T_HEXID, .min = 8, .max = 64,
+	{ .name = "trusted_nodes", .type = MC_CONF_T_HEXID, .min = 8, .max = 2 * L3_ID_LEN,
 	  .flags = MC_CONF_F_LIST },
 	{ .name = "nat", .type = MC_CONF_T_BOOL, .def = "0" },
 };

@@ -59,9 +59,11 @@ proc_gone() {
 }
 
 # make_fake_bindir DIR: fake daemons that log their arguments and run until
-# killed, and a fake meshctl that reports where it runs.
+# killed, and a fake meshctl that reports where it runs. Fake daemons have
+# no control socket, so meshlab attaches no monitors to them.
 make_fake_bindir() {
 	local d=$1 p
+	export MESHLAB_MONITOR=0
 	mkdir -p "$d/l2mesh" "$d/l3route" "$d/tools/meshctl"
 	for p in l2mesh/l2meshd l3route/l3routed; do
 		cat >"$d/$p" <<'EOF'

@@ -838,9 +838,13 @@ static void test_bad_values(void)
 		  "expected auto or download/upload rates like 10mbit/2mbit "
 		  "(at most 100gbit)");
 	bad_value("lime network", "trusted_nodes", "xyz",
-		  "expected a node id of 8..64 hex digits");
+		  "expected a node id (or its first bytes) of 8..32 hex digits, an even number");
 	bad_value("lime network", "trusted_nodes", "0123456789abcdeg",
-		  "expected a node id of 8..64 hex digits");
+		  "expected a node id (or its first bytes) of 8..32 hex digits, an even number");
+	bad_value("lime network", "trusted_nodes", "0123456789a",	/* odd: l3routed refused it at start */
+		  "expected a node id (or its first bytes) of 8..32 hex digits, an even number");
+	bad_value("lime network", "trusted_nodes", "0123456789abcdef0123456789abcdef00",
+		  "expected a node id (or its first bytes) of 8..32 hex digits, an even number");
 	bad_value("lime network", "gateway_bandwidth", "x/2mbit",
 		  "expected auto or download/upload rates like 10mbit/2mbit "
 		  "(at most 100gbit)");
