@@ -52,6 +52,8 @@ void l2_node_free(struct l2_node *n)
 {
 	if (!n)
 		return;
+	/* nobody may look at the tables while they are torn down */
+	n->env.changed = NULL;
 	if (n->data)
 		l2_data_free(n);
 	if (n->tt)

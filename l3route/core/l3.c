@@ -75,6 +75,8 @@ void l3_node_free(struct l3_node *n)
 {
 	if (!n)
 		return;
+	/* nobody may look at the tables while they are torn down */
+	n->env.changed = NULL;
 	for (unsigned i = 0; i < n->nifs; i++) {
 		struct l3_nbr *nb, *nx;
 

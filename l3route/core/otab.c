@@ -153,8 +153,8 @@ void l3_orig_del(struct l3_node *n, struct l3_orig *o)
 	memcpy(id, o->id, L3_ID_LEN);
 	mc_hash_del(&n->otab, &o->hn);
 	orig_free(o);
+	/* its description went before (l3_orig_set_desc NULL), with news */
 	l3_changed(n, L3_CHANGE_ORIG, id, NULL);
-	l3_changed(n, L3_CHANGE_DESC, id, NULL);
 }
 
 struct orig_walk {

@@ -35,7 +35,7 @@ gw_cleanup() {
 # gw_lab_up TOPOLOGY_TEXT: l3_lab_up for a lab name nobody else uses now
 gw_lab_up() {
 	GW_OWNS=
-	[[ ! -e /run/softmesh-lab/$LAB ]] || fail "lab '$LAB' is up already (another run of this test?)"
+	lab_claim "$LAB"
 	GW_OWNS=1
 	l3_lab_up "$1"
 }

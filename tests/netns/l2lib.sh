@@ -26,13 +26,18 @@ l2_init() {
 
 # At exit every daemon must still run (a crash anywhere, on the event path
 # of the monitors meshlab attaches to each daemon too, fails the test), but
-# those in ALLOW_DEAD ("NODE" or "NODE:DAEMON" words) that the test stopped.
+# those in ALLOW_DEAD ("NODE" or "NODE:DAEMON" words) that the test stopped;
+# then each stops cleanly, with no sanitizer report on the way out.
 l2_cleanup() { l2_teardown $?; }
 l2_teardown() { # EXIT_STATUS
 	local rc=$1
 	set +e
 	if [[ -n ${LAB_OWNED:-} ]] && ! lab_alive "$LAB" ${ALLOW_DEAD:-}; then
 		printf '[%s] FAIL: a daemon died during the test\n' "$TEST_NAME" >&2
+		[[ $rc -ne 0 ]] || rc=1
+	fi
+	if [[ -n ${LAB_OWNED:-} && -z ${KEEP:-} ]] && ! lab_stop "$LAB"; then
+		printf '[%s] FAIL: a daemon failed on its way out\n' "$TEST_NAME" >&2
 		[[ $rc -ne 0 ]] || rc=1
 	fi
 	if [[ -n ${KEEP:-} ]]; then
@@ -56,7 +61,7 @@ mctl() { local n=$1; shift; mx "$n" meshctl "$@"; }
 lab_up() {
 	printf '%s\n' "$1" >"$TMP/lab.topo"
 	[[ -n ${COMMUNITY:-} ]] && printf '%s\n' "$COMMUNITY" >"$TMP/lab.conf"
-	[[ -e /run/softmesh-lab/$LAB ]] && fail "lab '$LAB' is up already (another run of this test?)"
+	lab_claim "$LAB"
 	LAB_OWNED=1
 	"$MESHLAB" up "$TMP/lab.topo" --name "$LAB" >"$TMP/up.log" 2>&1 ||
 		fail "meshlab up: $(cat "$TMP/up.log")"

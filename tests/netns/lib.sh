@@ -96,6 +96,50 @@ ll_addr() {
 	ip -n "$1" -6 -o addr show dev "$2" scope link | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
 }
 
+# lab_claim LAB: makes sure LAB's name is free for this run. A lab left
+# by a run that was killed (no process in any of its namespaces, set up
+# over a minute ago) is taken down, with a note; a live one fails the test.
+lab_claim() {
+	local lab=$1 nss age
+	mapfile -t nss < <(ip netns list | awk -v p="sm-$lab-" 'index($1, p) == 1 { print $1 }')
+	[[ -e /run/softmesh-lab/$lab || ${#nss[@]} -gt 0 ]] || return 0
+	age=$(($(date +%s) - $(stat -c %Y "/run/softmesh-lab/$lab" 2>/dev/null || echo 0)))
+	if [[ $age -lt 60 ]] || { [[ ${#nss[@]} -gt 0 ]] &&
+		[[ -n $(printf 'netns pids %s\n' "${nss[@]}" | ip -force -batch - 2>/dev/null) ]]; }; then
+		fail "lab '$lab' is up and running (another run of this test?)"
+	fi
+	printf '[%s] lab %s was left over by an earlier run (no process in it): taking it down\n' \
+		"${TEST_NAME:-test}" "$lab" >&2
+	"$MESHLAB" down --name "$lab" >/dev/null 2>&1 || fail "meshlab down --name $lab failed"
+}
+
+# lab_stop LAB: stops every daemon of LAB cleanly (SIGTERM, as meshlab down
+# does) and waits, so that what they do on the way out (freeing their
+# tables: a sanitizer build reports there) is in their logs; then checks
+# the logs. Returns 1 on a sanitizer report or a daemon that will not stop.
+lab_stop() {
+	local lab=$1 f pid bad=0 pids=()
+	for f in /run/softmesh-lab/"$lab"/nodes/*/*.pid; do
+		pid=$(cat "$f" 2>/dev/null) || continue
+		proc_gone "$pid" && continue
+		kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
+	done
+	for pid in "${pids[@]}"; do
+		if ! wait_for 5 proc_gone "$pid"; then
+			printf '[%s] pid %s ignored SIGTERM for 5 s\n' "${TEST_NAME:-test}" "$pid" >&2
+			bad=1
+		fi
+	done
+	for f in /run/softmesh-lab/"$lab"/nodes/*/*.log; do
+		if grep -q "runtime error\|AddressSanitizer\|LeakSanitizer" "$f" 2>/dev/null; then
+			printf '[%s] sanitizer report in %s: %s\n' "${TEST_NAME:-test}" "$f" \
+				"$(grep -m3 "runtime error\|Sanitizer" "$f")" >&2
+			bad=1
+		fi
+	done
+	return $bad
+}
+
 # lab_alive LAB [NODE[:DAEMON]...]: every daemon meshlab started in LAB
 # (its pid file) still runs but those named (NODE alone: all of the node's),
 # stopped on purpose, and no daemon log holds a sanitizer report. Says what
