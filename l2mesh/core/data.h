@@ -220,6 +220,8 @@ enum l2_anycast {
 	L2_ANYCAST_GW,		/* for the anycast gateway only: to its MAC,
 				 * ARP or ND for its addresses */
 	L2_ANYCAST_LOCAL,	/* never meshed: from its MAC, DHCPv4/v6, RS/RA */
+	L2_ANYCAST_CLAIM,	/* ARP or NA that says an anycast address is at
+				 * another MAC than the anycast one: dropped */
 };
 
 /* NONE when cfg has no anycast MAC (the filter is off). */

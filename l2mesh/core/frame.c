@@ -117,8 +117,8 @@ static enum l2_anycast arp_class(const struct l2_config *cfg, struct mc_rd *r)
 		return L2_ANYCAST_NONE;
 	if (ip4_is(p + 24, &cfg->anygw_ip4))	/* target: asks or answers the gw */
 		return L2_ANYCAST_GW;
-	if (ip4_is(p + 14, &cfg->anygw_ip4))	/* sender: the gw speaking */
-		return L2_ANYCAST_LOCAL;
+	if (ip4_is(p + 14, &cfg->anygw_ip4))	/* sender: the gw, not from its MAC */
+		return L2_ANYCAST_CLAIM;
 	return L2_ANYCAST_NONE;
 }
 
@@ -183,7 +183,7 @@ static enum l2_anycast icmp6_class(const struct l2_config *cfg, struct mc_rd *r)
 	if (mc_rd_skip(r, 7) < 0 || mc_rd_ptr(r, &p, 16) < 0 ||
 	    memcmp(p, &cfg->anygw_ip6, 16))
 		return L2_ANYCAST_NONE;
-	return type == ICMPV6_NS ? L2_ANYCAST_GW : L2_ANYCAST_LOCAL;
+	return type == ICMPV6_NS ? L2_ANYCAST_GW : L2_ANYCAST_CLAIM;
 }
 
 static enum l2_anycast ip6_class(const struct l2_config *cfg, struct mc_rd *r)

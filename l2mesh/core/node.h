@@ -89,6 +89,7 @@ struct l2_local {
 	X(ICMP_TX, "icmp_tx") \
 	X(ICMP_RX, "icmp_rx") \
 	X(ANYCAST_FILTERED, "anycast_filtered") \
+	X(ANYCAST_CLAIM, "anycast_claim") \
 	/* drops: the frame */ \
 	X(DROP_SHORT, "drop_short") \
 	X(DROP_VERSION, "drop_version") \

@@ -96,7 +96,12 @@ static void switch_anycast(struct l2_node *n, unsigned lport, const struct l2_et
 	int gw = l2_bridge_local_of_kind(n, L2_LOCAL_ANYGW);
 
 	l2_count(n, L2_STAT_ANYCAST_FILTERED, 1);
-	if (cls == L2_ANYCAST_GW) {
+	if (cls == L2_ANYCAST_CLAIM) {
+		/* bat0 asking "who-has C tell <anycast IP>" from the node's
+		 * MAC (or a client lying): whoever heard it would take the
+		 * node's MAC for the gateway, and lose it on a roam */
+		l2_count(n, L2_STAT_ANYCAST_CLAIM, 1);
+	} else if (cls == L2_ANYCAST_GW) {
 		if (gw >= 0 && (unsigned)gw != lport)
 			l2_local_send(n, (unsigned)gw, frame, len);
 	} else if (l2_mac_is_multicast(eth->dst)) {

@@ -453,6 +453,7 @@ static int open_tap(struct l2meshd *m, const char *name, enum l2_local_kind kind
 	} else {
 		addr_from_conf(m, ifindex, "anygw_ipv4", true);
 		addr_from_conf(m, ifindex, "anygw_ipv6", true);
+		l2sh_anygw_route(m, ifindex);
 	}
 	rc = l2_local_add(m->node, ifname, kind, mac);
 	if (rc < 0)
@@ -538,6 +539,7 @@ static void close_all(struct l2meshd *m)
 	for (unsigned i = 0; i < m->nlocal; i++)
 		l2sh_port_close(m->d->loop, &m->local[i]);
 	m->nmesh = m->nlocal = 0;
+	l2sh_anygw_unroute(m);
 	l2_node_free(m->node);
 	m->node = NULL;
 	mc_nl_close(m->nl);

@@ -40,6 +40,11 @@ struct l2meshd {
 	uint8_t next_uid;
 };
 
+/* LibreMesh's table 170: traffic from the anycast addresses (anygw.c). */
+#define L2SH_ANYGW_TABLE 170u
+void l2sh_anygw_route(struct l2meshd *m, int ifindex);
+void l2sh_anygw_unroute(struct l2meshd *m);
+
 /* Control commands (ctl.c). */
 extern const struct mc_ctl_cmd l2sh_cmds[];
 extern const unsigned l2sh_ncmds;

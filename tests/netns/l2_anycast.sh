@@ -1,7 +1,12 @@
 #!/bin/bash
 # The anycast filter: with two nodes of one cloud, a client's ARP for the
 # anycast IP and its DHCP discover are seen on its own node's anygw TAP and
-# on no other node.
+# on no other node. Then the gateway itself: once the node has forgotten
+# its client (neighbour entries flushed), what it sends from the anycast
+# addresses still leaves through anygw with the anycast MAC, so the
+# client's gateway stays the anycast MAC and pings to the anycast IPv4 and
+# IPv6 addresses keep working, before and after a roam; nothing the node
+# sends from bat0 claims an anycast address (counter anycast_claim).
 #   l2_anycast.sh MESHLAB
 set -e
 . "$(dirname "$0")/l2lib.sh"
@@ -9,7 +14,7 @@ l2_init "$@"
 need_cmd tcpdump busybox
 
 lab_up "link n1 n2
-client c1 n1
+client c1 n1 n2
 client c2 n2"
 converge_ping 60 c1 10.13.250.2 >/dev/null
 
@@ -50,5 +55,31 @@ fi
 filtered=$(counter n1 anycast_filtered)
 pretty "n1 anycast_filtered counter: $filtered"
 [[ $filtered -ge 4 ]] || fail "anycast_filtered = $filtered"
+
+GW4=10.13.0.1 GW6=fd0d:fe46:8ce8::1 GWMAC=aa:aa:aa:0d:fe:aa
+# gateway_ok NODE: the client c1, attached to NODE, reaches the gateway
+# there after NODE forgot every neighbour, and still calls it GWMAC
+gateway_ok() {
+	local node=$1 fam gw mac
+	mx "$node" ip neigh flush all
+	mx "$node" ip -6 neigh flush all
+	# the node speaks first, from the anycast address: the case that broke
+	mx "$node" ping -c 2 -i 0.2 -W 1 -I "$GW4" 10.13.250.1 >/dev/null 2>&1 || true
+	for fam in 4 6; do
+		[[ $fam == 4 ]] && gw=$GW4 || gw=$GW6
+		mx c1 ping -$fam -c 3 -i 0.2 -W 1 "$gw" >"$TMP/ping$fam" 2>&1 ||
+			fail "c1 at $node: ping $gw: $(grep -E 'transmitted|From' "$TMP/ping$fam" | head -2)"
+		mac=$(mx c1 ip -$fam neigh show "$gw" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
+		[[ $mac == "$GWMAC" ]] ||
+			fail "c1 at $node learnt $gw at '$mac', not the anycast MAC $GWMAC"
+		pretty "c1 at $node: $gw at $mac, $(grep -o '[0-9]* received' "$TMP/ping$fam")"
+	done
+	[[ $(counter "$node" anycast_claim) -eq 0 ]] ||
+		fail "$node sent $(counter "$node" anycast_claim) frames claiming an anycast address from another MAC"
+}
+gateway_ok n1
+"$MESHLAB" move --name "$LAB" c1 n2 >/dev/null
+gateway_ok n2
+mx n1 ip rule show | grep -q "from $GW4 lookup 170" || fail "n1 has no rule for $GW4: $(mx n1 ip rule show)"
 daemons_alive
 pretty "ok"

@@ -501,6 +501,19 @@ static void test_anycast_from_local(void)
 	CHECK(!l2_mac_eq(ta.s->last_local_seen.mac, ANYGW));
 	CHECK_INT(stat(&ta, L2_STAT_ANYCAST_FILTERED), 8);
 
+	/* bat0 asking for a client in the anycast address's name: it would
+	 * teach the client the node's MAC for its gateway; and a client's NA
+	 * for the anycast IPv6 address: both dropped, nowhere */
+	clear(&ta);
+	len = arp_frame(f, O1, "10.13.0.1", "10.13.0.51", 1);
+	rx_local(&ta, LP_BAT0, f, len);
+	len = ns_frame(f, C1, "fd0d:fe46:8ce8::1");
+	f[54] = 136;	/* NS -> NA, same target */
+	rx_local(&ta, LP_LAN1, f, len);
+	CHECK_INT(ta.ncap, 0);
+	CHECK_INT(stat(&ta, L2_STAT_ANYCAST_CLAIM), 2);
+	CHECK_INT(stat(&ta, L2_STAT_ANYCAST_FILTERED), 10);
+
 	/* ordinary ARP and NS still reach the mesh */
 	clear(&ta);
 	len = arp_frame(f, C1, "10.13.0.51", "10.13.0.2", 1);
@@ -508,7 +521,7 @@ static void test_anycast_from_local(void)
 	len = ns_frame(f, C1, "fd0d:fe46:8ce8::2");
 	rx_local(&ta, LP_LAN1, f, len);
 	CHECK_INT(ncaps(&ta, CAP_MESH, MP_WIRED), 2);
-	CHECK_INT(stat(&ta, L2_STAT_ANYCAST_FILTERED), 8);
+	CHECK_INT(stat(&ta, L2_STAT_ANYCAST_FILTERED), 10);
 	CHECK_INT(stat(&ta, L2_STAT_TX), 2);
 	bench_down();
 }
