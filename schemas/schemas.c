@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 
+#include "anycast/acconf.h"
 #include "l2mesh/l2conf.h"
 #include "l3route/l3conf.h"
 
@@ -13,6 +14,7 @@ const struct mc_conf_part *const sm_conf_parts[] = {
 	&mc_conf_part_shared,	/* common/conf_shared.c */
 	&l2_conf_part,		/* l2mesh/l2conf.c */
 	&l3_conf_part,		/* l3route/l3conf.c */
+	&ac_conf_part,		/* anycast/acconf.c */
 	NULL,
 };
 
