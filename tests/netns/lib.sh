@@ -17,6 +17,9 @@ lib_init() {
 	MESHLAB=${1:-${MESHLAB:-}}
 	[[ -n $MESHLAB ]] || fail "no meshlab given (argument or MESHLAB=)"
 	[[ -x $MESHLAB ]] || fail "meshlab '$MESHLAB' is not executable"
+	# the tests know their clients' addresses (10.N1.250.K); those of
+	# anycastd's DHCP set MESHLAB_CLIENTS=dhcp before their lab comes up
+	export MESHLAB_CLIENTS=${MESHLAB_CLIENTS:-static}
 }
 
 # need_netns: exit 77 unless this box can run a lab.

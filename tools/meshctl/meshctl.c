@@ -354,6 +354,12 @@ static const struct command {
 	/* before l2's tables: "gateways" is l3's; batman's list stays as gwl */
 	{ "gateways", "gw", cmd_gw, "gateways [--json] [prefer NAME|auto | reset]",
 	  "smart gateways: ranked offers, the choice and why; preference", NULL },
+	{ "dhcp", NULL, cmd_ac_counters, "dhcp [--json]",
+	  "anycastd's DHCP counters, pool size and use", NULL },
+	{ "dns", NULL, cmd_ac_counters, "dns [--json]",
+	  "anycastd's DNS counters and upstream resolvers", NULL },
+	{ "ra", NULL, cmd_ac_counters, "ra [--json]",
+	  "anycastd's router advertisement counters", NULL },
 	{ "l3", NULL, cmd_l3, "l3 originators|o|status|links|routes|descriptions [--json]",
 	  "l3routed tables and state", NULL },
 	{ "help", NULL, cmd_help, "help", "this list", NULL },
@@ -443,6 +449,8 @@ static int cmd_help(const struct opts *o, int argc, char **argv)
 	for (unsigned i = 0; i < l3_ntables; i++)
 		if (!l3_tables[i].alias)	/* the others only under "l3" */
 			help_line(l3_tables[i].name, NULL, l3_tables[i].help);
+	for (unsigned i = 0; i < ac_ntables; i++)
+		help_line(ac_tables[i].name, ac_tables[i].alias, ac_tables[i].help);
 	printf("\nOptions before COMMAND are meshctl's; after it, the command's own (tables: "
 	       "--json).\nrundir: --rundir, else $SOFTMESH_RUNDIR, else /run/softmesh\n"
 	       "Targets: a MAC, a name from /etc/bat-hosts, ~/bat-hosts, ./bat-hosts, "
@@ -460,7 +468,11 @@ static int table_cmd(const struct opts *o, int argc, char **argv, const struct m
 
 	if ((ex = mc_args_simple(o, argc, argv, 0, 0, &lo, &first)) >= 0)
 		return ex;
-	return l3 ? l3_run_table(&lo, t) : run_table(&lo, "l2meshd", t, l2_banner);
+	if (l3)
+		return l3_run_table(&lo, t);
+	if (t >= ac_tables && t < ac_tables + ac_ntables)
+		return run_table(&lo, "anycastd", t, NULL);
+	return run_table(&lo, "l2meshd", t, l2_banner);
 }
 
 static int dispatch(const struct opts *o, int argc, char **argv)
@@ -475,6 +487,9 @@ static int dispatch(const struct opts *o, int argc, char **argv)
 	for (unsigned i = 0; i < l3_ntables; i++)
 		if (!l3_tables[i].alias && !strcmp(argv[0], l3_tables[i].name))
 			return table_cmd(o, argc, argv, &l3_tables[i], true);
+	for (unsigned i = 0; i < ac_ntables; i++)
+		if (!strcmp(argv[0], ac_tables[i].name) || !strcmp(argv[0], ac_tables[i].alias))
+			return table_cmd(o, argc, argv, &ac_tables[i], false);
 	fprintf(stderr, "meshctl: unknown command '%s' (see meshctl help)\n", argv[0]);
 	return EXIT_USAGE;
 }

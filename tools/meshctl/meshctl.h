@@ -50,6 +50,11 @@ int mc_args_simple(const struct opts *o, int argc, char **argv, int min, int max
 /* reload.c: meshctl reload [DAEMON] */
 int cmd_reload(const struct opts *o, int argc, char **argv);
 
+/* ac.c: anycastd */
+extern const struct mc_table ac_tables[];
+extern const unsigned ac_ntables;
+int cmd_ac_counters(const struct opts *o, int argc, char **argv);
+
 /* l2.c */
 extern const struct mc_table l2_tables[];
 extern const unsigned l2_ntables;

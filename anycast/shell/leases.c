@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The leases beyond the core: the state file (rewritten atomically once
+ * per loop turn that changed a lease), the `lease` topic, the node
+ * addresses the pool leaves out, the names DNS answers, and the control
+ * commands leases, dhcp and dns.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <arpa/inet.h>
+
+#include "anycast/shell/anycastd.h"
+#include "common/json.h"
+#include "common/log.h"
+
+#define AC_NODES_REFRESH_MS 10000u	/* how old l2meshd's originator list may be */
+
+/* ------------------------------------------------------------ state file */
+
+static int save_one(const struct ac_lease *l, void *user)
+{
+	char line[AC_LEASE_LINE_MAX];
+
+	if (l->bound && ac_lease_format(l, line, sizeof(line)) >= 0)
+		fprintf(user, "%s\n", line);
+	return 0;
+}
+
+void ac_leases_save(struct anycastd *a)
+{
+	char tmp[sizeof(a->state_path) + 8];
+	FILE *f;
+
+	a->leases_dirty = false;
+	snprintf(tmp, sizeof(tmp), "%s.new", a->state_path);
+	if (!(f = fopen(tmp, "we"))) {
+		log_warn("%s: %s", tmp, strerror(errno));
+		return;
+	}
+	fprintf(f, "# anycastd leases: expires(unix s) mac ip hostname client-id\n");
+	ac_dhcp_leases_foreach(a->dhcp, save_one, f);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 ||
+	    rename(tmp, a->state_path) < 0)
+		log_warn("%s: %s", a->state_path, strerror(errno));
+}
+
+void ac_leases_load(struct anycastd *a)
+{
+	char line[AC_LEASE_LINE_MAX + 2];
+	unsigned n = 0, bad = 0, lineno = 0;
+	struct ac_lease l;
+	FILE *f = fopen(a->state_path, "re");
+
+	if (!f) {
+		if (errno != ENOENT)
+			log_warn("%s: %s", a->state_path, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		line[strcspn(line, "\n")] = 0;
+		if (line[0] == '#' || !line[0])
+			continue;
+		if (ac_lease_parse(line, &l) < 0) {
+			log_warn("%s:%u: not a lease, skipped", a->state_path, lineno);
+			bad++;
+		} else if (ac_dhcp_lease_restore(a->dhcp, ac_wall_ms(), &l) == 0) {
+			n++;
+		}
+	}
+	fclose(f);
+	log_notice("%u leases restored from %s%s", n, a->state_path, bad ? " (some skipped)" : "");
+}
+
+/* ------------------------------------------------------------ lease events */
+
+json_object *ac_lease_json(const struct anycastd *a, const struct ac_lease *l)
+{
+	json_object *r = json_object_new_object();
+	uint64_t now = ac_wall_ms();
+	const char *host = mc_conf_get_str(mc_conf_section(a->d->conf, "system"), "hostname");
+	char ip[INET_ADDRSTRLEN];
+
+	mc_json_add(r, "mac", mc_json_mac(l->mac));
+	mc_json_add(r, "ip", mc_json_str(inet_ntop(AF_INET, &l->ip, ip, sizeof(ip))));
+	mc_json_add(r, "hostname", mc_json_str(l->hostname));
+	mc_json_add(r, "client_id", mc_json_hex(l->client_id, l->client_id_len));
+	mc_json_add(r, "state", mc_json_str(l->bound ? "bound" : "offered"));
+	mc_json_add(r, "expires_s", mc_json_int(l->expires_ms > now ?
+						(int64_t)((l->expires_ms - now) / 1000) : 0));
+	mc_json_add(r, "node", mc_json_str(host));
+	return r;
+}
+
+void ac_lease_event(struct anycastd *a, enum ac_lease_change what, const struct ac_lease *l)
+{
+	static const char *const names[] = { "added", "renewed", "released", "expired",
+					     "declined" };
+	char ip[INET_ADDRSTRLEN];
+	json_object *key;
+
+	a->leases_dirty = true;
+	if (what != AC_LEASE_RENEWED)
+		log_info("lease %s: %s %02x:%02x:%02x:%02x:%02x:%02x %s", names[what],
+			 inet_ntop(AF_INET, &l->ip, ip, sizeof(ip)), l->mac[0], l->mac[1],
+			 l->mac[2], l->mac[3], l->mac[4], l->mac[5], l->hostname);
+	if (!mc_ctl_watched(a->d->ctl, "lease"))
+		return;
+	if (what == AC_LEASE_ADDED || what == AC_LEASE_RENEWED) {
+		mc_ctl_row_put(a->d->ctl, "lease", ac_lease_json(a, l));
+		return;
+	}
+	key = json_object_new_object();
+	mc_json_add(key, "mac", mc_json_mac(l->mac));
+	mc_ctl_row_del(a->d->ctl, "lease", key);
+}
+
+/* ------------------------------------------------------------ node addresses */
+
+static void nodes_add(struct anycastd *a, const uint8_t mac[6])
+{
+	uint8_t ip[4] = { 10, a->n1, mac[4], mac[5] };
+
+	if (a->nnodes < AC_NODES_MAX)
+		memcpy(&a->nodes[a->nnodes++].s_addr, ip, 4);
+}
+
+/* 10.N1.M5.M6 of every originator l2meshd knows, and ours. */
+static void nodes_refresh(struct anycastd *a)
+{
+	json_object *req = json_object_new_object(), *rep = NULL, *rows, *mac;
+	struct mc_ctl_client *c;
+	uint8_t m[6];
+
+	a->nnodes = 0;
+	if (mc_conf_mac(a->d->conf, m) == 0)
+		nodes_add(a, m);
+	json_object_object_add(req, "cmd", json_object_new_string("originators"));
+	if (mc_ctl_client_open(&c, a->d->rundir, "l2meshd") == 0) {
+		if (mc_ctl_client_call(c, req, &rep, 300) == 0 &&
+		    json_object_object_get_ex(rep, "data", &rows) &&
+		    json_object_is_type(rows, json_type_array))
+			for (size_t i = 0; i < json_object_array_length(rows); i++)
+				if (json_object_object_get_ex(json_object_array_get_idx(rows, i),
+							      "originator", &mac) &&
+				    mc_mac_parse(json_object_get_string(mac), m) == 0)
+					nodes_add(a, m);
+		mc_ctl_client_close(c);
+	}
+	json_object_put(rep);
+	json_object_put(req);
+}
+
+bool ac_node_addr(struct anycastd *a, struct in_addr ip)
+{
+	uint64_t now = mc_ev_now_ms(a->d->loop);
+
+	if (!a->nodes_ms || now - a->nodes_ms > AC_NODES_REFRESH_MS) {
+		nodes_refresh(a);
+		a->nodes_ms = now ? now : 1;
+	}
+	for (unsigned i = 0; i < a->nnodes; i++)
+		if (a->nodes[i].s_addr == ip.s_addr)
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------ names */
+
+struct name_find {
+	const char *name;
+	struct in_addr ip;
+	bool found;
+};
+
+static int name_match(const struct ac_lease *l, void *user)
+{
+	struct name_find *f = user;
+
+	if (l->bound && l->hostname[0] && !strcasecmp(l->hostname, f->name)) {
+		f->ip = l->ip;
+		f->found = true;
+	}
+	return 0;
+}
+
+/* This node's hostname (its bat0 addresses) and its clients' (leases). */
+unsigned ac_name_lookup(struct anycastd *a, const char *name, int family, void *addrs,
+			unsigned max)
+{
+	const struct mc_conf_section *net = mc_conf_section(a->d->conf, "network");
+	const char *host = mc_conf_get_str(mc_conf_section(a->d->conf, "system"), "hostname");
+	struct name_find f = { .name = name };
+	unsigned plen;
+
+	if (!max)
+		return 0;
+	if (host && !strcasecmp(host, name))
+		return family == AF_INET ?
+		       mc_conf_get_ipv4(net, "main_ipv4_address", addrs, &plen) == 0 :
+		       mc_conf_get_ipv6(net, "main_ipv6_address", addrs, &plen) == 0;
+	if (family != AF_INET)
+		return 0;
+	ac_dhcp_leases_foreach(a->dhcp, name_match, &f);
+	if (f.found)
+		memcpy(addrs, &f.ip, sizeof(f.ip));
+	return f.found;
+}
