@@ -444,6 +444,26 @@ static void test_rs_answer(void)
 	}
 }
 
+/* A second RS does not push the answer: its delay runs from the first. */
+static void test_rs_second(void)
+{
+	struct fake f = { .now = 0, .fixed = 400 };
+	struct ac_ra_config c = full_config();
+	struct ac_ra *r = start(&f, &c);
+	struct in6_addr ll = in6(ll_bytes);
+
+	run_until(r, &f, 10000);
+	ac_ra_rx(r, f.now, rs_plain, sizeof(rs_plain), &ll, 255);
+	f.now = 10300;
+	ac_ra_rx(r, f.now, rs_plain, sizeof(rs_plain), &ll, 255);
+	run_until(r, &f, 11000);
+	CHECK_INT(f.n_sent, 2);
+	CHECK_INT(f.sent[1].at_ms, 10400);
+	CHECK_INT(ac_ra_stats(r)->rs_rx, 2);
+	CHECK_INT(ac_ra_stats(r)->ra_solicited, 1);
+	ac_ra_free(r);
+}
+
 static void test_rs_burst(void)
 {
 	struct fake f = { .now = 0, .fixed = 100 };
@@ -602,6 +622,7 @@ int main(void)
 	RUN(test_periodic);
 	RUN(test_periodic_bounds);
 	RUN(test_rs_answer);
+	RUN(test_rs_second);
 	RUN(test_rs_burst);
 	RUN(test_rs_invalid);
 	RUN(test_rs_check_reasons);
