@@ -175,3 +175,19 @@ const struct ac_dns_stats *ac_dns_stats(const struct ac_dns *d)
 {
 	return &d->st;
 }
+
+bool ac_dns_pending(const struct ac_dns *d, const void *client)
+{
+	for (const struct ac_dns_pend *p = d->head; p; p = p->next)
+		if (p->client == client)
+			return true;
+	return false;
+}
+
+int ac_dns_upstream_get(const struct ac_dns *d, unsigned i, struct ac_dns_upstream *u)
+{
+	if (i >= d->cfg.nupstreams)
+		return -ENOENT;
+	*u = d->cfg.upstream[i];
+	return 0;
+}

@@ -96,4 +96,10 @@ void ac_dns_client_gone(struct ac_dns *d, void *client);
 uint64_t ac_dns_tick(struct ac_dns *d, uint64_t now_ms);
 const struct ac_dns_stats *ac_dns_stats(const struct ac_dns *d);
 
+/* Whether a query of client waits for an upstream (the client's token is
+ * still held: the shell must keep it until the reply comes). */
+bool ac_dns_pending(const struct ac_dns *d, const void *client);
+/* Upstream number i as configured; -ENOENT past the last. */
+int ac_dns_upstream_get(const struct ac_dns *d, unsigned i, struct ac_dns_upstream *u);
+
 #endif
