@@ -104,11 +104,12 @@ static int opt_take(struct ac_dhcp_msg *m, uint8_t code, const uint8_t *v, uint8
 }
 
 /*
- * One option area. Option 52 counts only in the options field: one in
- * file or sname would point at itself (a loop). A missing END is
- * tolerated when the last option ends with the area.
+ * One option area. Option 52 is once-only like 53, and file and sname are
+ * read only when the options field carried it, so a 52 in file or sname
+ * (an overload pointing at itself: a loop) is a repeat and refused. A
+ * missing END is tolerated when the last option ends with the area.
  */
-static int opt_area(struct ac_dhcp_msg *m, const uint8_t *p, size_t len, bool main)
+static int opt_area(struct ac_dhcp_msg *m, const uint8_t *p, size_t len)
 {
 	struct mc_rd r;
 	const uint8_t *v;
@@ -122,8 +123,6 @@ static int opt_area(struct ac_dhcp_msg *m, const uint8_t *p, size_t len, bool ma
 		if (code == AC_OPT_END)
 			return 0;
 		if (mc_rd_u8(&r, &n) < 0 || mc_rd_ptr(&r, &v, n) < 0)
-			return -EBADMSG;
-		if (code == AC_OPT_OVERLOAD && !main)
 			return -EBADMSG;
 		if (opt_take(m, code, v, n) < 0)
 			return -EBADMSG;
@@ -158,13 +157,13 @@ int ac_dhcp_msg_decode(struct ac_dhcp_msg *m, const uint8_t *p, size_t len)
 	if (!mc_rd_ok(&r) || cookie != AC_DHCP_COOKIE)
 		return -EBADMSG;
 	/* RFC 2131 4.1: options, then file, then sname */
-	if (opt_area(m, mc_rd_cur(&r), mc_rd_left(&r), true) < 0)
+	if (opt_area(m, mc_rd_cur(&r), mc_rd_left(&r)) < 0)
 		return -EBADMSG;
 	if ((m->overload & AC_OVERLOAD_FILE) &&
-	    opt_area(m, m->h.file, sizeof(m->h.file), false) < 0)
+	    opt_area(m, m->h.file, sizeof(m->h.file)) < 0)
 		return -EBADMSG;
 	if ((m->overload & AC_OVERLOAD_SNAME) &&
-	    opt_area(m, m->h.sname, sizeof(m->h.sname), false) < 0)
+	    opt_area(m, m->h.sname, sizeof(m->h.sname)) < 0)
 		return -EBADMSG;
 	return msg_check(m);
 }
