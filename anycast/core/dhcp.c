@@ -244,6 +244,22 @@ void ac_dhcp_probe_done(struct ac_dhcp *d, uint64_t now_ms, struct in_addr ip, b
 	probe_start(d, now_ms, e, e->disc);
 }
 
+/*
+ * An ARP from ip, by mac, while we probe it. From the very client we
+ * probe it for, it is no conflict: a client that roamed here, or that
+ * restarted, still holds the address it asks for (option 50) and
+ * answers for it.
+ */
+void ac_dhcp_probe_answer(struct ac_dhcp *d, uint64_t now_ms, struct in_addr ip,
+			  const uint8_t mac[6])
+{
+	struct ac_ent *e = ac_pool_by_ip(d, ntohl(ip.s_addr));
+
+	if (!e || e->st != AC_ENT_PROBING)
+		return;
+	ac_dhcp_probe_done(d, now_ms, ip, memcmp(e->l.mac, mac, 6) != 0);
+}
+
 /* Entries due at now_ms, taken out of the table walk before any of them
  * is acted on, since acting may call out and change the table. */
 static struct ac_ent *due_list(struct ac_dhcp *d, uint64_t now_ms, uint64_t *next_ms)

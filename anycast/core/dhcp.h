@@ -101,6 +101,10 @@ int ac_dhcp_new(struct ac_dhcp **out, const struct ac_dhcp_config *cfg, const st
 void ac_dhcp_free(struct ac_dhcp *d);
 void ac_dhcp_rx(struct ac_dhcp *d, uint64_t now_ms, const uint8_t *msg, size_t len);   /* a client's BOOTP message (UDP payload) heard on anygw */
 /* in_use false ends the probe early: the address is offered at once. */
+/* An ARP from ip seen while it is probed, sender mac: a conflict unless
+ * mac is the client the address is probed for (it holds it already). */
+void ac_dhcp_probe_answer(struct ac_dhcp *d, uint64_t now_ms, struct in_addr ip,
+			  const uint8_t mac[6]);
 void ac_dhcp_probe_done(struct ac_dhcp *d, uint64_t now_ms, struct in_addr ip, bool in_use);
 uint64_t ac_dhcp_tick(struct ac_dhcp *d, uint64_t now_ms);   /* expiries, probe time-outs; returns the next deadline (UINT64_MAX: none) */
 /* From the state file; expired (-ESTALE) or out-of-pool (-EINVAL) ones

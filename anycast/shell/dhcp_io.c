@@ -135,9 +135,9 @@ static void on_arp(struct ev_loop *loop, ev_io *io, int revents)
 		    now - probes[i].since_ms > AC_PROBE_KEEP_MS)
 			continue;
 		probes[i].since_ms = 0;
-		log_info("DHCP: %s is in use (ARP from %02x:%02x:%02x:%02x:%02x:%02x)",
+		log_info("DHCP: ARP from %s (%02x:%02x:%02x:%02x:%02x:%02x) while probing it",
 			 inet_ntoa(spa), f[22], f[23], f[24], f[25], f[26], f[27]);
-		ac_dhcp_probe_done(a->dhcp, ac_wall_ms(), spa, true);
+		ac_dhcp_probe_answer(a->dhcp, ac_wall_ms(), spa, f + 22);
 		ac_rearm(a);
 	}
 }

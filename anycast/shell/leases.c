@@ -103,7 +103,7 @@ void ac_lease_event(struct anycastd *a, enum ac_lease_change what, const struct 
 	json_object *key;
 
 	a->leases_dirty = true;
-	if (what != AC_LEASE_RENEWED)
+	if (what != AC_LEASE_RENEWED && (l->bound || what != AC_LEASE_ADDED))	/* not offers */
 		log_info("lease %s: %s %02x:%02x:%02x:%02x:%02x:%02x %s", names[what],
 			 inet_ntop(AF_INET, &l->ip, ip, sizeof(ip)), l->mac[0], l->mac[1],
 			 l->mac[2], l->mac[3], l->mac[4], l->mac[5], l->hostname);

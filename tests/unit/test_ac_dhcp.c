@@ -950,6 +950,33 @@ static void test_probe(void)
 	ac_dhcp_free(d);
 }
 
+/* A client that holds its address answers the probe itself: no conflict
+ * (a roam, or a restart); anyone else's answer is one. */
+static void test_probe_answer(void)
+{
+	static const uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+	struct fake f;
+	struct ac_dhcp_config c = cfg_default();
+	struct ac_dhcp *d;
+	struct cli k = client(1);
+	uint32_t x = ip4("10.13.100.69");
+
+	c.probe_ms = 500;
+	d = server(&f, &c);
+	rx(d, 1000, &k, AC_DHCPDISCOVER, 0, 0);
+	CHECK_INT(f.probe[0], x);
+	ac_dhcp_probe_answer(d, 1100, in4("10.13.100.69"), k.mac);
+	CHECK_INT(ac_dhcp_stats(d)->conflicts, 0);
+	CHECK_INT(rtype(&f), AC_DHCPOFFER);	/* at once, its own address */
+	CHECK_INT(yiaddr(&f), x);
+	k = client(2);
+	rx(d, 2000, &k, AC_DHCPDISCOVER, 0, 0);
+	ac_dhcp_probe_answer(d, 2100, in4(f.nprobe == 2 ? "10.13.110.254" : "0.0.0.0"), other);
+	CHECK_INT(ac_dhcp_stats(d)->conflicts, 1);
+	CHECK_INT(f.nprobe, 3);
+	ac_dhcp_free(d);
+}
+
 static void test_exhaustion(void)
 {
 	struct fake f;
@@ -1186,6 +1213,7 @@ int main(int argc, char **argv)
 	RUN(test_two_nodes);
 	RUN(test_roaming);
 	RUN(test_probe);
+	RUN(test_probe_answer);
 	RUN(test_exhaustion);
 	RUN(test_expiry);
 	RUN(test_lease_line);
