@@ -636,6 +636,7 @@ static void test_edns_size(void)
 {
 	uint8_t a[4096];
 	size_t alen;
+	unsigned n;
 	ldns_pkt *r;
 
 	setup("thisnode.info", 1);
@@ -658,8 +659,13 @@ static void test_edns_size(void)
 	ask(&client_a, "example.com", LDNS_RR_TYPE_A, 5, 512, false);
 	alen = padded_answer(a, last_fwd(), 600);
 	CHECK(alen > 612);
+	n = F.nreply;
 	ac_dns_upstream_rx(D, 1, 0, a, alen);
+	CHECK_INT(F.nreply, n + 1);
 	check_truncated(512);
+	r = last_reply();
+	CHECK(r && ldns_pkt_id(r) == 5 && !ldns_pkt_edns_data(r));
+	ldns_pkt_free(r);
 
 	/* a local answer too: 16 A and 16 AAAA (about 740 bytes) */
 	F.many = 16;
