@@ -64,7 +64,7 @@ struct ac_dns_env {
 struct ac_dns_stats {
 	uint64_t queries, local, nxdomain, forwarded, answered, timeouts,
 		servfail, malformed, oversize, refused;
-	uint64_t retries;	/* tries that timed out or were refused, then moved on */
+	uint64_t retries;	/* tries that timed out, or got REFUSED or SERVFAIL, then moved on */
 	uint64_t truncated;	/* replies cut to the client's size, TC set */
 	uint64_t notimp;	/* opcodes other than QUERY */
 	uint64_t busy;		/* SERVFAIL because AC_DNS_MAX_PENDING were pending */

@@ -32,6 +32,7 @@ struct fake {
 	uint32_t rand_next;
 	uint32_t rand_script[4];	/* returned first, when non-zero */
 	unsigned nscript;
+	unsigned nlog;
 	unsigned many;			/* "many" has this many addresses of each family */
 };
 
@@ -96,9 +97,16 @@ static uint32_t fake_rand(void *user)
 	return f->rand_next += 0x101;
 }
 
+static void fake_log(void *user, int level, const char *msg)
+{
+	struct fake *f = user;
+
+	f->nlog++;
+}
+
 static const struct ac_dns_env ENV = {
 	.user = &F, .reply = fake_reply, .forward = fake_forward,
-	.lookup = fake_lookup, .rand = fake_rand,
+	.lookup = fake_lookup, .rand = fake_rand, .log = fake_log,
 };
 
 static void upstream4(struct ac_dns_upstream *u, const char *a)
@@ -366,6 +374,29 @@ static size_t upstream_answer(uint8_t *out, const struct sent *fq, unsigned n,
 	return len;
 }
 
+/* The upstream's answer with an EDNS padding option (RFC 7830) of pad bytes. */
+static size_t padded_answer(uint8_t *out, const struct sent *fq, size_t pad)
+{
+	uint8_t opt[1024] = { 0, 12 };	/* option code 12: padding */
+	ldns_pkt *a = NULL;
+	uint8_t *w;
+	size_t len;
+
+	CHECK(ldns_wire2pkt(&a, fq->msg, fq->len) == LDNS_STATUS_OK);
+	if (!a)
+		return 0;
+	ldns_pkt_set_qr(a, true);
+	ldns_write_uint16(opt + 2, (uint16_t)pad);
+	ldns_rdf_deep_free(ldns_pkt_edns_data(a));
+	ldns_pkt_set_edns_data(a, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN,
+							4 + pad, opt));
+	CHECK(ldns_pkt2wire(&w, a, &len) == LDNS_STATUS_OK);
+	memcpy(out, w, len);
+	free(w);
+	ldns_pkt_free(a);
+	return len;
+}
+
 static void test_forward(void)
 {
 	uint8_t q[512], a[4096];
@@ -605,6 +636,7 @@ static void test_edns_size(void)
 {
 	uint8_t a[4096];
 	size_t alen;
+	unsigned n;
 	ldns_pkt *r;
 
 	setup("thisnode.info", 1);
@@ -621,6 +653,18 @@ static void test_edns_size(void)
 	check_truncated(600);
 	r = last_reply();
 	CHECK(r && ldns_pkt_edns(r));	/* the OPT stays */
+	ldns_pkt_free(r);
+
+	/* an answer whose OPT alone (600 bytes of padding) is too long */
+	ask(&client_a, "example.com", LDNS_RR_TYPE_A, 5, 512, false);
+	alen = padded_answer(a, last_fwd(), 600);
+	CHECK(alen > 612);
+	n = F.nreply;
+	ac_dns_upstream_rx(D, 1, 0, a, alen);
+	CHECK_INT(F.nreply, n + 1);
+	check_truncated(512);
+	r = last_reply();
+	CHECK(r && ldns_pkt_id(r) == 5 && !ldns_pkt_edns_data(r));
 	ldns_pkt_free(r);
 
 	/* a local answer too: 16 A and 16 AAAA (about 740 bytes) */
@@ -669,6 +713,14 @@ static void test_malformed(void)
 	CHECK_INT(ac_dns_stats(D)->malformed, 6);
 	CHECK_INT(ac_dns_stats(D)->notimp, 1);
 	CHECK_INT(ac_dns_stats(D)->queries, 6);
+
+	/* a flood of junk: AC_DNS_LOG_PER_S (10) lines a second */
+	F.nlog = 0;
+	for (unsigned i = 0; i < 30; i++)
+		ac_dns_query(D, 5000 + i, &client_a, junk, sizeof(junk), false);
+	CHECK_INT(F.nlog, 10);
+	ac_dns_query(D, 6000, &client_a, junk, sizeof(junk), false);
+	CHECK_INT(F.nlog, 11);
 	teardown();
 }
 
