@@ -10,6 +10,8 @@ lab=demo
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+# a client's IPv4 address, however it got it (DHCP or static)
+cip() { "$meshlab" exec --name "$lab" "$1" ip -4 -o addr show scope global | awk '{ sub(/\/.*/, "", $4); print $4; exit }'; }
 
 if [ "$(id -u)" != 0 ]; then
 	echo "the demo builds network namespaces: run it as root" >&2
@@ -34,9 +36,20 @@ if [ ! -x "$build/l2mesh/l2meshd" ]; then
 	exit 1
 fi
 
+if [ -x "$build/anycast/anycastd" ]; then
+	say "every node is its clients' gateway: c1 got its addresses from n1 by DHCP and SLAAC"
+	run "$meshlab" exec --name "$lab" c1 ip -br addr show dev eth0
+	run "$meshlab" exec --name "$lab" c1 ip route
+	run "$meshlab" exec --name "$lab" n1 meshctl leases
+	say "c1's resolver is the anycast address; thisnode.info is its own node"
+	run "$meshlab" exec --name "$lab" c1 cat /etc/resolv.conf
+	run "$meshlab" exec --name "$lab" c1 getent ahosts thisnode.info
+fi
+c2ip=$(cip c2)
+
 say "waiting for the mesh to converge (BATMAN IV: a few OGM intervals per hop)"
 t0=$(date +%s)
-until "$meshlab" exec --name "$lab" c1 ping -c 1 -W 1 10.13.250.2 >/dev/null 2>&1; do
+until "$meshlab" exec --name "$lab" c1 ping -c 1 -W 1 "$c2ip" >/dev/null 2>&1; do
 	now=$(date +%s)
 	[ $((now - t0)) -lt 90 ] || { echo "no convergence after 90 s" >&2; exit 1; }
 	printf '\r  %3d s' $((now - t0))
@@ -44,7 +57,7 @@ done
 printf '\r  converged after %d s\n' $(($(date +%s) - t0))
 
 say "client c1 (behind n1) pings client c2 (behind n5) across 4 mesh hops"
-run "$meshlab" exec --name "$lab" c1 ping -c 4 -i 0.3 10.13.250.2
+run "$meshlab" exec --name "$lab" c1 ping -c 4 -i 0.3 "$c2ip"
 say "originators seen from n1 (batctl o)"
 run "$meshlab" exec --name "$lab" n1 meshctl originators
 say "n1's neighbours and the clients each node announces (batctl n, tl, tg)"
@@ -57,13 +70,12 @@ run "$meshlab" exec --name "$lab" n1 meshctl traceroute "$n5"
 say "TCP from c1 to c2 (iperf3, 3 s)"
 "$meshlab" exec --name "$lab" c2 iperf3 -s -1 -D
 sleep 0.3
-run "$meshlab" exec --name "$lab" c1 iperf3 -c 10.13.250.2 -t 3 | tail -4
+run "$meshlab" exec --name "$lab" c1 iperf3 -c "$c2ip" -t 3 | tail -4
 say "n1's counters (batctl s), drops by reason"
 run "$meshlab" exec --name "$lab" n1 meshctl statistics
 
 if [ -x "$build/l3route/l3routed" ]; then
-	c3=$("$meshlab" status --name "$lab" --json | python3 -c \
-		'import json,sys; print([c["ipv4"] for c in json.load(sys.stdin)["clients"] if c["name"] == "c3"][0].split("/")[0])')
+	c3=$(cip c3)
 	say "layer 3: l3route joins cloud LibreMesh.org (n1-n5) and cloud cloudB (n6, n7)"
 	run "$meshlab" exec --name "$lab" n5 meshctl links
 	run "$meshlab" exec --name "$lab" n1 meshctl l3 originators
@@ -75,6 +87,16 @@ if [ -x "$build/l3route/l3routed" ]; then
 	say "clients c1 and c3 ping the Internet host 198.18.0.1 (tunnel to n5, NAT there)"
 	run "$meshlab" exec --name "$lab" c1 ping -c 3 -i 0.3 198.18.0.1
 	run "$meshlab" exec --name "$lab" c3 ping -c 3 -i 0.3 198.18.0.1
+fi
+
+if [ -x "$build/anycast/anycastd" ]; then
+	say "c1 roams from n1 to n2 and keeps its address; n2 leases it too"
+	before=$(cip c1)
+	run "$meshlab" move --name "$lab" c1 n2
+	for _ in $(seq 50); do [ "$(cip c1)" = "$before" ] && break; sleep 0.1; done
+	run "$meshlab" exec --name "$lab" c1 ip -br addr show scope global
+	run "$meshlab" exec --name "$lab" n2 meshctl leases
+	run "$meshlab" exec --name "$lab" c1 ping -c 3 -i 0.3 "$c2ip"
 fi
 
 if [ "$keep" = "--keep" ]; then
