@@ -120,8 +120,9 @@ unsigned ac_dhcp_pool_used(const struct ac_dhcp *d);   /* bound + offered leases
 /* Longest state-file line with its NUL. */
 #define AC_LEASE_LINE_MAX 512
 /* One state-file line, no newline; expires as unix seconds (expires_ms/1000).
- * Returns its length, or -EINVAL (a lease no parser would take back) or
- * -ENOSPC. */
+ * Returns 0, -EINVAL (a lease no parser would take back: a hostname not
+ * sanitized, a client-id too long) or -ENOSPC (buf too short; the line is
+ * cut). AC_LEASE_LINE_MAX always fits. */
 int ac_lease_format(const struct ac_lease *l, char *buf, size_t len);
 int ac_lease_parse(const char *line, struct ac_lease *l);             /* its inverse; -EINVAL on anything malformed */
 

@@ -18,6 +18,10 @@
 #include "anycast/core/dhcp_int.h"
 #include "common/addr.h"
 
+/* expires, MAC, IP, hostname, client-id, " offered", the separators, NUL */
+_Static_assert(AC_LEASE_LINE_MAX >= 20 + 17 + 15 + AC_DHCP_HOSTNAME_MAX +
+	       3 * AC_DHCP_CID_MAX - 1 + 8 + 4 + 1, "a lease line fits AC_LEASE_LINE_MAX");
+
 static bool host_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -75,9 +79,7 @@ int ac_lease_format(const struct ac_lease *l, char *buf, size_t len)
 	cid_format(l, cid, sizeof(cid));
 	n = snprintf(buf, len, "%" PRIu64 " %s %s %s %s%s", l->expires_ms / 1000, mac, ip,
 		     hl ? l->hostname : "*", cid, l->bound ? "" : " offered");
-	if (n < 0 || (size_t)n >= len)
-		return -ENOSPC;
-	return n;
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
 /* The next field: at least one character, then one space or the end. */

@@ -72,7 +72,7 @@ static void fz_changed(void *user, enum ac_lease_change what, const struct ac_le
 	struct ac_lease back;
 
 	/* whatever the core records, the state file can hold and give back */
-	ENSURE(ac_lease_format(l, line, sizeof(line)) > 0);
+	ENSURE(ac_lease_format(l, line, sizeof(line)) == 0);
 	ENSURE(ac_lease_parse(line, &back) == 0);
 	ENSURE(back.ip.s_addr == l->ip.s_addr && !memcmp(back.mac, l->mac, 6));
 }
@@ -131,9 +131,9 @@ static void fuzz_line(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	if (ac_lease_parse(s, &l) == 0) {
-		ENSURE(ac_lease_format(&l, a, sizeof(a)) > 0);
+		ENSURE(ac_lease_format(&l, a, sizeof(a)) == 0);
 		ENSURE(ac_lease_parse(a, &l2) == 0);
-		ENSURE(ac_lease_format(&l2, b, sizeof(b)) > 0 && !strcmp(a, b));
+		ENSURE(ac_lease_format(&l2, b, sizeof(b)) == 0 && !strcmp(a, b));
 	} else {
 		ENSURE(ac_lease_parse(s, &l) == -EINVAL);
 	}

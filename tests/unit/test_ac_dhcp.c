@@ -1066,7 +1066,10 @@ static void test_lease_line(void)
 	};
 
 	l.ip = in4("10.13.1.2");
-	CHECK_INT(ac_lease_format(&l, buf, sizeof(buf)), 52);
+	CHECK_INT(ac_lease_format(&l, buf, sizeof(buf)), 0);
+	CHECK_INT(ac_lease_format(&l, buf, 53), 0);	/* exactly the line and its NUL */
+	CHECK_INT(ac_lease_format(&l, buf, 52), -ENOSPC);
+	CHECK_INT(ac_lease_format(&l, buf, sizeof(buf)), 0);
 	CHECK_STR(buf, "1767225600 02:aa:00:00:00:01 10.13.1.2 pc-1 01:02:ab");
 	CHECK_INT(ac_lease_parse(buf, &p), 0);
 	CHECK(lease_eq(&p, &l));
@@ -1074,7 +1077,7 @@ static void test_lease_line(void)
 	l.hostname[0] = '\0';
 	l.bound = false;
 	memset(l.client_id, 0, sizeof(l.client_id));
-	CHECK(ac_lease_format(&l, buf, sizeof(buf)) > 0);
+	CHECK_INT(ac_lease_format(&l, buf, sizeof(buf)), 0);
 	CHECK_STR(buf, "1767225600 02:aa:00:00:00:01 10.13.1.2 * * offered");
 	CHECK_INT(ac_lease_parse(buf, &p), 0);
 	CHECK(lease_eq(&p, &l));
