@@ -3,7 +3,7 @@
 #define AC_DNS_H
 
 /*
- * DNS on the anycast addresses (doc/anycast-dns.md): LibreMesh's local
+ * DNS on the anycast addresses (doc/anycastd.md#dns): LibreMesh's local
  * names (thisnode.info, anygw, the hosts of the local domain) answered
  * here, everything else forwarded to the WAN's resolvers. A pure core:
  * messages are decoded and built with libldns, never sent; time comes in
@@ -60,7 +60,7 @@ struct ac_dns_env {
 	void (*log)(void *user, int level, const char *msg);	/* may be NULL */
 };
 
-/* Every counter only grows. doc/anycast-dns.md says what each counts. */
+/* Every counter only grows. doc/anycastd.md#dns says what each counts. */
 struct ac_dns_stats {
 	uint64_t queries, local, nxdomain, forwarded, answered, timeouts,
 		servfail, malformed, oversize, refused;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The names this node answers itself, with AA set (doc/anycast-dns.md):
+ * The names this node answers itself, with AA set (doc/anycastd.md#dns):
  *   thisnode.info, anygw, anygw.<domain>  the anycast addresses
  *   <host>, <host>.<domain>               env.lookup (nodes, DHCP clients)
  *   <domain>                              exists, no addresses

@@ -5,7 +5,7 @@
 /*
  * anycastd's IPv6 router: Router Advertisements on anygw (RFC 4861 6.2),
  * answering Router Solicitations. Pure: time comes in as now_ms, messages
- * go out through env.send, randomness through env.rand. doc/anycast-ra.md.
+ * go out through env.send, randomness through env.rand. doc/anycastd.md#router-advertisements.
  */
 
 #include <netinet/in.h>
