@@ -167,5 +167,37 @@ sleep 0.5
 m1=$(acstat n2 dhcp malformed)
 pretty "n2 counted $((m1 - m0)) malformed DHCP messages of 5"
 [[ $((m1 - m0)) -ge 4 ]] || fail "malformed DHCP not counted ($m0 -> $m1)"
+# --- two nodes on one segment (LibreMesh issue #1007) --------------------
+# c1's two ports become one bridge: a segment that n1 and n2 both serve.
+# Only DHCP crosses between the ports (nft), so the segment carries the
+# exchange to both nodes without a loop through the mesh. A client new
+# to both gets one address, and both nodes lease it that same address.
+kill "$(cat "/run/softmesh-lab/$LAB/hosts/c1/udhcpc.pid")" 2>/dev/null || true
+mx c1 ip -4 addr flush dev eth1 scope global
+mx c1 ip link add br0 address 02:5e:c1:00:00:77 type bridge
+mx c1 ip link set eth0 master br0 up
+mx c1 ip link set eth1 master br0 up
+mx c1 ip link set br0 up
+mx c1 nft -f - <<'NFT'
+table bridge seg {
+	chain between {
+		type filter hook forward priority 0; policy drop;
+		udp dport { 67, 68 } accept
+	}
+}
+NFT
+mx c1 busybox udhcpc -i br0 -n -q -f -t 5 -T 1 -x hostname:seg -s /bin/true \
+	>"$TMP/seg.log" 2>&1 || fail "no lease on the shared segment: $(cat "$TMP/seg.log")"
+segip=$(awk '/lease of/ { print $4 }' "$TMP/seg.log")
+seg_lease() { # NODE: the address it leased to br0's MAC, and the state
+	mctl "$1" leases --json | python3 -c '
+import json, sys
+print(" ".join(r["ip"] + "/" + r["state"] for r in json.load(sys.stdin) if r["mac"] == "02:5e:c1:00:00:77"))'
+}
+l1=$(seg_lease n1) l2=$(seg_lease n2)
+pretty "shared segment: client got $segip; n1 leased '$l1', n2 leased '$l2'"
+[[ -n $segip && $l1 == "$segip/bound" && $l2 == "$segip/bound" ]] ||
+	fail "the nodes on one segment do not agree: client $segip, n1 '$l1', n2 '$l2'"
+
 daemons_alive
 pretty "ok"
