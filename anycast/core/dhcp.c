@@ -173,7 +173,7 @@ void ac_dhcp_rx(struct ac_dhcp *d, uint64_t now_ms, const uint8_t *msg, size_t l
 		d->st.malformed++;
 		return;
 	}
-	if (m.h.giaddr) {	/* a relay: there is none in a cloud */
+	if (m.h.giaddr && !ac_in_cloud(d, m.h.giaddr)) {	/* a relay of another net */
 		d->st.ignored++;
 		return;
 	}

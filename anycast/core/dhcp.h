@@ -77,6 +77,8 @@ struct ac_dhcp_tx {
 	const uint8_t *msg; size_t len;  /* the BOOTP message (UDP payload) */
 	struct in_addr dst_ip;           /* 255.255.255.255 to broadcast */
 	uint8_t dst_mac[6];              /* ff:ff:ff:ff:ff:ff to broadcast */
+	bool relay;                      /* to a relay: UDP to dst_ip port 67, routed
+					  * by the kernel (dst_mac unused) */
 };
 
 struct ac_dhcp_env {

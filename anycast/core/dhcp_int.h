@@ -61,6 +61,12 @@ struct ac_dhcp {
 	uint8_t out[AC_DHCP_MSG_MAX];	/* the reply being sent */
 };
 
+/* host (host order) in the cloud's prefix, network and broadcast too */
+static inline bool ac_in_cloud(const struct ac_dhcp *d, uint32_t host)
+{
+	return host - d->net <= d->span;
+}
+
 static inline struct in_addr ac_in(uint32_t host)
 {
 	struct in_addr a = { .s_addr = htonl(host) };

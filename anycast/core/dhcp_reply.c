@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Replies out: the fields RFC 2131 table 3 asks for, and where they go
- * (RFC 2131 4.1, with no relay): a client that has an address (ciaddr)
+ * (RFC 2131 4.1): through the relay when one forwarded the request; else
+ * a client that has an address (ciaddr)
  * gets it unicast there; one that set the broadcast flag, or any NAK, gets
  * a broadcast; otherwise unicast to yiaddr at chaddr, which needs no ARP
  * since the shell writes the frame to the client's MAC itself.
@@ -31,6 +32,11 @@ static void tx_dst(struct ac_dhcp_tx *tx, const struct ac_dhcp_msg *req, uint8_t
 	bool bcast = type == AC_DHCPNAK ||
 		     (!req->h.ciaddr && ((req->h.flags & AC_BOOTP_FLAG_BROADCAST) || !yiaddr));
 
+	if (req->h.giaddr) {	/* through the relay, which delivers it */
+		tx->relay = true;
+		tx->dst_ip = ac_in(req->h.giaddr);
+		return;
+	}
 	if (bcast) {
 		tx->dst_ip.s_addr = htonl(0xffffffffu);
 		memset(tx->dst_mac, 0xff, sizeof(tx->dst_mac));

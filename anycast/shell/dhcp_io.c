@@ -4,6 +4,8 @@
  * out as whole frames from the anycast MAC and address (AF_PACKET): an
  * OFFER to a client that has no address yet is a unicast to its MAC,
  * which a UDP socket could only send after writing a neighbour entry.
+ * A relay's request (giaddr, in the cloud's prefix: perfdhcp is one)
+ * is answered through the UDP socket to the relay's port 67.
  * New addresses are ARP-probed (RFC 5227: sender address 0) out of bat0,
  * so the probe crosses the whole cloud; any ARP from a probed address
  * that comes back says it is in use.
@@ -24,7 +26,7 @@
 #include "common/log.h"
 #include "common/nl.h"
 
-#define AC_PROBES_MAX 64	/* addresses being probed at once */
+#define AC_PROBES_MAX 1024	/* addresses being probed at once; beyond, the oldest is forgotten */
 #define AC_FRAME_MAX 1600
 #define AC_PROBE_KEEP_MS 5000u	/* an answer later than this is not one */
 
@@ -85,6 +87,15 @@ void ac_dhcp_io_send(struct anycastd *a, const struct ac_dhcp_tx *tx)
 	uint8_t f[AC_FRAME_MAX];
 	size_t len;
 
+	if (tx->relay) {	/* a relay has an address: the kernel finds it */
+		struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = tx->dst_ip,
+					  .sin_port = htons(AC_DHCP_SERVER_PORT) };
+
+		if (a->dhcp_fd < 0 || sendto(a->dhcp_fd, tx->msg, tx->len, MSG_DONTWAIT,
+					     (struct sockaddr *)&to, sizeof(to)) < 0)
+			a->tx_errors++;
+		return;
+	}
 	if (a->pkt_fd < 0 || tx->len > AC_FRAME_MAX - 42)
 		return;
 	len = dhcp_frame(a, tx, f);

@@ -793,16 +793,23 @@ static void test_relayed(void)
 	uint8_t buf[1500];
 	size_t n = msg(buf, &k, AC_DHCPDISCOVER, 0, 0);
 
-	mc_put_u32(buf + 24, ip4("10.13.9.9"));	/* giaddr */
+	mc_put_u32(buf + 24, ip4("10.99.9.9"));	/* a relay of another net */
 	ac_dhcp_rx(d, 1000, buf, n);
 	CHECK_INT(f.nsend, 0);
 	CHECK_INT(ac_dhcp_stats(d)->ignored, 1);
+	mc_put_u32(buf + 24, ip4("10.13.9.9"));	/* one in the cloud: through it */
+	ac_dhcp_rx(d, 1000, buf, n);
+	CHECK_INT(f.nsend, 1);
+	CHECK_INT(rtype(&f), AC_DHCPOFFER);
+	CHECK(f.tx.relay);
+	CHECK_INT(ntohl(f.tx.dst_ip.s_addr), ip4("10.13.9.9"));
+	CHECK_INT(mc_get_u32(f.msg + 24), ip4("10.13.9.9"));	/* giaddr kept */
 	buf[242] = AC_DHCPOFFER;	/* another server's message */
 	mc_put_u32(buf + 24, 0);
 	ac_dhcp_rx(d, 1000, buf, n);
-	CHECK_INT(f.nsend, 0);
+	CHECK_INT(f.nsend, 1);
 	CHECK_INT(ac_dhcp_stats(d)->ignored, 2);
-	CHECK_INT(ac_dhcp_stats(d)->discover, 0);
+	CHECK_INT(ac_dhcp_stats(d)->discover, 1);
 	ac_dhcp_free(d);
 }
 
