@@ -11,8 +11,8 @@ static const struct mc_conf_opt network_opts[] = {
 	{ .name = "dhcp_lease_time", .type = MC_CONF_T_INT, .min = 120, .max = 604800,
 	  .def = "3600" },
 	/* option 26 and the RA's MTU option; LibreMesh's 1350 leaves room
-	 * for the mesh's headers on 1500-byte links */
-	{ .name = "client_mtu", .type = MC_CONF_T_INT, .min = 0, .max = 9000,
+	 * for the mesh's headers on 1500-byte links; IPv6 needs 1280 */
+	{ .name = "client_mtu", .type = MC_CONF_T_INT, .min = 1280, .max = 9000,
 	  .def = "1350" },
 	/* how long an ARP probe of a new address waits (0: no probe) */
 	{ .name = "dhcp_probe_ms", .type = MC_CONF_T_INT, .min = 0, .max = 5000,
