@@ -75,6 +75,22 @@ assert_eq "$n1name.thisnode.info" "$n1ip" "$(resolve c1 "$n1name.thisnode.info" 
 assert_eq "c1.thisnode.info (its lease)" "$ip" "$(resolve c1 c1.thisnode.info ahostsv4)"
 mx c1 getent ahostsv4 nosuchhost.thisnode.info >/dev/null && fail "nosuchhost.thisnode.info resolved"
 pretty "c1 resolves thisnode.info, anygw, $n1name and c1 locally; nosuchhost is NXDOMAIN"
+# and over TCP (a query of type A for thisnode.info, length-prefixed)
+tcp=$(mx c1 python3 - "$GW4" <<'PY'
+import socket, struct, sys
+q = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0)
+q += b"".join(bytes([len(l)]) + l for l in (b"thisnode", b"info")) + b"\0" + struct.pack(">HH", 1, 1)
+s = socket.create_connection((sys.argv[1], 53), timeout=3)
+s.sendall(struct.pack(">H", len(q)) + q)
+n = struct.unpack(">H", s.recv(2))[0]
+r = b""
+while len(r) < n:
+    r += s.recv(n - len(r))
+ident, flags, qd, an = struct.unpack(">HHHH", r[:8])
+print(ident == 0x1234 and an >= 1 and socket.inet_ntoa(r[-4:]) or "bad")
+PY
+)
+assert_eq "thisnode.info A over TCP" "$GW4" "$tcp"
 mx inet dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces \
 	--listen-address=198.18.0.1 --host-record=www.example.test,198.18.7.7 \
 	--user=root --pid-file="$TMP/dnsmasq.pid" --log-facility=- 2>"$TMP/dnsmasq.log" &
