@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/log.h"
+
 #define AC_DHCP_SERVER_PORT 67
 #define AC_DHCP_CLIENT_PORT 68
 
@@ -92,7 +94,7 @@ struct ac_dhcp_env {
 	bool (*held_elsewhere)(void *user, struct in_addr ip, const uint8_t mac[6]);
 	/* a lease of this node was added/renewed/released/expired/declined: for the state file, events, and lease sharing */
 	void (*lease_changed)(void *user, enum ac_lease_change what, const struct ac_lease *l);
-	void (*log)(void *user, int level, const char *msg);   /* level: common/log.h levels; may be NULL */
+	mc_log_fn *log;   /* may be NULL */
 };
 
 /* Received messages by type, replies sent by type, and what was dropped. */

@@ -15,15 +15,11 @@
 
 void ac_dhcp_log(struct ac_dhcp *d, int level, const char *fmt, ...)
 {
-	char msg[MC_LOG_LINE_MAX];
 	va_list ap;
 
-	if (!d->env.log)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	mc_log_to(d->env.log, d->env.user, level, 0, fmt, ap);
 	va_end(ap);
-	d->env.log(d->env.user, level, msg);
 }
 
 static void tx_dst(struct ac_dhcp_tx *tx, const struct ac_dhcp_msg *req, uint8_t type,

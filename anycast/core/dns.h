@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/log.h"
+
 #define AC_DNS_MAX_UPSTREAMS 4
 /* forwarded queries waiting for an answer; more get SERVFAIL at once */
 #define AC_DNS_MAX_PENDING 512
@@ -57,7 +59,7 @@ struct ac_dns_env {
 	unsigned (*lookup)(void *user, const char *name, int family, void *addrs,
 			   unsigned max);
 	uint32_t (*rand)(void *user);
-	void (*log)(void *user, int level, const char *msg);	/* may be NULL */
+	mc_log_fn *log;	/* may be NULL */
 };
 
 /* Every counter only grows. doc/anycastd.md#dns says what each counts. */

@@ -14,7 +14,6 @@
 
 void ac_dns_log(struct ac_dns *d, uint64_t now_ms, int level, const char *fmt, ...)
 {
-	char line[MC_LOG_LINE_MAX];
 	va_list ap;
 
 	if (!d->env.log)
@@ -27,9 +26,8 @@ void ac_dns_log(struct ac_dns *d, uint64_t now_ms, int level, const char *fmt, .
 	if (d->log_count++ >= AC_DNS_LOG_PER_S)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	mc_log_to(d->env.log, d->env.user, level, 0, fmt, ap);
 	va_end(ap);
-	d->env.log(d->env.user, level, line);
 }
 
 int ac_dns_parse(const uint8_t *msg, size_t len, ldns_pkt **out)

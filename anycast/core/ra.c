@@ -36,15 +36,11 @@ static void ra_logf(struct ac_ra *r, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void ra_logf(struct ac_ra *r, int level, const char *fmt, ...)
 {
-	char line[MC_LOG_LINE_MAX];
 	va_list ap;
 
-	if (!r->env.log)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	mc_log_to(r->env.log, r->env.user, level, 0, fmt, ap);
 	va_end(ap);
-	r->env.log(r->env.user, level, line);
 }
 
 /* Uniform in [lo, hi] (the modulo bias of a 32-bit draw is negligible). */

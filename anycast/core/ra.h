@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/log.h"
+
 /* RFC 4861 10, router constants */
 #define AC_RA_MAX_INITIAL_ADVERTS 3
 #define AC_RA_MAX_INITIAL_INTERVAL_MS 16000
@@ -53,7 +55,7 @@ struct ac_ra_env {
 	 * link-local address with hop limit 255 */
 	void (*send)(void *user, const uint8_t *msg, size_t len, const struct in6_addr *dst);
 	uint32_t (*rand)(void *user);
-	void (*log)(void *user, int level, const char *msg);	/* may be NULL; MC_LOG_* level */
+	mc_log_fn *log;	/* may be NULL */
 };
 
 /* rs_rx: valid RSs taken; rs_bad: RSs dropped by validation (disjoint).

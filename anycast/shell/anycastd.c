@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -28,7 +29,7 @@ uint64_t ac_wall_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void core_log(void *user, int level, const char *msg)
+static void core_log(void *user, int level, uint32_t cat, const char *msg)
 {
 	mc_log(level, "%s", msg);
 }
@@ -213,6 +214,15 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 
 	if (a->leases_dirty)
 		ac_leases_save(a);
+}
+
+void ac_io_close(struct anycastd *a, ev_io *w, int *fd)
+{
+	if (*fd < 0)
+		return;
+	ev_io_stop(a->d->loop, w);
+	close(*fd);
+	*fd = -1;
 }
 
 static void io_close(struct anycastd *a)

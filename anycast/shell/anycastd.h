@@ -81,6 +81,9 @@ struct anycastd {
 uint64_t ac_wall_ms(void);
 void ac_rearm(struct anycastd *a);
 
+/* Stops w and closes *fd (then -1); nothing when *fd < 0. */
+void ac_io_close(struct anycastd *a, ev_io *w, int *fd);
+
 /* dhcp_io.c */
 int ac_dhcp_io_open(struct anycastd *a);
 void ac_dhcp_io_close(struct anycastd *a);

@@ -236,19 +236,10 @@ int ac_dhcp_io_open(struct anycastd *a)
 	return 0;
 }
 
-static void fd_close(struct anycastd *a, ev_io *w, int *fd)
-{
-	if (*fd < 0)
-		return;
-	ev_io_stop(a->d->loop, w);
-	close(*fd);
-	*fd = -1;
-}
-
 void ac_dhcp_io_close(struct anycastd *a)
 {
-	fd_close(a, &a->dhcp_w, &a->dhcp_fd);
-	fd_close(a, &a->arp_w, &a->arp_fd);
+	ac_io_close(a, &a->dhcp_w, &a->dhcp_fd);
+	ac_io_close(a, &a->arp_w, &a->arp_fd);
 	if (a->pkt_fd >= 0)
 		close(a->pkt_fd);
 	a->pkt_fd = -1;

@@ -333,15 +333,6 @@ int ac_dns_io_open(struct anycastd *a)
 	return 0;
 }
 
-static void close_watched(struct anycastd *a, ev_io *w, int *fd)
-{
-	if (*fd < 0)
-		return;
-	ev_io_stop(a->d->loop, w);
-	close(*fd);
-	*fd = -1;
-}
-
 void ac_dns_io_close(struct anycastd *a)
 {
 	for (unsigned i = 0; i < AC_TCP_MAX; i++)
@@ -352,7 +343,7 @@ void ac_dns_io_close(struct anycastd *a)
 		udp_unlink(waiting);
 	}
 	for (int k = 0; k < 4; k++)
-		close_watched(a, &a->dns_w[k], &a->dns_fd[k]);
+		ac_io_close(a, &a->dns_w[k], &a->dns_fd[k]);
 	for (int v6 = 0; v6 < 2; v6++)
-		close_watched(a, &a->up_w[v6], &a->up_fd[v6]);
+		ac_io_close(a, &a->up_w[v6], &a->up_fd[v6]);
 }

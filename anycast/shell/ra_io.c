@@ -86,9 +86,5 @@ int ac_ra_io_open(struct anycastd *a)
 
 void ac_ra_io_close(struct anycastd *a)
 {
-	if (a->icmp6_fd < 0)
-		return;
-	ev_io_stop(a->d->loop, &a->icmp6_w);
-	close(a->icmp6_fd);
-	a->icmp6_fd = -1;
+	ac_io_close(a, &a->icmp6_w, &a->icmp6_fd);
 }

@@ -77,7 +77,7 @@ static void f_changed(void *user, enum ac_lease_change what, const struct ac_lea
 	f->nchg++;
 }
 
-static void f_log(void *user, int level, const char *msg)
+static void f_log(void *user, int level, uint32_t cat, const char *msg)
 {
 	struct fake *f = user;
 

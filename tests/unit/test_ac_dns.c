@@ -97,7 +97,7 @@ static uint32_t fake_rand(void *user)
 	return f->rand_next += 0x101;
 }
 
-static void fake_log(void *user, int level, const char *msg)
+static void fake_log(void *user, int level, uint32_t cat, const char *msg)
 {
 	struct fake *f = user;
 
