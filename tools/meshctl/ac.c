@@ -39,8 +39,8 @@ static void print_counters(json_object *data)
 	}
 }
 
-/* meshctl dhcp|dns|ra [--json]: anycastd's command of that name. */
-int cmd_ac_counters(const struct opts *o, int argc, char **argv)
+int mc_run_counters(const struct opts *o, int argc, char **argv, const char *daemon,
+		    const char *cmd)
 {
 	json_object *req, *data = NULL;
 	struct opts lo;
@@ -48,8 +48,8 @@ int cmd_ac_counters(const struct opts *o, int argc, char **argv)
 
 	if ((rc = mc_args_simple(o, argc, argv, 0, 0, &lo, &first)) >= 0)
 		return rc;
-	req = mc_request(argv[0]);
-	rc = mc_call(&lo, "anycastd", req, &data, false);
+	req = mc_request(cmd);
+	rc = mc_call(&lo, daemon, req, &data, false);
 	json_object_put(req);
 	if (rc == 0 && lo.json)
 		mc_print_json(data);
@@ -57,4 +57,10 @@ int cmd_ac_counters(const struct opts *o, int argc, char **argv)
 		print_counters(data);
 	json_object_put(data);
 	return rc;
+}
+
+/* meshctl dhcp|dns|ra [--json]: anycastd's command of that name. */
+int cmd_ac_counters(const struct opts *o, int argc, char **argv)
+{
+	return mc_run_counters(o, argc, argv, "anycastd", argv[0]);
 }

@@ -93,21 +93,5 @@ void l2_banner(const struct opts *o)
 
 int cmd_statistics(const struct opts *o, int argc, char **argv)
 {
-	json_object *req, *data = NULL;
-	struct opts lo;
-	int rc, first;
-
-	if ((rc = mc_args_simple(o, argc, argv, 0, 0, &lo, &first)) >= 0)
-		return rc;
-	req = mc_request("statistics");
-	rc = mc_call(&lo, "l2meshd", req, &data, false);
-	json_object_put(req);
-	if (rc == 0 && lo.json) {
-		mc_print_json(data);
-	} else if (rc == 0) {
-		json_object_object_foreach(data, key, val)
-			printf("\t%s: %lld\n", key, (long long)json_object_get_int64(val));
-	}
-	json_object_put(data);
-	return rc;
+	return mc_run_counters(o, argc, argv, "l2meshd", "statistics");
 }

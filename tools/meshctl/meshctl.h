@@ -54,6 +54,10 @@ int cmd_reload(const struct opts *o, int argc, char **argv);
 extern const struct mc_table ac_tables[];
 extern const unsigned ac_ntables;
 int cmd_ac_counters(const struct opts *o, int argc, char **argv);
+/* A daemon's counters object, one "\tname: value" line each (batctl
+ * statistics), or as JSON with --json. */
+int mc_run_counters(const struct opts *o, int argc, char **argv, const char *daemon,
+		    const char *cmd);
 
 /* l2.c */
 extern const struct mc_table l2_tables[];
