@@ -309,6 +309,7 @@ static void anycastd_stop(struct mc_daemon *d)
 	ev_prepare_stop(d->loop, &a->flush);
 	io_close(a);
 	cores_free(a);
+	ac_names_free(a);
 }
 
 int main(int argc, char **argv)

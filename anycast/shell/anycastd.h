@@ -25,6 +25,14 @@
 
 struct anycastd;
 
+/* A node's name and the addresses its description announces. */
+struct ac_name {
+	char host[64];
+	struct in_addr a4;
+	struct in6_addr a6;
+	bool has4, has6;
+};
+
 /* A DNS client over TCP: a length-prefixed query in, a reply out. */
 struct ac_tcp {
 	struct anycastd *a;
@@ -74,6 +82,10 @@ struct anycastd {
 	struct in_addr nodes[AC_NODES_MAX];
 	unsigned nnodes;
 	uint64_t nodes_ms;
+	/* the mesh's node names (hostnames in l3routed's descriptions) */
+	struct ac_name *names;
+	unsigned nnames;
+	uint64_t names_ms;
 	uint64_t from_mesh, tx_errors;	/* shell counters */
 };
 
@@ -109,6 +121,7 @@ void ac_leases_save(struct anycastd *a);
 json_object *ac_lease_json(const struct anycastd *a, const struct ac_lease *l);
 void ac_lease_event(struct anycastd *a, enum ac_lease_change what, const struct ac_lease *l);
 bool ac_node_addr(struct anycastd *a, struct in_addr ip);
+void ac_names_free(struct anycastd *a);
 unsigned ac_name_lookup(struct anycastd *a, const char *name, int family, void *addrs,
 			unsigned max);
 extern const struct mc_ctl_cmd ac_cmds[];

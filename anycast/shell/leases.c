@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
 
 #include <arpa/inet.h>
@@ -187,7 +188,107 @@ static int name_match(const struct ac_lease *l, void *user)
 	return 0;
 }
 
-/* This node's hostname (its bat0 addresses) and its clients' (leases). */
+/* ------------------------------------------------------------ node names */
+
+/* A description's first host prefix of each family that is not anycast:
+ * the node's own address. */
+static void name_addrs(struct ac_name *n, json_object *prefixes)
+{
+	json_object *p, *v;
+	struct mc_ip ip;
+
+	for (size_t i = 0; i < json_object_array_length(prefixes); i++) {
+		p = json_object_array_get_idx(prefixes, i);
+		if ((json_object_object_get_ex(p, "anycast", &v) && json_object_get_boolean(v)) ||
+		    !json_object_object_get_ex(p, "prefix", &v) ||
+		    mc_ip_parse(json_object_get_string(v), &ip) < 0)
+			continue;
+		if (ip.family == AF_INET && ip.plen == 32 && !n->has4) {
+			memcpy(&n->a4, ip.a, 4);
+			n->has4 = true;
+		} else if (ip.family == AF_INET6 && ip.plen == 128 && !n->has6) {
+			memcpy(&n->a6, ip.a, 16);
+			n->has6 = true;
+		}
+	}
+}
+
+static void names_from(struct anycastd *a, json_object *rows)
+{
+	json_object *host, *prefixes;
+	size_t n = json_object_array_length(rows);
+	struct ac_name *names = calloc(n ? n : 1, sizeof(*names));
+
+	if (!names)
+		return;
+	free(a->names);
+	a->names = names;
+	a->nnames = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_object *r = json_object_array_get_idx(rows, i);
+		struct ac_name *nm = &names[a->nnames];
+
+		if (!json_object_object_get_ex(r, "hostname", &host) ||
+		    !json_object_object_get_ex(r, "prefixes", &prefixes))
+			continue;
+		snprintf(nm->host, sizeof(nm->host), "%s", json_object_get_string(host));
+		name_addrs(nm, prefixes);
+		if (nm->host[0] && (nm->has4 || nm->has6))
+			a->nnames++;
+	}
+}
+
+/* l3routed's descriptions, at most every AC_NODES_REFRESH_MS. */
+static void names_refresh(struct anycastd *a)
+{
+	uint64_t now = mc_ev_now_ms(a->d->loop);
+	json_object *req, *rep = NULL, *rows;
+	struct mc_ctl_client *c;
+
+	if (a->names_ms && now - a->names_ms < AC_NODES_REFRESH_MS)
+		return;
+	a->names_ms = now ? now : 1;
+	if (mc_ctl_client_open(&c, a->d->rundir, "l3routed") < 0)
+		return;
+	req = json_object_new_object();
+	json_object_object_add(req, "cmd", json_object_new_string("descriptions"));
+	if (mc_ctl_client_call(c, req, &rep, 300) == 0 &&
+	    json_object_object_get_ex(rep, "data", &rows) &&
+	    json_object_is_type(rows, json_type_array))
+		names_from(a, rows);
+	mc_ctl_client_close(c);
+	json_object_put(rep);
+	json_object_put(req);
+}
+
+static unsigned node_name(struct anycastd *a, const char *name, int family, void *addrs)
+{
+	names_refresh(a);
+	for (unsigned i = 0; i < a->nnames; i++) {
+		const struct ac_name *n = &a->names[i];
+
+		if (strcasecmp(n->host, name))
+			continue;
+		if (family == AF_INET && n->has4)
+			memcpy(addrs, &n->a4, sizeof(n->a4));
+		else if (family == AF_INET6 && n->has6)
+			memcpy(addrs, &n->a6, sizeof(n->a6));
+		else
+			return 0;
+		return 1;
+	}
+	return 0;
+}
+
+void ac_names_free(struct anycastd *a)
+{
+	free(a->names);
+	a->names = NULL;
+	a->nnames = 0;
+}
+
+/* This node's hostname (its bat0 addresses), its clients' (leases), the
+ * other nodes' (l3routed's descriptions). */
 unsigned ac_name_lookup(struct anycastd *a, const char *name, int family, void *addrs,
 			unsigned max)
 {
@@ -202,10 +303,10 @@ unsigned ac_name_lookup(struct anycastd *a, const char *name, int family, void *
 		return family == AF_INET ?
 		       mc_conf_get_ipv4(net, "main_ipv4_address", addrs, &plen) == 0 :
 		       mc_conf_get_ipv6(net, "main_ipv6_address", addrs, &plen) == 0;
-	if (family != AF_INET)
-		return 0;
-	ac_dhcp_leases_foreach(a->dhcp, name_match, &f);
-	if (f.found)
-		memcpy(addrs, &f.ip, sizeof(f.ip));
-	return f.found;
+	if (family == AF_INET)
+		ac_dhcp_leases_foreach(a->dhcp, name_match, &f);
+	if (!f.found)
+		return node_name(a, name, family, addrs);
+	memcpy(addrs, &f.ip, sizeof(f.ip));
+	return 1;
 }

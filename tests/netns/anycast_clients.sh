@@ -73,8 +73,17 @@ n1ip=$(mx n1 ip -4 -o addr show dev bat0 | awk '{ sub(/\/.*/, "", $4); print $4 
 n1name=$(mctl n1 l3 status --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["hostname"])')
 assert_eq "$n1name.thisnode.info" "$n1ip" "$(resolve c1 "$n1name.thisnode.info" ahostsv4)"
 assert_eq "c1.thisnode.info (its lease)" "$ip" "$(resolve c1 c1.thisnode.info ahostsv4)"
+# another node, by the name in its l3route description
+n2ip=$(mx n2 ip -4 -o addr show dev bat0 | awk '{ sub(/\/.*/, "", $4); print $4 }')
+n2name=$(mctl n2 l3 status --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["hostname"])')
+for ((i = 0; i < 75; i++)); do	# anycastd reads the names every 10 s
+	got=$(resolve c1 "$n2name" ahostsv4)
+	[[ -z $got ]] || break
+	sleep 0.2
+done
+assert_eq "$n2name (another node)" "$n2ip" "$got"
 mx c1 getent ahostsv4 nosuchhost.thisnode.info >/dev/null && fail "nosuchhost.thisnode.info resolved"
-pretty "c1 resolves thisnode.info, anygw, $n1name and c1 locally; nosuchhost is NXDOMAIN"
+pretty "c1 resolves thisnode.info, anygw, $n1name, $n2name and c1 locally; nosuchhost is NXDOMAIN"
 # and over TCP (a query of type A for thisnode.info, length-prefixed)
 tcp=$(mx c1 python3 - "$GW4" <<'PY'
 import socket, struct, sys
