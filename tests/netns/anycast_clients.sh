@@ -114,6 +114,10 @@ assert_eq "www.example.test (inet's dnsmasq, through n1's anycastd)" 198.18.7.7 
 pretty "www.example.test -> $www through n1's anycastd after $(elapsed "$t0")s; n1 dns: forwarded $(acstat n1 dns forwarded), answered $(acstat n1 dns answered), local $(acstat n1 dns local)"
 [[ $(acstat n1 dns answered) -ge 1 ]] || fail "n1's anycastd counted no upstream answer"
 
+# n1's lease table, kept from one dump and the events until the end
+mx n1 meshctl watch --verify anycastd lease >"$TMP/watch" 2>"$TMP/watch.err" &
+wpid=$!
+
 # --- dhclient (ISC) on c2 at n2; then it roams to n1: INIT-REBOOT ---------
 kill "$(cat "/run/softmesh-lab/$LAB/hosts/c2/udhcpc.pid")"
 mx c2 ip -4 addr flush dev eth0 scope global
@@ -224,5 +228,10 @@ pretty "shared segment: client got $segip; n1 leased '$l1', n2 leased '$l2'"
 [[ -n $segip && $l1 == "$segip/bound" && $l2 == "$segip/bound" ]] ||
 	fail "the nodes on one segment do not agree: client $segip, n1 '$l1', n2 '$l2'"
 
+pkill -INT -f "meshctl watch --verify anycastd lease"
+wait "$wpid" || fail "n1's lease table from events: $(cat "$TMP/watch.err")"
+events=$(grep -c '^[-+~] ' "$TMP/watch" || true)
+pretty "$(cat "$TMP/watch.err") ($events printed)"
+[[ $events -ge 2 ]] || fail "n1 published $events lease events: $(cat "$TMP/watch")"
 daemons_alive
 pretty "ok"
