@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 /* Longest config file read by mc_conf_load; configs are a few KiB. */
 #define CONF_FILE_MAX (1u << 20)
 #define SECTION_NAME_MAX 64
@@ -436,10 +438,15 @@ int mc_conf_load_string(struct mc_conf **out, const struct mc_conf_schema *sch,
 static int file_read(const char *path, char **buf, size_t *len)
 {
 	FILE *f = fopen(path, "rbe");
+	struct stat st;
 	int rc = 0;
 
 	if (!f)
 		return -errno;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		rc = -EISDIR;	/* fopen takes a directory; reading it says EIO */
+		goto out;
+	}
 	*buf = malloc(CONF_FILE_MAX + 1);
 	if (!*buf) {
 		rc = -ENOMEM;

@@ -282,6 +282,15 @@ static void test_load_files(void)
 	snprintf(msg, sizeof(msg), "%s: No such file or directory\n", p2);
 	CHECK_STR(errs, msg);
 	free(errs);
+
+	/* a directory: said so (it used to read as an I/O error) */
+	snprintf(p2, sizeof(p2), "%s", golden_dir);
+	errf = open_memstream(&errs, &len);
+	CHECK_INT(mc_conf_load(&c, sm_conf_schema(), files, 2, test_mac, errf), -EISDIR);
+	fclose(errf);
+	snprintf(msg, sizeof(msg), "%s: Is a directory\n", p2);
+	CHECK_STR(errs, msg);
+	free(errs);
 }
 
 /* A fake primary interface lookup: counts calls, knows only "eth7". */
