@@ -102,6 +102,20 @@ void l2_port_set_up(struct l2_node *n, unsigned port, bool up, uint64_t now_ms)
 	l2_iv_port_changed(n, port);
 }
 
+void l2_port_set_link(struct l2_node *n, unsigned port, const uint8_t mac[6], unsigned mtu)
+{
+	if (port >= n->nports)
+		return;
+	memcpy(n->ports[port].mac, mac, 6);
+	n->ports[port].mtu = mtu;
+}
+
+void l2_local_set_mac(struct l2_node *n, unsigned local, const uint8_t mac[6])
+{
+	if (local < n->nlocals)
+		memcpy(n->locals[local].mac, mac, 6);
+}
+
 int l2_local_add(struct l2_node *n, const char *name, enum l2_local_kind kind,
 		 const uint8_t mac[6])
 {

@@ -110,6 +110,10 @@ int l2_port_add(struct l2_node *n, const char *name, const uint8_t mac[6],
 void l2_port_set_up(struct l2_node *n, unsigned port, bool up, uint64_t now_ms);
 int l2_local_add(struct l2_node *n, const char *name, enum l2_local_kind kind,
 		 const uint8_t mac[6]);
+/* An interface that appeared (late at boot, or again) with its MAC and
+ * MTU: the port's or local port's from now on. */
+void l2_port_set_link(struct l2_node *n, unsigned port, const uint8_t mac[6], unsigned mtu);
+void l2_local_set_mac(struct l2_node *n, unsigned local, const uint8_t mac[6]);
 
 void l2_rx_mesh(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len,
 		uint64_t now_ms);

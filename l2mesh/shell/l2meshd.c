@@ -314,6 +314,16 @@ static int wire_attach(struct l2meshd *m, struct l2sh_port *p, const char *ifnam
 	return 0;
 }
 
+/* the cloud tag's 4 bytes come out of the port MTU (AF_PACKET allows no
+ * extra room for an 802.1ad tag) */
+static unsigned port_mtu(const struct l2meshd *m, const struct l2sh_port *p)
+{
+	return p->mtu - (m->vid ? 4 : 0);
+}
+
+/* Every L2SH_REOPEN_MS, the ports whose interface is missing are retried. */
+#define L2SH_REOPEN_MS 2000u
+
 static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wireless,
 		     long mtu_cfg)
 {
@@ -324,23 +334,31 @@ static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wire
 		return -ENOSPC;
 	memset(p, 0, sizeof(*p));
 	p->mtu_cfg = mtu_cfg;
-	if ((rc = wire_attach(m, p, ifname, mesh)) < 0)
+	p->fd = -1;
+	if (mc_nl_ifindex(ifname) <= 0) {
+		/* a radio that comes up late at boot: the port waits for it
+		 * like one that went away (MAC and MTU come with it) */
+		log_warn("interface %s does not exist yet: the port waits for it "
+			 "(retrying every %u s)", ifname, L2SH_REOPEN_MS / 1000);
+		snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+		p->gone = true;
+		p->mtu = 1500;
+	} else if ((rc = wire_attach(m, p, ifname, mesh)) < 0) {
 		return rc;
-	/* the cloud tag's 4 bytes come out of the port MTU (AF_PACKET
-	 * allows no extra room for an 802.1ad tag) */
-	rc = mesh ? l2_port_add(m->node, ifname, p->mac, p->mtu - (m->vid ? 4 : 0), wireless)
+	}
+	rc = mesh ? l2_port_add(m->node, ifname, p->mac, port_mtu(m, p), wireless)
 		  : l2_local_add(m->node, ifname, L2_LOCAL_LAN, p->mac);
 	if (rc < 0)
 		return rc;
 	p->index = (unsigned)rc;
 	mesh ? m->nmesh++ : m->nlocal++;
-	log_info("%s port %s: mtu %u%s", mesh ? "mesh" : "lan", ifname, p->mtu,
-		 wireless ? ", wireless" : "");
+	if (p->gone && mesh)
+		l2_port_set_up(m->node, p->index, false, mc_ev_now_ms(m->d->loop));
+	else
+		log_info("%s port %s: mtu %u%s", mesh ? "mesh" : "lan", ifname, p->mtu,
+			 wireless ? ", wireless" : "");
 	return 0;
 }
-
-/* Every L2SH_REOPEN_MS, the ports whose interface went away are retried. */
-#define L2SH_REOPEN_MS 2000u
 
 static bool reopen(struct l2meshd *m, struct l2sh_port *p, bool mesh)
 {
@@ -350,8 +368,12 @@ static bool reopen(struct l2meshd *m, struct l2sh_port *p, bool mesh)
 	if (mc_nl_ifindex(ifname) <= 0 || wire_attach(m, p, ifname, mesh) < 0)
 		return false;
 	l2sh_port_start(m->d->loop, p);
-	if (mesh)
+	if (mesh) {
+		l2_port_set_link(m->node, p->index, p->mac, port_mtu(m, p));
 		l2_port_set_up(m->node, p->index, true, mc_ev_now_ms(m->d->loop));
+	} else {
+		l2_local_set_mac(m->node, p->index, p->mac);
+	}
 	log_notice("port %s is back", ifname);
 	l2sh_ports_changed(m);
 	return true;
@@ -572,14 +594,17 @@ static int l2meshd_start(struct mc_daemon *d)
 		return rc;
 	}
 	for (unsigned i = 0; i < m.nmesh; i++)
-		l2sh_port_start(d->loop, &m.mesh[i]);
+		if (!m.mesh[i].gone)
+			l2sh_port_start(d->loop, &m.mesh[i]);
 	for (unsigned i = 0; i < m.nlocal; i++)
-		l2sh_port_start(d->loop, &m.local[i]);
+		if (!m.local[i].gone)
+			l2sh_port_start(d->loop, &m.local[i]);
 	mc_timer_init(&m.tick, on_tick, &m);
 	rearm(&m);
 	mc_timer_init(&m.keep, on_keep, &m);
 	on_keep(&m);
 	mc_timer_init(&m.reopen, on_reopen, &m);
+	mc_timer_arm(d->loop, &m.reopen, L2SH_REOPEN_MS);	/* ports still to come */
 	ev_prepare_init(&m.flush, on_prepare);
 	m.flush.data = &m;
 	ev_prepare_start(d->loop, &m.flush);

@@ -1,7 +1,9 @@
 #!/bin/bash
 # A mesh interface that goes away while l2meshd runs (a USB radio pulled)
 # is closed and shown "gone", the daemon does not spin, and when the
-# interface comes back it is reopened and the mesh heals.
+# interface comes back it is reopened and the mesh heals. And l2meshd
+# started before its mesh interface exists (a radio that comes up late at
+# boot) starts, shows the port gone, and forms the mesh once it appears.
 #   l2_hotplug.sh MESHLAB
 set -e
 . "$(dirname "$0")/l2lib.sh"
@@ -41,5 +43,24 @@ t=$(converge_ping 60 c1 10.13.250.2)
 pretty "interface back: c1 reaches c2 again after ${t}s"
 assert_eq "n1 m-n2" active "$(port_status n1 m-n2)"
 grep -q "port m-n2 is back" "/run/softmesh-lab/$LAB/nodes/n1/l2meshd.log" || fail "no 'is back' in n1's log"
+
+rundir=/run/softmesh-lab/$LAB/nodes/n1
+pid=$(cat "$rundir/l2meshd.pid")
+mapfile -d '' cmd <"/proc/$pid/cmdline"
+kill -TERM "$pid"
+wait_for 5 proc_gone "$pid" || fail "l2meshd did not stop"
+ip -n "$n1" link del m-n2
+mx n1 sh -c 'echo $$ >"$0"; exec "$@"' "$rundir/l2meshd.pid" "${cmd[@]}" </dev/null >>"$rundir/l2meshd.log" 2>&1 &
+wait_for 5 test -S "$rundir/l2meshd.sock" ||
+	fail "l2meshd did not start without its mesh interface: $(tail -3 "$rundir/l2meshd.log")"
+sleep 1
+proc_gone "$(cat "$rundir/l2meshd.pid")" && fail "l2meshd died: $(tail -3 "$rundir/l2meshd.log")"
+assert_eq "n1 m-n2 before it exists" gone "$(port_status n1 m-n2)"
+ip link add m-n2 netns "$n1" address "$mac1" mtu 1532 type veth peer name m-n1 netns "$n2" address "$mac2" mtu 1532
+ip -n "$n1" link set m-n2 up
+ip -n "$n2" link set m-n1 up
+t=$(converge_ping 60 c1 10.13.250.2)
+pretty "l2meshd started before m-n2 existed: the mesh formed ${t}s after it appeared"
+assert_eq "n1 m-n2" active "$(port_status n1 m-n2)"
 daemons_alive
 pretty "ok"
