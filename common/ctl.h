@@ -27,6 +27,11 @@
 
 /* Clients one daemon serves at once; more are refused with an error line. */
 #define MC_CTL_CLIENTS_MAX 64
+/* A client that holds half a request this long is closed; when all slots
+ * are taken, a new client replaces the longest idle one that subscribes
+ * to nothing and has been silent at least MC_CTL_EVICT_IDLE_S. */
+#define MC_CTL_PARTIAL_S 5.0
+#define MC_CTL_EVICT_IDLE_S 1.0
 /* Unsent output a client may hold; a subscriber that lags further is cut. */
 #define MC_CTL_OUTBUF_MAX (1u << 20)
 /* Topics one client may subscribe to; topic names are shorter than this. */

@@ -37,6 +37,7 @@ struct mc_ctl_conn {
 	unsigned nsubs;
 	int log_level;		/* highest MC_LOG_* level of "log" events wanted */
 	bool dead;		/* dropped; freed when the server is not busy */
+	ev_tstamp last;		/* when it last sent anything (loop time) */
 	struct mc_ctl_conn *next;
 };
 
@@ -53,6 +54,7 @@ struct mc_ctl_server {
 	time_t started;
 	struct ctl_table **tables;	/* per cfg.topics entry; NULL: not watched */
 	unsigned busy;		/* walks over conns under way: frees wait */
+	ev_timer sweep;		/* closes clients stuck in half a request */
 };
 
 /* ctl_server.c */

@@ -218,10 +218,12 @@ static void conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
-		if (n <= 0)
+		if (n <= 0) {
 			conn_close(c);
-		else
+		} else {
+			c->last = ev_now(loop);
 			conn_feed(c, buf, (size_t)n);
+		}
 	}
 	ctl_unbusy(srv);
 }
@@ -257,6 +259,7 @@ static void conn_new(struct mc_ctl_server *srv, int fd)
 	c->srv = srv;
 	c->fd = fd;
 	c->log_level = MC_LOG_INFO;
+	c->last = ev_now(srv->loop);
 	ev_io_init(&c->rio, conn_read_cb, fd, EV_READ);
 	ev_io_init(&c->wio, conn_write_cb, fd, EV_WRITE);
 	c->rio.data = c->wio.data = c;
@@ -264,6 +267,38 @@ static void conn_new(struct mc_ctl_server *srv, int fd)
 	c->next = srv->conns;
 	srv->conns = c;
 	srv->nconns++;
+}
+
+/* Room for a new client: the longest silent one that waits for nothing
+ * (no subscription, no reply pending) goes. False: none is idle enough. */
+static bool evict_idle(struct mc_ctl_server *srv)
+{
+	ev_tstamp now = ev_now(srv->loop);
+	struct mc_ctl_conn *old = NULL;
+
+	for (struct mc_ctl_conn *c = srv->conns; c; c = c->next)
+		if (!c->dead && !c->nsubs && c->out.off == c->out.len &&
+		    now - c->last >= MC_CTL_EVICT_IDLE_S && (!old || c->last < old->last))
+			old = c;
+	if (!old)
+		return false;
+	log_info("ctl: all %u slots taken: closing a client silent for %.1f s",
+		 MC_CTL_CLIENTS_MAX, now - old->last);
+	conn_close(old);
+	return true;
+}
+
+/* Clients that began a request and stopped: their slot is not theirs. */
+static void sweep_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct mc_ctl_server *srv = w->data;
+	ev_tstamp now = ev_now(loop);
+
+	ctl_busy(srv);
+	for (struct mc_ctl_conn *c = srv->conns; c; c = c->next)
+		if (!c->dead && (c->lb.len || c->lb.overflow) && now - c->last >= MC_CTL_PARTIAL_S)
+			conn_close(c);
+	ctl_unbusy(srv);
 }
 
 static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -277,7 +312,7 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 				log_warn("ctl: accept: %s", strerror(errno));
 			return;
 		}
-		if (srv->nconns >= MC_CTL_CLIENTS_MAX)
+		if (srv->nconns >= MC_CTL_CLIENTS_MAX && !evict_idle(srv))
 			refuse(fd, "too many control clients");
 		else
 			conn_new(srv, fd);
@@ -353,6 +388,9 @@ int mc_ctl_server_open(struct mc_ctl_server **out, struct ev_loop *loop,
 	ev_io_init(&srv->aio, accept_cb, srv->fd, EV_READ);
 	srv->aio.data = srv;
 	ev_io_start(loop, &srv->aio);
+	ev_timer_init(&srv->sweep, sweep_cb, 1.0, 1.0);
+	srv->sweep.data = srv;
+	ev_timer_start(loop, &srv->sweep);
 	*out = srv;
 	return 0;
 fail:
@@ -372,6 +410,7 @@ void mc_ctl_server_close(struct mc_ctl_server *srv)
 		conn_close(c);
 	ctl_unbusy(srv);
 	ctl_tables_free(srv);
+	ev_timer_stop(srv->loop, &srv->sweep);
 	ev_io_stop(srv->loop, &srv->aio);
 	close(srv->fd);
 	unlink(srv->path);

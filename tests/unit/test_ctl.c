@@ -335,6 +335,37 @@ static void test_too_many_clients(void)
 	CHECK(served);
 }
 
+/* Every slot held by a client stuck in half a request: a new client is
+ * still served (the longest silent one makes room), and a client that
+ * stays in half a request is closed after MC_CTL_PARTIAL_S. */
+static void test_half_lines(void)
+{
+	struct mc_ctl_client *cs[MC_CTL_CLIENTS_MAX];
+	json_object *r = NULL;
+	unsigned n = 0, closed = 0;
+
+	for (; n < MC_CTL_CLIENTS_MAX; n++)
+		if (mc_ctl_client_open(&cs[n], rundir, "testd") < 0 ||
+		    mc_ctl_client_send_raw(cs[n], "{\"cmd\":", 7) < 0)
+			break;
+	CHECK_INT(n, MC_CTL_CLIENTS_MAX);
+	usleep((useconds_t)(MC_CTL_EVICT_IDLE_S * 1e6) + 200000);
+	struct mc_ctl_client *c = connect_retry();
+	r = c ? call_str(c, "{\"cmd\":\"status\"}\n") : NULL;
+	CHECK(reply_ok(r));	/* within call_str's 3 s */
+	json_object_put(r);
+	mc_ctl_client_close(c);
+	usleep((useconds_t)(MC_CTL_PARTIAL_S * 1e6) + 1000000);	/* + a sweep */
+	for (unsigned i = 0; i < n; i++) {
+		r = NULL;
+		if (mc_ctl_client_read(cs[i], &r, 100) == -EPIPE)
+			closed++;
+		json_object_put(r);
+		mc_ctl_client_close(cs[i]);
+	}
+	CHECK_INT(closed, n);	/* one made room, the rest timed out */
+}
+
 static void test_live_socket_refused(void)
 {
 	struct mc_ctl_server *other;
@@ -392,6 +423,7 @@ int main(void)
 	RUN(test_subscribe);
 	RUN(test_log_cmd);
 	RUN(test_too_many_clients);
+	RUN(test_half_lines);
 	RUN(test_live_socket_refused);
 	/* the server survived everything above */
 	int status;
