@@ -32,7 +32,8 @@
  * to nothing and has been silent at least MC_CTL_EVICT_IDLE_S. */
 #define MC_CTL_PARTIAL_S 5.0
 #define MC_CTL_EVICT_IDLE_S 1.0
-/* Unsent output a client may hold; a subscriber that lags further is cut. */
+/* Unsent output a client may hold; a subscriber that lags further is cut.
+ * One message alone may be larger (a big table as a reply). */
 #define MC_CTL_OUTBUF_MAX (1u << 20)
 /* Topics one client may subscribe to; topic names are shorter than this. */
 #define MC_CTL_SUBS_MAX 16

@@ -15,7 +15,10 @@ int ctl_outq_put(struct ctl_outq *q, const char *s, size_t len, size_t max)
 {
 	size_t pending = q->len - q->off, need = len + 1;
 
-	if (pending + need > max)
+	/* max bounds a backlog (a subscriber that stopped reading), not one
+	 * message: a 20,000-row table goes out whole to a client that waits
+	 * for nothing else */
+	if (pending && pending + need > max)
 		return -ENOBUFS;
 	if (q->off && q->len + need > q->cap) {
 		memmove(q->buf, q->buf + q->off, pending);

@@ -43,6 +43,22 @@ static int cmd_emit(json_object *req, json_object **data, const char **err, void
 	return 0;
 }
 
+/* a reply of n bytes (one string) */
+static int cmd_big(json_object *req, json_object **data, const char **err, void *user)
+{
+	json_object *v;
+	size_t n = json_object_object_get_ex(req, "n", &v) ? (size_t)json_object_get_int64(v) : 0;
+	char *s = malloc(n + 1);
+
+	if (!s)
+		return -ENOMEM;
+	memset(s, 'x', n);
+	s[n] = 0;
+	*data = json_object_new_string(s);
+	free(s);
+	return 0;
+}
+
 static void add_status(json_object *st, void *user)
 {
 	json_object_object_add(st, "answer", json_object_new_int(42));
@@ -51,6 +67,7 @@ static void add_status(json_object *st, void *user)
 static const struct mc_ctl_cmd test_cmds[] = {
 	{ "echo", cmd_echo, "returns arg" },
 	{ "emit", cmd_emit, "publishes 42 on topic" },
+	{ "big", cmd_big, "a string of n bytes" },
 };
 
 static const struct mc_ctl_topic test_topics[] = {
@@ -62,7 +79,7 @@ static void serve(void)
 {
 	struct ev_loop *loop = ev_default_loop(0);
 	struct mc_ctl_server_cfg cfg = {
-		.daemon = "testd", .version = "9.9", .cmds = test_cmds, .ncmds = 2,
+		.daemon = "testd", .version = "9.9", .cmds = test_cmds, .ncmds = 3,
 		.topics = test_topics, .ntopics = 2, .status = add_status,
 	};
 
@@ -366,6 +383,23 @@ static void test_half_lines(void)
 	CHECK_INT(closed, n);	/* one made room, the rest timed out */
 }
 
+/* One reply over MC_CTL_OUTBUF_MAX to a client that waits for it arrives
+ * whole (the cap is for backlogs). */
+static void test_big_reply(void)
+{
+	struct mc_ctl_client *c = connect_retry();
+	json_object *r = c ? call_str(c, "{\"cmd\":\"big\",\"n\":3000000}\n") : NULL, *d;
+
+	CHECK(reply_ok(r));
+	CHECK(r && json_object_object_get_ex(r, "data", &d) &&
+	      json_object_get_string_len(d) == 3000000);
+	json_object_put(r);
+	r = c ? call_str(c, "{\"cmd\":\"status\"}\n") : NULL;	/* and it stays usable */
+	CHECK(reply_ok(r));
+	json_object_put(r);
+	mc_ctl_client_close(c);
+}
+
 static void test_live_socket_refused(void)
 {
 	struct mc_ctl_server *other;
@@ -424,6 +458,7 @@ int main(void)
 	RUN(test_log_cmd);
 	RUN(test_too_many_clients);
 	RUN(test_half_lines);
+	RUN(test_big_reply);
 	RUN(test_live_socket_refused);
 	/* the server survived everything above */
 	int status;
