@@ -31,6 +31,9 @@
  * are taken, a new client replaces the longest idle one that subscribes
  * to nothing and has been silent at least MC_CTL_EVICT_IDLE_S. */
 #define MC_CTL_PARTIAL_S 5.0
+/* Reads of 16 KiB from one client per wake-up: a client streaming junk
+ * cannot hold the loop (its watchers also run after every other). */
+#define MC_CTL_READS_PER_WAKE 4
 #define MC_CTL_EVICT_IDLE_S 1.0
 /* Unsent output a client may hold; a subscriber that lags further is cut.
  * One message alone may be larger (a big table as a reply). */

@@ -212,7 +212,9 @@ static void conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	char buf[16384];
 
 	ctl_busy(srv);
-	while (!c->dead) {
+	/* at most MC_CTL_READS_PER_WAKE reads, then the loop serves the rest
+	 * (the data path first: its watchers have a higher priority) */
+	for (int reads = 0; !c->dead && reads < MC_CTL_READS_PER_WAKE; reads++) {
 		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -262,6 +264,8 @@ static void conn_new(struct mc_ctl_server *srv, int fd)
 	c->last = ev_now(srv->loop);
 	ev_io_init(&c->rio, conn_read_cb, fd, EV_READ);
 	ev_io_init(&c->wio, conn_write_cb, fd, EV_WRITE);
+	ev_set_priority(&c->rio, EV_MINPRI);
+	ev_set_priority(&c->wio, EV_MINPRI);
 	c->rio.data = c->wio.data = c;
 	ev_io_start(srv->loop, &c->rio);
 	c->next = srv->conns;
