@@ -818,10 +818,8 @@ static void ogm_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 		return;
 	}
 	c.orig = l2_orig_get(n, ogm->orig);
-	if (!c.orig) {
-		l2_count(n, L2_STAT_DROP_MALFORMED, 1);	/* out of memory */
+	if (!c.orig)	/* counted: orig_refused */
 		return;
-	}
 	ogm_process(n, &c);
 }
 

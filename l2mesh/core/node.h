@@ -90,6 +90,9 @@ struct l2_local {
 	X(ICMP_RX, "icmp_rx") \
 	X(ANYCAST_FILTERED, "anycast_filtered") \
 	X(ANYCAST_CLAIM, "anycast_claim") \
+	/* tables full (originator.h's caps) or out of memory */ \
+	X(ORIG_REFUSED, "orig_refused") \
+	X(NEIGH_REFUSED, "neigh_refused") \
 	/* drops: the frame */ \
 	X(DROP_SHORT, "drop_short") \
 	X(DROP_VERSION, "drop_version") \

@@ -57,9 +57,11 @@ static struct l2_hneigh *hneigh_ref(struct l2_node *n, const uint8_t addr[6],
 		hn->refs++;
 		return hn;
 	}
-	hn = calloc(1, sizeof(*hn));
-	if (!hn)
+	if (n->origs->port_neighs[port] >= L2_PORT_NEIGHS_MAX ||
+	    !(hn = calloc(1, sizeof(*hn)))) {
+		l2_count(n, L2_STAT_NEIGH_REFUSED, 1);
 		return NULL;
+	}
 	memcpy(hn->addr, addr, 6);
 	hn->port = (uint8_t)port;
 	hn->refs = 1;
@@ -110,9 +112,10 @@ struct l2_orig *l2_orig_get(struct l2_node *n, const uint8_t addr[6])
 
 	if (o)
 		return o;
-	o = calloc(1, sizeof(*o));
-	if (!o)
+	if (n->origs->origs.count >= L2_ORIGS_MAX || !(o = calloc(1, sizeof(*o)))) {
+		l2_count(n, L2_STAT_ORIG_REFUSED, 1);
 		return NULL;
+	}
 	memcpy(o->addr, addr, 6);
 	o->neighs = o->inline_neighs;
 	o->capneighs = L2_ORIG_NEIGHS_INLINE;

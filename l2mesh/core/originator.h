@@ -27,6 +27,15 @@
 #define L2_EXPECTED_SEQNO_RANGE 65536	/* a jump this far is a restart */
 #define L2_PORT_NONE 0xff		/* in_port of our own primary OGM */
 #define L2_ORIG_NEIGHS_INLINE 4		/* last hops kept inside the entry */
+/*
+ * Caps, which batman-adv does not have: forged OGMs from new addresses
+ * must not grow the tables without bound. Beyond them a new originator or
+ * one-hop neighbour is refused (counted orig_refused, neigh_refused) until
+ * purges make room; the entries already known keep working. A cloud has
+ * hundreds of nodes; 4096 leave room for ten times that.
+ */
+#define L2_ORIGS_MAX 4096
+#define L2_PORT_NEIGHS_MAX 256		/* one-hop neighbours on one port */
 
 /* A one-hop neighbour on a port (batadv_hardif_neigh_node). */
 struct l2_hneigh {

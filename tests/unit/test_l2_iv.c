@@ -1043,6 +1043,34 @@ static void test_tvlvs(void)
 
 /* ---- malformed input ---------------------------------------------------------------------------- */
 
+/* 20,000 forged source MACs, each its own originator: the tables stop at
+ * their caps, the refusals are counted, and the real neighbour's route
+ * keeps working. */
+static void test_forged_flood(void)
+{
+	struct ogm_spec own = { .ttl = 50, .tq = 255, .seqno = 1 };
+	uint8_t fake[6] = { 0x06, 0xf0, 0, 0, 0, 0 };
+	struct fx f;
+
+	node_new(&f, NULL, 1, NULL);
+	link_up(&f, 20);
+	CHECK(route_tq(&f, NB_A) > 0);
+	for (unsigned i = 0; i < 20000; i++) {
+		fake[3] = (uint8_t)(i >> 16);
+		fake[4] = (uint8_t)(i >> 8);
+		fake[5] = (uint8_t)i;
+		own.orig = fake;
+		rx_ogm(&f, 0, fake, &own);
+	}
+	CHECK(f.n->origs->origs.count <= L2_ORIGS_MAX);
+	CHECK(f.n->origs->port_neighs[0] <= L2_PORT_NEIGHS_MAX);
+	CHECK(f.n->stats[L2_STAT_ORIG_REFUSED] >= 20000 - L2_ORIGS_MAX);
+	CHECK(f.n->stats[L2_STAT_NEIGH_REFUSED] > 0);
+	link_up(&f, 5);
+	CHECK(route_tq(&f, NB_A) > 0);
+	l2_node_free(f.n);
+}
+
 static void test_malformed(void)
 {
 	struct ogm_spec a = { .orig = NB_A, .ttl = 50, .tq = 255 };
@@ -1192,6 +1220,7 @@ int main(void)
 	RUN(test_port_down);
 	RUN(test_router_choice);
 	RUN(test_tvlvs);
+	RUN(test_forged_flood);
 	RUN(test_malformed);
 	RUN(test_query);
 	return check_exit();
