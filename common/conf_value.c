@@ -218,7 +218,8 @@ static bool prefix_ok(const char *v)
 {
 	struct mc_ip ip, masked;
 
-	if (!strchr(v, '/') || mc_ip_parse(v, &ip) < 0)
+	/* /0 is a default route: gateway offers carry those, not prefixes */
+	if (!strchr(v, '/') || mc_ip_parse(v, &ip) < 0 || !ip.plen)
 		return false;
 	masked = ip;
 	mc_ip_mask(&masked);
@@ -288,7 +289,8 @@ static const char *const type_expect[] = {
 	[MC_CONF_T_DEBUG] = "expected debug categories like batman,tt "
 			    "(or all, none)",
 	[MC_CONF_T_PREFIX] = "expected an IPv4 or IPv6 prefix with its host bits "
-			     "zero, like 10.99.0.0/16 or fd99::/64",
+			     "zero, like 10.99.0.0/16 or fd99::/64 (not /0: "
+			     "defaults come with gateway offers)",
 	[MC_CONF_T_ADDR] = "expected an IPv4 or IPv6 address without a prefix "
 			   "length, like 198.18.0.1 or 2001:db8::1, or nothing",
 };

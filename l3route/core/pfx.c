@@ -98,6 +98,11 @@ static void each_prefix(struct l3_node *n, const uint8_t id[L3_ID_LEN],
 		 * would shadow node addresses) */
 		if (mc_ip_covers(&node_space, p) || mc_ip_covers(p, &node_space))
 			continue;
+		/* a default (plen 0) belongs to gateway offers and the
+		 * tunnel: announced as a prefix it would blackhole every
+		 * node's Internet (table l3_table is looked up first) */
+		if (!p->plen)
+			continue;
 		fn(n, p, d->prefix[i].flags & L3_PF_ANYCAST, arg);
 	}
 }

@@ -64,6 +64,10 @@ static struct l3sim *build(unsigned n, bool ring)
 		cfg.chain_len = 256;
 		cfg.nprefix = NPFX;
 		node_prefixes(i, cfg.prefix);
+		if (i == 0) {	/* and a blackhole of everything: refused */
+			mc_ip_parse("0.0.0.0/0", &cfg.prefix[cfg.nprefix++].ip);
+			mc_ip_parse("::/0", &cfg.prefix[cfg.nprefix++].ip);
+		}
 		if (l3sim_node_add(s, &cfg) != (int)i)
 			return NULL;
 	}
@@ -269,12 +273,27 @@ static struct l3sim *start(unsigned n, bool ring, const char *title, const char 
 	return s;
 }
 
+/* Defaults belong to gateway offers: node 0's 0.0.0.0/0 and ::/0 are in
+ * nobody's table. */
+static void no_defaults(struct l3sim *s)
+{
+	struct mc_ip d4, d6;
+
+	mc_ip_parse("0.0.0.0/0", &d4);
+	mc_ip_parse("::/0", &d6);
+	for (unsigned i = 0; i < l3sim_nodes(s); i++)
+		if (l3sim_has_route(s, i, &d4) || l3sim_has_route(s, i, &d6))
+			fail("a node routes an announced default prefix");
+}
+
 static void line3(void)
 {
 	struct l3sim *s = start(3, false, "line of 3", "line");
 
-	if (s)
+	if (s) {
+		no_defaults(s);
 		finish(s, "line");
+	}
 }
 
 static int link_between(struct l3sim *s, unsigned x, unsigned y)

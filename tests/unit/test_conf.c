@@ -814,6 +814,9 @@ static void test_bad_many(void)
 static void test_bad_values(void)
 {
 	bad_value("lime network", "hop_penalty", "x", "expected 0..255");
+	bad_value("lime network", "l3_prefix", "0.0.0.0/0",
+		  "expected an IPv4 or IPv6 prefix with its host bits zero, like "
+		  "10.99.0.0/16 or fd99::/64 (not /0: defaults come with gateway offers)");
 	bad_value("lime network", "hop_penalty", "256", "expected 0..255");
 	bad_value("lime network", "hop_penalty", "-1", "expected 0..255");
 	bad_value("lime network", "orig_interval", "99", "expected 100..60000");
