@@ -192,11 +192,26 @@ static bool ann_usable(const struct l3_orig *o)
 	return o->sel && o->metric != L3_METRIC_INF && o->trust != L3_TRUST_NO;
 }
 
-static struct l3_orig *pfx_best(const struct l3_pfx *p)
+/*
+ * Does p take in more than a prefix this node serves itself (its cloud's
+ * ranges, its addresses)? Such a prefix from another node is not routed:
+ * the node's own clients would follow it out of the cloud.
+ */
+static bool covers_own(const struct l3_node *n, const struct l3_pfx *p)
+{
+	const struct l3_desc *d = n->self ? &n->self->d : NULL;
+
+	for (unsigned i = 0; d && i < d->nprefix; i++)
+		if (p->ip.plen < d->prefix[i].ip.plen && mc_ip_covers(&p->ip, &d->prefix[i].ip))
+			return true;
+	return false;
+}
+
+static struct l3_orig *pfx_best(const struct l3_node *n, const struct l3_pfx *p)
 {
 	struct l3_orig *best = NULL;
 
-	if (p->own)
+	if (p->own || covers_own(n, p))
 		return NULL;
 	for (unsigned i = 0; i < p->nann; i++) {
 		struct l3_orig *o = p->ann[i];
@@ -251,7 +266,7 @@ static void pfx_apply(struct l3_node *n, struct l3_pfx *p)
 {
 	struct mc_ip dst = p->ip;
 
-	p->best = pfx_best(p);
+	p->best = pfx_best(n, p);
 	pfx_route(n, p, p->best);
 	if (!p->best && !p->nann && !p->own)
 		pfx_free(n, p);

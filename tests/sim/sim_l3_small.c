@@ -64,9 +64,10 @@ static struct l3sim *build(unsigned n, bool ring)
 		cfg.chain_len = 256;
 		cfg.nprefix = NPFX;
 		node_prefixes(i, cfg.prefix);
-		if (i == 0) {	/* and a blackhole of everything: refused */
+		if (i == 0) {	/* blackholes of everything and of all nodes: refused */
 			mc_ip_parse("0.0.0.0/0", &cfg.prefix[cfg.nprefix++].ip);
 			mc_ip_parse("::/0", &cfg.prefix[cfg.nprefix++].ip);
+			mc_ip_parse("10.99.0.0/16", &cfg.prefix[cfg.nprefix++].ip);
 		}
 		if (l3sim_node_add(s, &cfg) != (int)i)
 			return NULL;
@@ -274,16 +275,21 @@ static struct l3sim *start(unsigned n, bool ring, const char *title, const char 
 }
 
 /* Defaults belong to gateway offers: node 0's 0.0.0.0/0 and ::/0 are in
- * nobody's table. */
+ * nobody's table; nor is its 10.99.0.0/16, which covers every other
+ * node's own 10.99.i.0/24. */
 static void no_defaults(struct l3sim *s)
 {
-	struct mc_ip d4, d6;
+	struct mc_ip d4, d6, over;
 
 	mc_ip_parse("0.0.0.0/0", &d4);
 	mc_ip_parse("::/0", &d6);
-	for (unsigned i = 0; i < l3sim_nodes(s); i++)
+	mc_ip_parse("10.99.0.0/16", &over);
+	for (unsigned i = 0; i < l3sim_nodes(s); i++) {
 		if (l3sim_has_route(s, i, &d4) || l3sim_has_route(s, i, &d6))
 			fail("a node routes an announced default prefix");
+		if (i && l3sim_has_route(s, i, &over))
+			fail("a node routes a prefix over its own");
+	}
 }
 
 static void line3(void)
