@@ -104,6 +104,8 @@ static int dhcp_config(struct anycastd *a, struct ac_dhcp_config *c)
 	c->lease_s = (uint32_t)conf_int(net, "dhcp_lease_time");
 	c->mtu = (uint16_t)conf_int(net, "client_mtu");
 	c->probe_ms = (uint32_t)conf_int(net, "dhcp_probe_ms");
+	/* a probe ends after probe_ms; without one, an offer after 60 s */
+	a->dhcp_first_ms = c->probe_ms ? c->probe_ms : AC_DHCP_OFFER_MS;
 	snprintf(c->domain, sizeof(c->domain), "%s", a->domain);
 	c->table_seed = randombytes_random();
 	return 0;
@@ -187,13 +189,35 @@ static int cores_new(struct anycastd *a)
 
 /* ------------------------------------------------------------ the loop */
 
-/* The three cores' next deadlines, on the loop's clock. */
+/* The DHCP core's tick (it walks every lease), only when it is due; its
+ * next deadline moved from its wall clock to the loop's. */
+static void dhcp_tick(struct anycastd *a, uint64_t now)
+{
+	uint64_t wall = ac_wall_ms(), due;
+
+	if (now < a->dhcp_due)
+		return;
+	due = ac_dhcp_tick(a->dhcp, wall);
+	a->dhcp_due = due == UINT64_MAX ? UINT64_MAX : now + (due > wall ? due - wall : 0);
+}
+
+void ac_dhcp_changed(struct anycastd *a)
+{
+	uint64_t due = mc_ev_now_ms(a->d->loop) + a->dhcp_first_ms;
+
+	if (due < a->dhcp_due)
+		a->dhcp_due = due;
+	ac_rearm(a);
+}
+
+/* The three cores' next deadlines, on the loop's clock (RA and DNS ticks
+ * are cheap: they look at their next event only). */
 void ac_rearm(struct anycastd *a)
 {
-	uint64_t now = mc_ev_now_ms(a->d->loop), wall = ac_wall_ms();
-	uint64_t due = ac_dhcp_tick(a->dhcp, wall), t;
+	uint64_t now = mc_ev_now_ms(a->d->loop), due, t;
 
-	due = due == UINT64_MAX ? UINT64_MAX : now + (due > wall ? due - wall : 0);
+	dhcp_tick(a, now);
+	due = a->dhcp_due;
 	if (a->ifindex && (t = ac_ra_tick(a->ra, now)) < due)
 		due = t;
 	if ((t = ac_dns_tick(a->dns, now)) < due)
@@ -285,6 +309,7 @@ static int anycastd_start(struct mc_daemon *d)
 		return rc;
 	}
 	ac_leases_load(&a);
+	a.dhcp_due = 0;		/* a first tick: restored leases may be due */
 	mc_timer_init(&a.tick, on_tick, &a);
 	mc_timer_init(&a.retry, on_retry, &a);
 	ev_prepare_init(&a.flush, on_prepare);

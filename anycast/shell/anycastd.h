@@ -86,12 +86,19 @@ struct anycastd {
 	struct ac_name *names;
 	unsigned nnames;
 	uint64_t names_ms;
-	uint64_t from_mesh, tx_errors;	/* shell counters */
+	uint64_t tx_errors;		/* shell counter */
+	/* when the DHCP core's tick is due (loop clock; UINT64_MAX: never):
+	 * a tick walks every lease, so it runs when due, not per packet */
+	uint64_t dhcp_due;
+	uint32_t dhcp_first_ms;		/* the earliest a new entry can be due */
 };
 
 /* The DHCP core's clock is the wall clock (leases outlive the process). */
 uint64_t ac_wall_ms(void);
 void ac_rearm(struct anycastd *a);
+/* A DHCP message or probe answer went to the core: what it started is
+ * due dhcp_first_ms from now at the earliest. */
+void ac_dhcp_changed(struct anycastd *a);
 
 /* Stops w and closes *fd (then -1); nothing when *fd < 0. */
 void ac_io_close(struct anycastd *a, ev_io *w, int *fd);

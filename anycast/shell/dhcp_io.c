@@ -149,7 +149,7 @@ static void on_arp(struct ev_loop *loop, ev_io *io, int revents)
 		log_info("DHCP: ARP from %s (%02x:%02x:%02x:%02x:%02x:%02x) while probing it",
 			 inet_ntoa(spa), f[22], f[23], f[24], f[25], f[26], f[27]);
 		ac_dhcp_probe_answer(a->dhcp, ac_wall_ms(), spa, f + 22);
-		ac_rearm(a);
+		ac_dhcp_changed(a);
 	}
 }
 
@@ -165,7 +165,7 @@ static void on_dhcp(struct ev_loop *loop, ev_io *io, int revents)
 			break;
 		ac_dhcp_rx(a->dhcp, ac_wall_ms(), buf, (size_t)n > sizeof(buf) ? sizeof(buf) + 1 : (size_t)n);
 	}
-	ac_rearm(a);
+	ac_dhcp_changed(a);
 }
 
 static int packet_open(int ifindex, uint16_t proto)

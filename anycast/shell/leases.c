@@ -121,6 +121,30 @@ void ac_lease_event(struct anycastd *a, enum ac_lease_change what, const struct 
 
 /* ------------------------------------------------------------ node addresses */
 
+/*
+ * fn(user, rows) with the table another daemon of this node answers to
+ * cmd. A blocking call with a short timeout, made at most every
+ * AC_NODES_REFRESH_MS by the callers; nothing when the daemon is not there.
+ */
+static void daemon_rows(struct anycastd *a, const char *daemon, const char *cmd,
+			void (*fn)(struct anycastd *a, json_object *rows))
+{
+	json_object *req, *rep = NULL, *rows;
+	struct mc_ctl_client *c;
+
+	if (mc_ctl_client_open(&c, a->d->rundir, daemon) < 0)
+		return;
+	req = json_object_new_object();
+	json_object_object_add(req, "cmd", json_object_new_string(cmd));
+	if (mc_ctl_client_call(c, req, &rep, 300) == 0 &&
+	    json_object_object_get_ex(rep, "data", &rows) &&
+	    json_object_is_type(rows, json_type_array))
+		fn(a, rows);
+	mc_ctl_client_close(c);
+	json_object_put(rep);
+	json_object_put(req);
+}
+
 static void nodes_add(struct anycastd *a, const uint8_t mac[6])
 {
 	uint8_t ip[4] = { 10, a->n1, mac[4], mac[5] };
@@ -129,30 +153,27 @@ static void nodes_add(struct anycastd *a, const uint8_t mac[6])
 		memcpy(&a->nodes[a->nnodes++].s_addr, ip, 4);
 }
 
+static void nodes_from(struct anycastd *a, json_object *rows)
+{
+	json_object *mac;
+	uint8_t m[6];
+
+	for (size_t i = 0; i < json_object_array_length(rows); i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(rows, i), "originator",
+					      &mac) &&
+		    mc_mac_parse(json_object_get_string(mac), m) == 0)
+			nodes_add(a, m);
+}
+
 /* 10.N1.M5.M6 of every originator l2meshd knows, and ours. */
 static void nodes_refresh(struct anycastd *a)
 {
-	json_object *req = json_object_new_object(), *rep = NULL, *rows, *mac;
-	struct mc_ctl_client *c;
 	uint8_t m[6];
 
 	a->nnodes = 0;
 	if (mc_conf_mac(a->d->conf, m) == 0)
 		nodes_add(a, m);
-	json_object_object_add(req, "cmd", json_object_new_string("originators"));
-	if (mc_ctl_client_open(&c, a->d->rundir, "l2meshd") == 0) {
-		if (mc_ctl_client_call(c, req, &rep, 300) == 0 &&
-		    json_object_object_get_ex(rep, "data", &rows) &&
-		    json_object_is_type(rows, json_type_array))
-			for (size_t i = 0; i < json_object_array_length(rows); i++)
-				if (json_object_object_get_ex(json_object_array_get_idx(rows, i),
-							      "originator", &mac) &&
-				    mc_mac_parse(json_object_get_string(mac), m) == 0)
-					nodes_add(a, m);
-		mc_ctl_client_close(c);
-	}
-	json_object_put(rep);
-	json_object_put(req);
+	daemon_rows(a, "l2meshd", "originators", nodes_from);
 }
 
 bool ac_node_addr(struct anycastd *a, struct in_addr ip)
@@ -242,23 +263,11 @@ static void names_from(struct anycastd *a, json_object *rows)
 static void names_refresh(struct anycastd *a)
 {
 	uint64_t now = mc_ev_now_ms(a->d->loop);
-	json_object *req, *rep = NULL, *rows;
-	struct mc_ctl_client *c;
 
 	if (a->names_ms && now - a->names_ms < AC_NODES_REFRESH_MS)
 		return;
 	a->names_ms = now ? now : 1;
-	if (mc_ctl_client_open(&c, a->d->rundir, "l3routed") < 0)
-		return;
-	req = json_object_new_object();
-	json_object_object_add(req, "cmd", json_object_new_string("descriptions"));
-	if (mc_ctl_client_call(c, req, &rep, 300) == 0 &&
-	    json_object_object_get_ex(rep, "data", &rows) &&
-	    json_object_is_type(rows, json_type_array))
-		names_from(a, rows);
-	mc_ctl_client_close(c);
-	json_object_put(rep);
-	json_object_put(req);
+	daemon_rows(a, "l3routed", "descriptions", names_from);
 }
 
 static unsigned node_name(struct anycastd *a, const char *name, int family, void *addrs)
