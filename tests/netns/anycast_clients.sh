@@ -161,14 +161,10 @@ mctl n2 leases --json | grep -q "\"$ip\"" || fail "n2 has no lease for c1's $ip"
 pretty "c1 roamed to n2 keeping $ip (n2 leased it again), TCP across the move: $(cat "$TMP/stream")"
 
 # --- kill -9 and restart of n2's anycastd: no lease lost ------------------
-rundir=/run/softmesh-lab/$LAB/nodes/n2
-pid=$(cat "$rundir/anycastd.pid")
-mapfile -d '' cmd <"/proc/$pid/cmdline"
-kill -9 "$pid"
-wait_for 5 proc_gone "$pid" || fail "anycastd survived kill -9"
-mx n2 sh -c 'echo $$ >"$0"; exec "$@"' "$rundir/anycastd.pid" "${cmd[@]}" </dev/null >>"$rundir/anycastd.log" 2>&1 &
-wait_for 5 test -S "$rundir/anycastd.sock" || fail "anycastd did not come back"
-sleep 0.5
+daemon_cmdline "$LAB" n2 anycastd
+kill -9 "$DAEMON_PID"
+wait_for 5 proc_gone "$DAEMON_PID" || fail "anycastd survived kill -9"
+daemon_start "$LAB" n2 anycastd
 mctl n2 leases --json | grep -q "\"$ip\"" || fail "n2's leases lost c1 across kill -9: $(mctl n2 leases)"
 a0=$(acstat n2 dhcp ack)
 kill -USR1 "$(cat "/run/softmesh-lab/$LAB/hosts/c1/udhcpc.pid")"	# renew now

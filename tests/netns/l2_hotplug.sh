@@ -35,30 +35,29 @@ cpu=$(ps -o pcpu= -p "$pid" | tr -d ' ')
 pretty "l2meshd CPU with its port gone: ${cpu}%"
 awk -v c="$cpu" 'BEGIN { exit !(c < 20) }' || fail "l2meshd spins (${cpu}% CPU) with a port gone"
 
-t0=${EPOCHREALTIME/,/.}
-ip link add m-n2 netns "$n1" address "$mac1" mtu 1532 type veth peer name m-n1 netns "$n2" address "$mac2" mtu 1532
-ip -n "$n1" link set m-n2 up
-ip -n "$n2" link set m-n1 up
+# the n1-n2 veth again, as meshlab made it
+link_back() {
+	ip link add m-n2 netns "$n1" address "$mac1" mtu 1532 type veth peer name m-n1 netns "$n2" address "$mac2" mtu 1532
+	ip -n "$n1" link set m-n2 up
+	ip -n "$n2" link set m-n1 up
+}
+
+link_back
 t=$(converge_ping 60 c1 10.13.250.2)
 pretty "interface back: c1 reaches c2 again after ${t}s"
 assert_eq "n1 m-n2" active "$(port_status n1 m-n2)"
 grep -q "port m-n2 is back" "/run/softmesh-lab/$LAB/nodes/n1/l2meshd.log" || fail "no 'is back' in n1's log"
 
-rundir=/run/softmesh-lab/$LAB/nodes/n1
-pid=$(cat "$rundir/l2meshd.pid")
-mapfile -d '' cmd <"/proc/$pid/cmdline"
-kill -TERM "$pid"
-wait_for 5 proc_gone "$pid" || fail "l2meshd did not stop"
+daemon_cmdline "$LAB" n1 l2meshd
+kill -TERM "$DAEMON_PID"
+wait_for 5 proc_gone "$DAEMON_PID" || fail "l2meshd did not stop"
 ip -n "$n1" link del m-n2
-mx n1 sh -c 'echo $$ >"$0"; exec "$@"' "$rundir/l2meshd.pid" "${cmd[@]}" </dev/null >>"$rundir/l2meshd.log" 2>&1 &
-wait_for 5 test -S "$rundir/l2meshd.sock" ||
-	fail "l2meshd did not start without its mesh interface: $(tail -3 "$rundir/l2meshd.log")"
+daemon_start "$LAB" n1 l2meshd
 sleep 1
+rundir=/run/softmesh-lab/$LAB/nodes/n1
 proc_gone "$(cat "$rundir/l2meshd.pid")" && fail "l2meshd died: $(tail -3 "$rundir/l2meshd.log")"
 assert_eq "n1 m-n2 before it exists" gone "$(port_status n1 m-n2)"
-ip link add m-n2 netns "$n1" address "$mac1" mtu 1532 type veth peer name m-n1 netns "$n2" address "$mac2" mtu 1532
-ip -n "$n1" link set m-n2 up
-ip -n "$n2" link set m-n1 up
+link_back
 t=$(converge_ping 60 c1 10.13.250.2)
 pretty "l2meshd started before m-n2 existed: the mesh formed ${t}s after it appeared"
 assert_eq "n1 m-n2" active "$(port_status n1 m-n2)"

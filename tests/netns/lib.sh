@@ -99,6 +99,24 @@ ll_addr() {
 	ip -n "$1" -6 -o addr show dev "$2" scope link | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
 }
 
+# daemon_cmdline LAB NODE DAEMON: the running daemon's pid into DAEMON_PID
+# and its command line into DAEMON_CMD, to start it again as meshlab did.
+daemon_cmdline() {
+	DAEMON_PID=$(cat "/run/softmesh-lab/$1/nodes/$2/$3.pid")
+	mapfile -d '' DAEMON_CMD <"/proc/$DAEMON_PID/cmdline"
+}
+
+# daemon_start LAB NODE DAEMON: starts DAEMON_CMD in NODE as meshlab does
+# (pid file, log) and waits until its control socket answers (a socket
+# file a kill -9 left behind does not count).
+daemon_start() {
+	local d=/run/softmesh-lab/$1/nodes/$2
+	"$MESHLAB" exec --name "$1" "$2" sh -c 'echo $$ >"$0"; exec "$@"' "$d/$3.pid" \
+		"${DAEMON_CMD[@]}" </dev/null >>"$d/$3.log" 2>&1 &
+	wait_for 5 "$MESHLAB" exec --name "$1" "$2" meshctl raw "$3" '{"cmd":"status"}' >/dev/null ||
+		fail "$3 on $2 did not start: $(tail -3 "$d/$3.log")"
+}
+
 # lab_claim LAB: makes sure LAB's name is free for this run. A lab left
 # by a run that was killed (no process in any of its namespaces, set up
 # over a minute ago) is taken down, with a note; a live one fails the test.
