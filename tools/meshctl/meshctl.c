@@ -459,20 +459,26 @@ static int cmd_help(const struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* A table of l2meshd (or of l3routed: l3), with --json as its only flag. */
+static int l2_table(const struct opts *o, const struct mc_table *t)
+{
+	return run_table(o, "l2meshd", t, l2_banner);
+}
+
+static int ac_table(const struct opts *o, const struct mc_table *t)
+{
+	return run_table(o, "anycastd", t, NULL);
+}
+
+/* A daemon's table (run shows it), with --json as its only flag. */
 static int table_cmd(const struct opts *o, int argc, char **argv, const struct mc_table *t,
-		     bool l3)
+		     int (*run)(const struct opts *, const struct mc_table *))
 {
 	struct opts lo;
 	int first, ex;
 
 	if ((ex = mc_args_simple(o, argc, argv, 0, 0, &lo, &first)) >= 0)
 		return ex;
-	if (l3)
-		return l3_run_table(&lo, t);
-	if (t >= ac_tables && t < ac_tables + ac_ntables)
-		return run_table(&lo, "anycastd", t, NULL);
-	return run_table(&lo, "l2meshd", t, l2_banner);
+	return run(&lo, t);
 }
 
 static int dispatch(const struct opts *o, int argc, char **argv)
@@ -483,13 +489,13 @@ static int dispatch(const struct opts *o, int argc, char **argv)
 		return c->fn(o, argc, argv);
 	for (unsigned i = 0; i < l2_ntables; i++)
 		if (!strcmp(argv[0], l2_tables[i].name) || !strcmp(argv[0], l2_tables[i].alias))
-			return table_cmd(o, argc, argv, &l2_tables[i], false);
+			return table_cmd(o, argc, argv, &l2_tables[i], l2_table);
 	for (unsigned i = 0; i < l3_ntables; i++)
 		if (!l3_tables[i].alias && !strcmp(argv[0], l3_tables[i].name))
-			return table_cmd(o, argc, argv, &l3_tables[i], true);
+			return table_cmd(o, argc, argv, &l3_tables[i], l3_run_table);
 	for (unsigned i = 0; i < ac_ntables; i++)
 		if (!strcmp(argv[0], ac_tables[i].name) || !strcmp(argv[0], ac_tables[i].alias))
-			return table_cmd(o, argc, argv, &ac_tables[i], false);
+			return table_cmd(o, argc, argv, &ac_tables[i], ac_table);
 	fprintf(stderr, "meshctl: unknown command '%s' (see meshctl help)\n", argv[0]);
 	return EXIT_USAGE;
 }
