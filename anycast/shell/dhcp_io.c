@@ -34,6 +34,7 @@ static struct {
 	struct in_addr ip;
 	uint64_t since_ms;
 } probes[AC_PROBES_MAX];
+static uint64_t probes_last_ms;	/* the newest probe: after it + KEEP, none is live */
 
 static uint16_t csum_fold(uint32_t sum)
 {
@@ -116,6 +117,7 @@ void ac_arp_probe(struct anycastd *a, struct in_addr ip)
 			slot = i;
 	probes[slot].ip = ip;
 	probes[slot].since_ms = now ? now : 1;
+	probes_last_ms = probes[slot].since_ms;
 	mc_wr_init(&w, f, sizeof(f));
 	mc_wr_bytes(&w, bcast, 6);
 	mc_wr_bytes(&w, a->bat0_mac, 6);
@@ -138,7 +140,8 @@ static void on_arp(struct ev_loop *loop, ev_io *io, int revents)
 	struct in_addr spa;
 	ssize_t n = recv(a->arp_fd, f, sizeof(f), MSG_DONTWAIT);
 
-	if (n < 42 || mc_get_u16(f + 12) != ETHERTYPE_ARP)
+	/* every ARP of the cloud comes by; most when nothing is probed */
+	if (n < 42 || mc_get_u16(f + 12) != ETHERTYPE_ARP || now - probes_last_ms > AC_PROBE_KEEP_MS)
 		return;
 	memcpy(&spa.s_addr, f + 28, 4);
 	for (unsigned i = 0; i < AC_PROBES_MAX; i++) {
