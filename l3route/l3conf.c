@@ -37,6 +37,9 @@ static const struct mc_conf_opt network_opts[] = {
 	{ .name = "trusted_nodes", .type = MC_CONF_T_HEXID, .min = 8, .max = 2 * L3_ID_LEN,
 	  .flags = MC_CONF_F_LIST },
 	{ .name = "nat", .type = MC_CONF_T_BOOL, .def = "0" },
+	/* nodes held at most: a flood of made-up ones stops here */
+	{ .name = "l3_max_nodes", .type = MC_CONF_T_INT, .min = 16, .max = 65536,
+	  .def = MC_CONF_NUM(L3_MAX_NODES) },
 };
 
 static const struct mc_conf_sec l3_secs[] = {

@@ -36,6 +36,12 @@ const char *const l3_stat_names[L3_ST_MAX] = {
 	[L3_ST_SEQREQ_TX] = "seqno_req_tx",
 	[L3_ST_SEQREQ_RX] = "seqno_req_rx",
 	[L3_ST_ROUTE_CHANGE] = "route_changes",
+	[L3_ST_DESC_NO_LINK] = "desc_no_link",
+	[L3_ST_DESC_RATE_LIMITED] = "desc_rate_limited",
+	[L3_ST_DESC_BAD_SIG_KNOWN] = "desc_bad_signature_known",
+	[L3_ST_ORIG_REFUSED] = "orig_refused",
+	[L3_ST_ORIG_EVICTED] = "orig_evicted",
+	[L3_ST_PFX_CONFLICT] = "prefix_conflict",
 };
 
 void l3_logf(struct l3_node *n, int level, const char *fmt, ...)

@@ -362,6 +362,38 @@ static void memo_put(const uint8_t key[MEMO_KEY_LEN])
 		memo[s].used++;
 }
 
+/*
+ * Blobs whose signature failed, direct-mapped by the same hash: the last
+ * failures (a neighbour repeating one bad blob costs one check, not one
+ * per copy). A collision only evicts; a hit needs all 32 bytes.
+ */
+#define BAD_SLOTS 1024
+
+static struct {
+	uint8_t key[MEMO_KEY_LEN];
+	bool used;
+} bad[BAD_SLOTS];
+
+static size_t bad_slot(const uint8_t key[MEMO_KEY_LEN])
+{
+	return ((size_t)key[2] << 8 | key[3]) % BAD_SLOTS;
+}
+
+static bool bad_has(const uint8_t key[MEMO_KEY_LEN])
+{
+	size_t s = bad_slot(key);
+
+	return bad[s].used && !memcmp(bad[s].key, key, MEMO_KEY_LEN);
+}
+
+static void bad_put(const uint8_t key[MEMO_KEY_LEN])
+{
+	size_t s = bad_slot(key);
+
+	memcpy(bad[s].key, key, MEMO_KEY_LEN);
+	bad[s].used = true;
+}
+
 static int verify(const uint8_t *blob, size_t len, const uint8_t pk[L3_PK_LEN])
 {
 	uint8_t key[MEMO_KEY_LEN];
@@ -370,10 +402,25 @@ static int verify(const uint8_t *blob, size_t len, const uint8_t pk[L3_PK_LEN])
 	crypto_generichash(key, sizeof(key), blob, len, NULL, 0);
 	if (memo_has(key))
 		return 0;
-	if (crypto_sign_verify_detached(blob + signed_len, blob, signed_len, pk) != 0)
+	if (bad_has(key))
 		return -EKEYREJECTED;
+	if (crypto_sign_verify_detached(blob + signed_len, blob, signed_len, pk) != 0) {
+		bad_put(key);
+		return -EKEYREJECTED;
+	}
 	memo_put(key);
 	return 0;
+}
+
+int l3_desc_sig_state(const uint8_t *blob, size_t len)
+{
+	uint8_t key[MEMO_KEY_LEN];
+
+	sodium_once();
+	crypto_generichash(key, sizeof(key), blob, len, NULL, 0);
+	if (memo_has(key))
+		return 0;
+	return bad_has(key) ? -EKEYREJECTED : 1;
 }
 
 int l3_desc_parse(const uint8_t *blob, size_t len, struct l3_desc *d)

@@ -99,4 +99,12 @@ int l3_desc_build(uint8_t *out, size_t cap, struct l3_desc *d,
  */
 int l3_desc_parse(const uint8_t *blob, size_t len, struct l3_desc *d);
 
+/*
+ * What a signature check of blob would cost, from the two memos: 0 known
+ * good (free), 1 an ed25519 verification, -EKEYREJECTED a blob that
+ * failed recently (the last 1024 failures are kept; l3_desc_parse would
+ * fail it again without a check). One BLAKE2b of the blob.
+ */
+int l3_desc_sig_state(const uint8_t *blob, size_t len);
+
 #endif

@@ -20,6 +20,9 @@ void l3_config_defaults(struct l3_config *cfg)
 	cfg->chain_len = 4096;
 	cfg->dseq_start = 1;
 	cfg->gw_hyst_pct = L3_GW_HYST_PCT;
+	cfg->max_nodes = L3_MAX_NODES;
+	cfg->desc_burst = L3_DESC_BURST;
+	cfg->desc_rate = L3_DESC_RATE;
 }
 
 static int config_check(const struct l3_config *c)
@@ -28,7 +31,7 @@ static int config_check(const struct l3_config *c)
 	    c->link_timeout_ms < c->hello_interval_ms ||
 	    c->update_interval_ms < c->hello_interval_ms || c->chain_len < 2 ||
 	    c->nprefix > L3_DESC_PREFIX_MAX - 1 || c->ngw > L3_DESC_GW_MAX ||
-	    c->ntrusted > L3_TRUST_MAX)
+	    c->ntrusted > L3_TRUST_MAX || c->max_nodes < 1 || c->desc_burst < 1)
 		return -EINVAL;
 	for (unsigned i = 0; i < c->ntrusted; i++)
 		if (c->trusted[i].len < 4 || c->trusted[i].len > L3_ID_LEN)
@@ -215,6 +218,15 @@ static void msg_from_nbr(struct l3_node *n, struct l3_nbr *nb, const struct l3_m
 	}
 }
 
+/* The sender of h, with a link both ways: we hear its hellos and its IHU
+ * says it hears ours. NULL otherwise. */
+static struct l3_nbr *two_way(struct l3_nbr *nb, const struct l3_pkt_hdr *h, uint64_t now)
+{
+	if (!nb || memcmp(nb->id, h->id, L3_ID_LEN) || !nb->tq || !l3_nbr_rq(nb, now))
+		return NULL;
+	return nb;
+}
+
 static void rx_msgs(struct l3_node *n, unsigned ifidx, const struct in6_addr *src,
 		    const struct l3_pkt_hdr *h, struct l3_pkt_iter *it, uint64_t now)
 {
@@ -227,7 +239,7 @@ static void rx_msgs(struct l3_node *n, unsigned ifidx, const struct in6_addr *sr
 			l3_nbr_hello(n, ifidx, src, h->id, &m.u.hello, now);
 			nb = l3_nbr_find(n, ifidx, src);
 		} else if (m.type == L3_TLV_DESC) {
-			l3_desc_rx(n, nb, m.u.desc.p, m.u.desc.len, now);
+			l3_desc_rx(n, two_way(nb, h, now), m.u.desc.p, m.u.desc.len, now);
 		} else if (!nb || memcmp(nb->id, h->id, L3_ID_LEN)) {
 			n->stats[L3_ST_RX_NO_LINK]++;
 		} else {

@@ -95,6 +95,13 @@ struct l3_trusted {
 #define L3_LINK_TIMEOUT_MS 2500
 #define L3_UPDATE_INTERVAL_MS 60000
 #define L3_GW_HYST_PCT 20
+#define L3_MAX_NODES 1024
+/* Descriptions a neighbour may hand us that we do not hold yet: a burst,
+ * then so many a second; one that fails its signature check costs
+ * L3_DESC_FAIL_COST (doc/l3route-routing.md, "Limits"). */
+#define L3_DESC_BURST 256
+#define L3_DESC_RATE 64
+#define L3_DESC_FAIL_COST 16
 
 struct l3_config {
 	uint8_t sk[L3_SK_LEN];		/* ed25519 secret key (libsodium layout) */
@@ -119,6 +126,10 @@ struct l3_config {
 	/* Empty: every node is trusted. Otherwise only these (id prefixes). */
 	unsigned ntrusted;
 	struct l3_trusted trusted[L3_TRUST_MAX];
+	/* L3_MAX_NODES: originators held at most (this node not counted) */
+	uint32_t max_nodes;
+	/* L3_DESC_BURST, L3_DESC_RATE: the per-neighbour description bucket */
+	uint32_t desc_burst, desc_rate;
 };
 
 void l3_config_defaults(struct l3_config *cfg);
@@ -241,6 +252,11 @@ struct l3_route_info {
 	unsigned ifidx;
 	struct in6_addr via;
 	bool anycast;
+	/* Another node announces the same (not anycast) prefix too: it was
+	 * refused, since the first announcer keeps a prefix. One shown. */
+	unsigned nrivals;
+	uint8_t rival_id[L3_ID_LEN];
+	const char *rival_hostname;
 };
 typedef void l3_route_cb(void *arg, const struct l3_route_info *ri);
 /* The routes currently given to env->route (what the kernel should hold). */
@@ -270,6 +286,12 @@ enum l3_stat {
 	L3_ST_UPD_UNFEASIBLE,
 	L3_ST_SEQREQ_TX, L3_ST_SEQREQ_RX,
 	L3_ST_ROUTE_CHANGE,
+	L3_ST_DESC_NO_LINK,	/* from a sender without a two-way link */
+	L3_ST_DESC_RATE_LIMITED,	/* its neighbour's bucket was empty */
+	L3_ST_DESC_BAD_SIG_KNOWN,	/* a blob that failed before: not checked again */
+	L3_ST_ORIG_REFUSED,	/* the originator table was full */
+	L3_ST_ORIG_EVICTED,	/* an unreachable one made room for a new one */
+	L3_ST_PFX_CONFLICT,	/* a prefix another node announced first: refused */
 	L3_ST_MAX
 };
 extern const char *const l3_stat_names[L3_ST_MAX];

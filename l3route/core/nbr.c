@@ -76,7 +76,8 @@ static void nbr_recost(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 /* The one place where a link appears (unusable until hellos and an IHU
  * give it a cost). */
 static struct l3_nbr *nbr_add(struct l3_node *n, unsigned ifidx,
-			      const struct in6_addr *ll, const uint8_t id[L3_ID_LEN])
+			      const struct in6_addr *ll, const uint8_t id[L3_ID_LEN],
+			      uint64_t now)
 {
 	struct l3_nbr *nb = calloc(1, sizeof(*nb));
 
@@ -86,6 +87,8 @@ static struct l3_nbr *nbr_add(struct l3_node *n, unsigned ifidx,
 	nb->ll = *ll;
 	memcpy(nb->id, id, L3_ID_LEN);
 	nb->cost = L3_METRIC_INF;
+	nb->desc_milli = (uint64_t)n->cfg.desc_burst * 1000;
+	nb->desc_ms = now;
 	nb->next = n->ifs[ifidx].nbrs;
 	n->ifs[ifidx].nbrs = nb;
 	l3_changed(n, L3_CHANGE_LINK, id, NULL);
@@ -198,7 +201,7 @@ void l3_nbr_hello(struct l3_node *n, unsigned ifidx, const struct in6_addr *ll,
 		nb = NULL;
 	}
 	if (!nb) {
-		if (!(nb = nbr_add(n, ifidx, ll, id)))
+		if (!(nb = nbr_add(n, ifidx, ll, id, now)))
 			return;
 		nb->last_seq = (uint16_t)(h->seqno - 1);
 		nb->span = 0;

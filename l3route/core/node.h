@@ -27,6 +27,7 @@
 #define L3_SEQBUMP_MIN_MS 100		/* at most one own seqno bump per this */
 #define L3_HOUSEKEEP_MS 2000
 #define L3_ORIG_GC_MS (10 * 60 * 1000)	/* forget unreachable nodes after this */
+#define L3_ORIG_NEW_GC_MS (60 * 1000)	/* and those never reachable after this */
 #define L3_COST_SCALE 1000000000ull	/* cost = SCALE / effective kbit/s */
 #define L3_DEFAULT_RATE_KBIT 1000000u
 #define L3_HOP_COST 16			/* per-hop penalty: 1.6 % of a 1 Gbit/s link */
@@ -52,6 +53,8 @@ struct l3_nbr {
 	uint64_t tq_ms;
 	uint32_t ihu_interval_ms;
 	uint32_t cost;			/* L3_METRIC_INF: unusable */
+	uint64_t desc_milli;		/* description bucket, in 1/1000 */
+	uint64_t desc_ms;		/* when it was last filled */
 };
 
 struct l3_if {
@@ -109,6 +112,8 @@ struct l3_orig {
 	uint64_t fwd_req_ms;		/* last forwarded seqno request */
 	uint16_t fwd_req_seqno;
 	uint8_t seqreq_tries;
+	bool was_reachable;		/* ever had a route */
+	uint64_t serial;		/* order of arrival: newest is highest */
 };
 
 struct l3_pfx {
@@ -140,6 +145,7 @@ struct l3_node {
 	unsigned nifs;
 	uint32_t hseed;			/* the tables' hash seed (random) */
 	struct mc_hash otab;		/* struct l3_orig by id */
+	uint64_t orig_serial;
 	struct l3_orig *pending;	/* originators to announce */
 	bool self_pending;
 	struct mc_hash ptab;		/* struct l3_pfx by prefix */
@@ -181,7 +187,10 @@ static inline void l3_changed(struct l3_node *n, enum l3_change what, const uint
 /* otab.c */
 struct l3_orig *l3_orig_find(const struct l3_node *n, const uint8_t id[L3_ID_LEN]);
 struct l3_orig *l3_orig_by_addr(const struct l3_node *n, const struct in6_addr *a);
-/* The one place where an originator is added. NULL: no memory. */
+/* The table holds cfg.max_nodes originators. */
+bool l3_otab_full(const struct l3_node *n);
+/* The one place where an originator is added. NULL: no memory, or the
+ * table is full (counted: orig_refused). */
 struct l3_orig *l3_orig_get_or_add(struct l3_node *n, const uint8_t id[L3_ID_LEN]);
 /* The one place where an originator is removed (and freed). */
 void l3_orig_del(struct l3_node *n, struct l3_orig *o);
@@ -236,6 +245,8 @@ void l3_route_house(struct l3_node *n, struct l3_orig *o, uint64_t now);
 int l3_self_renew(struct l3_node *n, uint32_t dseq);
 
 /* orig.c */
+/* from: the sender, when its link is two-way (else NULL: refused unless
+ * it is the description we hold). */
 void l3_desc_rx(struct l3_node *n, struct l3_nbr *from, const uint8_t *blob, size_t len,
 		uint64_t now);
 void l3_orig_set_desc(struct l3_node *n, struct l3_orig *o, struct l3_dref *d,

@@ -67,6 +67,63 @@ static int desc_known(struct l3_node *n, const uint8_t *blob, size_t len)
 	return 0;
 }
 
+/*
+ * The neighbour's description bucket: cost tokens taken if there are so
+ * many (a burst of desc_burst, refilled at desc_rate a second); with
+ * force, taken down to empty whatever there is.
+ */
+static bool desc_take(struct l3_node *n, struct l3_nbr *nb, uint32_t cost, bool force,
+		      uint64_t now)
+{
+	uint64_t cap = (uint64_t)n->cfg.desc_burst * 1000, want = (uint64_t)cost * 1000;
+
+	nb->desc_milli += (now - nb->desc_ms) * n->cfg.desc_rate;
+	if (nb->desc_milli > cap)
+		nb->desc_milli = cap;
+	nb->desc_ms = now;
+	if (nb->desc_milli < want && !force)
+		return false;
+	nb->desc_milli = nb->desc_milli > want ? nb->desc_milli - want : 0;
+	return true;
+}
+
+/*
+ * Room for one more originator, when the table is full: the newest one
+ * that never had a route, or has none now, goes (a flood of made-up nodes
+ * then churns one slot; nodes with a route stay). false: all are in use.
+ */
+static bool make_room(struct l3_node *n, uint64_t now)
+{
+	struct l3_orig *o, *victim = NULL;
+	uint32_t pos = 0;
+
+	while ((o = l3_orig_next(n, &pos)))
+		if (!o->sel && !o->pending && (!victim || o->serial > victim->serial))
+			victim = o;
+	if (!victim)
+		return false;
+	n->stats[L3_ST_ORIG_EVICTED]++;
+	l3_orig_set_desc(n, victim, NULL, now);
+	l3_orig_del(n, victim);
+	return true;
+}
+
+/* Who may hand us a description we lack, and at what rate. 0, or a counter. */
+static int desc_gate(struct l3_node *n, struct l3_nbr *from, const uint8_t *blob,
+		     size_t len, uint64_t now)
+{
+	int sig;
+
+	if (!from)
+		return L3_ST_DESC_NO_LINK;
+	sig = l3_desc_sig_state(blob, len);
+	if (sig == -EKEYREJECTED)
+		return L3_ST_DESC_BAD_SIG_KNOWN;
+	if (!desc_take(n, from, 1, false, now))
+		return L3_ST_DESC_RATE_LIMITED;
+	return 0;
+}
+
 void l3_desc_rx(struct l3_node *n, struct l3_nbr *from, const uint8_t *blob, size_t len,
 		uint64_t now)
 {
@@ -75,9 +132,13 @@ void l3_desc_rx(struct l3_node *n, struct l3_nbr *from, const uint8_t *blob, siz
 	struct l3_desc d;
 	int st = desc_known(n, blob, len);
 
-	(void)from;
 	if (!st)
+		st = desc_gate(n, from, blob, len, now);
+	if (!st) {
 		st = desc_check(n, blob, len, &d);
+		if (st == L3_ST_DESC_BAD_SIG)	/* failures empty the bucket faster */
+			desc_take(n, from, L3_DESC_FAIL_COST - 1, true, now);
+	}
 	if (st) {
 		if (st > 0) {
 			n->stats[st]++;
@@ -85,6 +146,8 @@ void l3_desc_rx(struct l3_node *n, struct l3_nbr *from, const uint8_t *blob, siz
 		}
 		return;
 	}
+	if (!(o = l3_orig_find(n, d.id)) && l3_otab_full(n) && !make_room(n, now))
+		return;
 	if (!(o = l3_orig_get_or_add(n, d.id)) || !(r = l3_dref_new(blob, len, &d)))
 		return;
 	n->stats[L3_ST_DESC_ACCEPTED]++;
@@ -115,12 +178,14 @@ void l3_orig_set_desc(struct l3_node *n, struct l3_orig *o, struct l3_dref *d,
 	l3_changed(n, L3_CHANGE_LINK, o->id, NULL);	/* links show its hostname */
 }
 
-/* Unreachable for long, and nothing of ours refers to it. */
+/* Unreachable for long, and nothing of ours refers to it. A node never
+ * reachable goes sooner: made-up nodes of a flood leave in a minute. */
 static bool orig_stale(const struct l3_orig *o, uint64_t now)
 {
 	uint64_t last = o->unreach_ms > o->desc_rx_ms ? o->unreach_ms : o->desc_rx_ms;
 
-	return !o->sel && !o->routes && !o->pending && now - last >= L3_ORIG_GC_MS;
+	return !o->sel && !o->routes && !o->pending &&
+	       now - last >= (o->was_reachable ? L3_ORIG_GC_MS : L3_ORIG_NEW_GC_MS);
 }
 
 static void forget_one(struct l3_node *n, struct l3_orig *o, void *arg, uint64_t now)

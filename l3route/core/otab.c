@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "l3route/core/node.h"
 
 /* ---- shared description blobs ---- */
@@ -115,14 +116,27 @@ struct l3_orig *l3_orig_by_addr(const struct l3_node *n, const struct in6_addr *
 	return orig_lookup(n, a->s6_addr + 2, ID_ADDR_LEN);
 }
 
+bool l3_otab_full(const struct l3_node *n)
+{
+	return n->otab.count >= n->cfg.max_nodes;
+}
+
 struct l3_orig *l3_orig_get_or_add(struct l3_node *n, const uint8_t id[L3_ID_LEN])
 {
 	struct l3_orig *o = l3_orig_find(n, id);
 
 	if (o)
 		return o;
+	if (l3_otab_full(n)) {
+		if (n->stats[L3_ST_ORIG_REFUSED]++ % 1000 == 0)
+			l3_logf(n, MC_LOG_WARN, "l3: %u nodes known, the table is full "
+				"(l3_max_nodes): new ones refused (%llu so far)", n->cfg.max_nodes,
+				(unsigned long long)n->stats[L3_ST_ORIG_REFUSED]);
+		return NULL;
+	}
 	if (!(o = calloc(1, sizeof(*o))))
 		return NULL;
+	o->serial = ++n->orig_serial;
 	memcpy(o->id, id, L3_ID_LEN);
 	o->trust = l3_trust(n, id);
 	o->metric = L3_METRIC_INF;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "l3route/core/node.h"
 
 /* Prefixes come from descriptions that peers write: seeded. */
@@ -107,6 +108,7 @@ static void each_prefix(struct l3_node *n, const uint8_t id[L3_ID_LEN],
 	}
 }
 
+/* Announcers stay in the order they came: the first keeps a unique prefix. */
 static void ann_del(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
 {
 	struct l3_pfx *p = pfx_find(n, ip);
@@ -116,13 +118,30 @@ static void ann_del(struct l3_node *n, const struct mc_ip *ip, bool any, void *a
 		return;
 	for (unsigned i = 0; i < p->nann; i++) {
 		if (p->ann[i] == arg) {
-			p->ann[i] = p->ann[--p->nann];
+			memmove(&p->ann[i], &p->ann[i + 1], (p->nann - i - 1) * sizeof(p->ann[0]));
+			p->nann--;
 			break;
 		}
 	}
 	if (p->best == arg)
 		p->best = NULL;
 	pfx_dirty(n, p);
+}
+
+/* Another node announces what is not an anycast range, and it is not the
+ * first (or this node serves it): a conflict, told once per announcer. */
+static void conflict_note(struct l3_node *n, const struct l3_pfx *p, const struct l3_orig *o)
+{
+	char b[MC_IP_STRLEN];
+
+	if (p->anycast || (!p->own && p->nann < 2))
+		return;
+	n->stats[L3_ST_PFX_CONFLICT]++;
+	l3_logf(n, MC_LOG_WARN, "l3: %s of %s is announced by %s too: refused (%s)",
+		mc_ip_format(&p->ip, b, sizeof(b)),
+		p->own ? "this node" : p->ann[0]->d ? p->ann[0]->d->d.hostname : "another node",
+		o->d && o->d->d.hostname[0] ? o->d->d.hostname : "a node",
+		p->own ? "it is ours" : "the first announcer keeps it");
 }
 
 static void ann_add(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
@@ -144,6 +163,7 @@ static void ann_add(struct l3_node *n, const struct mc_ip *ip, bool any, void *a
 		p->cap = cap;
 	}
 	p->ann[p->nann++] = arg;
+	conflict_note(n, p, arg);
 	pfx_dirty(n, p);
 }
 
@@ -172,9 +192,36 @@ void l3_pfx_orig_moved(struct l3_node *n, struct l3_orig *o)
 	each_prefix(n, o->id, o->d ? &o->d->d : NULL, mark_dirty, NULL);
 }
 
+/* ip is among the prefixes each_prefix gives for o's description d. */
+static bool desc_has(const struct l3_orig *o, const struct l3_desc *d, const struct mc_ip *ip)
+{
+	struct mc_ip own;
+
+	if (!d)
+		return false;
+	node_prefix(o->id, &own);
+	if (ip_eq(&own, ip))
+		return true;
+	for (unsigned i = 0; i < d->nprefix; i++)
+		if (ip_eq(&d->prefix[i].ip, ip))
+			return true;
+	return false;
+}
+
+/* Drops o from the prefixes its new description no longer has: those it
+ * keeps, it keeps in its place (the first announcer of a prefix stays the
+ * first across its description's updates). */
+static void ann_gone(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
+{
+	struct l3_orig *o = arg;
+
+	if (!desc_has(o, o->d ? &o->d->d : NULL, ip))
+		ann_del(n, ip, any, o);
+}
+
 void l3_pfx_desc_changed(struct l3_node *n, struct l3_orig *o, const struct l3_dref *old)
 {
-	each_prefix(n, o->id, old ? &old->d : NULL, ann_del, o);
+	each_prefix(n, o->id, old ? &old->d : NULL, ann_gone, o);
 	if (o->d)
 		each_prefix(n, o->id, &o->d->d, ann_add, o);
 }
@@ -207,12 +254,20 @@ static bool covers_own(const struct l3_node *n, const struct l3_pfx *p)
 	return false;
 }
 
+/*
+ * Who p is routed to: an anycast range to its nearest usable announcer; any
+ * other prefix to its first announcer (as this node learned them), and
+ * only while that one is usable: a later node announcing the same address
+ * cannot take it over (bmx7's unique prefixes; doc/l3route-routing.md).
+ */
 static struct l3_orig *pfx_best(const struct l3_node *n, const struct l3_pfx *p)
 {
 	struct l3_orig *best = NULL;
 
 	if (p->own || covers_own(n, p))
 		return NULL;
+	if (!p->anycast)
+		return p->nann && ann_usable(p->ann[0]) ? p->ann[0] : NULL;
 	for (unsigned i = 0; i < p->nann; i++) {
 		struct l3_orig *o = p->ann[i];
 
@@ -311,6 +366,13 @@ static bool route_info(const struct l3_pfx *p, struct l3_route_info *ri)
 				      .via = p->kr.via };
 	memcpy(ri->id, p->best->id, L3_ID_LEN);
 	ri->hostname = p->best->d ? p->best->d->d.hostname : "";
+	if (!p->anycast && p->nann > 1) {
+		const struct l3_orig *r = p->ann[1];
+
+		ri->nrivals = p->nann - 1;
+		memcpy(ri->rival_id, r->id, L3_ID_LEN);
+		ri->rival_hostname = r->d ? r->d->d.hostname : "";
+	}
 	return true;
 }
 

@@ -150,6 +150,7 @@ void l3_route_select(struct l3_node *n, struct l3_orig *o, uint64_t now)
 		o->adv_seq = best->seq;
 		memcpy(o->adv_elem, best->elem, L3_ELEM_LEN);
 		o->seqreq_tries = 0;
+		o->was_reachable = true;
 	} else if (had || starved) {
 		if (had)
 			o->unreach_ms = now;

@@ -163,6 +163,7 @@ static int core_config(struct l3routed *r, struct l3_config *cfg)
 	cfg->hello_interval_ms = conf_u32(net, "l3_hello_interval");
 	cfg->link_timeout_ms = conf_u32(net, "l3_link_timeout");
 	cfg->update_interval_ms = conf_u32(net, "l3_update_interval");
+	cfg->max_nodes = conf_u32(net, "l3_max_nodes");
 	r->udp_port = (uint16_t)conf_u32(net, "l3_port");
 	r->table = conf_u32(net, "l3_table");
 	if ((rc = prefixes_config(r, cfg)) < 0 || (rc = trusted_config(r, cfg)) < 0)

@@ -122,6 +122,15 @@ static void route_row(void *arg, const struct l3_route_info *ri)
 	mc_json_add(o, "via", mc_json_in6(&ri->via));
 	mc_json_add(o, "anycast", mc_json_bool(ri->anycast));
 	mc_json_add(o, "installed", mc_json_bool(l3sh_kroute_installed(w->r, &ri->dst)));
+	if (ri->nrivals) {
+		/* the same address announced by another node too: refused */
+		json_object *c = json_object_new_object();
+
+		mc_json_add(c, "id", mc_json_hex(ri->rival_id, L3_ID_LEN));
+		mc_json_add(c, "hostname", mc_json_str(ri->rival_hostname));
+		mc_json_add(c, "others", json_object_new_int((int)ri->nrivals));
+		mc_json_add(o, "conflict", c);
+	}
 	json_object_array_add(w->rows, o);
 }
 

@@ -135,14 +135,25 @@ static void fix_route(json_object *row)
 {
 	const char *name = get_str(row, "hostname");
 	json_object *v;
-	char flags[32] = "";
+	char flags[96] = "";
 
 	add_bw(row, "metric");
 	set_str(row, "_name", name && *name ? name : get_str(row, "short_id"));
 	if (json_object_object_get_ex(row, "anycast", &v) && json_object_get_boolean(v))
 		strcat(flags, "anycast ");
 	if (json_object_object_get_ex(row, "installed", &v) && !json_object_get_boolean(v))
-		strcat(flags, "not-installed");
+		strcat(flags, "not-installed ");
+	if (json_object_object_get_ex(row, "conflict", &v)) {
+		/* "conflict:thief" (+N when more nodes claim it) */
+		const char *who = get_str(v, "hostname");
+		int more = json_object_get_int(json_object_object_get(v, "others")) - 1;
+		size_t off = strlen(flags);
+
+		off += (size_t)snprintf(flags + off, sizeof(flags) - off, "conflict:%s",
+					who && *who ? who : "?");
+		if (more > 0 && off < sizeof(flags))
+			snprintf(flags + off, sizeof(flags) - off, "+%d", more);
+	}
 	set_str(row, "_flags", flags);
 }
 
