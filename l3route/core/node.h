@@ -53,7 +53,7 @@ struct l3_nbr {
 	uint64_t tq_ms;
 	uint32_t ihu_interval_ms;
 	uint32_t cost;			/* L3_METRIC_INF: unusable */
-	uint64_t desc_milli;		/* description bucket, in 1/1000 */
+	int64_t desc_milli;		/* description bucket, in 1/1000 (< 0: a debt) */
 	uint64_t desc_ms;		/* when it was last filled */
 };
 

@@ -68,23 +68,39 @@ static int desc_known(struct l3_node *n, const uint8_t *blob, size_t len)
 }
 
 /*
- * The neighbour's description bucket: cost tokens taken if there are so
- * many (a burst of desc_burst, refilled at desc_rate a second); with
- * force, taken down to empty whatever there is.
+ * The neighbour's description bucket, in 1/1000 tokens: a burst of
+ * desc_burst, refilled at desc_rate a second. A description we lack
+ * needs a whole token; a failed signature check then costs the rest of
+ * L3_DESC_FAIL_COST even if that leaves a debt, so such a neighbour gets
+ * desc_rate / L3_DESC_FAIL_COST checks a second, however it times them.
  */
-static bool desc_take(struct l3_node *n, struct l3_nbr *nb, uint32_t cost, bool force,
-		      uint64_t now)
+static void desc_refill(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
 {
-	uint64_t cap = (uint64_t)n->cfg.desc_burst * 1000, want = (uint64_t)cost * 1000;
+	int64_t cap = (int64_t)n->cfg.desc_burst * 1000;
 
-	nb->desc_milli += (now - nb->desc_ms) * n->cfg.desc_rate;
+	nb->desc_milli += (int64_t)(now - nb->desc_ms) * n->cfg.desc_rate;
 	if (nb->desc_milli > cap)
 		nb->desc_milli = cap;
 	nb->desc_ms = now;
-	if (nb->desc_milli < want && !force)
+}
+
+static bool desc_take(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
+{
+	desc_refill(n, nb, now);
+	if (nb->desc_milli < 1000)
 		return false;
-	nb->desc_milli = nb->desc_milli > want ? nb->desc_milli - want : 0;
+	nb->desc_milli -= 1000;
 	return true;
+}
+
+static void desc_fine(struct l3_node *n, struct l3_nbr *nb, uint64_t now)
+{
+	int64_t floor = -(int64_t)L3_DESC_FAIL_COST * 1000;
+
+	desc_refill(n, nb, now);
+	nb->desc_milli -= (L3_DESC_FAIL_COST - 1) * 1000;
+	if (nb->desc_milli < floor)
+		nb->desc_milli = floor;
 }
 
 /*
@@ -119,7 +135,7 @@ static int desc_gate(struct l3_node *n, struct l3_nbr *from, const uint8_t *blob
 	sig = l3_desc_sig_state(blob, len);
 	if (sig == -EKEYREJECTED)
 		return L3_ST_DESC_BAD_SIG_KNOWN;
-	if (!desc_take(n, from, 1, false, now))
+	if (!desc_take(n, from, now))
 		return L3_ST_DESC_RATE_LIMITED;
 	return 0;
 }
@@ -137,7 +153,7 @@ void l3_desc_rx(struct l3_node *n, struct l3_nbr *from, const uint8_t *blob, siz
 	if (!st) {
 		st = desc_check(n, blob, len, &d);
 		if (st == L3_ST_DESC_BAD_SIG)	/* failures empty the bucket faster */
-			desc_take(n, from, L3_DESC_FAIL_COST - 1, true, now);
+			desc_fine(n, from, now);
 	}
 	if (st) {
 		if (st > 0) {

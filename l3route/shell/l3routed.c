@@ -5,6 +5,7 @@
  * kernel's routing table; every protocol decision is the core's.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,9 +318,28 @@ static void rearm(struct l3routed *r)
 	mc_timer_arm_at(r->d->loop, &r->tick, l3_tick(r->node, mc_ev_now_ms(r->d->loop)));
 }
 
+/* Many nodes forgotten at once (a flood's made-up ones leave together):
+ * their memory goes back to the system, not only to malloc's free lists. */
+#define TRIM_AFTER_ORIGS 64
+
+static void trim_after_forget(struct l3routed *r)
+{
+	struct l3_self_info si;
+
+	l3_self(r->node, &si);
+	if (si.norigs > r->origs_peak)
+		r->origs_peak = si.norigs;
+	if (r->origs_peak - si.norigs < TRIM_AFTER_ORIGS)
+		return;
+	malloc_trim(0);
+	log_dbg(MC_DBG_L3, "%u nodes forgotten: memory returned", r->origs_peak - si.norigs);
+	r->origs_peak = si.norigs;
+}
+
 static void on_tick(void *user)
 {
 	rearm(user);
+	trim_after_forget(user);
 }
 
 /* Before the loop sleeps: what this iteration's packets made due sets the

@@ -145,6 +145,7 @@ struct l3routed {
 	uint64_t tun_ctr[L3SH_TUN_MAX];
 	char key_path[128];		/* l3_key: .dseq and .gwprefer sit next to it */
 	bool prefer_runtime;		/* the preference came from <l3_key>.gwprefer */
+	unsigned origs_peak;		/* most originators since the last trim */
 };
 
 /* sock.c */

@@ -26,7 +26,15 @@
  *                       with seqnos past the chain's end
  *   node                a well-behaved but possibly untrusted node: valid
  *                       description announcing --prefix (default
- *                       10.99.0.0/16), updates with proper chain elements
+ *                       10.99.0.0/16; up to 8, /0 allowed), updates with
+ *                       proper chain elements
+ *   desc-flood          --count made-up nodes (keys from --seed and a
+ *                       number), each a validly signed description with a
+ *                       /32 of 10.200.0.0/13, packed into packets and
+ *                       sent at --rate descriptions a second
+ *   badsig-flood        for --duration s, as fast as the link takes them,
+ *                       packets full of well-formed descriptions whose
+ *                       signatures are wrong, every one different
  *
  * The attacker's key is derived from --seed (default "l3forge"), so its id
  * is the same on every run. It prints "id HEX addr ADDR" first.
@@ -65,13 +73,15 @@
 
 enum mode {
 	M_CAPTURE, M_FOREIGN, M_TAMPERED, M_REPLAY, M_BAD_ELEM, M_BEYOND, M_NODE,
+	M_DESC_FLOOD, M_BADSIG_FLOOD,
 };
 
 static const char *const mode_names[] = {
 	[M_CAPTURE] = "capture", [M_FOREIGN] = "desc-foreign-key",
 	[M_TAMPERED] = "desc-tampered", [M_REPLAY] = "desc-replay",
 	[M_BAD_ELEM] = "update-bad-elem", [M_BEYOND] = "update-beyond-chain",
-	[M_NODE] = "node",
+	[M_NODE] = "node", [M_DESC_FLOOD] = "desc-flood",
+	[M_BADSIG_FLOOD] = "badsig-flood",
 };
 
 struct nbr {
@@ -106,6 +116,8 @@ struct forge {
 	uint8_t cap[L3_DESC_MAX];
 	size_t cap_len;
 	unsigned count;			/* attack messages to send */
+	unsigned rate;			/* desc-flood: descriptions a second */
+	const char *seed;
 	uint32_t warmup_ms, linger_ms, gap_ms, duration_s;
 	const char *out, *victim_pk_hex, *victim_pk_file;
 	uint8_t victim_id[L3_ID_LEN];	/* capture this node's description */
@@ -633,6 +645,120 @@ static void mode_node(struct forge *f)
 	run_for(f, f->duration_s * 1000, NULL);
 }
 
+/* ---- floods ---- */
+
+/* Packs descriptions into one packet until the next does not fit. */
+struct packer {
+	uint8_t buf[L3_PKT_MAX];
+	struct l3_pkt_builder b;
+	unsigned n;
+};
+
+static void pack_flush(struct forge *f, struct packer *p)
+{
+	if (p->n)
+		sock_send(f, p->buf, l3_pkt_finish(&p->b));
+	p->n = 0;
+}
+
+static void pack_desc(struct forge *f, struct packer *p, const uint8_t *blob, size_t len)
+{
+	struct l3_msg m = { .type = L3_TLV_DESC, .u.desc = { blob, len } };
+
+	for (int tries = 0; tries < 2; tries++) {
+		if (!p->n)
+			l3_pkt_init(&p->b, p->buf, sizeof(p->buf), f->id);
+		if (l3_pkt_add(&p->b, &m) == 0) {
+			p->n++;
+			return;
+		}
+		pack_flush(f, p);
+	}
+	die("a description does not fit in a packet");
+}
+
+/* Made-up node number i: its own key, a chain anchor, a /32 of its own. */
+static size_t fake_desc(struct forge *f, unsigned i, uint8_t *out)
+{
+	uint8_t seed[32], pk[L3_PK_LEN], sk[L3_SK_LEN];
+	struct l3_desc d;
+	char ip[32];
+	int len;
+
+	crypto_generichash(seed, sizeof(seed), (const uint8_t *)f->seed, strlen(f->seed),
+			   (const uint8_t *)&i, sizeof(i));
+	l3_key_from_seed(seed, pk, sk);
+	memset(&d, 0, sizeof(d));
+	d.dseq = 1;
+	memcpy(d.anchor, seed, L3_ELEM_LEN);
+	d.chain_len = 4096;
+	snprintf(d.hostname, sizeof(d.hostname), "fake%u", i);
+	snprintf(ip, sizeof(ip), "10.%u.%u.%u/32", 200 + (i >> 16) % 8, (i >> 8) & 255, i & 255);
+	mc_ip_parse(ip, &d.prefix[0].ip);
+	d.nprefix = 1;
+	len = l3_desc_build(out, L3_DESC_MAX, &d, sk);
+	if (len < 0)
+		die("l3_desc_build: %s", strerror(-len));
+	return (size_t)len;
+}
+
+static void mode_desc_flood(struct forge *f)
+{
+	uint8_t blob[L3_DESC_MAX];
+	struct packer p = { .n = 0 };
+	uint64_t t0;
+	unsigned i;
+
+	run_for(f, f->warmup_ms, NULL);
+	if (!f->nnbr)
+		die("no neighbour heard on %s", f->ifname);
+	t0 = now_ms();
+	say("flooding %u made-up nodes at %u/s", f->count, f->rate);
+	for (i = 0; i < f->count; i++) {
+		uint64_t due = t0 + (uint64_t)i * 1000 / f->rate, t = now_ms();
+
+		if (t < due) {
+			pack_flush(f, &p);
+			run_for(f, (uint32_t)(due - t), NULL);
+		}
+		pack_desc(f, &p, blob, fake_desc(f, i, blob));
+	}
+	pack_flush(f, &p);
+	say("flooded %u descriptions in %.1f s", f->count, (double)(now_ms() - t0) / 1000);
+	run_for(f, f->linger_ms, NULL);
+}
+
+static void mode_badsig_flood(struct forge *f)
+{
+	uint8_t blob[L3_DESC_MAX];
+	struct packer p = { .n = 0 };
+	uint64_t t0, end, ndesc = 0;
+	size_t len;
+
+	run_for(f, f->warmup_ms, NULL);
+	if (!f->nnbr)
+		die("no neighbour heard on %s", f->ifname);
+	len = fake_desc(f, 0, blob);
+	must_be_rejected((blob[len - 1] ^= 1, blob), len);
+	t0 = now_ms();
+	end = t0 + (uint64_t)f->duration_s * 1000;
+	say("bad signatures for %u s", f->duration_s);
+	while (now_ms() < end) {
+		/* keep the link: hellos and answers between bursts */
+		for (int k = 0; k < 64; k++) {
+			randombytes_buf(blob + len - L3_SIG_LEN, L3_SIG_LEN);
+			pack_desc(f, &p, blob, len);
+			ndesc++;
+		}
+		pack_flush(f, &p);
+		run_for(f, 1, NULL);
+	}
+	say("sent %llu bad descriptions in %.1f s (%.0f/s, %u packets)",
+	    (unsigned long long)ndesc, (double)(now_ms() - t0) / 1000,
+	    (double)ndesc * 1000 / (double)(now_ms() - t0 + 1), f->sent);
+	run_for(f, f->linger_ms, NULL);
+}
+
 static void mode_capture(struct forge *f)
 {
 	FILE *fp;
@@ -676,10 +802,10 @@ static void usage(void)
 {
 	fputs("usage: l3forge [options] IF MODE\n"
 	      "modes: capture desc-foreign-key desc-tampered desc-replay\n"
-	      "       update-bad-elem update-beyond-chain node\n"
+	      "       update-bad-elem update-beyond-chain node desc-flood badsig-flood\n"
 	      "options: --seed STR --port N --to LLADDR --dseq N --prefix P (repeat)\n"
 	      "         --hostname H --count N --warmup MS --gap MS --linger MS\n"
-	      "         --duration S --interval MS --victim-pk HEX --victim-id HEX\n"
+	      "         --duration S --interval MS --rate N --victim-pk HEX --victim-id HEX\n"
 	      "         --victim-pk-from FILE --out FILE -v\n", stderr);
 	exit(2);
 }
@@ -700,7 +826,7 @@ static const struct option long_opts[] = {
 	{ "count", 1, NULL, 'c' }, { "warmup", 1, NULL, 'w' }, { "gap", 1, NULL, 'g' },
 	{ "linger", 1, NULL, 'l' }, { "duration", 1, NULL, 'D' }, { "interval", 1, NULL, 'i' },
 	{ "victim-pk", 1, NULL, 'k' }, { "victim-id", 1, NULL, 'I' },
-	{ "victim-pk-from", 1, NULL, 'K' },
+	{ "victim-pk-from", 1, NULL, 'K' }, { "rate", 1, NULL, 'r' },
 	{ "out", 1, NULL, 'o' }, { "verbose", 0, NULL, 'v' }, { NULL, 0, NULL, 0 },
 };
 
@@ -733,6 +859,7 @@ static const char *parse_opts(struct forge *f, int argc, char **argv)
 			f->has_victim_id = true;
 			break;
 		case 'K': f->victim_pk_file = optarg; break;
+		case 'r': f->rate = (unsigned)atoi(optarg); break;
 		case 'o': f->out = optarg; break;
 		case 'v': f->verbose = true; break;
 		default: usage();
@@ -754,6 +881,7 @@ static void defaults(struct forge *f)
 	f->linger_ms = 2000;
 	f->duration_s = 20;
 	f->interval_ms = 1000;
+	f->rate = 800;
 }
 
 static int key_id(const char *path)
@@ -787,7 +915,8 @@ int main(int argc, char **argv)
 		return key_id(argv[2]);
 	defaults(&f);
 	seed = parse_opts(&f, argc, argv);
-	if (argc - optind != 2 || !f.port || f.interval_ms < 100 || !f.count)
+	f.seed = seed;
+	if (argc - optind != 2 || !f.port || f.interval_ms < 100 || !f.count || !f.rate)
 		usage();
 	f.ifname = argv[optind];
 	mode = argv[optind + 1];
@@ -813,6 +942,8 @@ int main(int argc, char **argv)
 	case M_REPLAY: mode_replay(&f); break;
 	case M_BAD_ELEM: case M_BEYOND: mode_update(&f); break;
 	case M_NODE: mode_node(&f); break;
+	case M_DESC_FLOOD: mode_desc_flood(&f); break;
+	case M_BADSIG_FLOOD: mode_badsig_flood(&f); break;
 	}
 	say("done: %u packets sent, %u received, %u neighbours", f.sent, f.received, f.nnbr);
 	l3_chain_free(&f.chain);

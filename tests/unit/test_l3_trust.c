@@ -273,6 +273,18 @@ static void bad_signatures(void)
 	}
 	CHECK(stat(n, L3_ST_DESC_BAD_SIG) <= L3_DESC_BURST / L3_DESC_FAIL_COST + 1);
 	CHECK(stat(n, L3_ST_DESC_RATE_LIMITED) >= 200 - L3_DESC_BURST / L3_DESC_FAIL_COST);
+	/* spread over time, however they are timed: L3_DESC_RATE /
+	 * L3_DESC_FAIL_COST checks a second */
+	uint64_t bad0 = stat(n, L3_ST_DESC_BAD_SIG);
+	for (k = 0; k < 100; k++) {
+		now += 100;
+		hello(n, &a, true);
+		for (unsigned j = 0; j < 20; j++) {
+			randombytes_buf(blob + len - 64, 64);
+			send_desc(n, &a, blob, (size_t)len);
+		}
+	}
+	CHECK(stat(n, L3_ST_DESC_BAD_SIG) - bad0 <= 10 * L3_DESC_RATE / L3_DESC_FAIL_COST + 1);
 	/* the other neighbour is served all the same */
 	len = desc_of(&b, "b", "", blob);
 	send_desc(n, &b, blob, (size_t)len);
