@@ -31,9 +31,13 @@
  * are taken, a new client replaces the longest idle one that subscribes
  * to nothing and has been silent at least MC_CTL_EVICT_IDLE_S. */
 #define MC_CTL_PARTIAL_S 5.0
-/* Reads of 16 KiB from one client per wake-up: a client streaming junk
- * cannot hold the loop (its watchers also run after every other). */
+/* Reads of 16 KiB and requests from one client per wake-up: a client
+ * streaming junk, or valid requests back to back, cannot hold the loop
+ * (its watchers also run after every other). What it sent beyond that is
+ * served when nothing else is pending (an idle watcher), and its socket
+ * is not read meanwhile. */
 #define MC_CTL_READS_PER_WAKE 4
+#define MC_CTL_REQS_PER_WAKE 8
 #define MC_CTL_EVICT_IDLE_S 1.0
 /* Unsent output a client may hold; a subscriber that lags further is cut.
  * One message alone may be larger (a big table as a reply). */

@@ -31,7 +31,10 @@ struct mc_ctl_conn {
 	struct mc_ctl_server *srv;
 	int fd;
 	ev_io rio, wio;
+	ev_idle more;		/* read bytes left to serve when the loop is idle */
 	struct mc_ctl_linebuf lb;
+	char *in;		/* MC_CTL_IN_SIZE bytes read, not yet fed */
+	size_t in_off, in_len;
 	struct ctl_outq out;
 	char subs[MC_CTL_SUBS_MAX][MC_CTL_TOPIC_MAX];
 	unsigned nsubs;
@@ -40,6 +43,8 @@ struct mc_ctl_conn {
 	ev_tstamp last;		/* when it last sent anything (loop time) */
 	struct mc_ctl_conn *next;
 };
+
+#define MC_CTL_IN_SIZE 16384
 
 struct ctl_table;	/* ctl_rows.c: the rows told of on one table topic */
 

@@ -30,6 +30,7 @@ static void conns_reap(struct mc_ctl_server *srv)
 		*pp = c->next;
 		close(c->fd);
 		ctl_outq_free(&c->out);
+		free(c->in);
 		free(c);
 	}
 }
@@ -50,6 +51,7 @@ static void conn_close(struct mc_ctl_conn *c)
 	srv->nconns--;
 	ev_io_stop(srv->loop, &c->rio);
 	ev_io_stop(srv->loop, &c->wio);
+	ev_idle_stop(srv->loop, &c->more);
 	if (c->nsubs) {
 		c->nsubs = 0;
 		ctl_subs_changed(srv);
@@ -183,51 +185,88 @@ static int conn_line(struct mc_ctl_conn *c, const char *line, size_t len)
 	return ctl_conn_send(c, reply);
 }
 
-/* Every complete line of n bytes at buf; -1 if the connection is gone. */
-static int conn_feed(struct mc_ctl_conn *c, const char *buf, size_t n)
+/*
+ * Feeds what was read (c->in) to the line buffer until *reqs requests
+ * have been served; what stays waits for the next turn. -1 if the
+ * connection is gone.
+ */
+static int conn_feed(struct mc_ctl_conn *c, unsigned *reqs)
 {
-	for (size_t off = 0; off < n;) {
+	while (c->in_off < c->in_len && *reqs < MC_CTL_REQS_PER_WAKE) {
 		const char *line;
 		size_t len, used;
-		enum mc_ctl_line r = mc_ctl_linebuf_feed(&c->lb, buf + off, n - off,
+		enum mc_ctl_line r = mc_ctl_linebuf_feed(&c->lb, c->in + c->in_off,
+							 c->in_len - c->in_off,
 							 &used, &line, &len);
 		int rc = 0;
 
-		off += used;
-		if (r == MC_CTL_LINE_OK)
+		c->in_off += used;
+		if (r == MC_CTL_LINE_OK) {
+			++*reqs;
 			rc = conn_line(c, line, len);
-		else if (r == MC_CTL_LINE_TOO_LONG)
+		} else if (r == MC_CTL_LINE_TOO_LONG) {
+			++*reqs;
 			rc = ctl_conn_send(c, mc_ctl_reply_err(
 				"request line too long (max 65535 bytes)"));
-		if (rc < 0)
+		}
+		if (rc < 0 || c->dead)
 			return -1;
 	}
 	return 0;
 }
 
-static void conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+/*
+ * One turn of a client: at most MC_CTL_READS_PER_WAKE reads and
+ * MC_CTL_REQS_PER_WAKE requests. With bytes left over, the socket waits
+ * and an idle watcher serves them once nothing else is pending (the data
+ * path first: its watchers have a higher priority).
+ */
+static void conn_turn(struct mc_ctl_conn *c)
 {
-	struct mc_ctl_conn *c = w->data;
 	struct mc_ctl_server *srv = c->srv;
-	char buf[16384];
+	unsigned reqs = 0;
 
 	ctl_busy(srv);
-	/* at most MC_CTL_READS_PER_WAKE reads, then the loop serves the rest
-	 * (the data path first: its watchers have a higher priority) */
-	for (int reads = 0; !c->dead && reads < MC_CTL_READS_PER_WAKE; reads++) {
-		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	for (int reads = 0; !c->dead;) {
+		if (conn_feed(c, &reqs) < 0 || reqs >= MC_CTL_REQS_PER_WAKE)
+			break;
+		if (reads++ == MC_CTL_READS_PER_WAKE)
+			break;
+		if (!c->in && !(c->in = malloc(MC_CTL_IN_SIZE))) {
+			conn_close(c);
+			break;
+		}
+		ssize_t n = recv(c->fd, c->in, MC_CTL_IN_SIZE, MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n <= 0) {
 			conn_close(c);
-		} else {
-			c->last = ev_now(loop);
-			conn_feed(c, buf, (size_t)n);
+			break;
 		}
+		c->last = ev_now(srv->loop);
+		c->in_off = 0;
+		c->in_len = (size_t)n;
+	}
+	if (!c->dead && c->in_off < c->in_len) {
+		ev_io_stop(srv->loop, &c->rio);
+		ev_idle_start(srv->loop, &c->more);
+	} else if (!c->dead) {
+		ev_idle_stop(srv->loop, &c->more);
+		ev_io_start(srv->loop, &c->rio);
 	}
 	ctl_unbusy(srv);
+}
+
+static void conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	conn_turn(w->data);
+}
+
+static void conn_more_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	conn_turn(w->data);
 }
 
 static void conn_write_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -264,9 +303,11 @@ static void conn_new(struct mc_ctl_server *srv, int fd)
 	c->last = ev_now(srv->loop);
 	ev_io_init(&c->rio, conn_read_cb, fd, EV_READ);
 	ev_io_init(&c->wio, conn_write_cb, fd, EV_WRITE);
+	ev_idle_init(&c->more, conn_more_cb);
 	ev_set_priority(&c->rio, EV_MINPRI);
 	ev_set_priority(&c->wio, EV_MINPRI);
-	c->rio.data = c->wio.data = c;
+	ev_set_priority(&c->more, EV_MINPRI);
+	c->rio.data = c->wio.data = c->more.data = c;
 	ev_io_start(srv->loop, &c->rio);
 	c->next = srv->conns;
 	srv->conns = c;

@@ -400,6 +400,46 @@ static void test_big_reply(void)
 	mc_ctl_client_close(c);
 }
 
+/*
+ * Requests sent back to back (more than MC_CTL_READS_PER_WAKE reads and
+ * MC_CTL_REQS_PER_WAKE requests hold) are all answered, in order, while
+ * the server serves them a few per turn; another client is served
+ * meanwhile.
+ */
+static void test_pipelined(void)
+{
+	enum { N = 3000 };
+	struct mc_ctl_client *c = connect_retry(), *other = connect_retry();
+	char *buf = malloc(N * 40), *p = buf;
+	unsigned in_order = 0;
+	json_object *r;
+
+	if (!c || !other || !buf)
+		return;
+	for (int i = 0; i < N; i++)
+		p += sprintf(p, "{\"cmd\":\"echo\",\"arg\":%d}\n", i);
+	CHECK((size_t)(p - buf) > MC_CTL_READS_PER_WAKE * 16384);
+	CHECK(mc_ctl_client_send_raw(c, buf, (size_t)(p - buf)) == 0);
+	r = call_str(other, "{\"cmd\":\"status\"}\n");
+	CHECK(reply_ok(r));
+	json_object_put(r);
+	for (int i = 0; i < N; i++) {
+		json_object *d;
+
+		r = NULL;
+		if (mc_ctl_client_read(c, &r, 3000) < 0)
+			break;
+		if (reply_ok(r) && json_object_object_get_ex(r, "data", &d) &&
+		    json_object_get_int(d) == i)
+			in_order++;
+		json_object_put(r);
+	}
+	CHECK_INT(in_order, N);
+	free(buf);
+	mc_ctl_client_close(c);
+	mc_ctl_client_close(other);
+}
+
 static void test_live_socket_refused(void)
 {
 	struct mc_ctl_server *other;
@@ -459,6 +499,7 @@ int main(void)
 	RUN(test_too_many_clients);
 	RUN(test_half_lines);
 	RUN(test_big_reply);
+	RUN(test_pipelined);
 	RUN(test_live_socket_refused);
 	/* the server survived everything above */
 	int status;
