@@ -87,7 +87,9 @@ cleanup() {
 	local rc=$?
 	set +e
 	trap '' INT TERM
-	if [[ -n $LAB_OWNED ]]; then
+	if [[ -n $LAB_OWNED && -n ${KEEP:-} ]]; then
+		say "KEEP set: lab $LAB left up (take it down with: $MESHLAB down --name $LAB)"
+	elif [[ -n $LAB_OWNED ]]; then
 		lab_stop "$LAB" || { say "FAIL: a daemon reported a sanitizer error or would not stop"; rc=1; }
 		"$MESHLAB" down --name "$LAB" >/dev/null 2>&1 || say "meshlab down --name $LAB failed"
 	fi
@@ -219,17 +221,18 @@ measure() {
 
 # -- resources: VmRSS and descriptors of every daemon of every node
 SAMPLES=$TMP/samples.tsv
-printf 't\tround\tnode\tdaemon\tpid\trss_kb\tfds\n' >"$SAMPLES"
+printf 't\tround\tnode\tdaemon\tpid\trss_kb\tanon_kb\tfds\n' >"$SAMPLES"
 sample() { # ROUND T
-	local f d n name pid rss fds
+	local f d n name pid rss anon fds
 	for f in "$LABDIR"/nodes/*/*.pid; do
 		d=${f%/*} n=${d##*/} name=${f##*/} name=${name%.pid}
 		read -r pid <"$f" 2>/dev/null || continue
 		proc_gone "$pid" && continue
-		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || continue
+		read -r rss anon < <(awk '/^VmRSS:/ { r = $2 } /^RssAnon:/ { a = $2 } END { print r, a }' \
+			"/proc/$pid/status" 2>/dev/null) || continue
 		fds=(/proc/"$pid"/fd/*)
-		[[ -n $rss ]] || continue
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$1" "$n" "$name" "$pid" "$rss" "${#fds[@]}"
+		[[ -n $anon ]] || continue
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$1" "$n" "$name" "$pid" "$rss" "$anon" "${#fds[@]}"
 	done >>"$SAMPLES"
 }
 
@@ -237,13 +240,13 @@ sample() { # ROUND T
 # per daemon
 resource_line() { # ROUND
 	awk -F'\t' -v r="$1" '
-		NR > 1 && $2 == r { n[$4]++; rss[$4, n[$4]] = $6; fd[$4] += $7 }
+		NR > 1 && $2 == r { n[$4]++; rss[$4, n[$4]] = $6; anon[$4] += $7; fd[$4] += $8 }
 		END {
 			for (d in n) {
 				m = n[d]
 				for (i = 1; i <= m; i++) v[i] = rss[d, i]
 				for (i = 2; i <= m; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { x = v[j]; v[j] = v[j - 1]; v[j - 1] = x }
-				printf "  %s x%d: RSS %d/%d/%d kB (min/med/max), fds %d\n", d, m, v[1], v[int((m + 1) / 2)], v[m], fd[d]
+				printf "  %s x%d: RSS %d/%d/%d kB (min/med/max), anon %d kB (mean), fds %d\n", d, m, v[1], v[int((m + 1) / 2)], v[m], anon[d] / m, fd[d]
 			}
 		}' "$SAMPLES" | sort
 }
@@ -253,7 +256,12 @@ declare -A LINK_DOWN LINK_SHAPED # "a b" -> time it is restored
 declare -A KILLED                  # NODE:DAEMON -> time it is restarted
 EV_FLAP=0 EV_LOSS=0 EV_KILL=0 EV_MOVE=0 EV_WHAT=""
 
-ml() { "$MESHLAB" "$1" --name "$LAB" "${@:2}" >/dev/null 2>"$TMP/ml.err" || fail "meshlab $*: $(cat "$TMP/ml.err")"; }
+# ml CMD ARGS: a meshlab command on the lab; one that fails, or hangs for
+# a minute, ends the soak
+ml() {
+	timeout 60 "$MESHLAB" "$1" --name "$LAB" "${@:2}" >/dev/null 2>"$TMP/ml.err" ||
+		fail "meshlab $* failed or hung (status $?): $(cat "$TMP/ml.err")"
+}
 
 ev_flap() {
 	local l
