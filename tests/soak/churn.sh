@@ -254,7 +254,11 @@ resource_line() { # ROUND
 # -- churn
 declare -A LINK_DOWN LINK_SHAPED # "a b" -> time it is restored
 declare -A KILLED                  # NODE:DAEMON -> time it is restarted
-EV_FLAP=0 EV_LOSS=0 EV_KILL=0 EV_MOVE=0 EV_WHAT=""
+EV_FLAP=0 EV_LOSS=0 EV_KILL=0 EV_MOVE=0 EV_WHAT="" EV_LOG=()
+
+# ev_log WHAT: one event of the round, with its time (s since T0), said
+# when the round falls short of 100 %
+ev_log() { EV_LOG+=("t=$(($(now_s) - T0))s $*"); }
 
 # ml CMD ARGS: a meshlab command on the lab; one that fails, or hangs for
 # a minute, ends the soak
@@ -268,6 +272,7 @@ ev_flap() {
 	rnd "${#MESH_LINKS[@]}"; l=${MESH_LINKS[R]}
 	[[ -z ${LINK_DOWN[$l]:-} && -z ${LINK_SHAPED[$l]:-} ]] || return 0
 	ml link "${l% *}" "${l#* }" down
+	ev_log "link $l down"
 	rnd 5; LINK_DOWN[$l]=$(($(now_s) + 1 + R))
 	EV_FLAP=$((EV_FLAP + 1))
 }
@@ -278,6 +283,7 @@ ev_loss() {
 	[[ -z ${LINK_DOWN[$l]:-} && -z ${LINK_SHAPED[$l]:-} ]] || return 0
 	rnd 4; p=$((20 + 20 * R))
 	ml link "${l% *}" "${l#* }" set loss "$p%"
+	ev_log "link $l loss $p%"
 	rnd 8; LINK_SHAPED[$l]=$(($(now_s) + 2 + R))
 	EV_LOSS=$((EV_LOSS + 1))
 }
@@ -291,6 +297,7 @@ ev_kill() {
 	daemon_cmdline "$LAB" "$n" "$d"
 	proc_gone "$DAEMON_PID" && fail "$d of $n is not running before its kill (pid $DAEMON_PID)"
 	kill -KILL "$DAEMON_PID"
+	ev_log "kill -9 $d on $n"
 	wait_for 5 proc_gone "$DAEMON_PID" || fail "kill -9 of $d on $n (pid $DAEMON_PID): still there after 5 s"
 	rnd 5; KILLED[$k]=$(($(now_s) + 1 + R))
 	EV_KILL=$((EV_KILL + 1)) EV_WHAT+=" $k"
@@ -302,6 +309,7 @@ ev_move() {
 	to=${HOME[$c]}
 	[[ ${AT[$c]} != "$to" ]] || to=${ROAM[$c]}
 	ml move "$c" "$to"
+	ev_log "move $c ${AT[$c]} -> $to"
 	AT[$c]=$to
 	EV_MOVE=$((EV_MOVE + 1))
 }
@@ -310,6 +318,7 @@ restart() { # NODE:DAEMON
 	local k=$1
 	mapfile -d '' DAEMON_CMD <"$TMP/cmd.$k"
 	daemon_start "$LAB" "${k%:*}" "${k#*:}"
+	ev_log "start ${k#*:} on ${k%:*}"
 	# the daemon is a job of this shell: its kill -9 is no news to print
 	disown -a
 	unset "KILLED[$k]"
@@ -322,10 +331,12 @@ undo() { # [all]
 	for l in "${!LINK_DOWN[@]}"; do
 		[[ -n ${1:-} || ${LINK_DOWN[$l]} -le $t ]] || continue
 		ml link "${l% *}" "${l#* }" up; unset "LINK_DOWN[$l]"
+		ev_log "link $l up"
 	done
 	for l in "${!LINK_SHAPED[@]}"; do
 		[[ -n ${1:-} || ${LINK_SHAPED[$l]} -le $t ]] || continue
 		ml link "${l% *}" "${l#* }" set; unset "LINK_SHAPED[$l]"
+		ev_log "link $l clean"
 	done
 	for k in "${!KILLED[@]}"; do
 		[[ -n ${1:-} || ${KILLED[$k]} -le $t ]] || continue
@@ -337,7 +348,7 @@ undo() { # [all]
 # restored
 churn() {
 	local end=$(($(now_s) + $1))
-	EV_FLAP=0 EV_LOSS=0 EV_KILL=0 EV_MOVE=0 EV_WHAT=""
+	EV_FLAP=0 EV_LOSS=0 EV_KILL=0 EV_MOVE=0 EV_WHAT="" EV_LOG=()
 	while (($(now_s) < end)); do
 		rnd 100
 		if ((R < 45)); then ev_flap
@@ -429,7 +440,11 @@ while ((!last)); do
 	sample "$round" "$t"
 	say "round $round t=${t}s delivery $DELIV_PCT% ($DELIV_OK/$DELIV_ALL) ${quiet}s after the churn;" \
 		"events: $EV_FLAP flaps, $EV_LOSS lossy, $EV_KILL kills${EV_WHAT:+ (${EV_WHAT# })}, $EV_MOVE moves"
-	[[ -z $DELIV_BAD ]] || say "  lost:$DELIV_BAD"
+	if [[ -n $DELIV_BAD ]]; then
+		say "  lost:$DELIV_BAD"
+		say "  the round's events:"
+		printf '    %s\n' "${EV_LOG[@]}"
+	fi
 	resource_line "$round"
 	[[ $DELIV_OK -eq $DELIV_ALL ]] || rounds_short=$((rounds_short + 1))
 	worst=$(awk -v a="$worst" -v b="$DELIV_PCT" 'BEGIN { print (b < a ? b : a) }')
