@@ -219,6 +219,23 @@ measure() {
 	DELIV_PCT=$(awk -v a="$DELIV_OK" -v b="$DELIV_ALL" 'BEGIN { printf "%.1f", 100 * a / b }')
 }
 
+# recovery: after a round short of 100 %, measures every 5 s for up to
+# RECOVERY_S more and says when delivery was whole again (a diagnosis:
+# slow, or stuck; the round's figure stands). The samples come first.
+RECOVERY_S=60
+recovery() {
+	local t0=$EPOCHSECONDS
+	while ((EPOCHSECONDS - t0 < RECOVERY_S)); do
+		sleep 5
+		measure
+		if [[ -z $DELIV_BAD ]]; then
+			say "  recovery: 100 % again $((EPOCHSECONDS - t_calm))s after the churn"
+			return 0
+		fi
+	done
+	say "  recovery: still $DELIV_PCT% $((EPOCHSECONDS - t_calm))s after the churn, lost:$DELIV_BAD"
+}
+
 # -- resources: VmRSS and descriptors of every daemon of every node
 SAMPLES=$TMP/samples.tsv
 printf 't\tround\tnode\tdaemon\tpid\trss_kb\tanon_kb\tfds\n' >"$SAMPLES"
@@ -433,23 +450,26 @@ while ((!last)); do
 	quiet=$QUIET_S
 	((!last)) || quiet=15
 	churn "$CHURN_S"
+	t_calm=$(now_s)
 	sleep "$quiet"
 	measure
 	t=$(($(now_s) - T0))
 	check_alive
 	sample "$round" "$t"
+	final_ok=$DELIV_OK final_all=$DELIV_ALL final_pct=$DELIV_PCT
 	say "round $round t=${t}s delivery $DELIV_PCT% ($DELIV_OK/$DELIV_ALL) ${quiet}s after the churn;" \
 		"events: $EV_FLAP flaps, $EV_LOSS lossy, $EV_KILL kills${EV_WHAT:+ (${EV_WHAT# })}, $EV_MOVE moves"
 	if [[ -n $DELIV_BAD ]]; then
 		say "  lost:$DELIV_BAD"
 		say "  the round's events:"
 		printf '    %s\n' "${EV_LOG[@]}"
+		# (the last round's: the final figure stands, this only says more)
+		recovery
 	fi
 	resource_line "$round"
-	[[ $DELIV_OK -eq $DELIV_ALL ]] || rounds_short=$((rounds_short + 1))
-	worst=$(awk -v a="$worst" -v b="$DELIV_PCT" 'BEGIN { print (b < a ? b : a) }')
+	[[ $final_ok -eq $final_all ]] || rounds_short=$((rounds_short + 1))
+	worst=$(awk -v a="$worst" -v b="$final_pct" 'BEGIN { print (b < a ? b : a) }')
 done
-final_ok=$DELIV_OK final_all=$DELIV_ALL final_pct=$DELIV_PCT
 say "final: delivery $final_pct% ($final_ok/$final_all) 15s after the churn ended"
 say "rounds: $round, $rounds_short short of 100 % (worst $worst%); daemons that died on their own: $DEATHS"
 
