@@ -13,7 +13,7 @@ set -e
 export MESHLAB_CLIENTS=dhcp
 . "$(dirname "$0")/l2lib.sh"
 l2_init "$@"
-need_cmd busybox dhclient rdisc6 dnsmasq python3 getent
+need_cmd busybox dhclient rdisc6 dnsmasq python3 getent flock fuser
 
 lab_up "node n1 dns_upstream 198.18.0.1
 node n2 gateway 1 dns_upstream 198.18.0.1
@@ -152,6 +152,10 @@ spid=$!
 sleep 3
 "$MESHLAB" move --name "$LAB" c1 n2 >/dev/null
 wait "$spid" || fail "the TCP stream broke across the move: $(cat "$TMP/stream")"
+# the udhcpc the move started again does not hold the move lock (the next
+# move of any client would wait for ever)
+flock -n "/run/softmesh-lab/$LAB/move.lock" true ||
+	fail "meshlab move left its lock held, by pid(s)$(fuser "/run/softmesh-lab/$LAB/move.lock" 2>/dev/null)"
 for ((i = 0; i < 50; i++)); do
 	[[ $(tail -1 "/run/softmesh-lab/$LAB/hosts/c1/udhcpc.log") == *"lease of"* ]] && break
 	sleep 0.1

@@ -108,12 +108,13 @@ daemon_cmdline() {
 
 # daemon_start LAB NODE DAEMON: starts DAEMON_CMD in NODE as meshlab does
 # (pid file, log) and waits until its control socket answers (a socket
-# file a kill -9 left behind does not count).
+# file a kill -9 left behind does not count; meshctl's "not running" on
+# the way is not shown).
 daemon_start() {
 	local d=/run/softmesh-lab/$1/nodes/$2
 	"$MESHLAB" exec --name "$1" "$2" sh -c 'echo $$ >"$0"; exec "$@"' "$d/$3.pid" \
 		"${DAEMON_CMD[@]}" </dev/null >>"$d/$3.log" 2>&1 &
-	wait_for 5 "$MESHLAB" exec --name "$1" "$2" meshctl raw "$3" '{"cmd":"status"}' >/dev/null ||
+	wait_for 5 "$MESHLAB" exec --name "$1" "$2" meshctl raw "$3" '{"cmd":"status"}' >/dev/null 2>&1 ||
 		fail "$3 on $2 did not start: $(tail -3 "$d/$3.log")"
 }
 
