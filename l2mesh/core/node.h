@@ -93,6 +93,10 @@ struct l2_local {
 	/* tables full (originator.h's caps) or out of memory */ \
 	X(ORIG_REFUSED, "orig_refused") \
 	X(NEIGH_REFUSED, "neigh_refused") \
+	/* translation table caps (tt.h) or out of memory */ \
+	X(TT_LOCAL_REFUSED, "tt_local_refused") \
+	X(TT_GLOBAL_REFUSED, "tt_global_refused") \
+	X(TT_TEMP_REFUSED, "tt_temp_refused") \
 	/* drops: the frame */ \
 	X(DROP_SHORT, "drop_short") \
 	X(DROP_VERSION, "drop_version") \

@@ -35,6 +35,35 @@ struct l2_node;
 #define L2_TT_VLANS_MAX 16u
 /* Room the TT diff leaves in an OGM for the other TVLVs (GW, DAT, MCAST). */
 #define L2_TT_OGM_SPARE 32u
+/* batman-adv's fragments: a TT message is at most 16 of 1280 bytes. */
+#define L2_TT_FRAG_SIZE_MAX 1280u
+#define L2_TT_FRAG_MAX 16u
+#define L2_TT_PACKET_SIZE_MAX ((L2_TT_FRAG_SIZE_MAX - L2_FRAG_HLEN) * L2_TT_FRAG_MAX)
+
+/*
+ * Caps (doc/l2mesh-tt.md, "Caps"). The local table has batman-adv's: a
+ * client that would not fit a full-table response is not added. The
+ * global table has none in batman-adv; ours are counted in rows, one per
+ * (client, originator) link, each new row checked before it is allocated.
+ *
+ * ORIG_CLIENTS_MAX is what one full-table response of a single VLAN can
+ * carry at the largest packet size any batman-adv node uses (1677): a
+ * node holds no more local clients than that, so more from one
+ * originator is forged. Refusals count tt_global_refused; a full global
+ * table makes room for an announcement by dropping its oldest sighting
+ * (TEMP), never a row announced.
+ *
+ * Sightings (TEMP rows, made from frames before any announcement) have
+ * their own, smaller caps, per originator and in all; beyond them a
+ * sighting is ignored (tt_temp_refused) and the client waits for its
+ * announcement, as it would in batman-adv without the sighting.
+ */
+#define L2_TT_ORIG_CLIENTS_MAX \
+	((L2_TT_PACKET_SIZE_MAX - L2_UNICAST_TVLV_HLEN - L2_TVLV_HLEN - L2_TT_DATA_LEN - \
+	  L2_TT_VLAN_LEN) / L2_TT_CHANGE_LEN)
+#define L2_TT_GLOBAL_MAX 16384u		/* rows, all originators */
+#define L2_TT_ORIG_TEMP_MAX 256u	/* TEMP rows of one originator */
+#define L2_TT_TEMP_MAX 2048u		/* TEMP rows, all originators */
 
 /* ---- query API (meshctl tl / tg) ------------------------------------------ */
 

@@ -54,7 +54,87 @@ static struct tt_oe *oe_find(const struct tt_global *g, const struct tt_orig *o)
 	return oe;
 }
 
-/* Links o to g (or refreshes the link's TTVN). */
+/* ---- caps (tt.h) ---------------------------------------------------------------- */
+
+/* The TEMP entries, oldest first: a full table drops the head. */
+static void temp_link(struct l2_tt *t, struct tt_global *g)
+{
+	g->temp_prev = t->temp_tail;
+	g->temp_next = NULL;
+	if (t->temp_tail)
+		t->temp_tail->temp_next = g;
+	else
+		t->temp_head = g;
+	t->temp_tail = g;
+}
+
+static void temp_unlink(struct l2_tt *t, struct tt_global *g)
+{
+	if (g->temp_prev)
+		g->temp_prev->temp_next = g->temp_next;
+	else
+		t->temp_head = g->temp_next;
+	if (g->temp_next)
+		g->temp_next->temp_prev = g->temp_prev;
+	else
+		t->temp_tail = g->temp_prev;
+	g->temp_prev = g->temp_next = NULL;
+}
+
+/* A row refused: caps, or out of memory. */
+static void link_refused(struct l2_node *n, const struct tt_orig *o, bool temp)
+{
+	l2_count(n, temp ? L2_STAT_TT_TEMP_REFUSED : L2_STAT_TT_GLOBAL_REFUSED, 1);
+	tt_warn(n, temp ? "too many sightings, ignoring one from" :
+		"global table full, refusing a client of", o->h.mac);
+}
+
+static bool temp_room(struct l2_node *n, const struct tt_orig *o)
+{
+	const struct l2_tt *t = n->tt;
+
+	if (o->ntemp < L2_TT_ORIG_TEMP_MAX && t->ntemp < L2_TT_TEMP_MAX &&
+	    t->nlinks < L2_TT_GLOBAL_MAX)
+		return true;
+	link_refused(n, o, true);
+	return false;
+}
+
+/*
+ * Whether o may have one more row (temp: a sighting), checked before it
+ * is allocated. Rows held stay: a full table refuses the newcomer, except
+ * that an announcement takes the place of the oldest sighting.
+ */
+static bool link_room(struct l2_node *n, const struct tt_orig *o, bool temp)
+{
+	struct l2_tt *t = n->tt;
+
+	if (temp)
+		return temp_room(n, o);
+	if (o->nclients < L2_TT_ORIG_CLIENTS_MAX) {
+		if (t->nlinks >= L2_TT_GLOBAL_MAX && t->temp_head)
+			tt_global_free(n, t->temp_head);
+		if (t->nlinks < L2_TT_GLOBAL_MAX)
+			return true;
+	}
+	link_refused(n, o, false);
+	return false;
+}
+
+static void link_counted(struct l2_tt *t, struct tt_oe *oe, int v)
+{
+	t->nlinks += (unsigned)v;
+	if (oe->temp) {
+		oe->o->ntemp += (unsigned)v;
+		t->ntemp += (unsigned)v;
+	} else {
+		oe->o->nclients += (unsigned)v;
+	}
+}
+
+/* ---- links ------------------------------------------------------------------------ */
+
+/* Links o to g (or refreshes the link's TTVN); -ENOSPC beyond the caps. */
 static int oe_add(struct l2_node *n, struct tt_global *g, struct tt_orig *o,
 		  uint8_t ttvn)
 {
@@ -64,11 +144,16 @@ static int oe_add(struct l2_node *n, struct tt_global *g, struct tt_orig *o,
 		oe->ttvn = ttvn;
 		return 0;
 	}
+	if (!link_room(n, o, g->flags & F_TEMP))
+		return -ENOSPC;
 	oe = calloc(1, sizeof(*oe));
-	if (!oe)
+	if (!oe) {
+		link_refused(n, o, g->flags & F_TEMP);
 		return -ENOMEM;
+	}
 	oe->g = g;
 	oe->o = o;
+	oe->temp = g->flags & F_TEMP;
 	oe->ttvn = ttvn;
 	oe->added_ms = n->now_ms;
 	oe->g_next = g->origs;
@@ -77,6 +162,7 @@ static int oe_add(struct l2_node *n, struct tt_global *g, struct tt_orig *o,
 	if (o->entries)
 		o->entries->o_prev = oe;
 	o->entries = oe;
+	link_counted(n->tt, oe, 1);
 	return 0;
 }
 
@@ -95,6 +181,7 @@ static void oe_free(struct l2_node *n, struct tt_oe *oe)
 		oe->o->entries = oe->o_next;
 	if (oe->o_next)
 		oe->o_next->o_prev = oe->o_prev;
+	link_counted(n->tt, oe, -1);
 	free(oe);
 	tt_changed(n, L2_CHANGE_TT_GLOBAL, &k);
 }
@@ -105,6 +192,8 @@ void tt_global_free(struct l2_node *n, struct tt_global *g)
 
 	while (g->origs)
 		oe_free(n, g->origs);
+	if (g->flags & F_TEMP)
+		temp_unlink(n->tt, g);
 	mc_hash_del(&n->tt->global, &g->h.hnode);
 	free(g);
 	tt_changed(n, L2_CHANGE_TT_GLOBAL, &k);
@@ -208,24 +297,28 @@ bool tt_orig_crc_ok(const struct tt_orig *o, const struct mc_rd *vlans)
 
 /* ---- global table ---------------------------------------------------------------- */
 
-static struct tt_global *global_new(struct l2_node *n, const uint8_t *mac, uint16_t vid,
-				    uint16_t flags)
+static struct tt_global *global_new(struct l2_node *n, const struct tt_orig *o,
+				    const uint8_t *mac, uint16_t vid, uint16_t flags)
 {
 	struct tt_global *g = calloc(1, sizeof(*g));
 
 	if (!g)
-		return NULL;
+		goto fail;
 	memcpy(g->h.mac, mac, 6);
 	g->h.vid = vid;
 	g->flags = flags;
 	g->added_ms = n->now_ms;
 	if (flags & F_ROAM)
 		g->roam_at_ms = n->now_ms;
-	if (l2_mackey_add(&n->tt->global, n->tt->seed, &g->h) < 0) {
-		free(g);
-		return NULL;
-	}
+	if (l2_mackey_add(&n->tt->global, n->tt->seed, &g->h) < 0)
+		goto fail;
+	if (flags & F_TEMP)
+		temp_link(n->tt, g);
 	return g;
+fail:
+	free(g);
+	link_refused(n, o, flags & F_TEMP);
+	return NULL;
 }
 
 enum merge { MERGE_REFUSE, MERGE_HAVE, MERGE_ADD };
@@ -249,6 +342,8 @@ static enum merge global_merge(struct l2_node *n, struct tt_global *g, struct tt
 	if ((g->flags & (F_TEMP | F_ROAM)) || (flags & F_ROAM)) {
 		while (g->origs)
 			oe_free(n, g->origs);
+		if (g->flags & F_TEMP)
+			temp_unlink(n->tt, g);
 		g->flags &= (uint16_t)~(F_TEMP | F_ROAM);
 		g->roam_at_ms = 0;
 	}
@@ -270,10 +365,10 @@ bool tt_global_add(struct l2_node *n, struct tt_orig *o, const uint8_t *mac,
 
 	if ((flags & F_TEMP) && l && !(l->flags & F_NEW))
 		return false;
-	if (!g)
-		g = global_new(n, mac, vid, flags & (L2_TT_REMOTE_MASK | F_TEMP));
-	else
+	if (g)
 		m = global_merge(n, g, o, flags);
+	else if (link_room(n, o, flags & F_TEMP))
+		g = global_new(n, o, mac, vid, flags & (L2_TT_REMOTE_MASK | F_TEMP));
 	if (!g || m == MERGE_REFUSE)
 		return false;
 	if (m == MERGE_ADD && oe_add(n, g, o, ttvn) < 0) {

@@ -32,8 +32,6 @@
 
 #define TT_HASH_ORDER 6		/* 64 slots per table to start with; grows */
 #define TT_MTU_DEFAULT 1500u	/* port MTU assumed when no port is up */
-#define TT_FRAG_SIZE_MAX 1280u	/* batman-adv fragments: size cap ... */
-#define TT_FRAG_MAX 16u		/* ... and count */
 #define TT_ROAM_FANOUT 8u	/* ROAM_ADVs sent for one client sighting */
 #define TT_UC_TTVN_OFF 3	/* unicast header: ttvn ... */
 #define TT_UC_DEST_OFF 4	/* ... and dest */
@@ -69,6 +67,7 @@ struct tt_oe {
 	struct tt_oe *g_next;
 	struct tt_oe *o_prev, *o_next;
 	uint8_t ttvn;		/* the originator's TTVN when it announced */
+	bool temp;		/* a sighting's (its entry is TEMP while it lives) */
 	uint64_t added_ms;
 };
 
@@ -78,6 +77,7 @@ struct tt_global {
 	uint64_t roam_at_ms;
 	uint64_t added_ms;
 	struct tt_oe *origs;	/* never empty while the entry lives */
+	struct tt_global *temp_prev, *temp_next;	/* TEMP entries, oldest first */
 };
 
 struct tt_orig {
@@ -87,6 +87,8 @@ struct tt_orig {
 	bool req_pending;
 	uint64_t req_at_ms;
 	struct tt_oe *entries;
+	unsigned nclients;	/* links announced (or ROAM) ... */
+	unsigned ntemp;		/* ... and TEMP: tt.h's caps */
 	uint8_t *buff;		/* its last diff as raw tt_change entries */
 	size_t buff_len;
 };
@@ -106,6 +108,8 @@ struct tt_vlan {
 
 struct l2_tt {
 	struct mc_hash local, global, origs, roams;
+	unsigned nlinks, ntemp;		/* global rows, TEMP ones: tt.h's caps */
+	struct tt_global *temp_head, *temp_tail;	/* TEMP entries, oldest first */
 	uint32_t seed;			/* from env.rand: for the tables' hashes */
 	uint8_t ttvn;
 	struct l2_tt_change *changes;	/* queued since the last commit */

@@ -34,11 +34,11 @@ size_t tt_packet_size_max(const struct l2_node *n)
 {
 	unsigned mtu = tt_min_mtu(n);
 
-	if (mtu > TT_FRAG_SIZE_MAX)
-		mtu = TT_FRAG_SIZE_MAX;
+	if (mtu > L2_TT_FRAG_SIZE_MAX)
+		mtu = L2_TT_FRAG_SIZE_MAX;
 	if (mtu <= L2_FRAG_HLEN)
 		return 0;
-	return (size_t)(mtu - L2_FRAG_HLEN) * TT_FRAG_MAX;
+	return (size_t)(mtu - L2_FRAG_HLEN) * L2_TT_FRAG_MAX;
 }
 
 void tt_warn(struct l2_node *n, const char *what, const uint8_t *mac)
@@ -210,14 +210,15 @@ struct tt_local *tt_local_new(struct l2_node *n, const uint8_t *mac, uint16_t vi
 	struct l2_tt *t = n->tt;
 	struct tt_local *l;
 
-	/* a client we could not list in a full table response is ignored */
+	/* a client we could not list in a full table response is ignored
+	 * (batman-adv's rule: it bounds the table to 1677 clients at most) */
 	if (local_table_size(t, 1) > tt_packet_size_max(n)) {
 		tt_warn(n, "local table full, ignoring", mac);
-		return NULL;
+		goto refused;
 	}
 	if (live_inc(t, vid) < 0) {
 		tt_warn(n, "too many VLANs, ignoring", mac);
-		return NULL;
+		goto refused;
 	}
 	l = calloc(1, sizeof(*l));
 	if (!l)
@@ -235,6 +236,8 @@ struct tt_local *tt_local_new(struct l2_node *n, const uint8_t *mac, uint16_t vi
 	free(l);
 fail:
 	live_dec(t, vid);
+refused:
+	l2_count(n, L2_STAT_TT_LOCAL_REFUSED, 1);
 	return NULL;
 }
 

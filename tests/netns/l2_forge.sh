@@ -8,10 +8,7 @@
 # from c1 to c2 through n2 keep working during the flood; orig_refused
 # and neigh_refused count the refusals; n1 and n3 stay n2's originators.
 #
-# Not covered: forged client frames. l2forge --clients sends BCASTs from
-# an accepted forged originator, each with another forged client MAC;
-# every one becomes a TEMP entry of n2's global translation table, which
-# has no cap (20,000 of them: +37 MB RSS on n2, 2026-12).
+# Forged client frames (l2forge --clients) are l2_forge_tt.sh's.
 #   l2_forge.sh MESHLAB L2FORGE
 set -e
 . "$(dirname "$0")/l2lib.sh"

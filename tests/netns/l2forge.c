@@ -25,7 +25,12 @@
  *
  * prints the l2 core's caps and entry sizes this tool was built with, from
  * which the lab test derives its RSS bound: "orig_max N port_neighs_max N
- * orig_bytes N hneigh_bytes N queue_len N frame_max N".
+ * orig_bytes N hneigh_bytes N queue_len N frame_max N"; and
+ *
+ *   l2forge --tt-caps
+ *
+ * the translation table's caps on sightings and the bytes of one global
+ * row (entry and link): "orig_temp_max N temp_max N row_bytes N".
  *
  * Forged originators are 06:f0:00:HH:MM:LL, forged clients
  * 06:c1:00:HH:MM:LL (locally administered unicast; HH:MM:LL = the index).
@@ -48,6 +53,7 @@
 #include "l2mesh/core/bat_iv.h"
 #include "l2mesh/core/originator.h"
 #include "l2mesh/core/packet.h"
+#include "l2mesh/core/tt_int.h"
 
 #define FORGE_TTL 50
 #define FORGE_INDEX_MAX (1u << 24)	/* three bytes of the MAC */
@@ -205,7 +211,7 @@ static unsigned num_arg(const char *opt, const char *s, unsigned min, unsigned m
 static void usage(void)
 {
 	fputs("usage: l2forge [--count N] [--rate PPS] [--rounds R] [--clients K] "
-	      "[--vid V] IF\n       l2forge --caps\n", stderr);
+	      "[--vid V] IF\n       l2forge --caps | --tt-caps\n", stderr);
 	exit(2);
 }
 
@@ -218,6 +224,13 @@ static void caps_print(void)
 	exit(0);
 }
 
+static void tt_caps_print(void)
+{
+	printf("orig_temp_max %u temp_max %u row_bytes %zu\n", L2_TT_ORIG_TEMP_MAX,
+	       L2_TT_TEMP_MAX, sizeof(struct tt_global) + sizeof(struct tt_oe));
+	exit(0);
+}
+
 static void args_parse(struct forge *f, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -227,6 +240,7 @@ static void args_parse(struct forge *f, int argc, char **argv)
 		{ "clients", required_argument, NULL, 'c' },
 		{ "vid", required_argument, NULL, 'v' },
 		{ "caps", no_argument, NULL, 'C' },
+		{ "tt-caps", no_argument, NULL, 'T' },
 		{ 0 },
 	};
 	int o;
@@ -239,6 +253,7 @@ static void args_parse(struct forge *f, int argc, char **argv)
 		case 'c': f->clients = num_arg("--clients", optarg, 0, FORGE_INDEX_MAX); break;
 		case 'v': f->vid = (uint16_t)num_arg("--vid", optarg, 0, L2_VLAN_VID_MASK); break;
 		case 'C': caps_print(); break;
+		case 'T': tt_caps_print(); break;
 		default: usage();
 		}
 	}

@@ -233,7 +233,7 @@ struct gq {
 	uint16_t vid;
 	const uint8_t *orig;		/* rows of this originator ... */
 	struct l2_tt_global_info out;
-	unsigned rows, orig_rows;
+	unsigned rows, orig_rows, temp_rows;
 	uint32_t crc_xor;		/* ... and their CRC contributions */
 	bool found;
 };
@@ -243,6 +243,7 @@ static int global_cb(const struct l2_tt_global_info *e, void *user)
 	struct gq *q = user;
 
 	q->rows++;
+	q->temp_rows += !!(e->flags & L2_TT_CLIENT_TEMP);
 	if (q->orig && l2_mac_eq(e->orig, q->orig)) {
 		q->orig_rows++;
 		if (!(e->flags & (L2_TT_CLIENT_ROAM | L2_TT_CLIENT_TEMP)))
@@ -273,6 +274,14 @@ static unsigned global_rows(struct l2_node *n, const uint8_t *orig)
 
 	l2_tt_global_foreach(n, global_cb, &q);
 	return orig ? q.orig_rows : q.rows;
+}
+
+static unsigned temp_rows(struct l2_node *n)
+{
+	struct gq q = { 0 };
+
+	l2_tt_global_foreach(n, global_cb, &q);
+	return q.temp_rows;
 }
 
 /* n's CRC for VLAN 0 of orig, recomputed from the rows it prints. */
@@ -995,6 +1004,161 @@ static void test_size_limits(void)
 	l2_node_free(b);
 }
 
+/* ---- caps (issue 12) ---------------------------------------------------------------- */
+
+/* A forged client MAC, 06:c1:..., k < 2^24. */
+static void forged(uint8_t out[6], unsigned k)
+{
+	const uint8_t m[6] = { 0x06, 0xc1, 0, (uint8_t)(k >> 16), (uint8_t)(k >> 8), (uint8_t)k };
+
+	memcpy(out, m, 6);
+}
+
+/* A forged originator 02:00:00:00:01:<i> that every node routes to. */
+static void forged_orig(uint8_t out[6], unsigned i)
+{
+	const uint8_t m[6] = { 0x02, 0, 0, 0, 1, (uint8_t)i };
+
+	memcpy(out, m, 6);
+	tt_net_extra(out);
+}
+
+/* orig's OGMs announce clients first..first+k-1 to b, 100 a diff, TTVN
+ * 1, 2, ... (the CRCs never match: b's requests go nowhere). */
+static void forged_announce(struct l2_node *b, const uint8_t orig[6], unsigned first,
+			    unsigned k)
+{
+	static struct l2_tt_change c[100];
+	const struct l2_tt_vlan v = { 0x12345678, 0 };
+	uint8_t buf[BUF], ttvn = 0;
+	unsigned i = 0, nc;
+
+	while (i < k) {
+		for (nc = 0; nc < 100 && i < k; nc++, i++) {
+			c[nc] = (struct l2_tt_change){ 0 };
+			forged(c[nc].addr, first + i);
+		}
+		ogm_in(b, orig, buf, tt_craft(buf, sizeof(buf), L2_TT_OGM_DIFF, ++ttvn, &v, 1,
+					      c, nc), b->now_ms);
+	}
+}
+
+/* A LAN flooded with source MACs: batman-adv's rule, what a full table
+ * response can carry, stops the local table; refusals are counted. */
+static void test_cap_local(void)
+{
+	struct l2_node *a;
+	uint8_t k[6];
+
+	tt_net_reset();
+	a = tt_net_node(1, T0);
+	ogm_out(a, T0, (uint8_t[BUF]){ 0 }, BUF);	/* bat0's own entry first */
+	for (unsigned i = 0; i < 20000; i++) {
+		forged(k, i);
+		l2_tt_local_seen(a, k, 0, 0);
+	}
+	CHECK_INT(L2_TT_ORIG_CLIENTS_MAX, 1677);
+	CHECK_INT(local_rows(a), L2_TT_ORIG_CLIENTS_MAX);
+	CHECK_INT(stat(a, L2_STAT_TT_LOCAL_REFUSED), 20000 - (L2_TT_ORIG_CLIENTS_MAX - 1));
+	CHECK(l2_tt_local_has(a, a->cfg.mac, 0));
+	forged(k, 0);
+	CHECK(l2_tt_local_has(a, k, 0));
+	l2_node_free(a);
+}
+
+/* Frames from 20,000 forged clients behind one originator (l2forge
+ * --clients): the sightings stop at the caps, per originator and in all;
+ * announcements still get in; the sightings expire as before. */
+static void test_cap_temp(void)
+{
+	struct l2_node *a, *b;
+	uint8_t k[6], f[6], x[6];
+	uint64_t t = T0 + 1000;
+
+	tt_net_reset();
+	a = tt_net_node(1, T0);
+	b = tt_net_node(2, T0);
+	b->now_ms = t;
+	for (unsigned i = 0; i < 20000; i++) {
+		forged(k, i);
+		l2_tt_temp_seen(b, k, 0, a->cfg.mac);
+	}
+	CHECK_INT(temp_rows(b), L2_TT_ORIG_TEMP_MAX);
+	CHECK_INT(stat(b, L2_STAT_TT_TEMP_REFUSED), 20000 - L2_TT_ORIG_TEMP_MAX);
+	client(x, 1);
+	l2_tt_local_seen(a, x, 0, 0);
+	ogm(a, t, b, NULL);
+	CHECK_INT(where(b, x), 1);
+	CHECK_INT(stat(b, L2_STAT_TT_GLOBAL_REFUSED), 0);
+
+	for (unsigned o = 0; o < 16; o++) {
+		forged_orig(f, o);
+		for (unsigned i = 0; i < 300; i++) {
+			forged(k, 100000 + o * 1000 + i);
+			l2_tt_temp_seen(b, k, 0, f);
+		}
+	}
+	CHECK_INT(temp_rows(b), L2_TT_TEMP_MAX);
+	l2_tt_tick(b, t + L2_TT_TEMP_TIMEOUT_MS);
+	CHECK_INT(temp_rows(b), 0);
+	CHECK_INT(where(b, x), 1);
+	forged(k, 0);
+	l2_tt_temp_seen(b, k, 0, a->cfg.mac);
+	CHECK_INT(temp_rows(b), 1);
+	l2_node_free(a);
+	l2_node_free(b);
+}
+
+/*
+ * Forged announcements: one originator stops at what a node can announce;
+ * eleven of them fill the table, where an announcement takes the place of
+ * a sighting, then newcomers are refused (a real originator's too: its
+ * table no longer matches its CRC) until an originator is purged and the
+ * next request repairs.
+ */
+static void test_cap_global(void)
+{
+	struct l2_node *a, *b;
+	uint8_t f[6], x[6], y[6];
+	uint64_t t = T0, refused;
+
+	tt_net_reset();
+	a = tt_net_node(1, T0);
+	b = tt_net_node(2, T0);
+	ogm(a, t += 1000, b, NULL);
+	client(y, 2);
+	l2_tt_temp_seen(b, y, 0, a->cfg.mac);
+	CHECK_INT(where(b, y), 1);
+
+	forged_orig(f, 0);
+	forged_announce(b, f, 0, 2000);
+	CHECK_INT(global_rows(b, f), L2_TT_ORIG_CLIENTS_MAX);
+	CHECK(stat(b, L2_STAT_TT_GLOBAL_REFUSED) > 0);
+	for (unsigned o = 1; o < 11; o++) {
+		forged_orig(f, o);
+		forged_announce(b, f, o * 2000, L2_TT_ORIG_CLIENTS_MAX);
+	}
+	CHECK_INT(global_rows(b, NULL), L2_TT_GLOBAL_MAX);
+	CHECK_INT(where(b, y), -1);		/* the sighting made room */
+	CHECK_INT(where(b, a->cfg.mac), 1);	/* rows held stay */
+
+	/* a's table (its own MAC and x) no longer fits: b holds part of it */
+	refused = stat(b, L2_STAT_TT_GLOBAL_REFUSED);
+	client(x, 1);
+	l2_tt_local_seen(a, x, 0, 0);
+	ogm(a, t += 1000, b, NULL);
+	CHECK(stat(b, L2_STAT_TT_GLOBAL_REFUSED) > refused);
+	CHECK_INT(global_rows(b, NULL), L2_TT_GLOBAL_MAX);
+	CHECK(global_crc(b, a->cfg.mac) != own_crc(a, 0));
+	forged_orig(f, 0);
+	l2_tt_orig_gone(b, f);
+	ogm(a, t += L2_TT_REQUEST_TIMEOUT_MS, b, NULL);
+	CHECK_INT(where(b, x), 1);
+	CHECK_INT(global_crc(b, a->cfg.mac), own_crc(a, 0));
+	l2_node_free(a);
+	l2_node_free(b);
+}
+
 /* ---- malformed input ------------------------------------------------------------- */
 
 static void test_malformed(void)
@@ -1071,6 +1235,9 @@ int main(void)
 	RUN(test_temp_and_timeouts);
 	RUN(test_other_response);
 	RUN(test_size_limits);
+	RUN(test_cap_local);
+	RUN(test_cap_temp);
+	RUN(test_cap_global);
 	RUN(test_malformed);
 	return check_exit();
 }
