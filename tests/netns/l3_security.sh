@@ -98,8 +98,9 @@ pretty "control: l3forge as an honest node got 10.99.0.0/16 into v2's table afte
 # hellos under another id from the same address keep resetting v1's link
 # to the next attacker (descriptions need a two-way link)
 kill "$BG_PIDS" 2>/dev/null || true
-pkill -f -- "--seed honest --duration 25" || true
-wait_for 5 sh -c '! pgrep -f -- "--seed honest --duration 25" >/dev/null' ||
+# (hones[t]: the pattern must not match the command line that carries it)
+pkill -f -- "--seed hones[t] --duration 25" || true
+wait_for 5 sh -c '! pgrep -f -- "--seed hones[t] --duration 25" >/dev/null' ||
 	fail "the honest l3forge does not stop"
 wait "$BG_PIDS" 2>/dev/null || true
 BG_PIDS=
