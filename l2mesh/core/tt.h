@@ -104,6 +104,15 @@ int l2_tt_global_foreach_of(struct l2_node *n, const uint8_t mac[6], uint16_t vi
 typedef int (*l2_tt_client_cb)(const uint8_t mac[6], uint16_t vid, void *user);
 int l2_tt_global_clients_of(struct l2_node *n, const uint8_t orig[6], l2_tt_client_cb cb,
 			    void *user);
+/*
+ * A local client this node knew before a restart (the shell's state file,
+ * doc/l2meshd.md): added as if seen age_ms ago, queued for the next commit
+ * so our next OGM announces it. flags: only L2_TT_CLIENT_WIFI and _ISOLA
+ * are taken. -ESTALE when age_ms is past the local timeout, -EEXIST when
+ * the client is known already, -ENOSPC/-ENOMEM when the table refuses it.
+ */
+int l2_tt_local_restore(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+			uint16_t flags, uint64_t age_ms);
 /* This node's TTVN. */
 uint8_t l2_tt_ttvn(struct l2_node *n);
 /* This node's announced VLANs and CRCs (up to max); returns how many. */

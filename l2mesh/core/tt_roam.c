@@ -6,6 +6,8 @@
  * per client in 20 s); a ROAM_ADV received makes its sender the client's
  * only location. Calls tt_local.c, tt_global.c and the data plane's send.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +129,37 @@ void l2_tt_local_seen(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
 	if (l->flags & (F_PENDING | F_ROAM))
 		local_revive(n, l);
 	tt_local_set_wifi(n, l, tt_lport_wireless(n, lport));
+}
+
+/*
+ * No local port is known for a restored client (port numbers need not
+ * survive a restart): the bridge floods a frame for it to every local
+ * port until it speaks and is learnt, as it does for any unlearnt MAC.
+ */
+#define RESTORE_LPORT UINT_MAX
+
+int l2_tt_local_restore(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
+			uint16_t flags, uint64_t age_ms)
+{
+	struct tt_local *l;
+
+	if (age_ms >= L2_TT_LOCAL_TIMEOUT_MS)
+		return -ESTALE;
+	if (l2_mac_is_multicast(mac) || l2_mac_is_zero(mac) ||
+	    l2_mac_eq(mac, n->cfg.anygw_mac))
+		return -EINVAL;
+	vid = tt_vid(vid);
+	if (tt_local_find(n->tt, mac, vid))
+		return -EEXIST;
+	l = tt_local_new(n, mac, vid, RESTORE_LPORT);
+	if (!l)
+		return -ENOSPC;
+	/* a clock younger than the age: the client expires a bit early */
+	l->last_seen_ms = n->now_ms > age_ms ? n->now_ms - age_ms : 0;
+	l->flags |= flags & (F_WIFI | F_ISOLA);
+	tt_local_event(n, l, 0);
+	roam_check(n, mac, vid, false);
+	return 0;
 }
 
 void tt_host_ensure(struct l2_node *n)

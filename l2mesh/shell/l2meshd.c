@@ -64,6 +64,8 @@ static void env_icmp(void *user, const struct l2_icmp_result *res)
 static void env_changed(void *user, enum l2_change what, const uint8_t mac[6], uint16_t vid,
 			unsigned port)
 {
+	if (what == L2_CHANGE_TT_LOCAL)
+		l2sh_ttkeep_changed(user);
 	l2sh_changed(user, what, mac, vid, port);
 }
 
@@ -551,6 +553,9 @@ static void on_keep(void *user)
 	uint32_t ahead = 2 * L2SH_SEQNO_KEEP_MS / m->orig_interval_ms + 64;
 
 	seqno_write(m, l2_ogm_seqno(m->node) + ahead);
+	/* a client seen again is no change, yet its age in the file grows:
+	 * rewrite now and then so a restart does not think it older */
+	l2sh_ttkeep_save(m);
 	mc_timer_arm(m->d->loop, &m->keep, L2SH_SEQNO_KEEP_MS);
 }
 
@@ -593,6 +598,8 @@ static int l2meshd_start(struct mc_daemon *d)
 		close_all(&m);
 		return rc;
 	}
+	l2sh_ttkeep_init(&m);
+	l2sh_ttkeep_load(&m);	/* after the ports: TT sizes its table by their MTUs */
 	for (unsigned i = 0; i < m.nmesh; i++)
 		if (!m.mesh[i].gone)
 			l2sh_port_start(d->loop, &m.mesh[i]);
@@ -624,6 +631,7 @@ static void l2meshd_stop(struct mc_daemon *d)
 	mc_timer_stop(d->loop, &m->keep);
 	mc_timer_stop(d->loop, &m->reopen);
 	seqno_write(m, l2_ogm_seqno(m->node));	/* a clean stop knows it exactly */
+	l2sh_ttkeep_stop(m);
 	ev_prepare_stop(d->loop, &m->flush);
 	ev_idle_stop(d->loop, &m->spin);
 	for (unsigned i = 0; i < m->nmesh; i++)

@@ -26,6 +26,8 @@ struct l2meshd {
 	unsigned nlocal;
 	struct mc_timer tick;
 	struct mc_timer keep;		/* writes the OGM seqno to rundir now and then */
+	struct mc_timer ttkeep;		/* writes the local TT to rundir (ttstate.c) */
+	bool ttkeep_due;		/* ttkeep is armed */
 	struct mc_timer reopen;		/* retries ports whose interface went away */
 	ev_prepare flush;		/* sends the queued frames before the loop sleeps */
 	ev_idle spin;			/* busy-polls while traffic flows */
@@ -39,6 +41,13 @@ struct l2meshd {
 	struct l2sh_ping *pings;
 	uint8_t next_uid;
 };
+
+/* The local clients kept across a restart (ttstate.c). */
+void l2sh_ttkeep_init(struct l2meshd *m);
+void l2sh_ttkeep_load(struct l2meshd *m);
+void l2sh_ttkeep_changed(struct l2meshd *m);
+void l2sh_ttkeep_save(struct l2meshd *m);
+void l2sh_ttkeep_stop(struct l2meshd *m);
 
 /* LibreMesh's table 170: traffic from the anycast addresses (anygw.c). */
 #define L2SH_ANYGW_TABLE 170u

@@ -395,6 +395,41 @@ static void test_local_commit(void)
 	l2_node_free(a);
 }
 
+/* A client kept across a restart: announced at once, ages from its old age. */
+static void test_local_restore(void)
+{
+	uint8_t c1[6], c2[6], buf[BUF];
+	struct l2_tt_local_info li;
+	struct l2_tvlv_tt tt;
+	struct l2_node *a;
+	size_t len;
+
+	tt_net_reset();
+	a = tt_net_node(1, T0);
+	client(c1, 1);
+	client(c2, 2);
+	CHECK_INT(l2_tt_local_restore(a, c1, 0, L2_TT_CLIENT_WIFI | L2_TT_CLIENT_ROAM, 100000), 0);
+	CHECK_INT(l2_tt_local_restore(a, c1, 0, 0, 0), -EEXIST);
+	CHECK_INT(l2_tt_local_restore(a, c2, 0, 0, L2_TT_LOCAL_TIMEOUT_MS), -ESTALE);
+	CHECK_INT(l2_tt_local_restore(a, MCAST, 0, 0, 0), -EINVAL);
+	CHECK_INT(l2_tt_local_restore(a, ANYGW, 0, 0, 0), -EINVAL);
+	CHECK(l2_tt_local_has(a, c1, 0));
+	CHECK(!l2_tt_local_has(a, c2, 0));
+	CHECK(local_get(a, c1, 0, &li));
+	CHECK_STR(li.flags_str, "..N.W.");	/* ROAM is not taken */
+	CHECK_INT(li.last_seen_ms, 100000);
+	len = ogm_out(a, T0 + 1000, buf, sizeof(buf));
+	tt_parse(buf, len, &tt);
+	CHECK_INT(tt.data.ttvn, 1);
+	CHECK(has_change(&tt, c1, L2_TT_CLIENT_WIFI));
+	/* it goes when its old age plus the new reaches the local timeout */
+	l2_tt_tick(a, T0 + L2_TT_LOCAL_TIMEOUT_MS - 100000 - 1000);
+	CHECK(l2_tt_local_has(a, c1, 0));
+	l2_tt_tick(a, T0 + L2_TT_LOCAL_TIMEOUT_MS - 100000 + L2_TT_WORK_PERIOD_MS);
+	CHECK(!l2_tt_local_has(a, c1, 0));
+	l2_node_free(a);
+}
+
 /* TTVN wraps 255 -> 0 and a receiver follows it diff by diff. */
 static void test_ttvn_wrap(void)
 {
@@ -1239,5 +1274,6 @@ int main(void)
 	RUN(test_cap_temp);
 	RUN(test_cap_global);
 	RUN(test_malformed);
+	RUN(test_local_restore);
 	return check_exit();
 }
