@@ -29,12 +29,7 @@ l2_init "$1"
 need_cmd python3
 JUNK_S=5	# a stream outlasts the 400 pings
 
-lab_up "link n1 n2
-link n2 n3
-client c1 n1
-client c2 n3"
-t=$(converge_ping 60 c1 10.13.250.2)
-pretty "c1 -> c2 (2 hops) first ping after ${t}s"
+line3_up
 rundir=/run/softmesh-lab/$LAB/nodes/n2
 for d in l2meshd l3routed anycastd; do
 	[[ -S $rundir/$d.sock ]] || fail "no $d socket in $rundir"

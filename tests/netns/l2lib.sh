@@ -122,3 +122,57 @@ tcp_rate() {
 	mx "$1" iperf3 -c "$3" -t "$4" -J >"$TMP/iperf.json" || fail "iperf3: $(tail -5 "$TMP/iperf.json")"
 	iperf_bps "$TMP/iperf.json"
 }
+
+# line3_up: the lab n1 - n2 - n3 with a client on each end, c1 (n1) and c2
+# (n3, 10.13.250.2), c1 reaching c2.
+line3_up() {
+	lab_up "link n1 n2
+link n2 n3
+client c1 n1
+client c2 n3"
+	local t
+	t=$(converge_ping 60 c1 10.13.250.2)
+	pretty "c1 -> c2 (2 hops) first ping after ${t}s"
+}
+
+# flood_rss PINGS CMD...: CMD runs at n1 (its output in $TMP/forge) while
+# c1 pings c2 through n2 (PINGS of them, 50 ms apart, into $TMP/ping);
+# sets RSS0, PEAK and RSS1, n2's l2meshd VmRSS (kB) before, at most during,
+# and a second after, and prints them with BOUND (kB).
+flood_rss() {
+	local count=$1 pid ping_pid forge_pid r
+	shift
+	pid=$(cat "/run/softmesh-lab/$LAB/nodes/n2/l2meshd.pid")
+	RSS0=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+	mx c1 ping -i 0.05 -c "$count" -W 1 10.13.250.2 >"$TMP/ping" 2>&1 &
+	ping_pid=$!
+	BG_PIDS=$ping_pid
+	sleep 1
+	mx n1 "$@" >"$TMP/forge" 2>&1 &
+	forge_pid=$!
+	PEAK=$RSS0
+	while ! proc_gone "$forge_pid"; do
+		r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+		((r > PEAK)) && PEAK=$r
+		sleep 0.2
+	done
+	wait "$forge_pid" || fail "$1: $(cat "$TMP/forge")"
+	pretty "$(basename "$1"): $(cat "$TMP/forge")"
+	wait "$ping_pid" || true
+	sleep 1
+	RSS1=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+	((RSS1 > PEAK)) && PEAK=$RSS1
+	pretty "n2's l2meshd VmRSS: before ${RSS0} kB, peak ${PEAK} kB (+$((PEAK - RSS0))), after ${RSS1} kB (+$((RSS1 - RSS0))); bound +${BOUND} kB"
+	pretty "c1 -> c2 during the flood: $(grep -E 'transmitted|rtt' "$TMP/ping" | tr '\n' ' ')"
+}
+
+# flood_bounded: RSS within BOUND during and after flood_rss, and at most
+# 2 % of c1's pings lost
+flood_bounded() {
+	local loss
+	((PEAK - RSS0 <= BOUND)) || fail "n2's RSS grew by $((PEAK - RSS0)) kB, over the bound of $BOUND kB"
+	((RSS1 - RSS0 <= BOUND)) || fail "n2's RSS stays $((RSS1 - RSS0)) kB up, over the bound of $BOUND kB"
+	loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$TMP/ping")
+	[[ -n $loss ]] || fail "no ping summary: $(tail -3 "$TMP/ping")"
+	awk -v l="$loss" 'BEGIN { exit !(l <= 2) }' || fail "c1 -> c2 lost ${loss}% during the flood"
+}
