@@ -344,13 +344,25 @@ static int route(struct l3_node *n, const char *dst, struct l3_route_info *ri)
 /* the owner's own update says it is far (as if it came over many hops) */
 #define FAR 100000
 
+/* p's description (dseq) with one prefix ("" none), and its own route */
+static void announce(struct l3_node *n, struct peer *p, uint32_t dseq, const char *h,
+		     const char *pfx, uint32_t metric)
+{
+	uint8_t blob[L3_DESC_MAX];
+	int len;
+
+	p->dseq = dseq;
+	len = desc_of(p, h, pfx, blob);
+	send_desc(n, p, blob, (size_t)len);
+	send_update(n, p, p, metric);
+	tick(n, 200);
+}
+
 static void unique_prefix(void)
 {
 	struct l3_node *n = node_new(L3_MAX_NODES);
-	uint8_t blob[L3_DESC_MAX];
 	struct l3_route_info ri;
 	struct peer owner, thief;
-	int len;
 
 	peer_init(&owner, 1);
 	peer_init(&thief, 2);
@@ -359,32 +371,20 @@ static void unique_prefix(void)
 		hello(n, &thief, true);
 		now += 100;
 	}
-	len = desc_of(&owner, "owner", "10.13.0.7/32", blob);
-	send_desc(n, &owner, blob, (size_t)len);
-	send_update(n, &owner, &owner, FAR);
+	announce(n, &owner, 1, "owner", "10.13.0.7/32", FAR);
 	CHECK(route(n, "10.13.0.7/32", &ri) == 0 && !memcmp(ri.id, owner.id, L3_ID_LEN));
 	/* the thief is nearer */
-	len = desc_of(&thief, "thief", "10.13.0.7/32", blob);
-	send_desc(n, &thief, blob, (size_t)len);
-	send_update(n, &thief, &thief, 0);
+	announce(n, &thief, 1, "thief", "10.13.0.7/32", 0);
 	CHECK_INT(stat(n, L3_ST_PFX_CONFLICT), 1);
 	CHECK(route(n, "10.13.0.7/32", &ri) == 0 && !memcmp(ri.id, owner.id, L3_ID_LEN));
 	CHECK_INT(ri.nrivals, 1);
 	CHECK(!memcmp(ri.rival_id, thief.id, L3_ID_LEN));
 	CHECK_STR(ri.rival_hostname, "thief");
 	/* the owner's next description keeps it first */
-	owner.dseq = 2;
-	len = desc_of(&owner, "owner", "10.13.0.7/32", blob);
-	send_desc(n, &owner, blob, (size_t)len);
-	send_update(n, &owner, &owner, FAR);
-	tick(n, 200);
+	announce(n, &owner, 2, "owner", "10.13.0.7/32", FAR);
 	CHECK(route(n, "10.13.0.7/32", &ri) == 0 && !memcmp(ri.id, owner.id, L3_ID_LEN));
 	/* when the owner lets it go, the next one has it */
-	owner.dseq = 3;
-	len = desc_of(&owner, "owner", "", blob);
-	send_desc(n, &owner, blob, (size_t)len);
-	send_update(n, &owner, &owner, FAR);
-	tick(n, 200);
+	announce(n, &owner, 3, "owner", "", FAR);
 	CHECK(route(n, "10.13.0.7/32", &ri) == 0 && !memcmp(ri.id, thief.id, L3_ID_LEN));
 	CHECK_INT(ri.nrivals, 0);
 	l3_node_free(n);
