@@ -49,10 +49,10 @@ rtts() {
 	pretty "$(printf '%-7s rtt avg %7.2f ms  p99 %7.2f ms  max %7.2f ms' "$1" "$avg" "$p99" "$max")"
 }
 
-# answers DAEMON: a status request to DAEMON comes back within 2 s
+# answers DAEMON [CMD]: a request (status) to DAEMON comes back within 2 s
 answers() {
 	local t0=${EPOCHREALTIME/,/.} took
-	timeout 2 "$MESHLAB" exec --name "$LAB" n2 meshctl --timeout 2000 raw "$1" '{"cmd":"status"}' \
+	timeout 2 "$MESHLAB" exec --name "$LAB" n2 meshctl --timeout 2000 raw "$1" "{\"cmd\":\"${2:-status}\"}" \
 		>/dev/null 2>"$TMP/answer" || fail "$1 did not answer within 2 s under junk: $(cat "$TMP/answer")"
 	took=$(elapsed "$t0")
 	pretty "  $1 answered meshctl in ${took}s under junk"
@@ -86,6 +86,15 @@ for mode in random line cmds; do
 	junk_done l2meshd "$mode"
 	bounded "$mode"
 done
+# every slot held by a client stuck in half a request (64 + meshctl):
+# meshctl s still answers within 2 s (the longest silent one makes room),
+# and the daemon closes the rest once they are 5 s old
+JUNK_S=8 junk l2meshd half	# past the 5 s a half request may last, and a sweep
+sleep 1.5
+answers l2meshd statistics
+junk_done l2meshd half
+grep -q "half: 64 clients held half a request, 6[34] of them closed" "$TMP/junk-l2meshd-half" ||
+	fail "the half-request clients were not all closed: $(cat "$TMP/junk-l2meshd-half")"
 # the others share common/ctl_server.c; they must answer too
 for d in l3routed anycastd; do
 	junk "$d" random

@@ -8,6 +8,7 @@ MODE:
   random  random bytes (the odd newline ends a line: bad json)
   line    one endless line without a newline (too long, skipped)
   cmds    valid requests back to back ({"cmd":"statistics"})
+  half    64 clients (every slot) each holding half a request, silent
 
 It reads and drops whatever the daemon answers, so it is never cut off
 as a client that stops reading; if the daemon closes the connection it
@@ -48,10 +49,39 @@ def connect(path):
     return s
 
 
+def half(path, secs):
+    """Every slot taken by a client stuck in half a request."""
+    held, closed = [], 0
+    for _ in range(64):
+        try:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(path)
+            s.sendall(b'{"cmd":')
+            held.append(s)
+        except OSError:
+            closed += 1
+    time.sleep(secs)
+    for s in held:
+        try:
+            s.setblocking(False)
+            if s.recv(1) == b"":
+                closed += 1
+        except BlockingIOError:
+            pass
+        except OSError:
+            closed += 1
+        s.close()
+    print("half: %d clients held half a request, %d of them closed by the daemon"
+          % (len(held), closed))
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     path, mode, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    if mode == "half":
+        half(path, secs)
+        return
     data = payload(mode)
     sent = received = off = 0
     conns = 1
