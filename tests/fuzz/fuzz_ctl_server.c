@@ -10,6 +10,10 @@
  * from the request, so subscriptions, dumps and add/change/del events are
  * all driven by the input.
  *
+ * The fake daemon keeps the API's contract as a real one does (rows are
+ * objects, a dump is an array): the requests are the fuzzed input, not
+ * what a daemon hands the server.
+ *
  * Every line the client gets back must be a JSON object that is a reply
  * ({"ok":true|false,...}, an error with a message) or an event
  * ({"event":topic,"data":...}). The server is made once; what one client
@@ -68,8 +72,9 @@ static int cmd_put(json_object *req, json_object **data, const char **err, void 
 {
 	json_object *row;
 
-	if (!json_object_object_get_ex(req, "row", &row)) {
-		*err = "no row";
+	if (!json_object_object_get_ex(req, "row", &row) ||
+	    !json_object_is_type(row, json_type_object)) {
+		*err = "no row object";
 		return -EINVAL;
 	}
 	if (json_object_array_length(table) < 64)
@@ -78,19 +83,38 @@ static int cmd_put(json_object *req, json_object **data, const char **err, void 
 	return 0;
 }
 
-/* {"cmd":"group","group":{...},"rows":[...]} or a deletion by "key" */
+static bool is_obj(json_object *o)
+{
+	return json_object_is_type(o, json_type_object);
+}
+
+/* The objects among v's elements (v an array), or NULL. */
+static json_object *objects_of(json_object *v)
+{
+	json_object *a;
+
+	if (!json_object_is_type(v, json_type_array))
+		return NULL;
+	a = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(v); i++)
+		if (is_obj(json_object_array_get_idx(v, i)))
+			json_object_array_add(a, json_object_get(json_object_array_get_idx(v, i)));
+	return a;
+}
+
+/* {"cmd":"group","group":{...},"rows":[{...}...]} or a deletion by "key" */
 static int cmd_group(json_object *req, json_object **data, const char **err, void *u)
 {
 	json_object *g, *rows = NULL, *key;
 
-	if (json_object_object_get_ex(req, "key", &key)) {
+	if (json_object_object_get_ex(req, "key", &key) && is_obj(key)) {
 		mc_ctl_row_del(srv, "things", json_object_get(key));
 		return 0;
 	}
-	if (!json_object_object_get_ex(req, "group", &g))
+	if (!json_object_object_get_ex(req, "group", &g) || !is_obj(g))
 		return -EINVAL;	/* no message: the server's strerror */
 	json_object_object_get_ex(req, "rows", &rows);
-	mc_ctl_group_put(srv, "things", json_object_get(g), json_object_get(rows));
+	mc_ctl_group_put(srv, "things", json_object_get(g), objects_of(rows));
 	return 0;
 }
 
