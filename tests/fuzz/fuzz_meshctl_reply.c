@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,10 +28,16 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <ev.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int meshctl_main(int argc, char **argv);
 
-#define ENSURE(c) do { if (!(c)) abort(); } while (0)
+/* stdout and stderr are /dev/null while meshctl runs: failures go here */
+static FILE *err_out;
+#define ENSURE(c) do { if (!(c)) { \
+	fprintf(err_out ? err_out : stderr, "fuzz_meshctl_reply.c:%d: %s\n", __LINE__, #c); \
+	abort(); } } while (0)
 #define ARGS_MAX 12
 
 static const char *const cmdlines[][ARGS_MAX] = {
@@ -169,8 +176,25 @@ static void setup(void)
 	fclose(f);
 	devnull = fopen("/dev/null", "w");
 	ENSURE(devnull);
+	/* watch runs on libev's default loop, made (epoll and signal fds)
+	 * once per process: made here, it is no leak of the first watch */
+	struct ev_loop *loop = ev_default_loop(0);
+	ev_signal sig;
+	ev_signal_init(&sig, NULL, SIGINT);
+	ev_signal_start(loop, &sig);
+	ev_signal_stop(loop, &sig);
 	ENSURE(pthread_create(&t, NULL, server, NULL) == 0);
 	pthread_detach(t);
+}
+
+/* The lowest free descriptor: a leak moves it up. */
+static int fd_low(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -182,6 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
+	err_out = err;
 	if (!devnull)
 		setup();
 	cl = cmdlines[data[0] % NCMDLINES];
@@ -201,6 +226,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	feed_off = 0;
 	pthread_mutex_unlock(&mu);
 
+	int low = fd_low();
 	stdout = devnull;
 	stderr = devnull;
 	optind = 0;	/* getopt starts afresh in each run */
@@ -217,5 +243,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	feed = NULL;
 	feed_len = feed_off = 0;
 	pthread_mutex_unlock(&mu);
+	/* every socket and file meshctl opened is closed again */
+	if (fd_low() != low)
+		fprintf(err_out, "descriptor leak in: meshctl %s %s\n", cl[0], cl[1] ? cl[1] : "");
+	ENSURE(fd_low() == low);
 	return 0;
 }
