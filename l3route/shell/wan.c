@@ -71,14 +71,8 @@ static bool v6_default(void)
 	    rtnl_route_alloc_cache(sk, AF_INET6, 0, &c) < 0)
 		goto out;
 	for (struct nl_object *o = nl_cache_get_first(c); o && !found;
-	     o = nl_cache_get_next(o)) {
-		struct rtnl_route *rt = (struct rtnl_route *)o;
-		struct nl_addr *dst = rtnl_route_get_dst(rt);
-
-		found = rtnl_route_get_table(rt) == RT_TABLE_MAIN &&
-			rtnl_route_get_type(rt) == RTN_UNICAST &&
-			dst && nl_addr_get_prefixlen(dst) == 0;
-	}
+	     o = nl_cache_get_next(o))
+		found = mc_nl_route_is_default((struct rtnl_route *)o);
 out:
 	if (c)
 		nl_cache_free(c);
