@@ -156,9 +156,17 @@ static const struct mc_ctl_topic topics[] = {
 	{ "broken", "a dump command that does not exist", "nothing", key_name, NULL, NULL },
 };
 
+static char dir[] = "/tmp/fuzz_ctl_server.XXXXXX";
+
+/* At exit: the socket (unlinked by the close) and its directory go. */
+static void cleanup(void)
+{
+	mc_ctl_server_close(srv);
+	rmdir(dir);
+}
+
 static void setup(void)
 {
-	char dir[] = "/tmp/fuzz_ctl_server.XXXXXX";
 	struct mc_ctl_server_cfg cfg = {
 		.daemon = "fuzzd", .version = "0",
 		.cmds = cmds, .ncmds = sizeof(cmds) / sizeof(cmds[0]),
@@ -169,6 +177,7 @@ static void setup(void)
 	ENSURE(mkdtemp(dir));
 	loop = ev_default_loop(0);
 	ENSURE(mc_ctl_server_open(&srv, loop, dir, &cfg) == 0);
+	atexit(cleanup);
 	/* the socket stays open; its name is not needed once connected */
 	devnull = fopen("/dev/null", "w");
 	ENSURE(devnull);

@@ -159,6 +159,20 @@ static int listen_at(const char *daemon)
 	return fd;
 }
 
+/* At exit: the sockets, bat-hosts and the run directory go. */
+static void cleanup(void)
+{
+	char path[128];
+
+	for (unsigned i = 0; i < NDAEMONS; i++) {
+		snprintf(path, sizeof(path), "%s/%s.sock", rundir, daemons[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/bat-hosts", rundir);
+	unlink(path);
+	rmdir(rundir);
+}
+
 static void setup(void)
 {
 	pthread_t t;
@@ -176,6 +190,7 @@ static void setup(void)
 	fclose(f);
 	devnull = fopen("/dev/null", "w");
 	ENSURE(devnull);
+	atexit(cleanup);
 	/* watch runs on libev's default loop, made (epoll and signal fds)
 	 * once per process: made here, it is no leak of the first watch */
 	struct ev_loop *loop = ev_default_loop(0);
