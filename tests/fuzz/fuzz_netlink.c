@@ -14,9 +14,11 @@
  * getters. Findings inside libnl (not instrumented) show only as crashes.
  *
  * One shape is not fed: an RTA_MULTIPATH next hop shorter than its own
- * header. libnl 3.7's parse_multipath() steps by rtnh_len, so 0 loops for
- * ever, allocating a next hop each turn (iproute2 has the same loop); the
- * kernel never sends one, and it is libnl's to fix, not softmesh's.
+ * header, or whose aligned length runs past the attribute. libnl 3.7's
+ * parse_multipath() steps by rtnh_len, so 0 loops for ever, allocating a
+ * next hop each turn (iproute2 has the same loop), and an odd length at
+ * the end wraps its size_t count of what is left, so it walks on past the
+ * message. The kernel never sends either; they are libnl's to fix.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -120,10 +122,11 @@ static bool multipath_sane(const struct nlmsghdr *h)
 		const struct rtnexthop *nh = RTA_DATA(a);
 		int left = (int)RTA_PAYLOAD(a);
 
-		if (a->rta_type != RTA_MULTIPATH)
+		/* libnl reads the type without the nested/byte-order flags */
+		if ((a->rta_type & NLA_TYPE_MASK) != RTA_MULTIPATH)
 			continue;
 		for (; left >= (int)sizeof(*nh) && left >= nh->rtnh_len; nh = RTNH_NEXT(nh)) {
-			if (nh->rtnh_len < sizeof(*nh))
+			if (nh->rtnh_len < sizeof(*nh) || (int)RTNH_ALIGN(nh->rtnh_len) > left)
 				return false;
 			left -= RTNH_ALIGN(nh->rtnh_len);
 		}
