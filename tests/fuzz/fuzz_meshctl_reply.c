@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ev.h>
@@ -130,10 +131,21 @@ static void *server(void *arg)
 			size_t len;
 			int fd;
 
-			if (!(pfd[i].revents & POLLIN) || (fd = accept(lfd[i], NULL, NULL)) < 0)
+			if (!(pfd[i].revents & POLLIN))
 				continue;
+			/* busy before the accept: the main thread waits while a
+			 * listening socket has a connection or one is served */
 			pthread_mutex_lock(&mu);
 			serving = true;
+			pthread_mutex_unlock(&mu);
+			if ((fd = accept(lfd[i], NULL, NULL)) < 0) {
+				pthread_mutex_lock(&mu);
+				serving = false;
+				pthread_cond_signal(&idle_cv);
+				pthread_mutex_unlock(&mu);
+				continue;
+			}
+			pthread_mutex_lock(&mu);
 			seg = segment_take(&len);
 			pthread_mutex_unlock(&mu);
 			serve(fd, seg, len);
@@ -150,7 +162,7 @@ static void *server(void *arg)
 static int listen_at(const char *daemon)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	ENSURE(fd >= 0);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s.sock", rundir, daemon);
@@ -202,6 +214,16 @@ static void setup(void)
 	pthread_detach(t);
 }
 
+/* A connection waits on a listening socket. */
+static bool pending(void)
+{
+	struct pollfd pfd[NDAEMONS];
+
+	for (unsigned i = 0; i < NDAEMONS; i++)
+		pfd[i] = (struct pollfd){ .fd = lfd[i], .events = POLLIN };
+	return poll(pfd, NDAEMONS, 0) > 0;
+}
+
 /* The lowest free descriptor: a leak moves it up. */
 static int fd_low(void)
 {
@@ -250,10 +272,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	stderr = err;
 	ENSURE(rc >= 0 && rc < 256);
 
-	/* no connection of this input is still being answered */
+	/* no connection of this input is still being answered, nor waiting
+	 * to be (meshctl may give up on one before it is accepted: watch -s) */
 	pthread_mutex_lock(&mu);
-	while (serving)
-		pthread_cond_wait(&idle_cv, &mu);
+	while (serving || pending()) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&idle_cv, &mu, &ts);
+	}
 	free(feed);
 	feed = NULL;
 	feed_len = feed_off = 0;
