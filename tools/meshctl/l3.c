@@ -361,7 +361,8 @@ static int gw_show(const struct opts *o)
 		    !json_object_is_type(rows, json_type_array))
 			rows = NULL;
 		for (size_t i = 0; rows && i < json_object_array_length(rows); i++)
-			fix_gw(json_object_array_get_idx(rows, i));
+			if (json_object_is_type(json_object_array_get_idx(rows, i), json_type_object))
+				fix_gw(json_object_array_get_idx(rows, i));
 		if (rows && json_object_array_length(rows))
 			tbl_print(stdout, COLS(gw_cols), rows);
 		else
