@@ -7,12 +7,14 @@
 #include <net/if.h>
 #include <sys/socket.h>
 #include <linux/if_addr.h>
+#include <linux/neighbour.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 #include <netlink/route/rule.h>
 
@@ -124,7 +126,15 @@ int mc_nl_link_get(struct mc_nl *nl, int ifindex, uint8_t mac_r[6], unsigned *mt
 
 	if (rc < 0)
 		return nlerr(rc);
+	mc_nl_link_read(l, mac_r, mtu_r, up_r);
+	rtnl_link_put(l);
+	return 0;
+}
+
+void mc_nl_link_read(struct rtnl_link *l, uint8_t mac_r[6], unsigned *mtu_r, bool *up_r)
+{
 	struct nl_addr *a = rtnl_link_get_addr(l);
+
 	if (mac_r) {
 		memset(mac_r, 0, 6);
 		if (a && nl_addr_get_len(a) == 6)
@@ -134,8 +144,6 @@ int mc_nl_link_get(struct mc_nl *nl, int ifindex, uint8_t mac_r[6], unsigned *mt
 		*mtu_r = rtnl_link_get_mtu(l);
 	if (up_r)
 		*up_r = rtnl_link_get_flags(l) & IFF_UP;
-	rtnl_link_put(l);
-	return 0;
 }
 
 static struct rtnl_addr *addr_build(int ifindex, const struct mc_ip *ip)
@@ -245,6 +253,36 @@ int mc_nl_route_del(struct mc_nl *nl, const struct mc_nl_route *r)
 	return nlerr(rc);
 }
 
+bool mc_nl_route_owned(struct rtnl_route *rt, uint32_t table, uint8_t protocol)
+{
+	return rtnl_route_get_table(rt) == table && rtnl_route_get_protocol(rt) == protocol;
+}
+
+bool mc_nl_route_is_default(struct rtnl_route *rt)
+{
+	struct nl_addr *dst = rtnl_route_get_dst(rt);
+
+	return rtnl_route_get_table(rt) == RT_TABLE_MAIN &&
+	       rtnl_route_get_type(rt) == RTN_UNICAST &&
+	       dst && nl_addr_get_prefixlen(dst) == 0;
+}
+
+bool mc_nl_neigh_match(struct rtnl_neigh *ne, int ifindex, const struct mc_ip *ip,
+		       uint8_t mac[6])
+{
+	struct nl_addr *dst = rtnl_neigh_get_dst(ne), *ll = rtnl_neigh_get_lladdr(ne);
+	int state = rtnl_neigh_get_state(ne);
+
+	if ((ifindex && rtnl_neigh_get_ifindex(ne) != ifindex) ||
+	    !dst || !ll || nl_addr_get_family(dst) != ip->family ||
+	    nl_addr_get_len(dst) != mc_ip_len(ip) || nl_addr_get_len(ll) != 6 ||
+	    memcmp(nl_addr_get_binary_addr(dst), ip->a, mc_ip_len(ip)) ||
+	    (state >= 0 && (state & (NUD_FAILED | NUD_INCOMPLETE))))
+		return false;
+	memcpy(mac, nl_addr_get_binary_addr(ll), 6);
+	return true;
+}
+
 struct flush_ctx {
 	struct nl_sock *sk;
 	uint32_t table;
@@ -258,8 +296,7 @@ static void flush_one(struct nl_object *obj, void *arg)
 	struct flush_ctx *f = arg;
 	struct rtnl_route *rt = (struct rtnl_route *)obj;
 
-	if (rtnl_route_get_table(rt) != f->table ||
-	    rtnl_route_get_protocol(rt) != f->protocol)
+	if (!mc_nl_route_owned(rt, f->table, f->protocol))
 		return;
 	int rc = rtnl_route_delete(f->sk, rt, 0);
 	if (rc < 0 && rc != -NLE_OBJ_NOTFOUND)

@@ -69,4 +69,25 @@ struct mc_nl_rule {
 int mc_nl_rule_add(struct mc_nl *nl, const struct mc_nl_rule *r);
 int mc_nl_rule_del(struct mc_nl *nl, const struct mc_nl_rule *r);
 
+/*
+ * What softmesh reads out of the kernel's replies, as libnl parsed them:
+ * apart from the requests so that tests/fuzz/fuzz_netlink.c feeds them
+ * objects parsed from any bytes.
+ */
+struct rtnl_link;
+struct rtnl_neigh;
+struct rtnl_route;
+/* A link's MAC (zero unless a 6-byte address), MTU and IFF_UP; any may be NULL. */
+void mc_nl_link_read(struct rtnl_link *l, uint8_t mac_r[6], unsigned *mtu_r, bool *up_r);
+/* Is rt in table with protocol (mc_nl_route_flush deletes those)? */
+bool mc_nl_route_owned(struct rtnl_route *rt, uint32_t table, uint8_t protocol);
+/* An IPv4 or IPv6 unicast default route (prefix length 0) in table main? */
+bool mc_nl_route_is_default(struct rtnl_route *rt);
+/*
+ * A usable neighbour entry for ip: on ifindex (0: any), a 6-byte link
+ * address (copied to mac), not failed or incomplete.
+ */
+bool mc_nl_neigh_match(struct rtnl_neigh *ne, int ifindex, const struct mc_ip *ip,
+		       uint8_t mac[6]);
+
 #endif

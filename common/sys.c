@@ -49,6 +49,22 @@ int mc_sysctl_get(const char *path, long *v)
 	return rc;
 }
 
+int mc_file_read_u32(const char *path, uint32_t *v)
+{
+	FILE *f = fopen(path, "re");
+	unsigned long long n;
+	int rc = 0;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%llu", &n) != 1 || n > UINT32_MAX)
+		rc = -EINVAL;
+	else
+		*v = (uint32_t)n;
+	fclose(f);
+	return rc;
+}
+
 static int opt(int fd, int level, int name, int v)
 {
 	return setsockopt(fd, level, name, &v, sizeof(v));

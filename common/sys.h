@@ -22,6 +22,10 @@ int mc_sysctl_if(const char *family, const char *ifname, const char *what,
 		 const char *value);
 /* Reads an integer /proc/sys value. */
 int mc_sysctl_get(const char *path, long *v);
+/* A state file that holds one unsigned decimal (a kept seqno): the first
+ * number in it, after any white space, as fscanf's %llu reads it. 0, -errno
+ * (-ENOENT: no file), or -EINVAL when it is no number or above UINT32_MAX. */
+int mc_file_read_u32(const char *path, uint32_t *v);
 
 /*
  * A UDP/IPv6 socket on one interface: non-blocking, close-on-exec, bound

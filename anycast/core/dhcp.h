@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/log.h"
 
@@ -129,6 +130,13 @@ unsigned ac_dhcp_pool_used(const struct ac_dhcp *d);   /* bound + offered leases
  * cut). AC_LEASE_LINE_MAX always fits. */
 int ac_lease_format(const struct ac_lease *l, char *buf, size_t len);
 int ac_lease_parse(const char *line, struct ac_lease *l);             /* its inverse; -EINVAL on anything malformed */
+/*
+ * The state file (ac_lease_format lines; '#' comments and blank lines
+ * skipped) read from f into d: the leases restored; bad(user, lineno) for
+ * each line that is no lease (bad may be NULL).
+ */
+unsigned ac_leases_read(struct ac_dhcp *d, FILE *f, uint64_t now_ms,
+			void (*bad)(void *user, unsigned lineno), void *user);
 
 /*
  * The address hash every node computes alike: FNV-1a, 32 bits, over the

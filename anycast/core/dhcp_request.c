@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "anycast/core/dhcp_int.h"
@@ -192,4 +193,26 @@ int ac_dhcp_lease_restore(struct ac_dhcp *d, uint64_t now_ms, const struct ac_le
 	e->st = l->bound ? AC_ENT_BOUND : AC_ENT_OFFERED;
 	e->due_ms = l->expires_ms;
 	return 0;
+}
+
+unsigned ac_leases_read(struct ac_dhcp *d, FILE *f, uint64_t now_ms,
+			void (*bad)(void *user, unsigned lineno), void *user)
+{
+	char line[AC_LEASE_LINE_MAX + 2];
+	unsigned n = 0, lineno = 0;
+	struct ac_lease l;
+
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		line[strcspn(line, "\n")] = 0;
+		if (line[0] == '#' || !line[0])
+			continue;
+		if (ac_lease_parse(line, &l) < 0) {
+			if (bad)
+				bad(user, lineno);
+		} else if (ac_dhcp_lease_restore(d, now_ms, &l) == 0) {
+			n++;
+		}
+	}
+	return n;
 }

@@ -48,32 +48,33 @@ void ac_leases_save(struct anycastd *a)
 		log_warn("%s: %s", a->state_path, strerror(errno));
 }
 
+struct bad_lines {
+	const char *path;
+	unsigned n;
+};
+
+static void bad_line(void *user, unsigned lineno)
+{
+	struct bad_lines *b = user;
+
+	log_warn("%s:%u: not a lease, skipped", b->path, lineno);
+	b->n++;
+}
+
 void ac_leases_load(struct anycastd *a)
 {
-	char line[AC_LEASE_LINE_MAX + 2];
-	unsigned n = 0, bad = 0, lineno = 0;
-	struct ac_lease l;
+	struct bad_lines bad = { a->state_path, 0 };
 	FILE *f = fopen(a->state_path, "re");
+	unsigned n;
 
 	if (!f) {
 		if (errno != ENOENT)
 			log_warn("%s: %s", a->state_path, strerror(errno));
 		return;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		line[strcspn(line, "\n")] = 0;
-		if (line[0] == '#' || !line[0])
-			continue;
-		if (ac_lease_parse(line, &l) < 0) {
-			log_warn("%s:%u: not a lease, skipped", a->state_path, lineno);
-			bad++;
-		} else if (ac_dhcp_lease_restore(a->dhcp, ac_wall_ms(), &l) == 0) {
-			n++;
-		}
-	}
+	n = ac_leases_read(a->dhcp, f, ac_wall_ms(), bad_line, &bad);
 	fclose(f);
-	log_notice("%u leases restored from %s%s", n, a->state_path, bad ? " (some skipped)" : "");
+	log_notice("%u leases restored from %s%s", n, a->state_path, bad.n ? " (some skipped)" : "");
 }
 
 /* ------------------------------------------------------------ lease events */

@@ -15,6 +15,7 @@
 #include <sys/random.h>
 
 #include "common/log.h"
+#include "common/sys.h"
 #include "common/tuntap.h"
 #include "l2mesh/l2conf.h"
 #include "l2mesh/shell/l2meshd.h"
@@ -533,18 +534,13 @@ static void seqno_write(struct l2meshd *m, uint32_t seqno)
 static void seqno_read(struct l2meshd *m, struct l2_config *cfg)
 {
 	char path[256];
-	unsigned long v;
-	FILE *f;
+	uint32_t v;
 
 	seqno_path(m, path, sizeof(path));
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fscanf(f, "%lu", &v) == 1 && v <= UINT32_MAX) {
+	if (mc_file_read_u32(path, &v) == 0) {
 		cfg->seqno_kept = true;
-		cfg->seqno_start = (uint32_t)v;
+		cfg->seqno_start = v;
 	}
-	fclose(f);
 }
 
 static void on_keep(void *user)

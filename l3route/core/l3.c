@@ -139,7 +139,10 @@ void l3_if_set_up(struct l3_node *n, unsigned ifidx, bool up, uint64_t now_ms)
 		return;
 	i = &n->ifs[ifidx];
 	i->up = up;
+	/* what was queued for the interface goes: the next flush must not
+	 * send an empty packet for it */
 	i->b.len = 0;
+	i->b.nmsg = 0;
 	if (!up) {
 		l3_nbr_drop_if(n, ifidx, now_ms);
 		node_sync(n);

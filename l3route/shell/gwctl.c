@@ -22,32 +22,16 @@ static void prefer_path(const struct l3routed *r, char *buf, size_t len)
 	snprintf(buf, len, "%s" PREFER_SUFFIX, r->key_path);
 }
 
-/* Letters, digits and '-' (a hostname or hex id prefix), or "auto". */
-static bool prefer_ok(const char *s)
-{
-	if (!*s || strlen(s) > L3_HOSTNAME_MAX + 1)
-		return false;
-	for (; *s; s++)
-		if (!(*s == '-' || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
-		      (*s >= 'A' && *s <= 'Z')))
-			return false;
-	return true;
-}
-
 /* At start, after the config's preferred_gateway: a kept run-time choice wins. */
 void l3sh_prefer_load(struct l3routed *r, struct l3_config *cfg)
 {
 	char path[sizeof(r->key_path) + sizeof(PREFER_SUFFIX)], line[80] = "";
-	FILE *f;
+	int rc;
 
 	prefer_path(r, path, sizeof(path));
-	if (!(f = fopen(path, "re")))
+	if ((rc = l3sh_prefer_read(path, line, sizeof(line))) < 0 && rc != -EINVAL)
 		return;
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	if (!prefer_ok(line)) {
+	if (rc < 0) {
 		log_warn("%s: '%s' is no gateway name; ignored", path, line);
 		return;
 	}
@@ -188,7 +172,7 @@ static int prefer_set(struct l3routed *r, const char *who)
 	char path[sizeof(r->key_path) + sizeof(PREFER_SUFFIX)], line[80];
 	int rc, n;
 
-	if (!prefer_ok(who) || (rc = l3_gw_prefer(r->node, who, mc_ev_now_ms(r->d->loop))) < 0)
+	if (!l3sh_prefer_ok(who) || (rc = l3_gw_prefer(r->node, who, mc_ev_now_ms(r->d->loop))) < 0)
 		return -EINVAL;
 	prefer_path(r, path, sizeof(path));
 	n = snprintf(line, sizeof(line), "%s\n", who);
@@ -256,7 +240,7 @@ static int prefer_who(struct l3routed *r, const char *who, const char **err,
 	static char msg[L3_HOSTNAME_MAX + 160];
 	struct prefer_seen s;
 
-	if (!prefer_ok(who)) {
+	if (!l3sh_prefer_ok(who)) {
 		*err = BAD_NAME;
 		return -EINVAL;
 	}

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "common/log.h"
+#include "common/sys.h"
 #include "l3route/shell/l3routed.h"
 
 #define KEY_SEED_LEN 32
@@ -159,14 +160,11 @@ int l3sh_key_load(const char *path, uint8_t sk[L3_SK_LEN])
 uint32_t l3sh_dseq_start(const char *state_path, uint64_t unix_s)
 {
 	uint64_t start = unix_s > UINT32_MAX - 1 ? UINT32_MAX - 1 : unix_s;
-	unsigned long long prev;
-	FILE *f = fopen(state_path, "re");
+	uint32_t prev;
 
-	if (f) {
-		if (fscanf(f, "%llu", &prev) == 1 && prev < UINT32_MAX && prev + 1 > start)
-			start = prev + 1;
-		fclose(f);
-	}
+	if (mc_file_read_u32(state_path, &prev) == 0 && prev < UINT32_MAX &&
+	    (uint64_t)prev + 1 > start)
+		start = (uint64_t)prev + 1;
 	return start ? (uint32_t)start : 1;
 }
 
@@ -178,4 +176,29 @@ void l3sh_dseq_write(const char *state_path, uint32_t dseq)
 	if ((rc = l3sh_write_private(state_path, buf, (size_t)n)) < 0)
 		log_warn("%s: %s (a restart may reuse a description seqno)", state_path,
 			 strerror(-rc));
+}
+
+/* Letters, digits and '-' (a hostname or hex id prefix), or "auto". */
+bool l3sh_prefer_ok(const char *s)
+{
+	if (!*s || strlen(s) > L3_HOSTNAME_MAX + 1)
+		return false;
+	for (; *s; s++)
+		if (!(*s == '-' || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z')))
+			return false;
+	return true;
+}
+
+int l3sh_prefer_read(const char *path, char *line, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -errno;
+	if (!fgets(line, (int)len, f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	return l3sh_prefer_ok(line) ? 0 : -EINVAL;
 }

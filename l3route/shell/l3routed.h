@@ -163,6 +163,13 @@ bool l3sh_kroute_installed(const struct l3routed *r, const struct mc_ip *dst);
 /* keys.c: the node's secret key (path from l3_key) and the kept dseq. */
 int l3sh_key_load(const char *path, uint8_t sk[L3_SK_LEN]);
 uint32_t l3sh_dseq_start(const char *state_path, uint64_t unix_s);
+/* The gateway preference file (meshctl gw prefer, kept across restarts):
+ * its first line into line (len >= 2 bytes), 0 when it is a name
+ * l3sh_prefer_ok() takes ("auto" included), -EINVAL when not (line then
+ * holds what was read, for the log), -errno when it cannot be read. */
+int l3sh_prefer_read(const char *path, char *line, size_t len);
+/* Letters, digits and '-' (a hostname or hex id prefix), or "auto". */
+bool l3sh_prefer_ok(const char *s);
 void l3sh_dseq_write(const char *state_path, uint32_t dseq);
 /* Writes len bytes to path through a temporary file and a rename, mode 0600. */
 int l3sh_write_private(const char *path, const void *p, size_t len);

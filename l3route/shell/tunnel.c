@@ -17,6 +17,7 @@
 
 #include "common/log.h"
 #include "common/tuntap.h"
+#include "l3route/core/tunpkt.h"
 #include "l3route/shell/l3routed.h"
 
 /* Packets read from smtun per wake-up, so a busy tunnel cannot starve the ports. */
@@ -196,25 +197,17 @@ const struct l3sh_tun_peer *l3sh_tun_peer(const struct l3routed *r,
 /* The family of an IP packet from smtun, or -1 (counted) to drop it. */
 static int classify(struct l3routed *r, const uint8_t *pkt, size_t len)
 {
-	unsigned v = len ? pkt[0] >> 4 : 0;
+	static const unsigned ctr[] = {
+		[L3_TUN_DROP_MULTICAST] = L3SH_TUN_TX_MULTICAST,
+		[L3_TUN_DROP_MALFORMED] = L3SH_TUN_TX_MALFORMED,
+		[L3_TUN_DROP_LOOP] = L3SH_TUN_TX_LOOP,
+	};
+	int family = l3_tun_classify(pkt, len);
 
-	if (v == 4 && len >= 20 && (pkt[16] & 0xf0) != 0xe0)
-		return AF_INET;
-	if ((v == 4 && len >= 20) || (v == 6 && len >= 40 && pkt[24] == 0xff)) {
-		r->tun_ctr[L3SH_TUN_TX_MULTICAST]++;	/* a unicast tunnel carries none */
-		return -1;
-	}
-	if (v != 6 || len < 40) {
-		r->tun_ctr[L3SH_TUN_TX_MALFORMED]++;
-		return -1;
-	}
-	if (pkt[24] == 0xfd && pkt[25] == 0x5e) {
-		/* a node address with no mesh route: the outer packet to a
-		 * gateway whose route is changing would come back here */
-		r->tun_ctr[L3SH_TUN_TX_LOOP]++;
-		return -1;
-	}
-	return AF_INET6;
+	if (family >= 0)
+		return family;
+	r->tun_ctr[ctr[-family]]++;
+	return -1;
 }
 
 static void tun_send(struct l3routed *r, const uint8_t *pkt, size_t len)

@@ -20,6 +20,7 @@
 
 #include "common/buf.h"
 #include "common/log.h"
+#include "l3route/core/tunpkt.h"
 #include "l3route/shell/l3routed.h"
 
 /* Datagrams read per wake-up at most. */
@@ -70,14 +71,8 @@ static bool v6_default(void)
 	    rtnl_route_alloc_cache(sk, AF_INET6, 0, &c) < 0)
 		goto out;
 	for (struct nl_object *o = nl_cache_get_first(c); o && !found;
-	     o = nl_cache_get_next(o)) {
-		struct rtnl_route *rt = (struct rtnl_route *)o;
-		struct nl_addr *dst = rtnl_route_get_dst(rt);
-
-		found = rtnl_route_get_table(rt) == RT_TABLE_MAIN &&
-			rtnl_route_get_type(rt) == RTN_UNICAST &&
-			dst && nl_addr_get_prefixlen(dst) == 0;
-	}
+	     o = nl_cache_get_next(o))
+		found = mc_nl_route_is_default((struct rtnl_route *)o);
 out:
 	if (c)
 		nl_cache_free(c);
@@ -145,21 +140,9 @@ static bool ping_is_reply(const struct l3sh_gwside *g, const uint8_t *p, size_t 
 			  const void *from)
 {
 	bool v6 = g->check.family == AF_INET6;
-	struct mc_rd rd;
-	uint8_t vihl = 0, type = 0;
-	uint16_t id = 0;
 
-	if (memcmp(from, g->check.a, v6 ? 16 : 4))
-		return false;
-	mc_rd_init(&rd, p, n);
-	if (!v6) {
-		mc_rd_u8(&rd, &vihl);
-		mc_rd_skip(&rd, (size_t)(vihl & 0xf) * 4 - 1);
-	}
-	mc_rd_u8(&rd, &type);
-	mc_rd_skip(&rd, 3);
-	mc_rd_u16(&rd, &id);
-	return mc_rd_ok(&rd) && type == (v6 ? 129 : 0) && id == g->ping_id;
+	return !memcmp(from, g->check.a, v6 ? 16 : 4) &&
+	       l3_tun_ping_is_reply(p, n, v6, g->ping_id);
 }
 
 static void on_ping(struct ev_loop *loop, ev_io *w, int revents)
@@ -298,44 +281,13 @@ static void on_check(void *user)
 
 /* ---------------------------------------------------- tunnel receiving */
 
-/* The inner packet's source, or -EINVAL when it is no whole IP packet. */
-static int inner_source(const uint8_t *p, size_t n, struct mc_ip *src)
-{
-	struct mc_rd rd;
-	uint8_t v = 0;
-	uint16_t len = 0;
-
-	mc_rd_init(&rd, p, n);
-	mc_rd_u8(&rd, &v);
-	memset(src, 0, sizeof(*src));
-	if (v >> 4 == 4 && (v & 0xf) >= 5) {
-		mc_rd_skip(&rd, 1);
-		mc_rd_u16(&rd, &len);		/* total length */
-		mc_rd_skip(&rd, 8);
-		src->family = AF_INET;
-		src->plen = 32;
-		mc_rd_bytes(&rd, src->a, 4);
-		return mc_rd_ok(&rd) && len == n && (size_t)(v & 0xf) * 4 <= n ? 0 : -EINVAL;
-	}
-	if (v >> 4 == 6) {
-		mc_rd_skip(&rd, 3);
-		mc_rd_u16(&rd, &len);		/* payload length */
-		mc_rd_skip(&rd, 2);
-		src->family = AF_INET6;
-		src->plen = 128;
-		mc_rd_bytes(&rd, src->a, 16);
-		return mc_rd_ok(&rd) && (size_t)len + 40 == n ? 0 : -EINVAL;
-	}
-	return -EINVAL;
-}
-
 static void gw_rx_one(struct l3routed *r, const struct sockaddr_in6 *from,
 		      const uint8_t *p, size_t n)
 {
 	struct mc_ip src;
 	int rc;
 
-	if (inner_source(p, n, &src) < 0) {
+	if (l3_tun_inner_source(p, n, &src) < 0) {
 		r->tun_ctr[L3SH_TUN_RX_MALFORMED]++;
 		return;
 	}

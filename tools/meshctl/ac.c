@@ -23,9 +23,12 @@ const struct mc_table ac_tables[] = {
 };
 const unsigned ac_ntables = sizeof(ac_tables) / sizeof(ac_tables[0]);
 
-/* "\tname: value" per counter, a list as "a, b" (batctl statistics). */
+/* "\tname: value" per counter, a list as "a, b" (batctl statistics).
+ * A reply without an object (a daemon of another version) shows none. */
 static void print_counters(json_object *data)
 {
+	if (!json_object_is_type(data, json_type_object))
+		return;
 	json_object_object_foreach(data, key, val) {
 		if (json_object_is_type(val, json_type_array)) {
 			printf("\t%s:", key);

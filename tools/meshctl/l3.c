@@ -79,9 +79,11 @@ static void fmt_kbit(char *buf, size_t len, double kbit)
 	snprintf(buf, len, kbit >= 99.95 ? "%.0f%s" : "%.3g%s", kbit, unit[u]);
 }
 
+/* s NULL (the reply lacks the field it comes from): the cell shows "-". */
 static void set_str(json_object *row, const char *key, const char *s)
 {
-	json_object_object_add(row, key, json_object_new_string(s));
+	if (s)
+		json_object_object_add(row, key, json_object_new_string(s));
 }
 
 /* A path cost is 1e9 / bandwidth in kbit/s (doc/l3route-routing.md). */
@@ -195,7 +197,8 @@ static void fix_rows(const struct mc_table *t, json_object *rows)
 				     t->cols == route_cols ? fix_route : fix_desc;
 
 	for (size_t i = 0; i < json_object_array_length(rows); i++)
-		fix(json_object_array_get_idx(rows, i));
+		if (json_object_is_type(json_object_array_get_idx(rows, i), json_type_object))
+			fix(json_object_array_get_idx(rows, i));
 }
 
 int l3_run_table(const struct opts *o, const struct mc_table *t)
@@ -263,7 +266,8 @@ static int l3_status(const struct opts *o)
 			putchar('\n');
 			tbl_print(stdout, COLS(port_cols), v);
 		}
-		if (json_object_object_get_ex(st, "stats", &v)) {
+		if (json_object_object_get_ex(st, "stats", &v) &&
+		    json_object_is_type(v, json_type_object)) {
 			printf("\ncounters:\n");
 			json_object_object_foreach(v, key, val)
 				printf("\t%s: %lld\n", key, (long long)json_object_get_int64(val));
@@ -368,7 +372,8 @@ static int gw_show(const struct opts *o)
 		    !json_object_is_type(rows, json_type_array))
 			rows = NULL;
 		for (size_t i = 0; rows && i < json_object_array_length(rows); i++)
-			fix_gw(json_object_array_get_idx(rows, i));
+			if (json_object_is_type(json_object_array_get_idx(rows, i), json_type_object))
+				fix_gw(json_object_array_get_idx(rows, i));
 		if (rows && json_object_array_length(rows))
 			tbl_print(stdout, COLS(gw_cols), rows);
 		else

@@ -17,34 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/neighbour.h>
 #include <netlink/route/neighbour.h>
 
+#include "common/nl.h"
 #include "tools/meshctl/meshctl.h"
 
 #define NEIGH_DEV "bat0"
 #define NEIGH_TRIES 5
 #define NEIGH_WAIT_NS 200000000L
-
-/*
- * A usable entry: on ifindex (0: any), the address, a 6-byte link
- * address, not failed or incomplete.
- */
-static bool neigh_match(struct rtnl_neigh *ne, int ifindex, const struct mc_ip *ip,
-			uint8_t mac[6])
-{
-	struct nl_addr *dst = rtnl_neigh_get_dst(ne), *ll = rtnl_neigh_get_lladdr(ne);
-	int state = rtnl_neigh_get_state(ne);
-
-	if ((ifindex && rtnl_neigh_get_ifindex(ne) != ifindex) ||
-	    !dst || !ll || nl_addr_get_family(dst) != ip->family ||
-	    nl_addr_get_len(dst) != mc_ip_len(ip) || nl_addr_get_len(ll) != 6 ||
-	    memcmp(nl_addr_get_binary_addr(dst), ip->a, mc_ip_len(ip)) ||
-	    (state >= 0 && (state & (NUD_FAILED | NUD_INCOMPLETE))))
-		return false;
-	memcpy(mac, nl_addr_get_binary_addr(ll), 6);
-	return true;
-}
 
 static int neigh_lookup(int ifindex, const struct mc_ip *ip, uint8_t mac[6])
 {
@@ -60,7 +40,7 @@ static int neigh_lookup(int ifindex, const struct mc_ip *ip, uint8_t mac[6])
 	}
 	rc = -ENOENT;
 	for (struct nl_object *o = nl_cache_get_first(cache); o && rc; o = nl_cache_get_next(o))
-		if (neigh_match((struct rtnl_neigh *)o, ifindex, ip, mac))
+		if (mc_nl_neigh_match((struct rtnl_neigh *)o, ifindex, ip, mac))
 			rc = 0;
 	nl_cache_free(cache);
 out:

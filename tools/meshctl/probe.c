@@ -141,8 +141,12 @@ static int probe_open(struct probe *p, const struct opts *o, const char *cmd,
 	rc = probe_resolve(p, cmd, arg, translate);
 	if (rc == 0)
 		rc = probe_connect(p);
-	if (rc)
+	if (rc) {
+		/* connected, but the subscription failed: the socket goes too */
+		mc_ctl_client_close(p->c);
+		p->c = NULL;
 		mc_bathosts_free(&p->hosts);
+	}
 	return rc;
 }
 
