@@ -136,12 +136,16 @@ static void conflict_note(struct l3_node *n, const struct l3_pfx *p, const struc
 
 	if (p->anycast || (!p->own && p->nann < 2))
 		return;
-	n->stats[L3_ST_PFX_CONFLICT]++;
-	l3_logf(n, MC_LOG_WARN, "l3: %s of %s is announced by %s too: refused (%s)",
-		mc_ip_format(&p->ip, b, sizeof(b)),
+	/* told at the 1st, 2nd, 4th, 8th ... conflict: a flood cannot fill the log */
+	uint64_t c = ++n->stats[L3_ST_PFX_CONFLICT];
+
+	if (c & (c - 1))
+		return;
+	l3_logf(n, MC_LOG_WARN, "l3: %s of %s is announced by %s too: refused (%s; "
+		"%llu conflicts so far)", mc_ip_format(&p->ip, b, sizeof(b)),
 		p->own ? "this node" : p->ann[0]->d ? p->ann[0]->d->d.hostname : "another node",
 		o->d && o->d->d.hostname[0] ? o->d->d.hostname : "a node",
-		p->own ? "it is ours" : "the first announcer keeps it");
+		p->own ? "it is ours" : "the first announcer keeps it", (unsigned long long)c);
 }
 
 static void ann_add(struct l3_node *n, const struct mc_ip *ip, bool any, void *arg)
