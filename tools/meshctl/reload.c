@@ -15,8 +15,10 @@
 
 static void names_print(json_object *data, const char *key)
 {
-	json_object *a = json_object_object_get(data, key);
-	size_t n = a ? json_object_array_length(a) : 0;
+	/* a reply of another shape (not an object, not an array) is none */
+	json_object *a = json_object_is_type(data, json_type_object) ?
+			 json_object_object_get(data, key) : NULL;
+	size_t n = json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
 
 	if (!n)
 		fputs("none", stdout);
