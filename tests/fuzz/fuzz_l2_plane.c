@@ -40,6 +40,7 @@
 
 #include "common/buf.h"
 #include "l2mesh/core/node.h"
+#include "tests/fuzz/l2_sent.h"
 #include "l2mesh/core/originator.h"
 #include "l2mesh/core/tt.h"
 
@@ -98,17 +99,10 @@ static void check_ogms(struct mc_rd *r, unsigned port)
 
 static void env_mesh(void *u, unsigned port, const uint8_t *f, size_t len)
 {
-	struct l2_eth eth;
 	struct l2_hdr h;
 	struct mc_rd r;
 
-	ENSURE(port < node->nports);
-	ENSURE(len <= L2_ETH_HLEN + node->ports[port].mtu);
-	mc_rd_init(&r, f, len);
-	ENSURE(l2_eth_decode(&r, &eth) == 0);
-	ENSURE(eth.ethertype == L2_ETHERTYPE_BATMAN);
-	ENSURE(l2_mac_eq(eth.src, node->ports[port].mac));
-	ENSURE(l2_hdr_peek(&r, &h) == 0);
+	ENSURE(l2_sent_ok(node, port, f, len, &r, &h));
 	if (h.type == L2_PT_IV_OGM)
 		check_ogms(&r, port);
 }
