@@ -40,7 +40,7 @@
 
 #include "common/buf.h"
 #include "l2mesh/core/node.h"
-#include "tests/fuzz/l2_sent.h"
+#include "tests/fuzz/l2_fuzz.h"
 #include "l2mesh/core/originator.h"
 #include "l2mesh/core/tt.h"
 
@@ -466,18 +466,6 @@ static void walk_tables(void)
 }
 
 /* ---- records --------------------------------------------------------------- */
-
-static bool take_payload(struct mc_rd *r, const uint8_t **p, size_t *len)
-{
-	uint16_t want;
-
-	if (mc_rd_u16(r, &want) < 0)
-		return false;
-	*len = want < mc_rd_left(r) ? want : mc_rd_left(r);
-	*p = mc_rd_cur(r);
-	mc_rd_skip(r, *len);
-	return true;
-}
 
 static bool run_record(struct mc_rd *r)
 {

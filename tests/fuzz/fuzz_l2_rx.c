@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "l2mesh/core/node.h"
-#include "tests/fuzz/l2_sent.h"
+#include "tests/fuzz/l2_fuzz.h"
 #include "tests/l2stubs/fake.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -110,19 +110,6 @@ static struct l2_node *node_up(uint64_t now)
 static bool take_u16(struct mc_rd *r, uint16_t *v)
 {
 	return mc_rd_u16(r, v) == 0;
-}
-
-/* The record's payload: len(2) then up to len bytes (fewer at the end). */
-static bool take_payload(struct mc_rd *r, const uint8_t **p, size_t *len)
-{
-	uint16_t want;
-
-	if (!take_u16(r, &want))
-		return false;
-	*len = want < mc_rd_left(r) ? want : mc_rd_left(r);
-	*p = mc_rd_cur(r);
-	mc_rd_skip(r, *len);
-	return true;
 }
 
 static bool run_record(struct l2_node *n, struct mc_rd *r, uint64_t *now)
