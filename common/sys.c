@@ -49,20 +49,30 @@ int mc_sysctl_get(const char *path, long *v)
 	return rc;
 }
 
-int mc_file_read_u32(const char *path, uint32_t *v)
+int mc_file_read_u32s(const char *path, uint32_t *v, unsigned max)
 {
 	FILE *f = fopen(path, "re");
 	unsigned long long n;
-	int rc = 0;
+	unsigned i;
 
 	if (!f)
 		return -errno;
-	if (fscanf(f, "%llu", &n) != 1 || n > UINT32_MAX)
-		rc = -EINVAL;
-	else
-		*v = (uint32_t)n;
+	for (i = 0; i < max && fscanf(f, "%llu", &n) == 1; i++) {
+		if (n > UINT32_MAX) {
+			fclose(f);
+			return -EINVAL;
+		}
+		v[i] = (uint32_t)n;
+	}
 	fclose(f);
-	return rc;
+	return i ? (int)i : -EINVAL;
+}
+
+int mc_file_read_u32(const char *path, uint32_t *v)
+{
+	int rc = mc_file_read_u32s(path, v, 1);
+
+	return rc < 0 ? rc : 0;
 }
 
 static int opt(int fd, int level, int name, int v)

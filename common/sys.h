@@ -26,6 +26,9 @@ int mc_sysctl_get(const char *path, long *v);
  * number in it, after any white space, as fscanf's %llu reads it. 0, -errno
  * (-ENOENT: no file), or -EINVAL when it is no number or above UINT32_MAX. */
 int mc_file_read_u32(const char *path, uint32_t *v);
+/* Up to max such numbers separated by white space: how many (>= 1), or
+ * -errno (-EINVAL: none, or one over UINT32_MAX). */
+int mc_file_read_u32s(const char *path, uint32_t *v, unsigned max);
 
 /*
  * A UDP/IPv6 socket on one interface: non-blocking, close-on-exec, bound

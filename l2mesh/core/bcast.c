@@ -248,3 +248,8 @@ static void bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 		bcast_flood(n, mc_wr_len(&w), b.orig, eth->src);
 	l2_bridge_from_mesh(n, mc_rd_cur(r), mc_rd_left(r), b.orig);
 }
+
+uint32_t l2_bcast_seqno(const struct l2_node *n)
+{
+	return n->data->bcast_seqno;
+}

@@ -18,6 +18,12 @@ int l2_data_init(struct l2_node *n)
 	n->data = d;
 	d->next_purge_ms = n->now_ms + L2_DATA_PURGE_MS;
 	d->frag_seqno = n->env.rand ? (uint16_t)n->env.rand(n->env.user) : 0;
+	/* kept, or random like the OGM seqno: a restart then is one jump the
+	 * peers take at once, not a run of old seqnos seen as duplicates */
+	if (n->cfg.bcast_seqno_kept)
+		d->bcast_seqno = n->cfg.bcast_seqno_start;
+	else if (n->env.rand)
+		d->bcast_seqno = n->env.rand(n->env.user);
 	if (l2_frags_init(n) < 0 || l2_dorigs_init(n) < 0 || l2_fdb_init(n) < 0 ||
 	    l2_bcast_init(n) < 0 || l2_icmp_init(n) < 0 || l2_routing_init(n) < 0) {
 		l2_data_free(n);

@@ -81,7 +81,7 @@ struct l2_data {
 	uint32_t dorig_seed;
 	struct l2_pool bq;		/* bcast.c: re-send queue entries */
 	struct l2_pool frags;		/* frag.c: reassembly chains */
-	uint32_t bcast_seqno;		/* last own broadcast; the first is 1 */
+	uint32_t bcast_seqno;		/* last own broadcast (kept or random start) */
 	uint16_t frag_seqno;		/* random start, as the kernel: a restarted
 					 * node's fragments are not taken for old ones */
 	uint64_t next_purge_ms;

@@ -88,6 +88,10 @@ struct l2_config {
 	 * do not take a restart for one (batman-adv's 30 s protection). */
 	bool seqno_kept;
 	uint32_t seqno_start;
+	/* Likewise the broadcast seqno: a restart from 1 has peers drop the
+	 * first broadcasts (ARP, ND, DHCP) as duplicates of the old ones. */
+	bool bcast_seqno_kept;
+	uint32_t bcast_seqno_start;	/* the last one sent; the next is +1 */
 };
 
 /* The defaults above, for a node MAC. */
@@ -124,6 +128,7 @@ uint64_t l2_tick(struct l2_node *n, uint64_t now_ms);
 
 /* The seqno of the next own OGM, for the shell to keep across restarts. */
 uint32_t l2_ogm_seqno(const struct l2_node *n);
+uint32_t l2_bcast_seqno(const struct l2_node *n);	/* the last one sent */
 
 /* Sends a batman ICMP echo request to an originator (meshctl ping/traceroute). */
 int l2_ping(struct l2_node *n, const uint8_t dst[6], uint8_t uid, uint16_t seqno,

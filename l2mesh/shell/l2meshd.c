@@ -504,19 +504,23 @@ static int open_taps(struct l2meshd *m)
 }
 
 /*
- * The OGM seqno survives restarts in $rundir/l2meshd.seqno. A crash loses
- * what was sent since the last write, so the file holds a seqno ahead of
- * the real one by more than the OGMs of one period plus the peers' 64-wide
- * window: a restart then always continues forward.
+ * The OGM and broadcast seqnos survive restarts in $rundir/l2meshd.seqno
+ * ("OGM BCAST"). A crash loses what was sent since the last write, so the
+ * file holds seqnos ahead of the real ones: for OGMs by more than one
+ * period's worth plus the peers' 64-wide window; for broadcasts by half
+ * the forward range a peer takes without calling it a restart (65536),
+ * enough for 1000 broadcasts a second between writes. A restart then
+ * always continues forward and the peers drop nothing.
  */
 #define L2SH_SEQNO_KEEP_MS 30000u
+#define L2SH_BCAST_AHEAD 32768u
 
 static void seqno_path(const struct l2meshd *m, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/l2meshd.seqno", m->d->rundir);
 }
 
-static void seqno_write(struct l2meshd *m, uint32_t seqno)
+static void seqno_write(struct l2meshd *m, uint32_t ogm, uint32_t bcast)
 {
 	char path[256], tmp[272];
 	FILE *f;
@@ -526,20 +530,26 @@ static void seqno_write(struct l2meshd *m, uint32_t seqno)
 	f = fopen(tmp, "we");
 	if (!f)
 		return;
-	fprintf(f, "%u\n", seqno);
+	fprintf(f, "%u %u\n", ogm, bcast);
 	if (fclose(f) == 0)
 		rename(tmp, path);
 }
 
+/* An older file holds the OGM seqno only: the broadcast one starts random. */
 static void seqno_read(struct l2meshd *m, struct l2_config *cfg)
 {
 	char path[256];
-	uint32_t v;
+	uint32_t v[2];
+	int n;
 
 	seqno_path(m, path, sizeof(path));
-	if (mc_file_read_u32(path, &v) == 0) {
-		cfg->seqno_kept = true;
-		cfg->seqno_start = v;
+	if ((n = mc_file_read_u32s(path, v, 2)) < 1)
+		return;
+	cfg->seqno_kept = true;
+	cfg->seqno_start = v[0];
+	if (n == 2) {
+		cfg->bcast_seqno_kept = true;
+		cfg->bcast_seqno_start = v[1];
 	}
 }
 
@@ -548,7 +558,8 @@ static void on_keep(void *user)
 	struct l2meshd *m = user;
 	uint32_t ahead = 2 * L2SH_SEQNO_KEEP_MS / m->orig_interval_ms + 64;
 
-	seqno_write(m, l2_ogm_seqno(m->node) + ahead);
+	seqno_write(m, l2_ogm_seqno(m->node) + ahead,
+		    l2_bcast_seqno(m->node) + L2SH_BCAST_AHEAD);
 	/* a client seen again is no change, yet its age in the file grows:
 	 * rewrite now and then so a restart does not think it older */
 	l2sh_ttkeep_save(m);
@@ -626,7 +637,8 @@ static void l2meshd_stop(struct mc_daemon *d)
 	mc_timer_stop(d->loop, &m->tick);
 	mc_timer_stop(d->loop, &m->keep);
 	mc_timer_stop(d->loop, &m->reopen);
-	seqno_write(m, l2_ogm_seqno(m->node));	/* a clean stop knows it exactly */
+	/* a clean stop knows them exactly */
+	seqno_write(m, l2_ogm_seqno(m->node), l2_bcast_seqno(m->node));
 	l2sh_ttkeep_stop(m);
 	ev_prepare_stop(d->loop, &m->flush);
 	ev_idle_stop(d->loop, &m->spin);

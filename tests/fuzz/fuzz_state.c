@@ -3,8 +3,8 @@
  * The daemons' state files, read by the very functions they start with.
  * The first input byte picks the file, the rest is its content (written to
  * a file in a private directory, as the daemon would find it):
- *   0  a kept seqno (l2meshd.seqno): mc_file_read_u32, checked against
- *      strtoull's reading of the same text;
+ *   0  kept seqnos (l2meshd.seqno): mc_file_read_u32s and mc_file_read_u32,
+ *      checked against strtoull's reading of the same text;
  *   1  l3routed's description seqno (<l3_key>.dseq): l3sh_dseq_start,
  *      never below the clock nor 0, one past a readable kept value;
  *   2  l3routed's key (l3_key): l3sh_key_load takes exactly a 32-byte
@@ -105,20 +105,40 @@ static char *text_of(const uint8_t *p, size_t n)
 	return s;
 }
 
+/* mc_file_read_u32s against strtoull's reading of the same text, number
+ * by number (up to 3, l2meshd.seqno holds 2); mc_file_read_u32 is the first */
 static void check_u32(const uint8_t *p, size_t n)
 {
-	char *s = text_of(p, n), *end;
-	unsigned long long want;
-	uint32_t v = 0;
-	int rc = mc_file_read_u32(path, &v);
-	bool ok;
+	char *s = text_of(p, n), *at = s, *end;
+	unsigned long long want[3];
+	uint32_t v[3] = { 0 }, one = 0;
+	int rc = mc_file_read_u32s(path, v, 3), rc1 = mc_file_read_u32(path, &one);
+	int good = 0;
+	bool over = false;
 
-	errno = 0;
-	want = strtoull(s, &end, 10);
-	ok = end != s && want <= UINT32_MAX;
-	ENSURE(rc == 0 || rc == -EINVAL);
-	ENSURE((rc == 0) == ok);
-	ENSURE(rc < 0 || v == want);
+	while (good < 3) {
+		errno = 0;
+		want[good] = strtoull(at, &end, 10);
+		if (end == at)
+			break;
+		at = end;
+		if (want[good] > UINT32_MAX) {
+			over = true;
+			break;
+		}
+		good++;
+	}
+	ENSURE(rc > 0 || rc == -EINVAL);
+	ENSURE(rc1 == 0 || rc1 == -EINVAL);
+	if (over || good == 0) {
+		ENSURE(rc == -EINVAL);
+	} else {
+		ENSURE(rc == good);
+		for (int i = 0; i < good; i++)
+			ENSURE(v[i] == want[i]);
+	}
+	ENSURE((rc1 == 0) == (good > 0));
+	ENSURE(rc1 < 0 || one == want[0]);
 	free(s);
 }
 

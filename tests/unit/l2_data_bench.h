@@ -113,6 +113,10 @@ static inline void env_icmp(void *u, const struct l2_icmp_result *res)
 		t->icmp[t->nicmp++] = *res;
 }
 
+/* a kept broadcast seqno for the nodes bench_up makes (l2meshd.seqno) */
+static bool bench_bcast_kept;
+static uint32_t bench_bcast_start;
+
 static inline void tnode_up(struct tnode *t, const uint8_t mac[6], const uint8_t p0[6],
 		     const uint8_t p1[6])
 {
@@ -125,6 +129,10 @@ static inline void tnode_up(struct tnode *t, const uint8_t mac[6], const uint8_t
 	memset(t, 0, sizeof(*t));
 	l2_config_defaults(&cfg, mac);
 	memcpy(cfg.anygw_mac, ANYGW, 6);
+	if (bench_bcast_kept) {
+		cfg.bcast_seqno_kept = true;
+		cfg.bcast_seqno_start = bench_bcast_start;
+	}
 	inet_pton(AF_INET, "10.13.0.1", &cfg.anygw_ip4);
 	inet_pton(AF_INET6, "fd0d:fe46:8ce8::1", &cfg.anygw_ip6);
 	t->s = stub_add(mac);

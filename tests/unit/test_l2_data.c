@@ -373,19 +373,49 @@ static void test_bcast_rebroadcast(void)
 	CHECK(!memcmp(capn(&ta, CAP_MESH, MP_WIFI, 2)->buf,
 		      capn(&ta, CAP_MESH, MP_WIFI, 0)->buf, len));
 
-	/* our own: TTL 49, seqno 1 then 2, orig = node MAC */
+	/* our own: TTL 49, consecutive seqnos from a random start (no kept
+	 * one in this config), orig = node MAC */
 	clear(&ta);
+	uint32_t start = l2_bcast_seqno(ta.n);
 	len = arp_frame(f, C1, "10.13.0.51", "10.13.0.9", 1);
 	rx_local(&ta, LP_LAN1, f, len);
 	rx_local(&ta, LP_LAN1, f, len);
 	CHECK_INT(ncaps(&ta, CAP_MESH, MP_WIRED), 2);
+	r = cap_batman(capn(&ta, CAP_MESH, MP_WIRED, 0), &eth);
+	CHECK_INT(l2_bcast_decode(&r, &b), 0);
+	CHECK(b.seqno == start + 1);
 	r = cap_batman(capn(&ta, CAP_MESH, MP_WIRED, 1), &eth);
 	CHECK_INT(l2_bcast_decode(&r, &b), 0);
 	CHECK_INT(b.ttl, 49);
-	CHECK_INT(b.seqno, 2);
+	CHECK(b.seqno == start + 2 && l2_bcast_seqno(ta.n) == start + 2);
 	CHECK(l2_mac_eq(b.orig, MAC_A));
 	CHECK(!memcmp(mc_rd_cur(&r), f, len));
 	CHECK_INT(stat(&ta, L2_STAT_BCAST_TX), 2);
+	bench_down();
+}
+
+/* A kept broadcast seqno (l2meshd.seqno) is carried on from, across the
+ * 32-bit wrap too. */
+static void test_bcast_seqno_kept(void)
+{
+	uint8_t f[L2_FRAME_MAX];
+	struct l2_eth eth;
+	struct l2_bcast b;
+	struct mc_rd r;
+	size_t len;
+
+	bench_bcast_kept = true;
+	bench_bcast_start = UINT32_MAX;
+	bench_up();
+	bench_bcast_kept = false;
+	CHECK(l2_bcast_seqno(ta.n) == UINT32_MAX);
+	len = arp_frame(f, C1, "10.13.0.51", "10.13.0.9", 1);
+	rx_local(&ta, LP_LAN1, f, len);
+	CHECK_INT(ncaps(&ta, CAP_MESH, MP_WIRED), 1);
+	r = cap_batman(capn(&ta, CAP_MESH, MP_WIRED, 0), &eth);
+	CHECK_INT(l2_bcast_decode(&r, &b), 0);
+	CHECK(b.seqno == 0);
+	CHECK(l2_bcast_seqno(ta.n) == 0);
 	bench_down();
 }
 
@@ -569,6 +599,7 @@ int main(void)
 	RUN(test_unicast_deliver);
 	RUN(test_bcast_dedup);
 	RUN(test_bcast_rebroadcast);
+	RUN(test_bcast_seqno_kept);
 	RUN(test_bcast_suppression);
 	RUN(test_anycast_from_local);
 	RUN(test_anycast_from_mesh);
