@@ -9,12 +9,14 @@
 #include "anycast/acconf.h"
 #include "l2mesh/l2conf.h"
 #include "l3route/l3conf.h"
+#include "leasesync/lsconf.h"
 
 const struct mc_conf_part *const sm_conf_parts[] = {
 	&mc_conf_part_shared,	/* common/conf_shared.c */
 	&l2_conf_part,		/* l2mesh/l2conf.c */
 	&l3_conf_part,		/* l3route/l3conf.c */
 	&ac_conf_part,		/* anycast/acconf.c */
+	&ls_conf_part,		/* leasesync/lsconf.c */
 	NULL,
 };
 

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef LS_LEASESYNCD_H
+#define LS_LEASESYNCD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ev.h>
+
+#include "common/daemon.h"
+#include "common/nl.h"
+#include "leasesync/core/ls.h"
+
+/* One client of the alfred socket (unix.c). */
+struct lsd_client {
+	struct lsd_client *next;
+	struct lsd *l;
+	int fd;
+	ev_io io;
+	ev_timer timeout;
+	uint8_t *in;		/* the request being read */
+	size_t in_len, in_cap;
+	uint8_t *out;		/* the reply being written */
+	size_t out_len, out_off;
+	bool listener;		/* alfred -E: kept for events */
+	bool pending;		/* waits for a primary's answer */
+	bool closing;		/* close once out is written */
+	uint8_t req_type;
+	uint16_t tx_id;
+};
+
+struct lsd_counters {
+	uint64_t unix_requests, unix_malformed, unix_refused, unix_timeout;
+	uint64_t send_errors, state_writes;
+};
+
+struct lsd {
+	struct mc_daemon *d;
+	struct ls_node *core;		/* made once the interface is there */
+	struct ls_config cfg;
+	struct mc_nl *nl;
+	char ifname[16];
+	char bat_iface[16];		/* what alfred -B set: shown only */
+	int ifindex;
+	uint8_t mac[6];
+	uint8_t ll[16];			/* our EUI-64 link-local address */
+	int fd;
+	ev_io io;
+	struct mc_timer tick, retry;
+	ev_prepare flush;
+	bool state_dirty;
+	char state_path[256];
+	char sock_path[108];
+	int ufd;
+	ev_io uio;
+	struct lsd_client *clients;
+	unsigned nclients;
+	struct lsd_counters c;
+};
+
+/* leasesyncd.c */
+void lsd_rearm(struct lsd *l);
+uint64_t lsd_now(const struct lsd *l);
+
+/* unix.c: alfred's client protocol on the unix socket */
+int lsd_unix_open(struct lsd *l);
+void lsd_unix_close(struct lsd *l);
+void lsd_unix_event(struct lsd *l, uint8_t type, const uint8_t source[6]);
+void lsd_unix_request_done(struct lsd *l, struct lsd_client *c, bool ok);
+
+/* keep.c: own records across restarts */
+void lsd_keep_load(struct lsd *l);
+void lsd_keep_save(struct lsd *l);
+/* One line of the state file into a record: 0 or -EINVAL (fuzzed). */
+int lsd_keep_parse(const char *line, uint8_t source[6], uint8_t *type, uint8_t *version,
+		   uint8_t *data, size_t cap, size_t *len);
+
+/* ctl.c */
+extern const struct mc_ctl_cmd lsd_cmds[];
+extern const unsigned lsd_ncmds;
+extern const struct mc_ctl_topic lsd_topics[];
+extern const unsigned lsd_ntopics;
+void lsd_status(struct mc_daemon *d, json_object *status);
+void lsd_record_event(struct lsd *l, uint8_t type, const uint8_t source[6],
+		      const struct ls_rec *r);
+
+#endif
