@@ -17,8 +17,9 @@
  *
  * Beyond alfred: a record set here (or, on a primary, one a secondary sent
  * first-hand) is pushed at once, at most every push_min_ms, to the same
- * peers the next round would reach; to stock alfred that is one more
- * ordinary push.
+ * peers the next round would reach; and a primary heard for the first time
+ * (a node that started or came back) gets the next round's push at once.
+ * To stock alfred each is one more ordinary push.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -78,6 +79,8 @@ struct ls_node {
 	size_t tx_bytes;
 	uint32_t seed;
 	uint64_t next_sync, next_push, last_push;
+	uint64_t next_early;	/* an extra announcement after a start */
+	unsigned early;		/* how many are left */
 	bool dirty;
 	uint8_t *buf;		/* one outgoing datagram */
 	struct ls_stats st;
@@ -819,10 +822,21 @@ int ls_rx(struct ls_node *n, uint64_t now, const uint8_t src[16], const uint8_t 
 	switch (m.type) {
 	case LS_PUSH_DATA:
 		return rx_push(n, src, mac, &m);
-	case LS_ANNOUNCE_PRIMARY:
+	case LS_ANNOUNCE_PRIMARY: {
+		bool was = peer_is_primary(n, peer);
+
 		n->st.rx_announce++;
 		peer->announce_ms = now;
+		/* a primary new to us gets what the next round would bring at
+		 * once (we are a primary; or it is our best now) */
+		if (!was && (n->cfg.primary || best_primary(n) == peer)) {
+			n->st.pushes_welcome++;
+			push(n, src, &(struct push_sel){ .max_origin = n->cfg.primary ?
+							 LS_FIRST_HAND : LS_LOCAL, .type = -1 },
+			     new_tx_id(n));
+		}
 		return 0;
+	}
 	case LS_REQUEST:
 		n->st.rx_request++;
 		n->st.requests_answered++;
@@ -876,6 +890,17 @@ uint64_t ls_tick(struct ls_node *n, uint64_t now)
 
 	n->now = now;
 	expire_tx(n);
+	/* A primary that starts is announced again 1, 2 and 4 s later: its
+	 * first announcement often goes before the mesh can carry it (and
+	 * peers learn about it a round later, 10 s) */
+	if (n->early && now >= n->next_early) {
+		uint8_t ann[4];
+
+		if (n->cfg.primary)
+			send_to(n, NULL, ann, ls_enc_announce(ann));
+		n->early--;
+		n->next_early = now + (1000u << (3 - n->early));
+	}
 	if (now >= n->next_sync) {
 		sync_round(n);
 		purge(n);
@@ -891,6 +916,8 @@ uint64_t ls_tick(struct ls_node *n, uint64_t now)
 			return due < n->next_sync ? due : n->next_sync;
 	}
 	next = n->next_sync;
+	if (n->early && n->next_early < next)
+		next = n->next_early;
 	for (const struct ls_tx *t = n->txs; t; t = t->next)
 		if (t->last_rx_ms + n->cfg.tx_timeout_ms < next)
 			next = t->last_rx_ms + n->cfg.tx_timeout_ms;
@@ -905,6 +932,8 @@ void ls_set_primary(struct ls_node *n, uint64_t now, bool primary)
 	n->cfg.primary = primary;
 	lg(n, 5, "now %s", primary ? "primary" : "secondary");
 	n->next_sync = now;	/* announce (or find a primary) at once */
+	n->early = 3;
+	n->next_early = now + 1000;
 }
 
 bool ls_is_primary(const struct ls_node *n)
@@ -948,6 +977,8 @@ int ls_new(struct ls_node **out, const struct ls_config *cfg, const struct ls_en
 	/* the first round after a short wait: a restart is heard at once,
 	 * and those around answer before the first full period */
 	n->next_sync = now + (env->rand(env->user) % 1000);
+	n->early = 3;
+	n->next_early = n->next_sync + 1000;
 	*out = n;
 	return 0;
 }

@@ -83,7 +83,7 @@ struct ls_env {
 	X(tx_open_refused) X(tx_timeout) X(tx_done) \
 	X(rec_received) X(rec_changed) X(rec_oversize) X(rec_refused) \
 	X(rec_expired) X(rec_evicted) X(rec_local_kept) X(rec_truncated) \
-	X(tx_packets) X(tx_bytes) X(pushes_now) X(syncs) X(requests_sent) \
+	X(tx_packets) X(tx_bytes) X(pushes_now) X(pushes_welcome) X(syncs) X(requests_sent) \
 	X(requests_answered) X(peer_refused)
 
 struct ls_stats {

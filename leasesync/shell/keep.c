@@ -119,7 +119,7 @@ void lsd_keep_load(struct lsd *l)
 			log_warn("%s:%u: not a record, skipped", l->state_path, lineno);
 			continue;
 		}
-		if (ls_set(l->core, lsd_now(l), source, type, version, data, len) == 0)
+		if (ls_set(l->core, mc_ev_now_ms(l->d->loop), source, type, version, data, len) == 0)
 			restored++;
 		else
 			log_warn("%s:%u: record refused", l->state_path, lineno);

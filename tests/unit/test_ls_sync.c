@@ -172,6 +172,19 @@ static void test_primaries_push_at_once(void)
 	teardown();
 }
 
+/* A record set before anyone was heard reaches each primary as it is
+ * first heard, not at the next round. */
+static void test_welcome(void)
+{
+	setup(ALL_PRIMARY, NULL);
+	CHECK_INT(ls_set(nodes[0], now, NULL, 66, 0, (const uint8_t *)"early", 5), 0);
+	run(1100);		/* the first rounds are within 1 s */
+	for (int i = 1; i < NN; i++)
+		CHECK(has(i, 0, 66, "early"));
+	CHECK(ls_stats(nodes[1])->pushes_welcome >= 1);
+	teardown();
+}
+
 static void no_push(struct ls_config *c)
 {
 	c->push_min_ms = 1000000000;	/* only rounds, as stock alfred */
@@ -374,6 +387,7 @@ static void test_not_eui64(void)
 int main(void)
 {
 	RUN(test_primaries_push_at_once);
+	RUN(test_welcome);
 	RUN(test_rounds);
 	RUN(test_secondary);
 	RUN(test_request_timeout);

@@ -78,6 +78,9 @@ extern const unsigned l3_ntables;
 int l3_run_table(const struct opts *o, const struct mc_table *t);
 int cmd_l3(const struct opts *o, int argc, char **argv);
 
+/* ls.c: meshctl sync (leasesyncd) */
+int cmd_sync(const struct opts *o, int argc, char **argv);
+
 /* watch.c */
 int cmd_watch(const struct opts *o, int argc, char **argv);
 /* meshctl gateways|gw: l3routed's smart gateways (l2's batman list is gwl) */
