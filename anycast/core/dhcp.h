@@ -65,6 +65,11 @@ struct ac_lease {
 	struct in_addr ip;
 	char hostname[AC_DHCP_HOSTNAME_MAX + 1];  /* option 12, sanitized to [A-Za-z0-9-], "" none */
 	uint64_t expires_ms;          /* on the core's clock (the shell passes wall-clock ms so leases survive restarts) */
+	/* When the client first got it bound here (renewals keep it); a
+	 * restored lease, whose state line has no such field, counts from its
+	 * last renewal (expires - lease_s). The older of two leases of one
+	 * address wins (leasesync, doc/leasesync.md). Not in the state line. */
+	uint64_t since_ms;
 	bool bound;                   /* false: offered only */
 };
 
@@ -119,6 +124,12 @@ int ac_dhcp_lease_restore(struct ac_dhcp *d, uint64_t now_ms, const struct ac_le
  * return from fn stops the walk. fn must not change the server. */
 void ac_dhcp_leases_foreach(const struct ac_dhcp *d, int (*fn)(const struct ac_lease *l, void *user), void *user);
 const struct ac_dhcp_stats *ac_dhcp_stats(const struct ac_dhcp *d);
+/*
+ * The cloud gave ip to another client first (leasesync's conflict rule):
+ * this node's lease or offer of it goes (EXPIRED), so the client's next
+ * REQUEST for it is NAKed and it asks for a new address. 0, or -ENOENT.
+ */
+int ac_dhcp_lease_revoke(struct ac_dhcp *d, uint64_t now_ms, struct in_addr ip);
 unsigned ac_dhcp_pool_size(const struct ac_dhcp *d);   /* addresses that can be handed out */
 unsigned ac_dhcp_pool_used(const struct ac_dhcp *d);   /* bound + offered leases */
 

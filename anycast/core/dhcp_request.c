@@ -37,6 +37,8 @@ static void lease_bind(struct ac_dhcp *d, uint64_t now_ms, struct ac_ent *e,
 	free(e->disc);
 	e->disc = NULL;
 	host_take(e, m);
+	if (!renew)
+		e->l.since_ms = now_ms;
 	e->st = AC_ENT_BOUND;
 	e->l.bound = true;
 	e->l.expires_ms = e->due_ms = now_ms + (uint64_t)d->cfg.lease_s * 1000;
@@ -188,6 +190,11 @@ int ac_dhcp_lease_restore(struct ac_dhcp *d, uint64_t now_ms, const struct ac_le
 	free(e->disc);
 	e->disc = NULL;
 	e->l = *l;
+	if (!e->l.since_ms) {
+		uint64_t lease_ms = (uint64_t)d->cfg.lease_s * 1000;
+
+		e->l.since_ms = l->expires_ms > lease_ms ? l->expires_ms - lease_ms : 0;
+	}
 	ac_lease_hostname_set(e->l.hostname, (const uint8_t *)l->hostname,
 			      strnlen(l->hostname, sizeof(l->hostname)));
 	e->st = l->bound ? AC_ENT_BOUND : AC_ENT_OFFERED;
@@ -215,4 +222,15 @@ unsigned ac_leases_read(struct ac_dhcp *d, FILE *f, uint64_t now_ms,
 		}
 	}
 	return n;
+}
+
+int ac_dhcp_lease_revoke(struct ac_dhcp *d, uint64_t now_ms, struct in_addr ip)
+{
+	struct ac_ent *e = ac_pool_by_ip(d, ntohl(ip.s_addr));
+
+	if (!e || e->st == AC_ENT_PROBING)
+		return -ENOENT;
+	ac_notify(d, AC_LEASE_EXPIRED, e);
+	ac_pool_del(d, e);
+	return 0;
 }

@@ -910,6 +910,39 @@ static void test_roaming(void)
 	ac_dhcp_free(b);
 }
 
+/* The conflict rule's part in the core: since_ms is the first bind,
+ * renewals keep it; a revoked lease goes (EXPIRED) and the client's next
+ * renew of it is NAKed when the cloud holds it for another client. */
+static void test_revoke(void)
+{
+	struct fake f;
+	struct ac_dhcp_config c = cfg_default();
+	struct ac_dhcp *d = server(&f, &c);
+	struct cli k = client(1);
+	uint32_t y = dora(d, &f, 1000, &k);
+	struct in_addr yi = { htonl(y) };
+
+	CHECK(y != 0);
+	CHECK(f.chl[f.nchg - 1].bound && f.chl[f.nchg - 1].since_ms == 1000);
+	k.flags = 0;
+	k.ciaddr = y;
+	rx(d, 5000, &k, AC_DHCPREQUEST, 0, 0);		/* renewing */
+	CHECK_INT(rtype(&f), AC_DHCPACK);
+	CHECK(f.chg[f.nchg - 1] == AC_LEASE_RENEWED && f.chl[f.nchg - 1].since_ms == 1000);
+	CHECK_INT(ac_dhcp_lease_revoke(d, 6000, yi), 0);
+	CHECK(f.chg[f.nchg - 1] == AC_LEASE_EXPIRED);
+	CHECK_INT(ac_dhcp_lease_revoke(d, 6000, yi), -ENOENT);
+	f.held = y;		/* the cloud's winner */
+	rx(d, 7000, &k, AC_DHCPREQUEST, 0, 0);
+	CHECK_INT(rtype(&f), AC_DHCPNAK);
+	f.nsend = 0;
+	k.ciaddr = 0;
+	rx(d, 8000, &k, AC_DHCPDISCOVER, 0, 0);		/* it starts over */
+	CHECK_INT(rtype(&f), AC_DHCPOFFER);
+	CHECK(yiaddr(&f) != y);
+	ac_dhcp_free(d);
+}
+
 static void test_probe(void)
 {
 	struct fake f;
@@ -1222,6 +1255,7 @@ int main(int argc, char **argv)
 	RUN(test_max_size);
 	RUN(test_two_nodes);
 	RUN(test_roaming);
+	RUN(test_revoke);
 	RUN(test_probe);
 	RUN(test_probe_answer);
 	RUN(test_exhaustion);
