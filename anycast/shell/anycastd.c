@@ -44,6 +44,10 @@ static uint32_t core_rand(void *user)
 static void dhcp_send(void *user, const struct ac_dhcp_tx *tx) { ac_dhcp_io_send(user, tx); }
 static void dhcp_probe(void *user, struct in_addr ip) { ac_arp_probe(user, ip); }
 static bool dhcp_node(void *user, struct in_addr ip) { return ac_node_addr(user, ip); }
+static bool dhcp_held(void *user, struct in_addr ip, const uint8_t mac[6])
+{
+	return ac_sync_held_elsewhere(user, ip, mac);
+}
 
 static void dhcp_changed(void *user, enum ac_lease_change what, const struct ac_lease *l)
 {
@@ -164,7 +168,7 @@ static int cores_new(struct anycastd *a)
 {
 	const struct ac_dhcp_env denv = {
 		.user = a, .send = dhcp_send, .probe = dhcp_probe, .is_node_addr = dhcp_node,
-		.lease_changed = dhcp_changed, .log = core_log,
+		.held_elsewhere = dhcp_held, .lease_changed = dhcp_changed, .log = core_log,
 	};
 	const struct ac_ra_env renv = { .user = a, .send = ra_send, .rand = core_rand,
 					.log = core_log };
@@ -238,6 +242,8 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 
 	if (a->leases_dirty)
 		ac_leases_save(a);
+	if (a->sync.pub_dirty)
+		ac_sync_tick(a);	/* shares the change now */
 }
 
 void ac_io_close(struct anycastd *a, ev_io *w, int *fd)
@@ -309,6 +315,7 @@ static int anycastd_start(struct mc_daemon *d)
 		return rc;
 	}
 	ac_leases_load(&a);
+	ac_sync_start(&a);
 	a.dhcp_due = 0;		/* a first tick: restored leases may be due */
 	mc_timer_init(&a.tick, on_tick, &a);
 	mc_timer_init(&a.retry, on_retry, &a);
@@ -332,6 +339,7 @@ static void anycastd_stop(struct mc_daemon *d)
 	mc_timer_stop(d->loop, &a->tick);
 	mc_timer_stop(d->loop, &a->retry);
 	ev_prepare_stop(d->loop, &a->flush);
+	ac_sync_stop(a);
 	io_close(a);
 	cores_free(a);
 	ac_names_free(a);

@@ -19,6 +19,7 @@
 #include "anycast/core/ra.h"
 #include "common/daemon.h"
 #include "common/evloop.h"
+#include "anycast/shell/sync.h"
 
 #define AC_TCP_MAX 32		/* DNS clients over TCP at once */
 #define AC_NODES_MAX 1024	/* node addresses of the cloud kept */
@@ -91,6 +92,7 @@ struct anycastd {
 	 * a tick walks every lease, so it runs when due, not per packet */
 	uint64_t dhcp_due;
 	uint32_t dhcp_first_ms;		/* the earliest a new entry can be due */
+	struct ac_sync sync;		/* the cloud's leases and names (sync.c) */
 };
 
 /* The DHCP core's clock is the wall clock (leases outlive the process). */

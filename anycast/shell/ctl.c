@@ -124,6 +124,7 @@ void ac_status(struct mc_daemon *d, json_object *st)
 	mc_json_add(st, "leases", mc_json_int(ac_dhcp_pool_used(a->dhcp)));
 	mc_json_add(st, "state_file", mc_json_str(a->state_path));
 	mc_json_add(st, "tx_errors", mc_json_int((int64_t)a->tx_errors));
+	ac_sync_status(a, st);
 }
 
 const struct mc_ctl_cmd ac_cmds[] = {

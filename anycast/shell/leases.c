@@ -105,6 +105,7 @@ void ac_lease_event(struct anycastd *a, enum ac_lease_change what, const struct 
 	json_object *key;
 
 	a->leases_dirty = true;
+	ac_sync_lease_changed(a);
 	if (what != AC_LEASE_RENEWED && (l->bound || what != AC_LEASE_ADDED))	/* not offers */
 		log_info("lease %s: %s %02x:%02x:%02x:%02x:%02x:%02x %s", names[what],
 			 inet_ntop(AF_INET, &l->ip, ip, sizeof(ip)), l->mac[0], l->mac[1],
@@ -315,8 +316,8 @@ unsigned ac_name_lookup(struct anycastd *a, const char *name, int family, void *
 		       mc_conf_get_ipv6(net, "main_ipv6_address", addrs, &plen) == 0;
 	if (family == AF_INET)
 		ac_dhcp_leases_foreach(a->dhcp, name_match, &f);
-	if (!f.found)
-		return node_name(a, name, family, addrs);
+	if (!f.found)	/* the cloud's names (leasesync), then l3routed's */
+		return ac_sync_lookup(a, name, family, addrs) ?: node_name(a, name, family, addrs);
 	memcpy(addrs, &f.ip, sizeof(f.ip));
 	return 1;
 }

@@ -18,7 +18,8 @@
  * Beyond alfred: a record set here (or, on a primary, one a secondary sent
  * first-hand) is pushed at once, at most every push_min_ms, to the same
  * peers the next round would reach; and a primary heard for the first time
- * (a node that started or came back) gets the next round's push at once.
+ * (a node that started or came back) gets the next round's push at once,
+ * and again 1 and 3 s later.
  * To stock alfred each is one more ordinary push.
  */
 #include <errno.h>
@@ -39,6 +40,8 @@ struct ls_peer {
 	uint64_t rx_packets, rx_records;
 	int64_t tokens;		/* milli-datagrams */
 	uint64_t tokens_ms;
+	uint64_t welcome_ms;	/* when the next welcome push is due */
+	uint8_t welcomes;	/* welcome pushes still to send */
 	bool used;
 };
 
@@ -82,6 +85,7 @@ struct ls_node {
 	uint64_t next_early;	/* an extra announcement after a start */
 	unsigned early;		/* how many are left */
 	bool dirty;
+	bool welcoming;		/* a peer has welcome pushes to come */
 	uint8_t *buf;		/* one outgoing datagram */
 	struct ls_stats st;
 };
@@ -563,6 +567,30 @@ static void push_now(struct ls_node *n)
 	n->last_push = n->now;
 }
 
+/* The welcome pushes due (we are a primary; or the peer is our best). */
+static void welcome(struct ls_node *n)
+{
+	n->welcoming = false;
+	for (unsigned i = 0; i < n->cfg.max_peers; i++) {
+		struct ls_peer *p = &n->peers[i];
+
+		if (!p->used || !p->welcomes)
+			continue;
+		if (n->now >= p->welcome_ms) {
+			p->welcomes--;
+			p->welcome_ms = n->now + (p->welcomes == 2 ? 1000 : 2000);
+			if (n->cfg.primary || best_primary(n) == p) {
+				n->st.pushes_welcome++;
+				push(n, p->ip, &(struct push_sel){ .max_origin = n->cfg.primary ?
+								   LS_FIRST_HAND : LS_LOCAL,
+								   .type = -1 }, new_tx_id(n));
+			}
+		}
+		if (p->welcomes)
+			n->welcoming = true;
+	}
+}
+
 /* ------------------------------------------------------------ transactions */
 
 static struct ls_tx *tx_find(struct ls_node *n, const uint8_t ip[16], uint16_t id)
@@ -828,12 +856,13 @@ int ls_rx(struct ls_node *n, uint64_t now, const uint8_t src[16], const uint8_t 
 		n->st.rx_announce++;
 		peer->announce_ms = now;
 		/* a primary new to us gets what the next round would bring at
-		 * once (we are a primary; or it is our best now) */
-		if (!was && (n->cfg.primary || best_primary(n) == peer)) {
-			n->st.pushes_welcome++;
-			push(n, src, &(struct push_sel){ .max_origin = n->cfg.primary ?
-							 LS_FIRST_HAND : LS_LOCAL, .type = -1 },
-			     new_tx_id(n));
+		 * once, and again 1 and 3 s later: a mesh that just came up
+		 * carries broadcasts before it has a route for unicasts */
+		if (!was) {
+			peer->welcomes = 3;
+			peer->welcome_ms = now;
+			n->welcoming = true;
+			welcome(n);
 		}
 		return 0;
 	}
@@ -901,6 +930,8 @@ uint64_t ls_tick(struct ls_node *n, uint64_t now)
 		n->early--;
 		n->next_early = now + (1000u << (3 - n->early));
 	}
+	if (n->welcoming)
+		welcome(n);
 	if (now >= n->next_sync) {
 		sync_round(n);
 		purge(n);
@@ -918,6 +949,9 @@ uint64_t ls_tick(struct ls_node *n, uint64_t now)
 	next = n->next_sync;
 	if (n->early && n->next_early < next)
 		next = n->next_early;
+	for (unsigned i = 0; n->welcoming && i < n->cfg.max_peers; i++)
+		if (n->peers[i].used && n->peers[i].welcomes && n->peers[i].welcome_ms < next)
+			next = n->peers[i].welcome_ms;
 	for (const struct ls_tx *t = n->txs; t; t = t->next)
 		if (t->last_rx_ms + n->cfg.tx_timeout_ms < next)
 			next = t->last_rx_ms + n->cfg.tx_timeout_ms;
