@@ -851,13 +851,14 @@ int ls_rx(struct ls_node *n, uint64_t now, const uint8_t src[16], const uint8_t 
 	case LS_PUSH_DATA:
 		return rx_push(n, src, mac, &m);
 	case LS_ANNOUNCE_PRIMARY: {
-		bool was = peer_is_primary(n, peer);
+		/* silent for two rounds: a partition that healed, or a restart */
+		bool was = peer_is_primary(n, peer) && now - peer->announce_ms <= 2 * n->cfg.sync_ms;
 
 		n->st.rx_announce++;
 		peer->announce_ms = now;
-		/* a primary new to us gets what the next round would bring at
-		 * once, and again 1 and 3 s later: a mesh that just came up
-		 * carries broadcasts before it has a route for unicasts */
+		/* a primary new to us (or back) gets what the next round would
+		 * bring at once, and again 1 and 3 s later: a mesh that just came
+		 * up carries broadcasts before it has a route for unicasts */
 		if (!was) {
 			peer->welcomes = 3;
 			peer->welcome_ms = now;
