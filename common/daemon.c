@@ -20,6 +20,11 @@
 #define SOFTMESH_VERSION "0.1.0"
 #endif
 
+const char *mc_daemon_version(void)
+{
+	return SOFTMESH_VERSION;
+}
+
 struct args {
 	const char *files[FILES_MAX];
 	size_t nfiles;
@@ -299,7 +304,7 @@ static int run(struct mc_daemon *d, const struct args *a)
 {
 	struct mc_ctl_cmd *cmds = cmds_with_reload(d->ops);
 	struct mc_ctl_server_cfg cc = {
-		.daemon = d->ops->name, .version = SOFTMESH_VERSION,
+		.daemon = d->ops->name, .version = mc_daemon_version(),
 		.cmds = cmds, .ncmds = d->ops->ncmds + 1, .user = d,
 		.topics = d->ops->topics, .ntopics = d->ops->ntopics,
 		.status = status_hook,

@@ -75,5 +75,7 @@ struct mc_daemon_ops {
 int mc_daemon_reload(struct mc_daemon *d, json_object **data, const char **err);
 
 int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops);
+/* softmesh's version, as "status" reports it. */
+const char *mc_daemon_version(void);
 
 #endif

@@ -99,6 +99,23 @@ if [ -x "$build/anycast/anycastd" ]; then
 	run "$meshlab" exec --name "$lab" c1 ping -c 3 -i 0.3 "$c2ip"
 fi
 
+if [ -x "$build/leasesync/leasesyncd" ] && [ -x "$build/anycast/anycastd" ]; then
+	say "leasesync: the cloud shares its leases; c2's lease (leased by n5) as n1 sees it"
+	c2mac=$("$meshlab" exec --name "$lab" c2 cat /sys/class/net/eth0/address)
+	for _ in $(seq 50); do
+		"$meshlab" exec --name "$lab" n1 meshctl sync records 66 | grep -q "$c2mac" && break
+		sleep 0.1
+	done
+	run "$meshlab" exec --name "$lab" n1 meshctl sync
+	run "$meshlab" exec --name "$lab" n1 meshctl sync records 66
+	if command -v alfred >/dev/null; then
+		say "the stock alfred client reads the same records from n1's leasesyncd"
+		run "$meshlab" exec --name "$lab" n1 alfred -u "/run/softmesh-lab/$lab/nodes/n1/alfred.sock" -r 66
+	fi
+	say "names resolve across the cloud: c1 (at n2) looks up c2 (a client of n5)"
+	run "$meshlab" exec --name "$lab" c1 getent ahosts c2
+fi
+
 if [ "$keep" = "--keep" ]; then
 	say "lab '$lab' left running: $meshlab exec --name $lab NODE CMD..., then $meshlab down --name $lab"
 fi

@@ -306,6 +306,7 @@ static int leasesyncd_start(struct mc_daemon *d)
 	l.flush.data = &l;
 	ev_prepare_start(d->loop, &l.flush);
 	on_retry(&l);
+	lsd_nodeinfo_start(&l);
 	if (l.fd < 0)
 		log_notice("waiting for %s", l.ifname);
 	return 0;
@@ -319,6 +320,7 @@ static void leasesyncd_stop(struct mc_daemon *d)
 		lsd_keep_save(l);
 	mc_timer_stop(d->loop, &l->tick);
 	mc_timer_stop(d->loop, &l->retry);
+	lsd_nodeinfo_stop(l);
 	ev_prepare_stop(d->loop, &l->flush);
 	lsd_unix_close(l);
 	net_close(l);

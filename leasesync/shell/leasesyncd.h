@@ -56,7 +56,12 @@ struct lsd {
 	struct lsd_client *clients;
 	unsigned nclients;
 	struct lsd_counters c;
+	struct mc_timer nodeinfo_timer;
+	char nodeinfo[4096];		/* the node-info record last set */
+	uint64_t nodeinfo_ms;
 };
+
+#define LSD_NODEINFO_TYPE 68	/* softmesh's node info (JSON) */
 
 /* leasesyncd.c */
 void lsd_rearm(struct lsd *l);
@@ -74,6 +79,11 @@ void lsd_keep_save(struct lsd *l);
 /* One line of the state file into a record: 0 or -EINVAL (fuzzed). */
 int lsd_keep_parse(const char *line, uint8_t source[6], uint8_t *type, uint8_t *version,
 		   uint8_t *data, size_t cap, size_t *len);
+
+/* nodeinfo.c: this node's node-info record */
+void lsd_nodeinfo_start(struct lsd *l);
+void lsd_nodeinfo_stop(struct lsd *l);
+void lsd_nodeinfo_update(struct lsd *l);
 
 /* ctl.c */
 extern const struct mc_ctl_cmd lsd_cmds[];
