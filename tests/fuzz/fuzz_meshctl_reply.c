@@ -58,11 +58,13 @@ static const char *const cmdlines[][ARGS_MAX] = {
 	{ "ping", "-c", "1", "-t", "0.002", "node-b" },
 	{ "traceroute", "-m", "3", "02:00:00:00:00:01" },
 	{ "traceroute", "-n", "-T", "-m", "2", "node-b" },
+	{ "sync" }, { "sync", "peers" }, { "sync", "records", "66" },
+	{ "sync", "counters", "--json" },
 };
 #define NCMDLINES (sizeof(cmdlines) / sizeof(cmdlines[0]))
 
-static const char *const daemons[] = { "l2meshd", "l3routed", "anycastd" };
-#define NDAEMONS 3
+static const char *const daemons[] = { "l2meshd", "l3routed", "anycastd", "leasesyncd" };
+#define NDAEMONS 4
 
 static char rundir[64];
 static int lfd[NDAEMONS];

@@ -75,6 +75,17 @@ static struct l3_node *node_new(uint32_t max_nodes)
 	return n;
 }
 
+/* every chain made, freed at the end (peers are re-made in loops) */
+static struct l3_chain made[8192];
+static unsigned nmade;
+
+static void chains_free(void)
+{
+	for (unsigned i = 0; i < nmade; i++)
+		l3_chain_free(&made[i]);
+	nmade = 0;
+}
+
 static void peer_init(struct peer *p, unsigned k)
 {
 	uint8_t seed[32] = { 'p', 'e', 'e', 'r' };
@@ -87,6 +98,8 @@ static void peer_init(struct peer *p, unsigned k)
 	p->ll.s6_addr[14] = (uint8_t)(k >> 8);
 	p->ll.s6_addr[15] = (uint8_t)k;
 	l3_chain_make(&p->chain, seed, p->id, 64);
+	if (nmade < sizeof(made) / sizeof(made[0]))
+		made[nmade++] = p->chain;
 	p->dseq = 1;
 }
 
@@ -399,5 +412,6 @@ int main(void)
 	RUN(bad_signatures);
 	RUN(table_cap);
 	RUN(unique_prefix);
+	chains_free();
 	return check_exit();
 }

@@ -117,8 +117,10 @@ int cmd_sync(const struct opts *o, int argc, char **argv)
 	}
 	rc = mc_call(&lo, "leasesyncd", req, &data, false);
 	json_object_put(req);
+	if (rc == 0 && !data)
+		data = json_object_new_object();
 	if (rc == 0 && lo.json)
-		mc_print_json(data ? data : json_object_new_object());
+		mc_print_json(data);
 	else if (rc == 0 && !*what)
 		print_summary(data);
 	else if (rc == 0 && !strcmp(what, "counters"))

@@ -310,7 +310,9 @@ static int run_table(const struct opts *o, const char *daemon, const struct mc_t
 
 	json_object_put(req);
 	if (rc == 0 && o->json) {
-		mc_print_json(rows ? rows : json_object_new_array());
+		if (!rows)	/* "data": null, or none */
+			rows = json_object_new_array();
+		mc_print_json(rows);
 	} else if (rc == 0) {
 		if (banner)
 			banner(o);
