@@ -84,6 +84,7 @@ struct ls_node {
 	uint64_t next_sync, next_push, last_push;
 	uint64_t next_early;	/* an extra announcement after a start */
 	unsigned early;		/* how many are left */
+	uint64_t last_poke;	/* when ls_poke last moved the round */
 	bool dirty;
 	bool welcoming;		/* a peer has welcome pushes to come */
 	uint8_t *buf;		/* one outgoing datagram */
@@ -969,6 +970,20 @@ void ls_set_primary(struct ls_node *n, uint64_t now, bool primary)
 	n->next_sync = now;	/* announce (or find a primary) at once */
 	n->early = 3;
 	n->next_early = now + 1000;
+}
+
+void ls_poke(struct ls_node *n, uint64_t now)
+{
+	uint64_t due = now + LS_POKE_DELAY_MS;
+
+	n->now = now;
+	if (n->last_poke && due < n->last_poke + LS_POKE_MIN_MS)
+		due = n->last_poke + LS_POKE_MIN_MS;
+	if (due < n->next_sync) {
+		n->st.pokes++;
+		n->next_sync = due;
+		n->last_poke = due;
+	}
 }
 
 bool ls_is_primary(const struct ls_node *n)

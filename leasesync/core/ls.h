@@ -84,7 +84,7 @@ struct ls_env {
 	X(rec_received) X(rec_changed) X(rec_oversize) X(rec_refused) \
 	X(rec_expired) X(rec_evicted) X(rec_local_kept) X(rec_truncated) \
 	X(tx_packets) X(tx_bytes) X(pushes_now) X(pushes_welcome) X(syncs) X(requests_sent) \
-	X(requests_answered) X(peer_refused)
+	X(requests_answered) X(peer_refused) X(pokes)
 
 struct ls_stats {
 #define LS_STAT_FIELD(f) uint64_t f;
@@ -133,6 +133,17 @@ int ls_request(struct ls_node *n, uint64_t now, uint8_t type, uint16_t tx_id, vo
 void ls_client_gone(struct ls_node *n, void *client);
 
 void ls_set_primary(struct ls_node *n, uint64_t now, bool primary);
+
+/*
+ * The mesh changed under us (a node came back, a partition healed: the
+ * shell sees it in l2meshd's originators): the next round comes soon, so
+ * this node's first-hand records reach the primaries it could not reach
+ * (and its announcement makes those silent for two rounds welcome it with
+ * theirs). At most every LS_POKE_MIN_MS.
+ */
+#define LS_POKE_DELAY_MS 200
+#define LS_POKE_MIN_MS 5000
+void ls_poke(struct ls_node *n, uint64_t now);
 bool ls_is_primary(const struct ls_node *n);
 
 /* Due work; returns when next to call (ms on the same clock). */

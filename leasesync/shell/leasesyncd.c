@@ -307,6 +307,7 @@ static int leasesyncd_start(struct mc_daemon *d)
 	ev_prepare_start(d->loop, &l.flush);
 	on_retry(&l);
 	lsd_nodeinfo_start(&l);
+	lsd_mesh_start(&l);
 	if (l.fd < 0)
 		log_notice("waiting for %s", l.ifname);
 	return 0;
@@ -321,6 +322,7 @@ static void leasesyncd_stop(struct mc_daemon *d)
 	mc_timer_stop(d->loop, &l->tick);
 	mc_timer_stop(d->loop, &l->retry);
 	lsd_nodeinfo_stop(l);
+	lsd_mesh_stop(l);
 	ev_prepare_stop(d->loop, &l->flush);
 	lsd_unix_close(l);
 	net_close(l);

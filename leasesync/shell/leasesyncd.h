@@ -34,6 +34,16 @@ struct lsd_counters {
 	uint64_t send_errors, state_writes;
 };
 
+/* An originator of l2meshd's, as mesh.c last saw it. */
+struct lsd_orig {
+	uint8_t mac[6];
+	bool up;		/* heard within LSD_MESH_LOST_MS */
+	bool now_up;		/* so in the answer being read */
+};
+#define LSD_MESH_ORIGS 2048
+
+struct mc_ctl_aclient;
+
 struct lsd {
 	struct mc_daemon *d;
 	struct ls_node *core;		/* made once the interface is there */
@@ -57,6 +67,11 @@ struct lsd {
 	unsigned nclients;
 	struct lsd_counters c;
 	struct mc_timer nodeinfo_timer;
+	struct mc_timer mesh_timer;	/* mesh.c */
+	struct mc_ctl_aclient *mesh;
+	bool mesh_pending, mesh_gone;
+	struct lsd_orig origs[LSD_MESH_ORIGS];
+	unsigned norigs;
 	char nodeinfo[4096];		/* the node-info record last set */
 	uint64_t nodeinfo_ms;
 };
@@ -84,6 +99,10 @@ int lsd_keep_parse(const char *line, uint8_t source[6], uint8_t *type, uint8_t *
 void lsd_nodeinfo_start(struct lsd *l);
 void lsd_nodeinfo_stop(struct lsd *l);
 void lsd_nodeinfo_update(struct lsd *l);
+
+/* mesh.c: l2meshd's originators; a node back pokes the core */
+void lsd_mesh_start(struct lsd *l);
+void lsd_mesh_stop(struct lsd *l);
 
 /* ctl.c */
 extern const struct mc_ctl_cmd lsd_cmds[];
