@@ -329,7 +329,7 @@ static int parse_header(struct mc_rd *r, size_t len, struct l3_desc *d)
  */
 #define MEMO_SETS 4096
 #define MEMO_WAYS 4
-#define MEMO_KEY_LEN 32
+#define MEMO_KEY_LEN L3_DESC_KEY_LEN
 
 static struct {
 	uint8_t key[MEMO_WAYS][MEMO_KEY_LEN];
@@ -394,12 +394,16 @@ static void bad_put(const uint8_t key[MEMO_KEY_LEN])
 	bad[s].used = true;
 }
 
-static int verify(const uint8_t *blob, size_t len, const uint8_t pk[L3_PK_LEN])
+static int verify(const uint8_t *blob, size_t len, const uint8_t pk[L3_PK_LEN],
+		  const uint8_t *known)
 {
 	uint8_t key[MEMO_KEY_LEN];
 	size_t signed_len = len - L3_SIG_LEN;
 
-	crypto_generichash(key, sizeof(key), blob, len, NULL, 0);
+	if (known)
+		memcpy(key, known, sizeof(key));
+	else
+		crypto_generichash(key, sizeof(key), blob, len, NULL, 0);
 	if (memo_has(key))
 		return 0;
 	if (bad_has(key))
@@ -412,18 +416,29 @@ static int verify(const uint8_t *blob, size_t len, const uint8_t pk[L3_PK_LEN])
 	return 0;
 }
 
-int l3_desc_sig_state(const uint8_t *blob, size_t len)
+int l3_desc_sig_state_key(const uint8_t *blob, size_t len, uint8_t key[L3_DESC_KEY_LEN])
 {
-	uint8_t key[MEMO_KEY_LEN];
-
 	sodium_once();
-	crypto_generichash(key, sizeof(key), blob, len, NULL, 0);
+	crypto_generichash(key, MEMO_KEY_LEN, blob, len, NULL, 0);
 	if (memo_has(key))
 		return 0;
 	return bad_has(key) ? -EKEYREJECTED : 1;
 }
 
+int l3_desc_sig_state(const uint8_t *blob, size_t len)
+{
+	uint8_t key[MEMO_KEY_LEN];
+
+	return l3_desc_sig_state_key(blob, len, key);
+}
+
 int l3_desc_parse(const uint8_t *blob, size_t len, struct l3_desc *d)
+{
+	return l3_desc_parse_key(blob, len, d, NULL);
+}
+
+int l3_desc_parse_key(const uint8_t *blob, size_t len, struct l3_desc *d,
+		      const uint8_t *key)
 {
 	struct mc_rd r, items;
 	int rc;
@@ -440,7 +455,7 @@ int l3_desc_parse(const uint8_t *blob, size_t len, struct l3_desc *d)
 	rc = parse_items(&items, d);
 	if (rc < 0)
 		return rc;
-	rc = verify(blob, len, d->pk);
+	rc = verify(blob, len, d->pk, key);
 	if (rc < 0)
 		return rc;
 	l3_id_from_pk(d->pk, d->id);

@@ -107,4 +107,12 @@ int l3_desc_parse(const uint8_t *blob, size_t len, struct l3_desc *d);
  */
 int l3_desc_sig_state(const uint8_t *blob, size_t len);
 
+/* The same two with the blob's memo key (its 32-byte BLAKE2b) kept
+ * between them: l3_desc_sig_state_key fills key, l3_desc_parse_key takes
+ * it instead of hashing the blob again (NULL: it hashes). */
+#define L3_DESC_KEY_LEN 32
+int l3_desc_sig_state_key(const uint8_t *blob, size_t len, uint8_t key[L3_DESC_KEY_LEN]);
+int l3_desc_parse_key(const uint8_t *blob, size_t len, struct l3_desc *d,
+		      const uint8_t *key);
+
 #endif

@@ -27,9 +27,9 @@ static int desc_newer(const struct l3_orig *o, const struct l3_desc *d)
 }
 
 static int desc_check(struct l3_node *n, const uint8_t *blob, size_t len,
-		      struct l3_desc *d)
+		      struct l3_desc *d, const uint8_t *key)
 {
-	int r = l3_desc_parse(blob, len, d);
+	int r = l3_desc_parse_key(blob, len, d, key);
 
 	if (r == -EKEYREJECTED)
 		return L3_ST_DESC_BAD_SIG;
@@ -126,13 +126,13 @@ static bool make_room(struct l3_node *n, uint64_t now)
 
 /* Who may hand us a description we lack, and at what rate. 0, or a counter. */
 static int desc_gate(struct l3_node *n, struct l3_nbr *from, const uint8_t *blob,
-		     size_t len, uint64_t now)
+		     size_t len, uint64_t now, uint8_t key[L3_DESC_KEY_LEN])
 {
 	int sig;
 
 	if (!from)
 		return L3_ST_DESC_NO_LINK;
-	sig = l3_desc_sig_state(blob, len);
+	sig = l3_desc_sig_state_key(blob, len, key);
 	if (sig == -EKEYREJECTED)
 		return L3_ST_DESC_BAD_SIG_KNOWN;
 	if (!desc_take(n, from, now))
@@ -146,12 +146,13 @@ void l3_desc_rx(struct l3_node *n, struct l3_nbr *from, const uint8_t *blob, siz
 	struct l3_dref *r;
 	struct l3_orig *o;
 	struct l3_desc d;
+	uint8_t key[L3_DESC_KEY_LEN];	/* the blob's hash: made once */
 	int st = desc_known(n, blob, len);
 
 	if (!st)
-		st = desc_gate(n, from, blob, len, now);
+		st = desc_gate(n, from, blob, len, now, key);
 	if (!st) {
-		st = desc_check(n, blob, len, &d);
+		st = desc_check(n, blob, len, &d, key);
 		if (st == L3_ST_DESC_BAD_SIG)	/* failures empty the bucket faster */
 			desc_fine(n, from, now);
 	}
