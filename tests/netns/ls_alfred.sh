@@ -79,6 +79,11 @@ pretty "A: a record set with alfred -s on n2 is read with alfred -r on n3 after 
 poll 3 "Event: type = 66, source = $MAC2" cat "$TMP/events" >/dev/null
 kill "$EVPID" 2>/dev/null || true
 pretty "A: alfred -E on n3 reported it"
+echo "versioned" | al n2 -s 72 -V 3
+poll 3 "\"$MAC2\", \"versioned\x0a\", 3 }" al n3 -r 72 -d >/dev/null
+al n3 -I bat0
+al n3 -S | grep -q "interface: bat0" || fail "alfred -S after -I bat0: $(al n3 -S)"
+pretty "A: alfred -V (the data version, shown by -r -d) and -I are taken"
 
 # B: the stock primary
 echo "from stock" | st -s 67

@@ -112,7 +112,7 @@ pretty "3: c2 was NAKed at its renew and took $(lease_ip c2) (${t}s)"
 dup_addr() {
 	local n
 	for n in n1 n2 n3; do
-		al "$n" -r 66 | sed 's/\\x0a/\n/g' | awk '$3 ~ /^10\./ { print $2, $3 }' | sort -u |
+		al "$n" -r 66 | sed 's/^{ "[^"]*", "//; s/\\x0a/\n/g' | awk '$3 ~ /^10\./ { print $2, $3 }' | sort -u |
 			awk '{ c[$2]++ } END { for (a in c) if (c[a] > 1) print a }'
 	done | head -1
 }
