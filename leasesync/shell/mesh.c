@@ -2,9 +2,10 @@
 /*
  * The mesh under leasesyncd, as l2meshd sees it: its originators, asked
  * for every second (without blocking). An originator heard again after
- * LSD_MESH_LOST_MS of silence (a node back, a partition healed), or one
- * never seen before, pokes the core (ls_poke): the next round comes at
- * once instead of up to 10 s later. Without l2meshd nothing happens.
+ * three OGM intervals of silence, 4 s at least (a node back, a partition
+ * healed), or one never seen before, pokes the core (ls_poke): the next
+ * round comes at once instead of up to 10 s later. Without l2meshd
+ * nothing happens.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 #include "leasesync/shell/leasesyncd.h"
 
 #define LSD_MESH_POLL_MS 1000u
-#define LSD_MESH_LOST_MS 4000	/* batman-adv hears OGMs every 1-2 s */
 
 static struct lsd_orig *orig_find(struct lsd *l, const uint8_t mac[6])
 {
@@ -53,7 +53,7 @@ static void on_origs(void *user, json_object *reply)
 			memcpy(o->mac, mac, 6);
 		}
 		if (json_object_object_get_ex(r, "last_seen_ms", &v) &&
-		    json_object_get_int64(v) < LSD_MESH_LOST_MS)
+		    json_object_get_int64(v) < l->mesh_lost_ms)
 			o->now_up = true;	/* a row of it (one per next hop) is fresh */
 	}
 	/* new, or back after silence or a purge */
@@ -107,6 +107,10 @@ static void on_poll(void *user)
 
 void lsd_mesh_start(struct lsd *l)
 {
+	long iv = 1000;
+
+	mc_conf_get_int(mc_conf_section(l->d->conf, "network"), "orig_interval", &iv);
+	l->mesh_lost_ms = 3 * iv > 4000 ? 3 * iv : 4000;
 	mc_timer_init(&l->mesh_timer, on_poll, l);
 	mc_timer_arm(l->d->loop, &l->mesh_timer, LSD_MESH_POLL_MS);
 }
