@@ -23,6 +23,9 @@ enum ac_ent_state {
 };
 
 /* One client's lease, in both tables: by its key and by its address. */
+/* candidates tried after the first before the linear search (dhcp_pool.c) */
+#define AC_POOL_REHASH 8
+
 struct ac_ent {
 	struct mc_hnode by_key, by_ip;
 	struct ac_lease l;

@@ -3,7 +3,9 @@
  * The pool and the lease table. Every node of a cloud must give a client
  * the same address without asking the others, so the choice depends only
  * on the client's key and what is taken: the first candidate is
- * FNV-1a(key) % span, then the next free one upwards, wrapping. Two
+ * FNV-1a(key) % span, then AC_POOL_REHASH candidates from the key's hash
+ * extended by one byte, then the next free one upwards from the first,
+ * wrapping. Two
  * tables index the leases: by client key (client-id, else chaddr) and by
  * address; declined and probed-busy addresses sit in a third for
  * AC_DHCP_CONFLICT_MS.
@@ -245,8 +247,22 @@ uint32_t ac_pool_pick(struct ac_dhcp *d, uint64_t now_ms, const struct ac_client
 	const uint8_t *k = client_key(c, &len);
 	uint32_t start = ac_dhcp_addr_hash(k, len) % d->span;
 
+	uint32_t h = ac_dhcp_addr_hash(k, len);
+
 	if (want && ac_pool_free_for(d, now_ms, want, c))
 		return want;
+	if (ac_pool_free_for(d, now_ms, d->net + 1 + start, c))
+		return d->net + 1 + start;
+	/* then AC_POOL_REHASH more candidates, each the hash of the key and
+	 * one byte more (1, 2, ...): two clients whose first candidates meet
+	 * (a reserved range, a taken address) part at once, instead of both
+	 * going to the next address up, where they would meet again */
+	for (uint32_t j = 1; j <= AC_POOL_REHASH; j++) {
+		uint32_t ip = d->net + 1 + ((h ^ j) * 16777619u) % d->span;
+
+		if (ac_pool_free_for(d, now_ms, ip, c))
+			return ip;
+	}
 	/* start + i < 2 * span < 2^25: no wrap of the sum */
 	for (uint32_t i = 0; i < d->span; i++) {
 		uint32_t ip = d->net + 1 + (start + i) % d->span;

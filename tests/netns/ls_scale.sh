@@ -68,9 +68,11 @@ for i in $(seq 1 10); do
 done
 pretty "leases revoked by the conflict rule: $lost"
 
+relays=()
 for i in $(seq 1 10); do
 	mx "g$i" python3 "$here/dhcp_relay.py" "$(gip "g$i")" 10.13.0.1 "$TMP/g$i.leases" renew \
 		>"$TMP/g$i.renew" 2>&1 &
+	relays+=($!)
 done
 # meanwhile (leases are renewed, revoked and made again) kill -9 n3's
 # leasesyncd and start it again
@@ -80,7 +82,7 @@ kill -KILL "$DAEMON_PID"
 wait_for 5 proc_gone "$DAEMON_PID" || fail "leasesyncd on n3 did not die"
 daemon_start "$LAB" n3 leasesyncd
 t_restart=$(date +%s.%N)
-wait
+wait "${relays[@]}"	# (not the restarted daemon's wrapper)
 for i in $(seq 1 10); do grep -q " lost 0" "$TMP/g$i.renew" || fail "g$i: $(cat "$TMP/g$i.renew")"; done
 naks=$(cat "$TMP"/g*.renew | awk '{ n += $4 } END { print n + 0 }')
 pretty "renew: $naks clients NAKed, each got a new address"
