@@ -85,6 +85,8 @@ struct ls_node {
 	uint64_t next_early;	/* an extra announcement after a start */
 	unsigned early;		/* how many are left */
 	uint64_t last_poke;	/* when ls_poke last moved the round */
+	uint64_t start_ms;
+	bool fetched;		/* the start's fetch went out */
 	bool dirty;
 	bool welcoming;		/* a peer has welcome pushes to come */
 	uint8_t *buf;		/* one outgoing datagram */
@@ -125,6 +127,8 @@ void ls_config_defaults(struct ls_config *c, const uint8_t mac[6])
 	c->max_tx_bytes = 8u << 20;
 	c->peer_burst = 256;
 	c->peer_rate = 64;
+	for (unsigned t = 66; t <= 68; t++)	/* leases, names, node info */
+		c->fetch[t / 8] |= (uint8_t)(1u << (t % 8));
 }
 
 /* ------------------------------------------------------------ records */
@@ -797,6 +801,53 @@ void ls_client_gone(struct ls_node *n, void *client)
 			t->client = NULL;
 }
 
+/*
+ * A node that just started (a restart, a kill -9) has only its own
+ * records, and the others' first-hand ones reach it at their rounds, up to
+ * sync_ms later. So the first primary heard in the first round is asked
+ * at once for the types in cfg.fetch (a REQUEST each, as alfred -r sends
+ * it; the answers are ordinary transactions).
+ */
+static void fetch_to(struct ls_node *n, const uint8_t ip[16], const uint8_t mac[6])
+{
+	uint8_t req[8];
+
+	for (unsigned t = 0; t < 256; t++) {
+		struct ls_tx *tx;
+		uint16_t id;
+
+		if (!(n->cfg.fetch[t / 8] & (1u << (t % 8))))
+			continue;
+		id = new_tx_id(n);
+		if (tx_find(n, ip, id) || !(tx = tx_new(n, ip, mac, id)))
+			continue;
+		tx->is_request = true;		/* no client: the store takes it */
+		n->st.fetches++;
+		send_to(n, ip, req, ls_enc_request(req, (uint8_t)t, id));
+	}
+}
+
+static void fetch(struct ls_node *n, struct ls_peer *p)
+{
+	if (n->fetched || n->now > n->start_ms + n->cfg.sync_ms)
+		return;
+	n->fetched = true;
+	fetch_to(n, p->ip, p->mac);
+}
+
+int ls_fetch_from(struct ls_node *n, uint64_t now, const uint8_t mac[6])
+{
+	uint8_t ip[16];
+
+	n->now = now;
+	if (n->fetched || now > n->start_ms + n->cfg.sync_ms || !ls_mac_valid(mac) ||
+	    !memcmp(mac, n->cfg.mac, 6))
+		return -EALREADY;
+	ls_mac_to_ipv6(mac, ip);
+	fetch_to(n, ip, mac);
+	return 0;
+}
+
 /* ------------------------------------------------------------ receiving */
 
 int ls_rx(struct ls_node *n, uint64_t now, const uint8_t src[16], const uint8_t *p,
@@ -860,6 +911,8 @@ int ls_rx(struct ls_node *n, uint64_t now, const uint8_t src[16], const uint8_t 
 		/* a primary new to us (or back) gets what the next round would
 		 * bring at once, and again 1 and 3 s later: a mesh that just came
 		 * up carries broadcasts before it has a route for unicasts */
+		if (!was)
+			fetch(n, peer);
 		if (!was) {
 			peer->welcomes = 3;
 			peer->welcome_ms = now;
@@ -1024,6 +1077,7 @@ int ls_new(struct ls_node **out, const struct ls_config *cfg, const struct ls_en
 		return -ENOMEM;
 	}
 	n->seed = env->rand(env->user);
+	n->start_ms = now;
 	/* the first round after a short wait: a restart is heard at once,
 	 * and those around answer before the first full period */
 	n->next_sync = now + (env->rand(env->user) % 1000);

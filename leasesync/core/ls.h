@@ -57,6 +57,9 @@ struct ls_config {
 	size_t max_tx_bytes;		/* bytes they may buffer */
 	unsigned peer_burst;		/* datagrams one peer may send at once, */
 	unsigned peer_rate;		/* then per second */
+	/* types asked for at start from the first primary heard (a bit per
+	 * type; ls_config_defaults sets softmesh's 66, 67, 68) */
+	uint8_t fetch[32];
 };
 
 /* alfred's timers and leasesync's caps (doc/leasesync.md "Limits"). */
@@ -84,7 +87,7 @@ struct ls_env {
 	X(rec_received) X(rec_changed) X(rec_oversize) X(rec_refused) \
 	X(rec_expired) X(rec_evicted) X(rec_local_kept) X(rec_truncated) \
 	X(tx_packets) X(tx_bytes) X(pushes_now) X(pushes_welcome) X(syncs) X(requests_sent) \
-	X(requests_answered) X(peer_refused) X(pokes)
+	X(requests_answered) X(peer_refused) X(pokes) X(fetches)
 
 struct ls_stats {
 #define LS_STAT_FIELD(f) uint64_t f;
@@ -141,9 +144,18 @@ void ls_set_primary(struct ls_node *n, uint64_t now, bool primary);
  * (and its announcement makes those silent for two rounds welcome it with
  * theirs). At most every LS_POKE_MIN_MS.
  */
-#define LS_POKE_DELAY_MS 200
-#define LS_POKE_MIN_MS 5000
+#define LS_POKE_DELAY_MS 50
+#define LS_POKE_MIN_MS 1000
 void ls_poke(struct ls_node *n, uint64_t now);
+
+/*
+ * In its first round (a start, a restart) a node asks the first primary
+ * it hears for the types in cfg.fetch at once; the shell may name nodes
+ * to ask before any is heard (the mesh's originators: their EUI-64
+ * addresses; a node that runs no leasesync just does not answer). 0, or
+ * -EALREADY once the first round is over or a primary was asked.
+ */
+int ls_fetch_from(struct ls_node *n, uint64_t now, const uint8_t mac[6]);
 bool ls_is_primary(const struct ls_node *n);
 
 /* Due work; returns when next to call (ms on the same clock). */

@@ -71,6 +71,7 @@ struct lsd {
 	struct mc_ctl_aclient *mesh;
 	bool mesh_pending, mesh_gone;
 	long mesh_lost_ms;		/* an originator this silent is gone */
+	unsigned fetch_asked;		/* nodes asked at start (ls_fetch_from) */
 	struct lsd_orig origs[LSD_MESH_ORIGS];
 	unsigned norigs;
 	char nodeinfo[4096];		/* the node-info record last set */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The mesh under leasesyncd, as l2meshd sees it: its originators, asked
- * for every second (without blocking). An originator heard again after
+ * for every half second (without blocking). An originator heard again after
  * three OGM intervals of silence, 4 s at least (a node back, a partition
  * healed), or one never seen before, pokes the core (ls_poke): the next
  * round comes at once instead of up to 10 s later. Without l2meshd
@@ -15,7 +15,7 @@
 #include "common/log.h"
 #include "leasesync/shell/leasesyncd.h"
 
-#define LSD_MESH_POLL_MS 1000u
+#define LSD_MESH_POLL_MS 500u
 
 static struct lsd_orig *orig_find(struct lsd *l, const uint8_t mac[6])
 {
@@ -63,6 +63,11 @@ static void on_origs(void *user, json_object *reply)
 		if (o->now_up && !o->up)
 			poke = true;
 		o->up = o->now_up;
+		/* a node that just started asks three of them for the cloud's
+		 * records (those that are nodes, not ports, answer) */
+		if (o->up && l->core && l->fetch_asked < 3 &&
+		    ls_fetch_from(l->core, lsd_now(l), o->mac) == 0)
+			l->fetch_asked++;
 	}
 	if (poke && l->core) {
 		ls_poke(l->core, lsd_now(l));

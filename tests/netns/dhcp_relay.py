@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Many DHCPv4 clients behind one relay address (tests/netns/ls_scale.sh).
 
-    dhcp_relay.py RELAY_IP SERVER_IP STATE dora MACPREFIX COUNT
+    dhcp_relay.py RELAY_IP SERVER_IP STATE dora MACPREFIX COUNT [WANT_IP WANT_N]
     dhcp_relay.py RELAY_IP SERVER_IP STATE renew
 
 Plays COUNT clients, MACs MACPREFIX:00:00 upwards (MACPREFIX is four
 bytes, "02:77:00:01"), each with its own chaddr, through a relay (giaddr =
 RELAY_IP, UDP port 67, as RFC 2131 4.1 has it): the server answers the
 relay, so no raw sockets are needed. `dora` gets each client a lease
+(the first WANT_N ask for WANT_IP, WANT_IP + 1, ... in their DISCOVER:
+option 50, which a server gives when it is free)
 (DISCOVER, OFFER, REQUEST SELECTING, ACK; retried) and writes "MAC IP"
 lines to STATE. `renew` renews every lease in STATE (REQUEST with ciaddr);
 a client NAKed starts over with a DISCOVER and gets a new address. Prints
@@ -31,6 +33,7 @@ def ip2b(s):
 
 
 def msg(mtype, mac, xid, relay, server, ciaddr="0.0.0.0", req_ip=None, server_id=False):
+    """A BOOTREQUEST of type mtype through the relay."""
     h = struct.pack(">BBBBIHH4s4s4s4s16s64s128s", 1, 1, 6, 1, xid, 0, 0, ip2b(ciaddr),
                     b"\0" * 4, b"\0" * 4, ip2b(relay), mac + b"\0" * 10, b"", b"")
     o = bytes([53, 1, mtype])
@@ -118,8 +121,10 @@ def exchange(rl, clients, build, want, tries=5, pace=0.002):
     return got
 
 
-def dora(rl, macs):
-    offers = exchange(rl, macs, lambda m, x: msg(DISCOVER, m, x, rl.relay, rl.server), (OFFER,))
+def dora(rl, macs, wants=None):
+    wants = wants or {}
+    offers = exchange(rl, macs, lambda m, x: msg(DISCOVER, m, x, rl.relay, rl.server,
+                                                 req_ip=wants.get(m)), (OFFER,))
     acks = exchange(rl, list(offers), lambda m, x: msg(REQUEST, m, x, rl.relay, rl.server,
                                                      req_ip=offers[m][0], server_id=True),
                     (ACK, NAK))
@@ -133,7 +138,12 @@ def main():
         prefix = bytes(int(x, 16) for x in sys.argv[5].split(":"))
         n = int(sys.argv[6])
         macs = [prefix + struct.pack(">H", i) for i in range(n)]
-        leases = dora(rl, macs)
+        wants = {}
+        if len(sys.argv) > 8:
+            base = struct.unpack(">I", socket.inet_aton(sys.argv[7]))[0]
+            for i in range(int(sys.argv[8])):
+                wants[macs[i]] = socket.inet_ntoa(struct.pack(">I", base + i))
+        leases = dora(rl, macs, wants)
         with open(state, "w") as f:
             for m in macs:
                 if m in leases:
