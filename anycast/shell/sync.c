@@ -193,6 +193,7 @@ static void publish(struct anycastd *a)
 		s->publishes++;
 		s->down_logged = false;
 	} else {
+		s->pub_dirty = true;	/* again on the next tick */
 		s->publish_errors++;
 		if (!s->down_logged)
 			log_info("leasesyncd (%s): %s; leases not shared until it is there",

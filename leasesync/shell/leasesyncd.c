@@ -251,6 +251,7 @@ static void on_retry(void *user)
 					return;
 				}
 				lsd_keep_load(l);
+				lsd_pending_apply(l);	/* what came before, newer */
 			}
 			log_notice("syncing on %s as a %s", l->ifname,
 				   ls_is_primary(l->core) ? "primary" : "secondary");
@@ -325,6 +326,7 @@ static void leasesyncd_stop(struct mc_daemon *d)
 	lsd_mesh_stop(l);
 	ev_prepare_stop(d->loop, &l->flush);
 	lsd_unix_close(l);
+	lsd_pending_apply(l);	/* (no core: only frees them) */
 	net_close(l);
 	ls_free(l->core);
 	l->core = NULL;

@@ -44,6 +44,15 @@ struct lsd_orig {
 
 struct mc_ctl_aclient;
 
+/* An alfred -s that came before the interface (unix.c). */
+struct lsd_pending {
+	uint8_t source[6];
+	uint8_t type, version;
+	uint8_t *data;
+	size_t len;
+};
+#define LSD_PENDING_MAX 64
+
 struct lsd {
 	struct mc_daemon *d;
 	struct ls_node *core;		/* made once the interface is there */
@@ -72,6 +81,8 @@ struct lsd {
 	bool mesh_pending, mesh_gone;
 	long mesh_lost_ms;		/* an originator this silent is gone */
 	unsigned fetch_asked;		/* nodes asked at start (ls_fetch_from) */
+	struct lsd_pending pending[LSD_PENDING_MAX];
+	unsigned npending;
 	struct lsd_orig origs[LSD_MESH_ORIGS];
 	unsigned norigs;
 	char nodeinfo[4096];		/* the node-info record last set */
@@ -89,6 +100,10 @@ int lsd_unix_open(struct lsd *l);
 void lsd_unix_close(struct lsd *l);
 void lsd_unix_event(struct lsd *l, uint8_t type, const uint8_t source[6]);
 void lsd_unix_request_done(struct lsd *l, struct lsd_client *c, bool ok);
+/* Sets before the core exists, kept, and applied once it does. */
+int lsd_pending_add(struct lsd *l, const uint8_t source[6], uint8_t type, uint8_t version,
+		    const uint8_t *data, size_t len);
+void lsd_pending_apply(struct lsd *l);
 
 /* keep.c: own records across restarts */
 void lsd_keep_load(struct lsd *l);

@@ -172,7 +172,10 @@ static void set_data(struct lsd_client *c, const struct ls_msg *m)
 	if (!ls_data_next(&r, &d, NULL)) {
 		l->c.unix_malformed++;
 	} else if (!l->core) {
-		l->c.unix_refused++;	/* no interface yet: no MAC to set it as */
+		/* no interface yet, so no MAC to set it as: kept for when it
+		 * comes (a daemon that publishes at its start, like anycastd) */
+		if (lsd_pending_add(l, d.source, d.type, d.version, d.data, d.len) < 0)
+			l->c.unix_refused++;
 	} else if ((rc = ls_set(l->core, lsd_now(l), d.source, d.type, d.version, d.data,
 				d.len)) < 0) {
 		l->c.unix_refused++;
@@ -180,6 +183,44 @@ static void set_data(struct lsd_client *c, const struct ls_msg *m)
 	}
 	finish(c);
 	lsd_rearm(l);
+}
+
+int lsd_pending_add(struct lsd *l, const uint8_t source[6], uint8_t type, uint8_t version,
+		    const uint8_t *data, size_t len)
+{
+	struct lsd_pending *p;
+
+	for (unsigned i = 0; i < l->npending; i++)	/* the newest of a type wins */
+		if (l->pending[i].type == type && !memcmp(l->pending[i].source, source, 6)) {
+			free(l->pending[i].data);
+			l->pending[i] = l->pending[--l->npending];
+			break;
+		}
+	if (l->npending >= LSD_PENDING_MAX || len > LS_MAX_PAYLOAD)
+		return -ENOSPC;
+	p = &l->pending[l->npending];
+	if (!(p->data = malloc(len ? len : 1)))
+		return -ENOMEM;
+	memcpy(p->source, source, 6);
+	p->type = type;
+	p->version = version;
+	memcpy(p->data, data, len);
+	p->len = len;
+	l->npending++;
+	return 0;
+}
+
+void lsd_pending_apply(struct lsd *l)
+{
+	for (unsigned i = 0; i < l->npending; i++) {
+		struct lsd_pending *p = &l->pending[i];
+
+		if (l->core && ls_set(l->core, lsd_now(l), p->source, p->type, p->version, p->data,
+				      p->len) < 0)
+			l->c.unix_refused++;
+		free(p->data);
+	}
+	l->npending = 0;
 }
 
 static void request(struct lsd_client *c, const struct ls_msg *m)

@@ -86,7 +86,9 @@ for mode in random line cmds; do
 	junk_done l2meshd "$mode"
 	bounded "$mode"
 done
-# every slot held by a client stuck in half a request (64 + meshctl):
+# every slot held by a client stuck in half a request (64 + meshctl; the
+# monitor and leasesyncd's watch hold one each, so the last half clients
+# are refused with an error line):
 # meshctl s still answers within 2 s (the longest silent one makes room),
 # and the daemon closes the rest once they are 5 s old
 JUNK_S=8 junk l2meshd half	# past the 5 s a half request may last, and a sweep

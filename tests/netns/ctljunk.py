@@ -62,10 +62,15 @@ def half(path, secs):
             closed += 1
     time.sleep(secs)
     for s in held:
+        # closed: EOF, after an error line or not (a client the daemon
+        # refused because every slot was taken gets one before its EOF)
         try:
             s.setblocking(False)
-            if s.recv(1) == b"":
-                closed += 1
+            while True:
+                chunk = s.recv(4096)
+                if chunk == b"":
+                    closed += 1
+                    break
         except BlockingIOError:
             pass
         except OSError:

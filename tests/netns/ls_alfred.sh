@@ -60,7 +60,7 @@ stock_stop() {
 	wait_for 5 proc_gone "$pid" || true
 	rm -f "$R/n1/stock.sock" "$R/n1/stock.pid"
 }
-trap 'stock_stop >/dev/null 2>&1; l2_cleanup' EXIT
+trap 'rc=$?; stock_stop >/dev/null 2>&1; l2_teardown $rc' EXIT
 
 # n1: the stock daemon instead of leasesyncd
 kill "$(cat "$R/n1/leasesyncd.pid")"
@@ -126,5 +126,30 @@ for n in n2 n3; do
 		[[ $c == *"\"$k\":0"* ]] || fail "$n counts $k: $c"
 	done
 done
+# junk on n2's alfred socket: a request of an unknown type, one of the
+# wrong length, and half a one kept open past the 2 s a request may take
+python3 - "$R/n2/alfred.sock" <<'PY'
+import socket, sys, time
+path = sys.argv[1]
+for junk in (bytes([99, 0, 0, 0]), bytes([2, 0, 0, 2, 66, 0])):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    s.sendall(junk)
+    time.sleep(0.1)
+    s.close()
+half = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+half.connect(path)
+half.sendall(bytes([0, 0, 0x10]))
+time.sleep(2.5)
+half.close()
+PY
+c=$(mctl n2 raw leasesyncd '{"cmd":"sync"}' | tr -d ' \n')
+[[ $c =~ \"unix_malformed\":([0-9]+) ]] && ((BASH_REMATCH[1] >= 2)) ||
+	fail "n2 counted fewer than 2 bad unix requests: $c"
+[[ $c =~ \"unix_timeout\":([0-9]+) ]] && ((BASH_REMATCH[1] >= 1)) ||
+	fail "n2 did not time out the half request: $c"
+al n2 -r 66 | grep -qF "\"$MAC2\", \"lease from n2\x0a\"" || fail "n2 no longer answers after the junk"
+pretty "junk on the alfred socket: counted (unix_malformed, unix_timeout), n2 still answers"
+
 lab_alive "$LAB" $ALLOW_DEAD || fail "a daemon died or reported a sanitizer error"
 pretty "ok"

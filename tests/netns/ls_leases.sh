@@ -15,6 +15,8 @@
 #   ls_leases.sh MESHLAB
 set -e
 . "$(dirname "$0")/l2lib.sh"
+# shellcheck source=lslib.sh
+. "$(dirname "$0")/lslib.sh"
 l2_init "$@"
 need_cmd busybox
 [[ -x $BINDIR/leasesync/leasesyncd && -x $BINDIR/anycast/anycastd ]] ||
@@ -27,7 +29,6 @@ client c1 n1 n3
 client c2 n3
 client c3 n1"
 R=/run/softmesh-lab/$LAB
-al() { local n=$1; shift; mx "$n" alfred -u "$R/nodes/$n/alfred.sock" "$@"; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 lease_ip() { awk '{ print $1 }' "$R/hosts/$1/lease" 2>/dev/null; }
@@ -109,20 +110,7 @@ pretty "3: c2 was NAKed at its renew and took $(lease_ip c2) (${t}s)"
 [[ $(lease_ip c3) == "$X" ]] || fail "c3 lost $X: $(lease_ip c3)"
 # no address held by two clients, in any node's view of the cloud (c2's
 # new lease reaches the tables within a push)
-dup_addr() {
-	local n
-	for n in n1 n2 n3; do
-		al "$n" -r 66 | sed 's/^{ "[^"]*", "//; s/\\x0a/\n/g' | awk '$3 ~ /^10\./ { print $2, $3 }' | sort -u |
-			awk '{ c[$2]++ } END { for (a in c) if (c[a] > 1) print a }'
-	done | head -1
-}
-dup=x
-for _ in $(seq 1 50); do
-	dup=$(dup_addr)
-	[[ -z $dup ]] && break
-	sleep 0.1
-done
-[[ -z $dup ]] || fail "$dup is held by two clients in a node's table: $(for n in n1 n2 n3; do al $n -r 66; done)"
+no_dup_addr n1 n2 n3
 pretty "3: no address is held by two clients in any node's table"
 
 # 4: kill -9 leasesyncd on n1

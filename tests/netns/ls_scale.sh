@@ -9,6 +9,8 @@
 #   ls_scale.sh MESHLAB
 set -e
 . "$(dirname "$0")/l2lib.sh"
+# shellcheck source=lslib.sh
+. "$(dirname "$0")/lslib.sh"
 l2_init "$@"
 need_cmd alfred python3
 [[ -x $BINDIR/leasesync/leasesyncd && -x $BINDIR/anycast/anycastd ]] ||
@@ -25,7 +27,6 @@ topo="$("$MESHLAB" gen line 10)"
 for i in $(seq 1 10); do topo+=$'\n'"client g$i n$i"; done
 lab_up "$topo"
 R=/run/softmesh-lab/$LAB
-al() { local n=$1; shift; mx "$n" alfred -u "$R/nodes/$n/alfred.sock" "$@"; }
 gip() { mx "$1" ip -4 -o addr show dev eth0 scope global | awk '{ sub(/\/.*/, "", $4); print $4; exit }'; }
 full() { [[ $(mctl "$1" raw leasesyncd '{"cmd":"sync"}' | tr -d ' \n') == *'"primaries":9'[,}]* ]]; }
 for i in 1 10; do wait_for 60 full "n$i" || fail "n$i does not hear the 9 other primaries"; done
@@ -54,7 +55,7 @@ pretty "addresses leased twice across the split: $dups"
 tables_same() {
 	local n first=""
 	for n in n1 n2 n3 n4 n5 n6 n7 n8 n9 n10; do
-		t=$(al "$n" -r 66 | sed 's/^{ "[^"]*", "//; s/\\x0a/\n/g' | awk 'NF >= 5 { print $2, $3 }' | sort | md5sum)
+		t=$(leases66 "$n" | sort | md5sum)
 		[[ -z $first ]] && first=$t
 		[[ $t == "$first" ]] || return 1
 	done
@@ -99,26 +100,13 @@ d=$(cat "$TMP"/g*.leases | awk '{ c[$2]++ } END { for (a in c) if (c[a] > 1) n++
 [[ $naks -ge $lost ]] || fail "$lost leases were revoked but only $naks clients NAKed"
 [[ $lost -ge $dups ]] || fail "$dups addresses were leased twice but only $lost leases revoked"
 # and in every node's view of the cloud
-dup_addr() {
-	local n
-	for n in n1 n2 n3 n4 n5 n6 n7 n8 n9 n10; do
-		al "$n" -r 66 | sed 's/^{ "[^"]*", "//; s/\\x0a/\n/g' | awk 'NF >= 5 { print $2, $3 }' |
-			sort -u | awk '{ c[$2]++ } END { for (a in c) if (c[a] > 1) print a }'
-	done | head -1
-}
-dup=x
-for _ in $(seq 1 50); do
-	dup=$(dup_addr)
-	[[ -z $dup ]] && break
-	sleep 0.1
-done
-[[ -z $dup ]] || fail "$dup is held by two clients in a node's table"
+no_dup_addr n1 n2 n3 n4 n5 n6 n7 n8 n9 n10
 pretty "no address is held by two clients in any node's table"
 # n3's table after its kill -9: whole again, the same as n4's
 same34() {
 	local a b
-	a=$(al n3 -r 66 | sed 's/^{ "[^"]*", "//; s/\\x0a/\n/g' | awk 'NF >= 5 { print $2, $3 }' | sort | md5sum)
-	b=$(al n4 -r 66 | sed 's/^{ "[^"]*", "//; s/\\x0a/\n/g' | awk 'NF >= 5 { print $2, $3 }' | sort | md5sum)
+	a=$(leases66 n3 | sort | md5sum)
+	b=$(leases66 n4 | sort | md5sum)
 	[[ $a == "$b" ]] && [[ $(al n3 -r 66 | grep -c .) -eq 10 ]]
 }
 wait_for 10 same34 || fail "n3's table differs from n4's 10 s after the renew (leasesyncd killed -9 during it)"

@@ -68,7 +68,9 @@ static size_t sockets(const struct opts *o, char *names[RELOAD_MAX])
 	while (d && (de = readdir(d)) && n < RELOAD_MAX) {
 		size_t len = strlen(de->d_name);
 
-		if (len > 5 && !strcmp(de->d_name + len - 5, ".sock"))
+		/* (leasesyncd's alfred socket speaks alfred, not JSON) */
+		if (len > 5 && !strcmp(de->d_name + len - 5, ".sock") &&
+		    strcmp(de->d_name, "alfred.sock"))
 			names[n++] = strndup(de->d_name, len - 5);
 	}
 	if (d)
