@@ -389,14 +389,8 @@ unsigned ac_sync_lookup(struct anycastd *a, const char *name, int family, void *
 
 static void read_close(struct anycastd *a)
 {
-	struct ac_sync *s = &a->sync;
-
-	if (s->rfd < 0)
-		return;
-	ev_io_stop(a->d->loop, &s->rw);
-	close(s->rfd);
-	s->rfd = -1;
-	s->rlen = 0;
+	ac_io_close(a, &a->sync.rw, &a->sync.rfd);
+	a->sync.rlen = 0;
 }
 
 static void read_start(struct anycastd *a, uint8_t type);
@@ -506,14 +500,8 @@ static void read_start(struct anycastd *a, uint8_t type)
 
 static void listen_close(struct anycastd *a)
 {
-	struct ac_sync *s = &a->sync;
-
-	if (s->lfd < 0)
-		return;
-	ev_io_stop(a->d->loop, &s->lw);
-	close(s->lfd);
-	s->lfd = -1;
-	s->llen = 0;
+	ac_io_close(a, &a->sync.lw, &a->sync.lfd);
+	a->sync.llen = 0;
 }
 
 static void on_event(struct ev_loop *loop, ev_io *w, int revents)
