@@ -238,11 +238,44 @@ static int cmd_reload(json_object *req, json_object **data, const char **err,
 	return mc_daemon_reload(user, data, err);
 }
 
-/* The daemon's commands and the built-in "reload" (kept here, with the
- * rest of reloading, rather than among the control server's builtins). */
+/*
+ * "restart": the daemon stops as on SIGTERM (its stop hook undoes what
+ * start did and saves its state), then executes itself again with the
+ * same command line: same pid (pid files and supervisors stay right), a
+ * fresh start with the config files as they are now. webuid uses it for
+ * options a reload cannot apply. The reply goes out before the loop ends.
+ */
+static bool restart_wanted;
+static struct mc_timer restart_timer;
+
+static void on_restart(void *user)
+{
+	struct mc_daemon *d = user;
+
+	log_notice("restarting (asked on the control socket)");
+	ev_break(d->loop, EVBREAK_ALL);
+}
+
+void mc_daemon_restart(struct mc_daemon *d)
+{
+	restart_wanted = true;
+	mc_timer_init(&restart_timer, on_restart, d);
+	mc_timer_arm(d->loop, &restart_timer, 100);	/* the reply is sent first */
+}
+
+static int cmd_restart(json_object *req, json_object **data, const char **err,
+		       void *user)
+{
+	mc_daemon_restart(user);
+	return 0;
+}
+
+/* The daemon's commands and the built-ins "reload" and "restart" (kept
+ * here, with the rest of reloading, rather than among the control
+ * server's builtins). */
 static struct mc_ctl_cmd *cmds_with_reload(const struct mc_daemon_ops *ops)
 {
-	struct mc_ctl_cmd *v = calloc(ops->ncmds + 1, sizeof(*v));
+	struct mc_ctl_cmd *v = calloc(ops->ncmds + 2, sizeof(*v));
 
 	if (!v)
 		return NULL;
@@ -250,6 +283,8 @@ static struct mc_ctl_cmd *cmds_with_reload(const struct mc_daemon_ops *ops)
 		memcpy(v, ops->cmds, ops->ncmds * sizeof(*v));
 	v[ops->ncmds] = (struct mc_ctl_cmd){ "reload", cmd_reload,
 		"read the config files again; apply what can change live" };
+	v[ops->ncmds + 1] = (struct mc_ctl_cmd){ "restart", cmd_restart,
+		"stop, then start again with the same command line" };
 	return v;
 }
 
@@ -305,7 +340,7 @@ static int run(struct mc_daemon *d, const struct args *a)
 	struct mc_ctl_cmd *cmds = cmds_with_reload(d->ops);
 	struct mc_ctl_server_cfg cc = {
 		.daemon = d->ops->name, .version = mc_daemon_version(),
-		.cmds = cmds, .ncmds = d->ops->ncmds + 1, .user = d,
+		.cmds = cmds, .ncmds = d->ops->ncmds + 2, .user = d,
 		.topics = d->ops->topics, .ntopics = d->ops->ntopics,
 		.status = status_hook,
 	};
@@ -334,6 +369,7 @@ static int run(struct mc_daemon *d, const struct args *a)
 		if (d->ops->stop)
 			d->ops->stop(d);
 	}
+	mc_timer_stop(d->loop, &restart_timer);
 	mc_ev_signals_stop(d->loop, &d->sig);
 	mc_ctl_server_close(d->ctl);
 out:
@@ -389,5 +425,11 @@ int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
 	}
 	mc_conf_free(d.conf);
 	mc_conf_schema_free(schema);
+	if (restart_wanted && rc >= 0) {
+		fflush(NULL);
+		execv("/proc/self/exe", argv);
+		fprintf(stderr, "%s: restart failed: %s\n", ops->name, strerror(errno));
+		return 1;
+	}
 	return rc < 0 ? 1 : 0;
 }

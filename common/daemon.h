@@ -74,6 +74,13 @@ struct mc_daemon_ops {
  */
 int mc_daemon_reload(struct mc_daemon *d, json_object **data, const char **err);
 
+/*
+ * Stops the daemon (as SIGTERM does) about 100 ms from now, then executes
+ * it again with the same command line and pid; what the control command
+ * "restart" does.
+ */
+void mc_daemon_restart(struct mc_daemon *d);
+
 int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops);
 /* softmesh's version, as "status" reports it. */
 const char *mc_daemon_version(void);

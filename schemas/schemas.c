@@ -10,6 +10,7 @@
 #include "l2mesh/l2conf.h"
 #include "l3route/l3conf.h"
 #include "leasesync/lsconf.h"
+#include "webui/wuconf.h"
 
 const struct mc_conf_part *const sm_conf_parts[] = {
 	&mc_conf_part_shared,	/* common/conf_shared.c */
@@ -17,6 +18,7 @@ const struct mc_conf_part *const sm_conf_parts[] = {
 	&l3_conf_part,		/* l3route/l3conf.c */
 	&ac_conf_part,		/* anycast/acconf.c */
 	&ls_conf_part,		/* leasesync/lsconf.c */
+	&wu_conf_part,		/* webui/wuconf.c */
 	NULL,
 };
 

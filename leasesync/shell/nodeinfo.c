@@ -78,6 +78,29 @@ static json_object *neighbours(struct lsd *l)
 	return out;
 }
 
+/* l2meshd's originator address and the MACs of its mesh ports: a
+ * neighbour table lists a node by the port it is heard on, so a map
+ * needs both to know it */
+static void l2_addresses(struct lsd *l, json_object *o)
+{
+	json_object *st = ask(l, "l2meshd", "status"), *ifs = ask(l, "l2meshd", "interface");
+	json_object *ports = json_object_new_array();
+
+	copy(o, "originator", st, "originator");
+	for (size_t i = 0; ifs && json_object_is_type(ifs, json_type_array) &&
+	     i < json_object_array_length(ifs); i++) {
+		json_object *r = json_object_array_get_idx(ifs, i), *role, *mac;
+
+		if (json_object_object_get_ex(r, "role", &role) &&
+		    !strcmp(json_object_get_string(role), "mesh") &&
+		    json_object_object_get_ex(r, "mac", &mac))
+			json_object_array_add(ports, json_object_get(mac));
+	}
+	json_object_object_add(o, "ports", ports);
+	json_object_put(st);
+	json_object_put(ifs);
+}
+
 /* The record's JSON text (the caller puts the object). */
 static json_object *build(struct lsd *l)
 {
@@ -109,6 +132,7 @@ static json_object *build(struct lsd *l)
 	if (ac && json_object_object_get_ex(ac, "leases", &v))
 		json_object_object_add(o, "clients", json_object_get(v));
 	json_object_object_add(o, "neighbors", neighbours(l));
+	l2_addresses(l, o);
 	json_object_put(l3);
 	json_object_put(gw);
 	json_object_put(ac);
