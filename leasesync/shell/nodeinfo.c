@@ -14,7 +14,7 @@
 #include "common/log.h"
 #include "leasesync/shell/leasesyncd.h"
 
-#define LSD_NODEINFO_MS 30000u
+#define LSD_NODEINFO_MS 10000u
 #define LSD_NODEINFO_REFRESH_MS 300000u
 #define LSD_NODEINFO_CALL_MS 300
 
@@ -101,6 +101,23 @@ static void l2_addresses(struct lsd *l, json_object *o)
 	json_object_put(ifs);
 }
 
+/* the short ids of its layer-3 neighbours (links to other clouds show
+ * on a map only this way) */
+static json_object *l3_links(struct lsd *l)
+{
+	json_object *links = ask(l, "l3routed", "links"), *out = json_object_new_array();
+
+	for (size_t i = 0; links && json_object_is_type(links, json_type_array) &&
+	     i < json_object_array_length(links); i++) {
+		json_object *id;
+
+		if (json_object_object_get_ex(json_object_array_get_idx(links, i), "short_id", &id))
+			json_object_array_add(out, json_object_get(id));
+	}
+	json_object_put(links);
+	return out;
+}
+
 /* The record's JSON text (the caller puts the object). */
 static json_object *build(struct lsd *l)
 {
@@ -133,6 +150,7 @@ static json_object *build(struct lsd *l)
 		json_object_object_add(o, "clients", json_object_get(v));
 	json_object_object_add(o, "neighbors", neighbours(l));
 	l2_addresses(l, o);
+	json_object_object_add(o, "l3_links", l3_links(l));
 	json_object_put(l3);
 	json_object_put(gw);
 	json_object_put(ac);

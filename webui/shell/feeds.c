@@ -147,6 +147,8 @@ static void on_closed(void *user, int err)
 	log_info("%s: control connection lost (%s)", wv_daemons[f->idx].name,
 		 err ? strerror(err < 0 ? -err : err) : "closed");
 	drop(f);
+	/* a restart takes a moment: try again soon, not at the next round */
+	mc_timer_arm(f->w->d->loop, &f->w->refresh, 500);
 }
 
 static void on_subscribed(void *user, json_object *reply)

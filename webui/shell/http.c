@@ -171,7 +171,8 @@ static json_object *parse_body(struct wreq *r, const struct field *fields, char 
 		json_tokener_free(tok);
 		if (e != json_tokener_success) {
 			json_object_put(o);
-			snprintf(msg, len, "the body is not JSON: %s", json_tokener_error_desc(e));
+			snprintf(msg, len, "the body is not JSON: %s", e == json_tokener_continue ?
+				 "it ends too early" : json_tokener_error_desc(e));
 			return NULL;
 		}
 	}
@@ -357,6 +358,7 @@ void wud_sse_push(struct wud *w, const char *text)
 		}
 		sse_wake(s);
 	}
+	wud_listen_kick(w);
 }
 
 void wud_sse_close_all(struct wud *w)

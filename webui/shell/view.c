@@ -37,6 +37,7 @@ const struct wv_slot_def wv_slots[WV_SLOTS] = {
 	[WV_AC_LEASES] = { WV_AC, "{\"cmd\":\"leases\"}", WV_W_CLIENTS | WV_W_STATUS },
 	[WV_AC_DHCP] = { WV_AC, "{\"cmd\":\"dhcp\"}", 0 },
 	[WV_AC_DNS] = { WV_AC, "{\"cmd\":\"dns\"}", 0 },
+	[WV_LS_STATUS] = { WV_LS, "{\"cmd\":\"status\"}", WV_W_STATUS },
 	[WV_LS_SYNC] = { WV_LS, "{\"cmd\":\"sync\"}", 0 },
 	[WV_LS_R66] = { WV_LS, "{\"cmd\":\"records\",\"type\":66}",
 			WV_W_CLIENTS | WV_W_STATUS },
@@ -313,13 +314,37 @@ static unsigned distinct(json_object *rows, const char *k)
 	return n;
 }
 
+/* this node and the originators of the cloud, each node once (a node
+ * with several mesh ports may be heard under more than one address) */
+static int cloud_nodes(const struct wv_data *v)
+{
+	json_object *recs = records68(v), *origs = v->c[WV_L2_ORIGS], *ids = json_object_new_array();
+	int n;
+
+	for (size_t i = 0; i < alen(origs); i++) {
+		const char *mac = str(idx(origs, i), "originator"), *id;
+		json_object *rec = rec_of_mac(recs, mac);
+		bool seen = false;
+
+		id = rec ? rec_id(rec) : mac;
+		for (size_t j = 0; id && j < alen(ids) && !seen; j++)
+			seen = !strcmp(json_object_get_string(idx(ids, j)), id);
+		if (id && !seen)
+			json_object_array_add(ids, jstr(id));
+	}
+	n = (int)alen(ids) + (v->c[WV_L2_STATUS] ? 1 : 0);
+	json_object_put(ids);
+	json_object_put(recs);
+	return n;
+}
+
 json_object *wv_status(const struct wv_data *v)
 {
 	json_object *o = json_object_new_object(), *node = json_object_new_object(),
 		    *counts = json_object_new_object(), *ds = json_object_new_object(),
 		    *clients = wv_clients(v, 0);
 	static const unsigned st[WV_DAEMONS] = { WV_L2_STATUS, WV_L3_STATUS, WV_AC_STATUS,
-						 WV_LS_SYNC };
+						 WV_LS_STATUS };
 	const char *mac = self_mac(v);
 
 	add(node, "hostname", jstr(conf_str(v, "system", "hostname")));
@@ -337,12 +362,11 @@ json_object *wv_status(const struct wv_data *v)
 							 (int64_t)alen(v->c[WV_AC_LEASES]))));
 	add(counts, "cloud_clients", json_object_new_int((int)alen(get(clients, "clients"))));
 	add(counts, "neighbours", json_object_new_int((int)distinct(v->c[WV_L2_NEIGH], "neighbor")));
-	add(counts, "nodes", json_object_new_int((int)distinct(v->c[WV_L2_ORIGS], "originator") +
-						 (v->c[WV_L2_STATUS] ? 1 : 0)));
+	add(counts, "nodes", json_object_new_int(cloud_nodes(v)));
 	add(counts, "l3_nodes", json_object_new_int((int)alen(v->c[WV_L3_ORIGS])));
 	add(o, "counts", counts);
 	for (unsigned i = 0; i < WV_DAEMONS; i++) {
-		json_object *d = json_object_new_object(), *s = i == WV_LS ? NULL : v->c[st[i]];
+		json_object *d = json_object_new_object(), *s = v->c[st[i]];
 
 		add(d, "running", json_object_new_boolean(v->up[i]));
 		add(d, "uptime_s", v->up[i] && s ? jdup(s, "uptime_s") : NULL);
@@ -468,6 +492,25 @@ static json_object *node_by_name(struct graph *g, const char *name)
 	return NULL;
 }
 
+static json_object *node_by_l3(struct graph *g, const char *sid)
+{
+	for (size_t i = 0; sid && i < alen(g->nodes); i++) {
+		const char *a = str(idx(g->nodes, i), "l3_id");
+
+		if (a && !strcmp(a, sid))
+			return idx(g->nodes, i);
+	}
+	return NULL;
+}
+
+static bool linked(struct graph *g, const char *id)
+{
+	for (size_t i = 0; i < alen(g->links); i++)
+		if (!strcmp(str(idx(g->links, i), "a"), id) || !strcmp(str(idx(g->links, i), "b"), id))
+			return true;
+	return false;
+}
+
 static json_object *node_add(struct graph *g, const char *id, const char *name,
 			     const char *layer)
 {
@@ -497,8 +540,12 @@ static void link_add(struct graph *g, const char *a, const char *b, int64_t tq,
 		json_object *l = idx(g->links, i);
 		const char *x = str(l, "a"), *y = str(l, "b"), *ly = str(l, "layer");
 
-		if (((!strcmp(x, a) && !strcmp(y, b)) || (!strcmp(x, b) && !strcmp(y, a))) &&
-		    !strcmp(ly, layer)) {
+		bool pair = (!strcmp(x, a) && !strcmp(y, b)) || (!strcmp(x, b) && !strcmp(y, a));
+
+		/* a pair joined at layer 2 is drawn once, as that */
+		if (pair && !strcmp(layer, "l3"))
+			return;
+		if (pair && !strcmp(ly, layer)) {
 			if (tq > num(l, "tq", -1))
 				add(l, "tq", json_object_new_int((int)tq));
 			return;
@@ -640,6 +687,8 @@ json_object *wv_map(struct wv_data *v, uint64_t now)
 	add(self, "self", json_object_new_boolean(true));
 	add(self, "ipv4", bare_addr(conf_str(v, "network", "main_ipv4_address")));
 	add(self, "clients", jdup(v->c[WV_AC_STATUS], "leases"));
+	if (str(v->c[WV_L3_STATUS], "short_id"))
+		add(self, "l3_id", jdup(v->c[WV_L3_STATUS], "short_id"));
 	/* the cloud: originators heard lately, and the nodes of the records */
 	for (size_t i = 0; i < alen(origs); i++) {
 		json_object *r = idx(origs, i), *rec;
@@ -662,6 +711,8 @@ json_object *wv_map(struct wv_data *v, uint64_t now)
 		add(n, "name", jstr(str(rec, "hostname")));
 		add(n, "ipv4", bare_addr(str(rec, "ipv4")));
 		add(n, "clients", jdup(rec, "clients"));
+		if (str(rec, "l3_id"))
+			add(n, "l3_id", jdup(rec, "l3_id"));
 		if (gw && str(gw, "offer") && !strcmp(str(gw, "offer"), "offered"))
 			add(n, "gateway", json_object_new_boolean(true));
 	}
@@ -693,7 +744,7 @@ json_object *wv_map(struct wv_data *v, uint64_t now)
 	/* layer 3: nodes of other clouds, drawn beside the node they are
 	 * reached through (the next hop of this node's route) */
 	for (size_t i = 0; i < alen(l3o); i++) {
-		json_object *r = idx(l3o, i), *n, *via;
+		json_object *r = idx(l3o, i), *n;
 		const char *h = str(r, "hostname"), *sid = str(r, "short_id");
 		char id[48];
 
@@ -707,11 +758,39 @@ json_object *wv_map(struct wv_data *v, uint64_t now)
 		snprintf(id, sizeof(id), "l3:%s", sid);
 		n = node_add(&g, id, h, "l3");
 		add(n, "l3_id", jstr(sid));
+	}
+	/* the layer-3 links the nodes of this cloud share in their records */
+	for (size_t i = 0; i < alen(recs); i++) {
+		json_object *rec = idx(recs, i), *l3l = get(rec, "l3_links");
+		const char *id = rec_id(rec);
+
+		for (size_t j = 0; id && node_by_id(&g, id) && j < alen(l3l); j++) {
+			json_object *peer = node_by_l3(&g, json_object_get_string(idx(l3l, j)));
+
+			if (peer)
+				link_add(&g, id, str(peer, "id"), -1, "l3");
+		}
+	}
+	for (size_t i = 0; i < alen(v->c[WV_L3_LINKS]); i++) {
+		json_object *peer = node_by_l3(&g, str(idx(v->c[WV_L3_LINKS], i), "short_id"));
+
+		if (peer)
+			link_add(&g, me, str(peer, "id"), -1, "l3");
+	}
+	/* a node of another cloud whose links nobody here shares: drawn
+	 * beside the next hop this node reaches it through */
+	for (size_t i = 0; i < alen(l3o); i++) {
+		json_object *r = idx(l3o, i), *via;
+		const char *sid = str(r, "short_id");
+		char id[48];
+
+		if (!sid || !flag(r, "reachable"))
+			continue;
+		snprintf(id, sizeof(id), "l3:%s", sid);
+		if (!node_by_id(&g, id) || linked(&g, id))
+			continue;
 		via = node_by_name(&g, str(r, "via"));
-		if (num(r, "hops", 0) <= 1)
-			link_add(&g, me, id, -1, "l3");
-		else if (via)
-			link_add(&g, str(via, "id"), id, -1, "l3");
+		link_add(&g, via ? str(via, "id") : me, id, -1, "l3");
 	}
 	for (size_t i = 0; i < alen(gws); i++)
 		if (flag(idx(gws, i), "selected") && (!sel || !strcmp(str(idx(gws, i), "family"), "ipv4")))
@@ -949,8 +1028,8 @@ void wv_metrics(const struct wv_data *v, FILE *f)
 	      "# TYPE softmesh_daemon_uptime_seconds gauge\n", f);
 	for (unsigned i = 0; i < WV_DAEMONS; i++) {
 		static const unsigned sl[WV_DAEMONS] = { WV_L2_STATUS, WV_L3_STATUS, WV_AC_STATUS,
-							 WV_L2_STATUS };
-		json_object *s = i == WV_LS ? NULL : v->c[sl[i]];
+							 WV_LS_STATUS };
+		json_object *s = v->c[sl[i]];
 
 		if (v->up[i] && has_int(s, "uptime_s"))
 			fprintf(f, "softmesh_daemon_uptime_seconds{daemon=\"%s\"} %" PRId64 "\n",

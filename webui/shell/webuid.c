@@ -60,6 +60,12 @@ static void run_mhd(struct wud_listener *l)
 	rearm(l);
 }
 
+void wud_listen_kick(struct wud *w)
+{
+	for (unsigned i = 0; i < w->nlis; i++)
+		run_mhd(&w->lis[i]);
+}
+
 static void on_io(struct ev_loop *loop, ev_io *io, int revents)
 {
 	run_mhd(io->data);
@@ -92,6 +98,29 @@ static void on_conn(void *cls, struct MHD_Connection *c, void **socket_context,
 		w->nconn++;
 	else if (w->nconn)
 		w->nconn--;
+}
+
+/*
+ * URLs are decoded as MHD would (%XX), except that %00 stays as it is: a
+ * NUL would cut the path short ("/app.js%00.html" would serve app.js).
+ */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *w = s;
+
+	for (const char *r = s; *r; r++) {
+		unsigned v;
+
+		if (r[0] == '%' && r[1] && r[2] && sscanf(r + 1, "%2x", &v) == 1 &&
+		    strspn(r + 1, "0123456789abcdefABCDEF") >= 2 && v != 0) {
+			*w++ = (char)v;
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = 0;
+	return (size_t)(w - s);
 }
 
 static int listen_socket(const char *addr, long port)
@@ -228,6 +257,7 @@ int wud_listen_start(struct wud *w)
 					  MHD_OPTION_NOTIFY_COMPLETED, wud_http_completed, w,
 					  MHD_OPTION_NOTIFY_CONNECTION, on_conn, w,
 					  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w,
+					  MHD_OPTION_UNESCAPE_CALLBACK, unescape, w,
 					  MHD_OPTION_END);
 		if (!l->mhd) {
 			log_warn("cannot start HTTP on %s", list[i]);

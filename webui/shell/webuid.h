@@ -84,6 +84,8 @@ void wud_listen_stop(struct wud *w);
 /* The running config (after a reload) asks for other listening
  * addresses, port or password file than those in use. */
 bool wud_listen_changed(struct wud *w);
+/* Lets MHD take up resumed connections now (an external loop must). */
+void wud_listen_kick(struct wud *w);
 
 /* A "change" event on webuid's control socket: what (settings, gateway,
  * login, logout) and its detail (consumed). */
