@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "common/nl.h"
 
 #define FILES_MAX 8
 /* Error text a refused reload returns: MC_CONF_MAX_ERRORS lines and more. */
@@ -77,17 +76,29 @@ static int parse_args(int argc, char **argv, const char *name, struct args *a)
  * The MAC that %M templates expand from, when the config sets no
  * primary_mac: the config library asks for the merged primary_interface's.
  */
+/* The MAC of the config's primary_interface, from sysfs (the namespace's
+ * own: ip netns exec mounts it), so that reading a config needs no
+ * netlink: webuid links no libnl at all. */
 static int primary_mac(const char *ifname, uint8_t mac[6], void *user)
 {
-	struct mc_nl *nl;
-	int ifindex = ifname ? mc_nl_ifindex(ifname) : 0, rc;
+	char path[64], line[64];
+	unsigned b[6];
+	FILE *f;
+	int rc = -ENODEV;
 
-	if (ifindex <= 0)
+	if (!ifname || !*ifname || strchr(ifname, '/') || strlen(ifname) > 15)
 		return -ENODEV;
-	if ((rc = mc_nl_open(&nl)) < 0)
-		return rc;
-	rc = mc_nl_link_get(nl, ifindex, mac, NULL, NULL);
-	mc_nl_close(nl);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", ifname);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENODEV;
+	if (fgets(line, sizeof(line), f) &&
+	    sscanf(line, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) == 6) {
+		for (int i = 0; i < 6; i++)
+			mac[i] = (uint8_t)b[i];
+		rc = 0;
+	}
+	fclose(f);
 	if (rc == 0 && !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
 		rc = -EADDRNOTAVAIL;	/* lo and TUN have no MAC */
 	return rc;

@@ -10,6 +10,7 @@
  * page streams are told a moment later (WUD_NOTIFY_MS, coalesced).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <string.h>
 
 #include "common/ctl_aclient.h"
@@ -200,6 +201,12 @@ static void on_refresh(void *user)
 			connect_feed(f);
 		else
 			fetch(f);
+	}
+	/* a burst of connections (each had a 16 KiB pool) leaves the heap
+	 * holed: give the free pages back once it is over */
+	if (w->closed_since_trim >= 16 && w->nconn <= 2) {
+		malloc_trim(0);
+		w->closed_since_trim = 0;
 	}
 	mc_timer_arm(w->d->loop, &w->refresh, WUD_REFRESH_MS);
 }

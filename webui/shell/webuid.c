@@ -94,10 +94,12 @@ static void on_conn(void *cls, struct MHD_Connection *c, void **socket_context,
 {
 	struct wud *w = cls;
 
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		w->nconn++;
-	else if (w->nconn)
+	} else if (w->nconn) {
 		w->nconn--;
+		w->closed_since_trim++;
+	}
 }
 
 /*
@@ -253,7 +255,7 @@ int wud_listen_start(struct wud *w)
 					  MHD_OPTION_CONNECTION_LIMIT, (unsigned)w->max_conn,
 					  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)w->max_per_ip,
 					  MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-					  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+					  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
 					  MHD_OPTION_NOTIFY_COMPLETED, wud_http_completed, w,
 					  MHD_OPTION_NOTIFY_CONNECTION, on_conn, w,
 					  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w,

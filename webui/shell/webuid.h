@@ -58,7 +58,7 @@ struct wud_sse {
 struct wud {
 	struct mc_daemon *d;
 	struct wud_listener lis[WUD_LISTEN_MAX];
-	unsigned nlis, nconn;
+	unsigned nlis, nconn, closed_since_trim;
 	long port;
 	long max_conn, max_per_ip;
 	struct wu_auth auth;
