@@ -116,6 +116,21 @@ if [ -x "$build/leasesync/leasesyncd" ] && [ -x "$build/anycast/anycastd" ]; the
 	run "$meshlab" exec --name "$lab" c1 getent ahosts c2
 fi
 
+if [ -x "$build/webui/webuid" ]; then
+	say "the web UI: every client opens http://thisnode.info/, served by its own node"
+	run "$meshlab" exec --name "$lab" c1 busybox wget -qO- http://thisnode.info/api/status
+	echo
+	if [ "$keep" = "--keep" ]; then
+		say "the web UI of n1 on this host"
+		"$meshlab" web --name "$lab" n1 --port 8080
+		echo "open http://127.0.0.1:8080/ in a browser on this host"
+		echo "(from another machine: ssh -L 8080:127.0.0.1:8080 root@THIS_HOST, then the same URL)"
+		echo "a fresh node starts with its first-run setup: name it, name the community, set a password"
+	else
+		echo "to open it in a browser: ./run demo --keep, then http://127.0.0.1:8080/"
+	fi
+fi
+
 if [ "$keep" = "--keep" ]; then
 	say "lab '$lab' left running: $meshlab exec --name $lab NODE CMD..., then $meshlab down --name $lab"
 fi
