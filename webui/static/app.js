@@ -17,7 +17,7 @@
  *   help-button help-text  every "?" button and the paragraph it opens
  *   home-internet (data-ok="true|false"), home-warning, home-clients,
  *   home-cloud-clients, home-neighbours, home-nodes, home-l3-nodes,
- *   home-uptime, home-version, home-ipv4
+ *   home-uptime, home-version, home-ipv4, home-speed
  *   neighbour-card (data-name), neighbour-quality, neighbour-bar, neighbour-sentence, neighbours-empty
  *   map-svg, map-node (data-id, data-state), map-link, map-path (the highlighted
  *   way to the gateway), map-path-text, map-legend, map-list, map-empty
@@ -60,7 +60,7 @@ function internetCard(i) {
       h('h2', { id: 'inet-title', testid: 'home-internet', 'data-ok': String(ok), text }), b),
     p,
     ok && known(i.down_kbit) && stat(t('home.speed'), t('speed.v', { down: rate(i.down_kbit), up: rate(i.up_kbit) }),
-      'speed', 'home-speed', 'home-speed'),
+      'speed', 'home-speed', 'home-speed', true),
     ok && i.why && h('p', { class: 'small', text: t('home.why', { why: i.why }) }),
     !ok && h('p', { class: 'small', text: t('home.internet.none.more') }));
 }
@@ -68,10 +68,11 @@ function internetCard(i) {
 function warnCard(daemons) {
   const down = Object.keys(daemons).filter((n) => daemons[n] && daemons[n].running === false).sort();
   if (!down.length) return null;
-  const list = down.map((n) => { const k = 'daemon.' + n; const s = t(k); return s === k ? n : s; });
+  const what = (n) => { const k = 'daemon.' + n; const s = t(k); return s === k ? n : s; };
   return h('div', { class: 'card warn', testid: 'home-warning' },
     h('div', { class: 'hero-row' }, icon('warn'),
-      h('p', {}, h('strong', { text: t('home.warn.title') + ' ' }), t('home.warn', { list: list.join('; ') }))));
+      h('div', {}, h('p', {}, h('strong', { text: t('home.warn.title') })),
+        h('ul', { class: 'warn-list' }, down.map((n) => h('li', { text: t('home.warn', { what: what(n) }) }))))));
 }
 
 function networkCard(c) {
@@ -90,8 +91,8 @@ function nodeCard(n) {
       stat(t('home.uptime'), duration(n.uptime_s), 'uptime', 'home-uptime', 'home-uptime'),
       stat(t('home.version'), n.version || t('unknown'), 'version', 'home-version', 'home-version'),
       stat(t('home.ipv4'), n.ipv4 || t('unknown'), 'ipv4', 'home-ipv4', 'home-ipv4'),
-      stat(t('home.ipv6'), n.ipv6 || t('unknown'), 'ipv6', 'home-ipv6'),
-      stat(t('home.mac'), n.mac || t('unknown'), 'mac', 'home-mac')),
+      stat(t('home.ipv6'), n.ipv6 || t('unknown'), 'ipv6', 'home-ipv6', null, true),
+      stat(t('home.mac'), n.mac || t('unknown'), 'mac', 'home-mac', null, true)),
     n.domain && h('p', { class: 'small', text: t('home.open', { domain: n.domain }) }));
 }
 
@@ -203,7 +204,7 @@ function gatewayCard(g, i, choice, choose) {
     mine && h('span', { class: 'badge', text: t('gw.mine') })),
   g.selected && g.why && h('p', { class: 'sentence', text: t('gw.why', { why: g.why }) }),
   h('div', { class: 'stats' },
-    stat(t('gw.bw'), t('speed.v', { down: rate(g.down_kbit), up: rate(g.up_kbit) }), 'gw_bw', uid + '-bw'),
+    stat(t('gw.bw'), t('speed.v', { down: rate(g.down_kbit), up: rate(g.up_kbit) }), 'gw_bw', uid + '-bw', null, true),
     stat(t('gw.path'), rate(g.path_kbit), 'path', uid + '-path'),
     known(g.hops) && stat(t('gw.hops'), num(g.hops), 'hops', uid + '-hops'),
     stat(t('gw.score'), num(g.score), 'score', uid + '-score'),
@@ -349,6 +350,10 @@ function listen() {
     try { what = JSON.parse(ev.data).what || []; } catch { return; }
     for (const n of what) pending.add(n);
     if (!flushTimer) flushTimer = setTimeout(flush, 300);
+  });
+  /* EventSource retries by itself, except after a refusal (not 200). */
+  es.addEventListener('error', () => {
+    if (es.readyState === EventSource.CLOSED) setTimeout(listen, 10000);
   });
 }
 

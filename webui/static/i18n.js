@@ -6,12 +6,12 @@
  * tests import this under node too. */
 
 export const LANGS = ['en', 'es'];
-const strings = {};
+const table = {};
 let cur = 'en';
 
 export async function loadLang(l) {
-  if (!strings[l]) strings[l] = (await import(`./i18n-${l}.js`)).default;
-  return strings[l];
+  if (!table[l]) table[l] = (await import(`./i18n-${l}.js`)).default;
+  return table[l];
 }
 
 export async function setLang(l) {
@@ -21,6 +21,9 @@ export async function setLang(l) {
 }
 
 export function getLang() { return cur; }
+
+/* The table of a loaded language (for tests). */
+export function strings(l) { return table[l]; }
 
 /* A saved choice wins; else the first of the browser's languages we have. */
 export function pickLang(saved, prefs) {
@@ -33,7 +36,7 @@ export function pickLang(saved, prefs) {
 }
 
 export function t(key, vars, lang = cur) {
-  let s = strings[lang] && strings[lang][key];
+  let s = table[lang] && table[lang][key];
   if (s === undefined) return key;
   if (typeof s === 'object') s = s[new Intl.PluralRules(lang).select(vars ? vars.n : 0)] ?? s.other;
   return s.replace(/\{(\w+)\}/g, (m, k) => {

@@ -111,11 +111,11 @@ export function helpPair(key, uid, labelId) {
 }
 
 /* A labelled value with its explanation: "Devices on this node  2  (?)".
- * A long value goes on a line of its own under the label. */
-export function stat(label, value, help, uid, testid) {
+ * A wide value (an address, two speeds) goes on a line of its own. */
+export function stat(label, value, help, uid, testid, wide) {
   const lid = 'k-' + uid;
   const [b, p] = helpPair(help, uid, lid);
-  return h('div', { class: value.length > 12 ? 'stat wide' : 'stat' },
+  return h('div', { class: wide ? 'stat wide' : 'stat' },
     h('div', { class: 'stat-row' },
       h('span', { class: 'k', id: lid, text: label }),
       h('span', { class: 'v', testid, text: value }), b),

@@ -10,10 +10,11 @@ import { t } from './i18n.js';
 import { svgEl } from './kit.js';
 
 const W = 360;
-const H = 420;
-const CX = 180;
-const CY = 200;
-const RX = 128;     // half-axes of the outer ring, in viewBox units
+const H_MAX = 460;
+const MX = 48;      // margins that labels need: sides, top, bottom
+const MT = 18;
+const MB = 38;
+const RX = 128;     // half-axes of the outer ring before fitting
 const RY = 168;
 const NODE_R = 9;
 
@@ -44,7 +45,7 @@ export function layout(map) {
   for (const v of adj.values()) v.sort(cmp);
   const self = byId.has(map.self) ? map.self : (nodes.find((n) => n.self) || nodes[0] || {}).id;
   const pos = new Map();
-  const hops = new Map();
+  const hops = new Map([[self, 0]]);
   if (self === undefined) return { nodes, byId, pos, hops };
   const isL3 = (id) => byId.get(id).layer === 'l3';
 
@@ -67,10 +68,12 @@ export function layout(map) {
     return leaves.get(id);
   };
   count(self);
+  /* Ring 1 at 40 % of the outer ring, so that the middle is not crowded. */
+  const radius = (k) => (last <= 1 ? k : 0.4 + (0.6 * (k - 1)) / (last - 1));
   const place = (id, from, to) => {
-    const r = ring.get(id) / Math.max(1, last);
+    const r = radius(ring.get(id));
     const a = (from + to) / 2;
-    pos.set(id, { x: CX + RX * r * Math.cos(rad(a)), y: CY + RY * r * Math.sin(rad(a)) });
+    pos.set(id, { x: RX * r * Math.cos(rad(a)), y: RY * r * Math.sin(rad(a)) });
     let at = from;
     for (const k of kids.get(id)) {
       const span = ((to - from) * leaves.get(k)) / leaves.get(id);
@@ -79,19 +82,74 @@ export function layout(map) {
     }
   };
   place(self, -90, 270);
-  pos.set(self, { x: CX, y: CY });
-  return { nodes, byId, pos, hops };
+  return { nodes, byId, pos, hops, height: fit(pos) };
 }
 
-function nodeShape(n, p) {
+/* Scales the drawing, the same in x and y and at most 3 times, to fill the
+ * width; returns the height it then needs. */
+function fit(pos) {
+  const xs = [...pos.values()].map((p) => p.x);
+  const ys = [...pos.values()].map((p) => p.y);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const sx = x1 > x0 ? (W - 2 * MX) / (x1 - x0) : 3;
+  const sy = y1 > y0 ? (H_MAX - MT - MB) / (y1 - y0) : 3;
+  const k = Math.min(sx, sy, 3);
+  const need = (y1 - y0) * k + MT + MB;
+  const height = Math.max(120, need);
+  const dx = (W - (x1 - x0) * k) / 2;
+  const dy = MT + (height - need) / 2;
+  for (const p of pos.values()) { p.x = dx + (p.x - x0) * k; p.y = dy + (p.y - y0) * k; }
+  return height;
+}
+
+const CHAR_W = 7.4;   // average width of a label character at 13px, semi-bold
+const LINE = 15;
+
+const overlaps = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+
+/* Where each node's label goes: below it, else above, right or left,
+ * whichever first overlaps no node and no label placed before (this node
+ * first, then by hops). */
+function placeLabels(L, height) {
+  const boxes = [];
+  const out = new Map();
+  const rOf = (n) => (n.self ? NODE_R + 4 : NODE_R) + (n.gateway ? 5 : 0);
+  for (const n of L.nodes) {
+    const p = L.pos.get(n.id);
+    const r = rOf(n) + 1;
+    boxes.push([p.x - r, p.y - r, p.x + r, p.y + r]);
+  }
+  const order = L.nodes.slice().sort((a, b) => (b.self - a.self) || ((L.hops.get(a.id) ?? 99) - (L.hops.get(b.id) ?? 99)));
+  for (const n of order) {
+    const p = L.pos.get(n.id);
+    const r = rOf(n);
+    const w = Math.max((n.name || n.id).length, n.state === 'gone' ? t('map.gone').length : 0) * CHAR_W;
+    const lines = n.state === 'gone' ? 2 : 1;
+    const hgt = lines * LINE;
+    const spots = [
+      { x: p.x, y: p.y + r + 13, anchor: 'middle', box: [p.x - w / 2, p.y + r + 2, p.x + w / 2, p.y + r + 2 + hgt] },
+      { x: p.x, y: p.y - r - 5 - (lines - 1) * LINE, anchor: 'middle', box: [p.x - w / 2, p.y - r - 2 - hgt, p.x + w / 2, p.y - r - 2] },
+      { x: p.x + r + 4, y: p.y + 4, anchor: 'start', box: [p.x + r + 3, p.y - 9, p.x + r + 4 + w, p.y - 9 + hgt] },
+      { x: p.x - r - 4, y: p.y + 4, anchor: 'end', box: [p.x - r - 4 - w, p.y - 9, p.x - r - 3, p.y - 9 + hgt] },
+    ];
+    const own = boxes[L.nodes.indexOf(n)];
+    const fits = (s) => s.box[0] >= 0 && s.box[2] <= W && s.box[1] >= 0 && s.box[3] <= height
+      && !boxes.some((b) => b !== own && overlaps(b, s.box));
+    const spot = spots.find(fits) || spots[0];
+    boxes.push(spot.box);
+    out.set(n.id, spot);
+  }
+  return out;
+}
+
+function nodeShape(n, p, spot) {
   const r = n.self ? NODE_R + 4 : NODE_R;
   const kids = [];
   if (n.gateway) kids.push(svgEl('circle', { cx: p.x, cy: p.y, r: r + 5, class: 'gw-ring' }));
   if (n.layer === 'l3') kids.push(svgEl('rect', { x: p.x - r, y: p.y - r, width: 2 * r, height: 2 * r, rx: 2, class: 'shape' }));
   else kids.push(svgEl('circle', { cx: p.x, cy: p.y, r, class: 'shape' }));
-  const ly = p.y + r + (n.gateway ? 18 : 14);
-  const label = svgEl('text', { x: p.x, y: ly, 'text-anchor': 'middle', class: n.state === 'gone' ? 'gone' : null }, n.name || n.id);
-  if (n.state === 'gone') label.append(svgEl('tspan', { x: p.x, dy: '1.15em' }, t('map.gone')));
+  const label = svgEl('text', { x: spot.x, y: spot.y, 'text-anchor': spot.anchor, class: n.state === 'gone' ? 'gone' : null }, n.name || n.id);
+  if (n.state === 'gone') label.append(svgEl('tspan', { x: spot.x, dy: LINE }, t('map.gone')));
   kids.push(label);
   return kids;
 }
@@ -133,7 +191,7 @@ export function drawMap(map, h) {
   const path = (map.path || []).filter((id) => L.pos.has(id));
   const onPath = new Set(path);
   const label = t('map.aria', { nodes: L.nodes.length, links: links.length });
-  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, class: 'map', role: 'img', 'aria-label': label, 'data-testid': 'map-svg' },
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${Math.round(L.height)}`, class: 'map', role: 'img', 'aria-label': label, 'data-testid': 'map-svg' },
     svgEl('title', {}, label));
   for (const l of links) {
     const a = L.pos.get(l.a);
@@ -148,10 +206,11 @@ export function drawMap(map, h) {
     svg.append(svgEl('polyline', { class: 'path', 'data-testid': 'map-path',
       points: path.map((id) => { const p = L.pos.get(id); return p.x.toFixed(1) + ',' + p.y.toFixed(1); }).join(' ') }));
   }
+  const spots = placeLabels(L, L.height);
   for (const n of L.nodes) {
     const kind = n.state === 'gone' ? 'n-gone' : n.self ? 'n-self' : n.layer === 'l3' ? 'n-l3' : 'n-l2';
     svg.append(svgEl('g', { class: 'node ' + kind + (onPath.has(n.id) && !n.self ? ' on-path' : ''),
-      'data-testid': 'map-node', 'data-id': n.id, 'data-state': n.state || 'up' }, nodeShape(n, L.pos.get(n.id))));
+      'data-testid': 'map-node', 'data-id': n.id, 'data-state': n.state || 'up' }, nodeShape(n, L.pos.get(n.id), spots.get(n.id))));
   }
   const names = path.map((id) => L.byId.get(id).name || id);
   const legend = [['self', 'lg.self'], ['l2', 'lg.l2'], ['l3', 'lg.l3'], ['gw', 'lg.gw'], ['gone', 'lg.gone'], ['link', 'lg.link'], ['path', 'lg.path']];
