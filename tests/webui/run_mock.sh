@@ -12,8 +12,7 @@ export CHROMIUM
 skip() { echo "SKIP: $*"; exit 77; }
 [ -x "$CHROMIUM" ] || skip "no chromium at $CHROMIUM (apt-get install chromium)"
 command -v node >/dev/null || skip "no node"
-[ -d "$HERE/node_modules/playwright-core" ] && [ -d "$HERE/node_modules/axe-core" ] ||
-	skip "no node_modules in $HERE (npm ci there)"
+"$HERE/npm_ready.sh" || exit $?
 command -v python3 >/dev/null || skip "no python3"
 
 mkdir -p "$OUT"

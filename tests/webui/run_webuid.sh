@@ -16,8 +16,7 @@ skip() { echo "SKIP: $*"; exit 77; }
 [ -x "$WEBUID" ] || skip "no webuid at $WEBUID"
 [ -x "$CHROMIUM" ] || skip "no chromium at $CHROMIUM"
 command -v node >/dev/null || skip "no node"
-[ -d "$HERE/node_modules/playwright-core" ] && [ -d "$HERE/node_modules/axe-core" ] ||
-	skip "no node_modules in $HERE (npm ci there)"
+"$HERE/npm_ready.sh" || exit $?
 
 TMP=$(mktemp -d)
 PID=
