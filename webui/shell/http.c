@@ -135,79 +135,6 @@ static void session_cookie(const struct wud *w, const struct wu_session *s, char
 		 s->token, (unsigned long long)(w->auth.max_ms / 1000));
 }
 
-struct field {
-	const char *name;
-	json_type type;
-	bool required;
-};
-
-/* The body as a JSON object holding only the fields listed, each of its
- * type; NULL with msg set otherwise. */
-static json_object *parse_body(struct wreq *r, const struct field *fields, char *msg,
-			       size_t len)
-{
-	json_object *o;
-	enum json_tokener_error e = json_tokener_success;
-
-	if (!r->len) {
-		o = json_object_new_object();
-	} else {
-		json_tokener *tok = json_tokener_new_ex(8);
-
-		if (!tok) {
-			snprintf(msg, len, "out of memory");
-			return NULL;
-		}
-		o = json_tokener_parse_ex(tok, r->body, (int)r->len);
-		e = json_tokener_get_error(tok);
-		if (e == json_tokener_success && json_tokener_get_parse_end(tok) != r->len) {
-			size_t end = json_tokener_get_parse_end(tok);
-
-			while (end < r->len && strchr(" \t\r\n", r->body[end]))
-				end++;
-			if (end != r->len)
-				e = json_tokener_error_parse_unexpected;
-		}
-		json_tokener_free(tok);
-		if (e != json_tokener_success) {
-			json_object_put(o);
-			snprintf(msg, len, "the body is not JSON: %s", e == json_tokener_continue ?
-				 "it ends too early" : json_tokener_error_desc(e));
-			return NULL;
-		}
-	}
-	if (!json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		snprintf(msg, len, "the body must be a JSON object");
-		return NULL;
-	}
-	json_object_object_foreach(o, k, v) {
-		const struct field *f = fields;
-
-		while (f->name && strcmp(f->name, k))
-			f++;
-		if (!f->name) {
-			snprintf(msg, len, "unknown field '%.40s'", k);
-			json_object_put(o);
-			return NULL;
-		}
-		if (!json_object_is_type(v, f->type)) {
-			snprintf(msg, len, "field '%s' must be %s", k,
-				 f->type == json_type_boolean ? "true or false" : "a string");
-			json_object_put(o);
-			return NULL;
-		}
-	}
-	for (const struct field *f = fields; f->name; f++) {
-		if (f->required && !json_object_object_get_ex(o, f->name, NULL)) {
-			snprintf(msg, len, "field '%s' is missing", f->name);
-			json_object_put(o);
-			return NULL;
-		}
-	}
-	return o;
-}
-
 static const char *jstr(json_object *o, const char *k)
 {
 	json_object *v;
@@ -401,13 +328,13 @@ static enum MHD_Result get_events(struct wud *w, struct MHD_Connection *c)
 
 /* ------------------------------------------------------------- changes */
 
-static const struct field f_login[] = { { "password", json_type_string, true }, { 0 } };
-static const struct field f_none[] = { { 0 } };
-static const struct field f_gateway[] = { { "choice", json_type_string, true }, { 0 } };
-static const struct field f_setup[] = {
+static const struct wud_field f_login[] = { { "password", json_type_string, true }, { 0 } };
+static const struct wud_field f_none[] = { { 0 } };
+static const struct wud_field f_gateway[] = { { "choice", json_type_string, true }, { 0 } };
+static const struct wud_field f_setup[] = {
 	{ "hostname", json_type_string, false }, { "ap_ssid", json_type_string, false },
 	{ "password", json_type_string, true }, { 0 } };
-static const struct field f_settings[] = {
+static const struct wud_field f_settings[] = {
 	{ "hostname", json_type_string, false }, { "ap_ssid", json_type_string, false },
 	{ "gateway", json_type_boolean, false },
 	{ "gateway_bandwidth", json_type_string, false },
@@ -529,7 +456,7 @@ static enum MHD_Result gateway(struct wud *w, struct MHD_Connection *c, json_obj
 static enum MHD_Result post_api(struct wud *w, struct MHD_Connection *c, const char *url,
 				struct wreq *r)
 {
-	const struct field *fields;
+	const struct wud_field *fields;
 	const struct wu_session *s = NULL;
 	json_object *req;
 	char msg[160];
@@ -557,7 +484,7 @@ static enum MHD_Result post_api(struct wud *w, struct MHD_Connection *c, const c
 		if (!wu_csrf_ok(s, header(c, "X-CSRF-Token")))
 			return send_error(w, c, 403, "missing or wrong CSRF token");
 	}
-	req = parse_body(r, fields, msg, sizeof(msg));
+	req = wud_body_parse(r->body, r->len, fields, msg, sizeof(msg));
 	if (!req)
 		return send_error(w, c, 400, msg);
 	if (!strcmp(url, "/api/login")) {

@@ -102,27 +102,9 @@ static void on_conn(void *cls, struct MHD_Connection *c, void **socket_context,
 	}
 }
 
-/*
- * URLs are decoded as MHD would (%XX), except that %00 stays as it is: a
- * NUL would cut the path short ("/app.js%00.html" would serve app.js).
- */
-static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+static size_t on_unescape(void *cls, struct MHD_Connection *c, char *s)
 {
-	char *w = s;
-
-	for (const char *r = s; *r; r++) {
-		unsigned v;
-
-		if (r[0] == '%' && r[1] && r[2] && sscanf(r + 1, "%2x", &v) == 1 &&
-		    strspn(r + 1, "0123456789abcdefABCDEF") >= 2 && v != 0) {
-			*w++ = (char)v;
-			r += 2;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = 0;
-	return (size_t)(w - s);
+	return wud_url_unescape(s);
 }
 
 static int listen_socket(const char *addr, long port)
@@ -259,7 +241,7 @@ int wud_listen_start(struct wud *w)
 					  MHD_OPTION_NOTIFY_COMPLETED, wud_http_completed, w,
 					  MHD_OPTION_NOTIFY_CONNECTION, on_conn, w,
 					  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w,
-					  MHD_OPTION_UNESCAPE_CALLBACK, unescape, w,
+					  MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, w,
 					  MHD_OPTION_END);
 		if (!l->mhd) {
 			log_warn("cannot start HTTP on %s", list[i]);

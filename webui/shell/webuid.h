@@ -20,6 +20,7 @@
 #include "common/daemon.h"
 #include "common/evloop.h"
 #include "webui/core/auth.h"
+#include "webui/shell/req.h"
 #include "webui/shell/view.h"
 
 #define WUD_LISTEN_MAX 8
