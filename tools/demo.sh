@@ -102,7 +102,7 @@ fi
 if [ -x "$build/leasesync/leasesyncd" ] && [ -x "$build/anycast/anycastd" ]; then
 	say "leasesync: the cloud shares its leases; c2's lease (leased by n5) as n1 sees it"
 	c2mac=$("$meshlab" exec --name "$lab" c2 cat /sys/class/net/eth0/address)
-	for _ in $(seq 50); do
+	for _ in $(seq 150); do
 		"$meshlab" exec --name "$lab" n1 meshctl sync records 66 | grep -q "$c2mac" && break
 		sleep 0.1
 	done
