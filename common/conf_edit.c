@@ -178,16 +178,17 @@ int mc_conf_edit_set(char **out, const char *text, size_t len, const char *type,
 	if (!plain_name(type) || !plain_name(name) || !plain_name(opt) ||
 	    (value && !writable(value, 1000)))
 		return -EINVAL;
-	/* find the last section of that name: later ones merge over earlier */
+	/* find the last section of that name: later ones merge over earlier.
+	 * Only `config` starts a section: the loader reads the options after
+	 * a `package` line into the section before it. */
 	for (off = 0; off < len;) {
 		struct line l = line_at(text, len, off);
 
 		words3(&l, w);
-		if (!strcmp(w[0], "config") || !strcmp(w[0], "package")) {
+		if (!strcmp(w[0], "config")) {
 			if (in)
 				sec_end = off;
-			in = !strcmp(w[0], "config") && !strcmp(w[1], type) &&
-			     !strcmp(w[2], name);
+			in = !strcmp(w[1], type) && !strcmp(w[2], name);
 			if (in) {
 				found = true;
 				sec_start = l.next;
@@ -200,12 +201,17 @@ int mc_conf_edit_set(char **out, const char *text, size_t len, const char *type,
 	}
 	if (in)
 		sec_end = len;
+	in = false;
 	for (off = 0; off < len;) {
 		struct line l = line_at(text, len, off);
 		bool inside = found && off >= sec_start && off < sec_end;
 
-		if (inside) {
-			words3(&l, w);
+		/* a removal goes from every section of that name, or an
+		 * earlier one's value would load instead of the default */
+		words3(&l, w);
+		if (!strcmp(w[0], "config"))
+			in = !strcmp(w[1], type) && !strcmp(w[2], name);
+		if (inside || (in && !value)) {
 			if ((!strcmp(w[0], "option") || !strcmp(w[0], "list")) &&
 			    !strcmp(w[1], opt)) {
 				if (!done && value && !strcmp(w[0], "option")) {

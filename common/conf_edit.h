@@ -13,10 +13,12 @@
 /*
  * Sets option `opt` of the named section `config TYPE 'NAME'` to value
  * (written single-quoted), or removes it when value is NULL. The first
- * `option OPT` line of the section is replaced, other `option`/`list`
- * lines of OPT there are dropped; without one, the option is added after
- * the section's last statement; without the section, the section is
- * appended. *out is a new NUL-terminated text (free it). Returns 0,
+ * `option OPT` line of the section (the last one of that name: it loads
+ * over earlier ones) is replaced, other `option`/`list` lines of OPT
+ * there are dropped; without one, the option is added after the
+ * section's last statement; without the section, the section is
+ * appended. A removal drops OPT from every section of that name, so the
+ * default applies. *out is a new NUL-terminated text (free it). Returns 0,
  * -EINVAL for a value or name that cannot be written (control bytes, a
  * bad section name), -ENOMEM.
  */

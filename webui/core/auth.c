@@ -71,7 +71,9 @@ static bool token_eq(const char *t, const char *given)
 	return d == 0;
 }
 
-static struct wu_session *lookup(struct wu_auth *a, const char *token, uint64_t now)
+/* Expiry is not judged here: wu_session_end has no time to judge it by
+ * (with 0 for now every session had expired: one logout ended them all). */
+static struct wu_session *lookup(struct wu_auth *a, const char *token)
 {
 	struct wu_session *hit = NULL;
 
@@ -80,8 +82,6 @@ static struct wu_session *lookup(struct wu_auth *a, const char *token, uint64_t 
 	for (unsigned i = 0; i < WU_SESSIONS; i++) {
 		struct wu_session *s = &a->s[i];
 
-		if (s->live && expired(a, s, now))
-			s->live = false;
 		if (s->live && token_eq(s->token, token))
 			hit = s;
 	}
@@ -90,7 +90,12 @@ static struct wu_session *lookup(struct wu_auth *a, const char *token, uint64_t 
 
 const struct wu_session *wu_session_find(struct wu_auth *a, const char *token, uint64_t now)
 {
-	struct wu_session *s = lookup(a, token, now);
+	struct wu_session *s;
+
+	for (unsigned i = 0; i < WU_SESSIONS; i++)
+		if (a->s[i].live && expired(a, &a->s[i], now))
+			a->s[i].live = false;
+	s = lookup(a, token);
 
 	if (s)
 		s->used_ms = now;
@@ -104,7 +109,7 @@ bool wu_csrf_ok(const struct wu_session *s, const char *hdr)
 
 bool wu_session_end(struct wu_auth *a, const char *token)
 {
-	struct wu_session *s = lookup(a, token, 0);
+	struct wu_session *s = lookup(a, token);
 
 	if (!s)
 		return false;
@@ -127,20 +132,25 @@ unsigned wu_session_count(const struct wu_auth *a, uint64_t now)
 }
 
 /* Refills b to now; 0 when an attempt may be taken (and takes it), else
- * the seconds until one may. */
+ * the seconds until one may (1 at least: 0 would let the attempt through
+ * uncounted, again and again within the millisecond). */
 static unsigned take(struct wu_bucket *b, uint64_t now, double burst, uint64_t refill_ms)
 {
+	unsigned wait;
+
 	if (now > b->at_ms) {
 		b->tokens += (double)(now - b->at_ms) / (double)refill_ms;
 		if (b->tokens > burst)
 			b->tokens = burst;
 	}
 	b->at_ms = now;
-	if (b->tokens >= 1.0) {
+	/* refills add up in floating point: ten tenths make 0.999... */
+	if (b->tokens >= 1.0 - 1e-9) {
 		b->tokens -= 1.0;
 		return 0;
 	}
-	return (unsigned)(((1.0 - b->tokens) * (double)refill_ms + 999.0) / 1000.0);
+	wait = (unsigned)(((1.0 - b->tokens) * (double)refill_ms + 999.0) / 1000.0);
+	return wait ? wait : 1;
 }
 
 static struct wu_bucket *bucket(struct wu_auth *a, const uint8_t ip[16], uint64_t now,

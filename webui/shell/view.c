@@ -150,6 +150,8 @@ static int pct(int64_t v255)
 {
 	if (v255 < 0)
 		return 0;
+	if (v255 > 255)		/* out of range: not an overflow below */
+		v255 = 255;
 	return (int)((v255 * 100 + 127) / 255);
 }
 
@@ -422,12 +424,13 @@ json_object *wv_neighbours(const struct wv_data *v)
 	bool *used = calloc(nl + 1, sizeof(bool));
 
 	for (size_t i = 0; i < alen(nb); i++) {
-		json_object *r = idx(nb, i), *n = json_object_new_object(), *rec, *l3;
+		json_object *r = idx(nb, i), *n, *rec, *l3;
 		const char *mac = str(r, "neighbor"), *name;
 		int64_t tq;
 
 		if (!mac)
 			continue;
+		n = json_object_new_object();
 		rec = rec_of_mac(recs, mac);
 		name = rec ? str(rec, "hostname") : NULL;
 		tq = neigh_tq(v, recs, mac);
@@ -629,6 +632,10 @@ static void seen_update(struct wv_data *v, struct graph *g, uint64_t now)
 		const char *id = str(n, "id"), *st = str(n, "state");
 		struct wv_seen *s = NULL;
 
+		/* an id that does not fit (a record's originator can be any
+		 * string) would be kept cut short: a phantom gone node */
+		if (strlen(id) >= sizeof(v->seen[0].id))
+			continue;
 		for (unsigned k = 0; k < v->nseen && !s; k++)
 			if (!strcmp(v->seen[k].id, id))
 				s = &v->seen[k];
@@ -792,9 +799,12 @@ json_object *wv_map(struct wv_data *v, uint64_t now)
 		via = node_by_name(&g, str(r, "via"));
 		link_add(&g, via ? str(via, "id") : me, id, -1, "l3");
 	}
-	for (size_t i = 0; i < alen(gws); i++)
-		if (flag(idx(gws, i), "selected") && (!sel || !strcmp(str(idx(gws, i), "family"), "ipv4")))
+	for (size_t i = 0; i < alen(gws); i++) {
+		const char *fam = str(idx(gws, i), "family");
+
+		if (flag(idx(gws, i), "selected") && (!sel || (fam && !strcmp(fam, "ipv4"))))
 			sel = idx(gws, i);
+	}
 	for (size_t i = 0; i < alen(gws); i++) {
 		json_object *n = node_by_name(&g, str(idx(gws, i), "hostname"));
 
