@@ -2,6 +2,7 @@
 #include "common/buf.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Claims n bytes of r; NULL (and the sticky error) when they are not there. */
@@ -164,4 +165,29 @@ int mc_wr_reserve(struct mc_wr *w, uint8_t **pp, size_t n)
 {
 	*pp = wr_take(w, n);
 	return *pp ? 0 : -EMSGSIZE;
+}
+
+void mc_str_putn(struct mc_str *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *p = realloc(b->p, cap);
+
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void mc_str_puts(struct mc_str *b, const char *s)
+{
+	mc_str_putn(b, s, strlen(s));
 }

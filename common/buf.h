@@ -124,4 +124,18 @@ static inline uint32_t mc_get_u32(const uint8_t *p)
 	       ((uint32_t)p[2] << 8) | p[3];
 }
 
+/*
+ * A growable NUL-terminated string (config text being made). An
+ * allocation failure sets oom and later puts do nothing; p is the
+ * caller's to free.
+ */
+struct mc_str {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+void mc_str_putn(struct mc_str *b, const char *s, size_t n);
+void mc_str_puts(struct mc_str *b, const char *s);
+
 #endif

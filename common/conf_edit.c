@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
+
 #define WORD_MAX 128
 
 struct line {
@@ -113,63 +115,33 @@ static bool plain_name(const char *v)
 	return true;
 }
 
-struct sink {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void put(struct sink *o, const char *s, size_t n)
-{
-	if (o->oom)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = (o->len + n + 1) * 2;
-		char *p = realloc(o->p, cap);
-
-		if (!p) {
-			o->oom = true;
-			return;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = 0;
-}
-
-static void puts_(struct sink *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
 
 /* 'value' with each ' written as '\'' (what the printer does) */
-static void put_quoted(struct sink *o, const char *v)
+static void put_quoted(struct mc_str *o, const char *v)
 {
-	put(o, "'", 1);
+	mc_str_putn(o, "'", 1);
 	for (; *v; v++) {
 		if (*v == '\'')
-			puts_(o, "'\\''");
+			mc_str_puts(o, "'\\''");
 		else
-			put(o, v, 1);
+			mc_str_putn(o, v, 1);
 	}
-	put(o, "'", 1);
+	mc_str_putn(o, "'", 1);
 }
 
-static void put_option(struct sink *o, const char *opt, const char *value)
+static void put_option(struct mc_str *o, const char *opt, const char *value)
 {
-	puts_(o, "\toption ");
-	puts_(o, opt);
-	put(o, " ", 1);
+	mc_str_puts(o, "\toption ");
+	mc_str_puts(o, opt);
+	mc_str_putn(o, " ", 1);
 	put_quoted(o, value);
-	put(o, "\n", 1);
+	mc_str_putn(o, "\n", 1);
 }
 
 int mc_conf_edit_set(char **out, const char *text, size_t len, const char *type,
 		     const char *name, const char *opt, const char *value)
 {
-	struct sink o = { 0 };
+	struct mc_str o = { 0 };
 	size_t off = 0, sec_start = 0, sec_end = 0, insert_at = 0;
 	bool in = false, found = false, done = false;
 	char w[3][WORD_MAX];
@@ -220,12 +192,12 @@ int mc_conf_edit_set(char **out, const char *text, size_t len, const char *type,
 
 					while (ind < l.len && (l.p[ind] == ' ' || l.p[ind] == '\t'))
 						ind++;
-					put(&o, l.p, ind);
-					puts_(&o, "option ");
-					puts_(&o, opt);
-					put(&o, " ", 1);
+					mc_str_putn(&o, l.p, ind);
+					mc_str_puts(&o, "option ");
+					mc_str_puts(&o, opt);
+					mc_str_putn(&o, " ", 1);
 					put_quoted(&o, value);
-					put(&o, "\n", 1);
+					mc_str_putn(&o, "\n", 1);
 					done = true;
 				}
 				off = l.next;
@@ -236,9 +208,9 @@ int mc_conf_edit_set(char **out, const char *text, size_t len, const char *type,
 				continue;
 			}
 		}
-		put(&o, l.p, l.next - off);
+		mc_str_putn(&o, l.p, l.next - off);
 		if (l.next == len && l.len && l.p[l.len - 1] != '\n' && l.next - off == l.len)
-			put(&o, "\n", 1);	/* a last line without '\n' */
+			mc_str_putn(&o, "\n", 1);	/* a last line without '\n' */
 		off = l.next;
 		if (found && off == insert_at && !done && value) {
 			put_option(&o, opt, value);
@@ -247,16 +219,16 @@ int mc_conf_edit_set(char **out, const char *text, size_t len, const char *type,
 	}
 	if (!found && value) {
 		if (o.len && o.p[o.len - 1] != '\n')
-			put(&o, "\n", 1);
-		puts_(&o, "\nconfig ");
-		puts_(&o, type);
-		puts_(&o, " '");
-		puts_(&o, name);
-		puts_(&o, "'\n");
+			mc_str_putn(&o, "\n", 1);
+		mc_str_puts(&o, "\nconfig ");
+		mc_str_puts(&o, type);
+		mc_str_puts(&o, " '");
+		mc_str_puts(&o, name);
+		mc_str_puts(&o, "'\n");
 		put_option(&o, opt, value);
 	}
 	if (!o.p)
-		put(&o, "", 0);
+		mc_str_putn(&o, "", 0);
 	if (o.oom) {
 		free(o.p);
 		return -ENOMEM;

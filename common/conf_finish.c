@@ -4,6 +4,7 @@
  * defaults, the ssid hash (%N) and the MAC (%M) are settled, every value
  * is expanded (LibreMesh templates) and checked against its option.
  */
+#include "common/buf.h"
 #include "common/conf_int.h"
 #include "common/md5.h"
 
@@ -13,37 +14,6 @@
 
 /* ------------------------------------------------------------ templates */
 
-/* A growable string for template output. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_putn(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *p = realloc(b->p, cap);
-
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-	sb_putn(b, s, strlen(s));
-}
 
 /* What one value is expanded with. */
 struct tmpl {
@@ -69,12 +39,12 @@ static void tmpl_no_mac(struct conf_ld *ld, const struct tmpl *t, const char *s)
 
 /* Expands the template at s ('%' first); returns its length or 0. */
 static size_t tmpl_one(struct conf_ld *ld, const struct tmpl *t, const char *s,
-		       struct sbuf *b)
+		       struct mc_str *b)
 {
 	char out[8];
 
 	if (s[1] == '%') {
-		sb_puts(b, "%");
+		mc_str_puts(b, "%");
 		return 2;
 	}
 	if (s[1] == 'H') {
@@ -83,7 +53,7 @@ static size_t tmpl_one(struct conf_ld *ld, const struct tmpl *t, const char *s,
 					  "%%H cannot be used in hostname");
 			return 0;
 		}
-		sb_puts(b, t->host);
+		mc_str_puts(b, t->host);
 		return 2;
 	}
 	if ((s[1] != 'M' && s[1] != 'N') || s[2] < '1' || s[2] > '6') {
@@ -100,22 +70,22 @@ static size_t tmpl_one(struct conf_ld *ld, const struct tmpl *t, const char *s,
 	}
 	uint8_t byte = (s[1] == 'M' ? ld->c->mac : ld->c->n)[s[2] - '1'];
 	snprintf(out, sizeof(out), t->dec ? "%u" : "%02x", byte);
-	sb_puts(b, out);
+	mc_str_puts(b, out);
 	return 3;
 }
 
 /* Replaces v->s by its expansion; returns -EINVAL if a template was bad. */
 static int tmpl_expand(struct conf_ld *ld, const struct tmpl *t, struct conf_val *v)
 {
-	struct sbuf b = { 0 };
+	struct mc_str b = { 0 };
 	const char *s = v->s;
 	int rc = 0;
 
-	sb_puts(&b, "");
+	mc_str_puts(&b, "");
 	while (*s) {
 		size_t n = strcspn(s, "%");
 
-		sb_putn(&b, s, n);
+		mc_str_putn(&b, s, n);
 		s += n;
 		if (!*s)
 			break;
