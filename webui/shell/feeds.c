@@ -202,11 +202,13 @@ static void on_refresh(void *user)
 		else
 			fetch(f);
 	}
-	/* a burst of connections (each had a 16 KiB pool) leaves the heap
-	 * holed: give the free pages back once it is over */
-	if (w->closed_since_trim >= 16 && w->nconn <= 2) {
+	/* connections (each had a 16 KiB pool) and the replies parsed every
+	 * round leave the heap holed: give the free pages back when the
+	 * connections are over, and every minute */
+	if ((w->closed_since_trim && w->nconn <= 2) || ++w->rounds_since_trim >= 12) {
 		malloc_trim(0);
 		w->closed_since_trim = 0;
+		w->rounds_since_trim = 0;
 	}
 	mc_timer_arm(w->d->loop, &w->refresh, WUD_REFRESH_MS);
 }

@@ -181,15 +181,15 @@ size_t wv_unescape(const char *s, char *buf, size_t len)
 static json_object *records68(const struct wv_data *v)
 {
 	json_object *out = json_object_new_array(), *rows = v->c[WV_LS_R68];
-	static char buf[16384];
+	char *buf = alen(rows) ? malloc(WV_RECORD_MAX) : NULL;
 
-	for (size_t i = 0; i < alen(rows); i++) {
+	for (size_t i = 0; buf && i < alen(rows); i++) {
 		json_object *r = idx(rows, i), *o;
 		const char *data = str(r, "data");
 
 		if (!data)
 			continue;
-		wv_unescape(data, buf, sizeof(buf));
+		wv_unescape(data, buf, WV_RECORD_MAX);
 		o = json_tokener_parse(buf);
 		if (!o || !json_object_is_type(o, json_type_object)) {
 			json_object_put(o);
@@ -198,6 +198,7 @@ static json_object *records68(const struct wv_data *v)
 		add(o, "source", jstr(str(r, "source")));
 		json_object_array_add(out, o);
 	}
+	free(buf);
 	return out;
 }
 
@@ -904,7 +905,7 @@ json_object *wv_clients(const struct wv_data *v, int64_t unix_now)
 {
 	json_object *o = json_object_new_object(), *rows = json_object_new_array(),
 		    *leases = v->c[WV_AC_LEASES], *r66 = v->c[WV_LS_R66], *recs = NULL;
-	static char buf[65536];
+	char *buf = alen(r66) ? malloc(WV_RECORD_MAX) : NULL;
 
 	for (size_t i = 0; i < alen(leases); i++) {
 		json_object *r = idx(leases, i), *n = json_object_new_object();
@@ -922,7 +923,7 @@ json_object *wv_clients(const struct wv_data *v, int64_t unix_now)
 	}
 	if (alen(r66))
 		recs = records68(v);
-	for (size_t i = 0; i < alen(r66); i++) {
+	for (size_t i = 0; buf && i < alen(r66); i++) {
 		json_object *r = idx(r66, i), *rec;
 		const char *data = str(r, "data"), *src = str(r, "source"), *node;
 		char *line, *save = NULL;
@@ -931,7 +932,7 @@ json_object *wv_clients(const struct wv_data *v, int64_t unix_now)
 			continue;
 		rec = rec_of_mac(recs, src);
 		node = rec && str(rec, "hostname") ? str(rec, "hostname") : src;
-		wv_unescape(data, buf, sizeof(buf));
+		wv_unescape(data, buf, WV_RECORD_MAX);
 		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			char mac[32], ip[64], host[80];
 			long long exp, since;
@@ -952,6 +953,7 @@ json_object *wv_clients(const struct wv_data *v, int64_t unix_now)
 			json_object_array_add(rows, n);
 		}
 	}
+	free(buf);
 	json_object_put(recs);
 	add(o, "clients", rows);
 	return o;

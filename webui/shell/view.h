@@ -49,6 +49,9 @@ extern const struct wv_daemon_def wv_daemons[WV_DAEMONS];
 extern const struct wv_slot_def wv_slots[WV_SLOTS];
 
 /* a node the map has shown: kept as `gone` for WV_GONE_MS after */
+/* a record's data as leasesyncd prints it, unescaped (its limit: 65000) */
+#define WV_RECORD_MAX 65536
+
 #define WV_SEEN_MAX 512
 #define WV_GONE_MS 600000u
 struct wv_seen {

@@ -59,7 +59,7 @@ struct wud_sse {
 struct wud {
 	struct mc_daemon *d;
 	struct wud_listener lis[WUD_LISTEN_MAX];
-	unsigned nlis, nconn, closed_since_trim;
+	unsigned nlis, nconn, closed_since_trim, rounds_since_trim;
 	long port;
 	long max_conn, max_per_ip;
 	struct wu_auth auth;
