@@ -208,6 +208,57 @@ static void finish_defaults(struct conf_ld *ld, struct mc_conf_section *s)
 	}
 }
 
+/* A net section's role from LibreMesh's protocols: lan, else a mesh
+ * protocol, else wan; NULL when none of them says. */
+static const char *role_of(const struct conf_values *p)
+{
+	static const char *const mesh[] = { "batadv", "babeld", "bmx6", "bmx7", "olsr",
+					    "olsr6", "olsr2", "ieee80211s", "apbb", "adhoc",
+					    NULL };
+	bool is_mesh = false, is_wan = false;
+
+	for (size_t i = 0; i < p->n; i++) {
+		size_t n = strcspn(p->v[i].s, ":");
+
+		if (n == 3 && !strncmp(p->v[i].s, "lan", 3))
+			return "lan";
+		for (unsigned k = 0; mesh[k]; k++)
+			is_mesh |= strlen(mesh[k]) == n && !strncmp(p->v[i].s, mesh[k], n);
+		is_wan |= (n == 3 && !strncmp(p->v[i].s, "wan", 3)) ||
+			  (n == 6 && !strncmp(p->v[i].s, "static", 6));
+	}
+	return is_mesh ? "mesh" : is_wan ? "wan" : NULL;
+}
+
+/* LibreMesh's files (doc/config.md "LibreMesh's files"): a net section
+ * without role gets it from its protocols. */
+static void finish_lime(struct conf_ld *ld)
+{
+	struct mc_conf *c = ld->c;
+	char desc[128];
+
+	for (size_t i = 0; i < c->nsecs; i++) {
+		struct mc_conf_section *s = c->secs[i];
+		struct conf_values *role = mc_conf_sec_values(s, "role"),
+				   *proto = mc_conf_sec_values(s, "protocols");
+		const char *r;
+
+		if (strcmp(s->sch->type, "net") || !role || role->n)
+			continue;
+		r = proto && proto->n ? role_of(proto) : NULL;
+		if (!r) {
+			mc_conf_ld_err_at(ld, s->file, s->line, "section %s needs role (mesh, "
+					  "lan or wan) or LibreMesh's protocols (batadv:..., "
+					  "babeld:..., lan, wan)",
+					  mc_conf_sec_desc(s, desc, sizeof(desc)));
+			continue;
+		}
+		if (mc_conf_values_append(role, r, proto->v[0].file, proto->v[0].line) < 0)
+			ld->oom = true;
+		role->layer = proto->layer;
+	}
+}
+
 void mc_conf_ld_finish(struct conf_ld *ld)
 {
 	struct mc_conf *c = ld->c;
@@ -217,6 +268,7 @@ void mc_conf_ld_finish(struct conf_ld *ld)
 
 	for (size_t i = 0; i < c->nsecs && !mc_conf_ld_done(ld); i++)
 		finish_defaults(ld, c->secs[i]);
+	finish_lime(ld);
 	finish_ids(ld);
 	finish_opt(ld, sys->sch->opts[hi], &sys->opts[hi], NULL);
 	host = sys->opts[hi].v[0].s;

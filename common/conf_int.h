@@ -143,8 +143,12 @@ struct conf_ld {
 	int line;
 	struct mc_conf_section *cur;	/* section options go to */
 	bool in_bad_section;	/* its header failed: drop its options quietly */
+	bool lime_wifi;		/* in LibreMesh's lime 'wifi': cur is lime 'network' */
 	bool mac_bad;		/* primary_mac is set but invalid (reported) */
 	const char *mac_ifname;	/* interface asked for the MAC, in vain */
+	/* LibreMesh names not used by softmesh, told once each */
+	char noted[64][72];
+	unsigned nnoted;
 };
 
 bool mc_conf_ld_done(const struct conf_ld *ld);

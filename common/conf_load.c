@@ -5,6 +5,7 @@
  * read files.
  */
 #include "common/conf_int.h"
+#include "common/conf_lime.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -72,6 +73,29 @@ const char *mc_conf_sec_desc(const struct mc_conf_section *s, char *buf, size_t 
 	else
 		snprintf(buf, len, "%s", s->sch->type);
 	return buf;
+}
+
+/*
+ * A notice (not an error): a name of LibreMesh's files that softmesh does
+ * not use, told once per load (doc/config.md "LibreMesh's files").
+ */
+__attribute__((format(printf, 3, 4)))
+static void ld_note(struct conf_ld *ld, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	for (unsigned i = 0; i < ld->nnoted; i++)
+		if (!strcmp(ld->noted[i], key))
+			return;
+	if (ld->nnoted < sizeof(ld->noted) / sizeof(ld->noted[0]))
+		snprintf(ld->noted[ld->nnoted++], sizeof(ld->noted[0]), "%s", key);
+	if (!ld->errf)
+		return;
+	fprintf(ld->errf, "%s:%d: notice: ", ld->c->files[ld->layer], ld->line);
+	va_start(ap, fmt);
+	vfprintf(ld->errf, fmt, ap);
+	va_end(ap);
+	fputc('\n', ld->errf);
 }
 
 /* ------------------------------------------------------------- sections */
@@ -162,6 +186,11 @@ static const struct conf_ssch *ld_sec_schema(struct conf_ld *ld, const char *typ
 	const struct conf_ssch *s;
 	char names[128];
 
+	if (!mc_conf_schema_has_type(sch, type) && mc_conf_lime_foreign_type(type)) {
+		ld_note(ld, type, "LibreMesh's %s sections are not used by softmesh "
+			"(accepted, ignored)", type);
+		return NULL;
+	}
 	if (!mc_conf_schema_has_type(sch, type)) {
 		ld_err(ld, "unknown section type '%.*s%s'", CONF_ECHO_LEN(type), type,
 		       CONF_ECHO_MORE(type));
@@ -206,6 +235,7 @@ static struct mc_conf_section *ld_sec_open(struct conf_ld *ld, const char *type,
 static void ld_config(struct conf_ld *ld, char **w, int n)
 {
 	ld->cur = NULL;
+	ld->lime_wifi = false;
 	ld->in_bad_section = true;
 	if (n < 2) {
 		ld_err(ld, "config needs a section type");
@@ -215,7 +245,11 @@ static void ld_config(struct conf_ld *ld, char **w, int n)
 		ld_err(ld, "too many words after config");
 		return;
 	}
-	ld->cur = ld_sec_open(ld, w[1], n == 3 ? w[2] : NULL);
+	ld->lime_wifi = n == 3 && !strcmp(w[1], "lime") && !strcmp(w[2], "wifi");
+	/* LibreMesh's lime 'wifi' holds the cloud's name (ap_ssid, the same
+	 * option as lime 'network''s: the last one read wins) and radio
+	 * settings softmesh leaves alone */
+	ld->cur = ld_sec_open(ld, w[1], ld->lime_wifi ? "network" : n == 3 ? w[2] : NULL);
 	ld->in_bad_section = !ld->cur;
 }
 
@@ -263,6 +297,7 @@ static void ld_set(struct conf_ld *ld, struct conf_values *o, const char *value,
 
 static void ld_option(struct conf_ld *ld, char **w, int n, bool list)
 {
+	const char *asec = NULL;
 	char desc[128];
 	int i;
 
@@ -276,7 +311,49 @@ static void ld_option(struct conf_ld *ld, char **w, int n, bool list)
 			   "too many words after %s", w[0]);
 		return;
 	}
+	if (ld->lime_wifi) {
+		if (strcmp(w[1], "ap_ssid") && mc_conf_lime_foreign_opt("lime", "wifi", w[1])) {
+			char key[72];
+
+			snprintf(key, sizeof(key), "lime 'wifi'.%s", w[1]);
+			ld_note(ld, key, "LibreMesh's option '%s' of lime 'wifi' is not used by "
+				"softmesh (accepted, ignored)", w[1]);
+		} else if (strcmp(w[1], "ap_ssid")) {
+			ld_err(ld, "unknown option '%.*s%s' in section lime 'wifi' (softmesh "
+			       "reads ap_ssid there)", CONF_ECHO_LEN(w[1]), w[1],
+			       CONF_ECHO_MORE(w[1]));
+		} else if (list) {
+			ld_err(ld, "'ap_ssid' takes one value: use option, not list");
+		} else {
+			ld_set(ld, &ld->cur->opts[mc_conf_ssch_opt_index(ld->cur->sch, "ap_ssid")],
+			       w[2], false);
+		}
+		return;
+	}
 	i = mc_conf_ssch_opt_index(ld->cur->sch, w[1]);
+	if (i < 0 && mc_conf_lime_alias(ld->cur->name, w[1], &asec)) {
+		/* LibreMesh's name of one of softmesh's options */
+		struct mc_conf_section *to = mc_conf_sec_find(ld->c, asec);
+		int k = to ? mc_conf_ssch_opt_index(to->sch, mc_conf_lime_alias(ld->cur->name,
+										    w[1], &asec)) : -1;
+
+		if (k >= 0) {
+			if (list && !(to->sch->opts[k]->flags & MC_CONF_F_LIST))
+				ld_err(ld, "'%s' takes one value: use option, not list", w[1]);
+			else
+				ld_set(ld, &to->opts[k], w[2], list);
+			return;
+		}
+	}
+	if (i < 0 && mc_conf_lime_foreign_opt(ld->cur->sch->type, ld->cur->name, w[1])) {
+		char key[72];
+
+		snprintf(key, sizeof(key), "%s.%s", mc_conf_sec_desc(ld->cur, desc, sizeof(desc)),
+			 w[1]);
+		ld_note(ld, key, "LibreMesh's option '%s' of %s is not used by softmesh "
+			"(accepted, ignored)", w[1], desc);
+		return;
+	}
 	if (i < 0) {
 		ld_err(ld, "unknown option '%.*s%s' in section %s",
 		       CONF_ECHO_LEN(w[1]), w[1], CONF_ECHO_MORE(w[1]),

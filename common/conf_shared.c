@@ -45,8 +45,11 @@ static const struct mc_conf_opt network_opts[] = {
 
 static const struct mc_conf_opt net_opts[] = {
 	{ .name = "linux_name", .type = MC_CONF_T_IFNAME, .flags = MC_CONF_F_REQUIRED },
-	{ .name = "role", .type = MC_CONF_T_ENUM, .words = roles,
-	  .flags = MC_CONF_F_REQUIRED },
+	/* without it, LibreMesh's protocols give it (conf_finish.c) */
+	{ .name = "role", .type = MC_CONF_T_ENUM, .words = roles },
+	/* LibreMesh's per-port protocols (batadv:%N1, babeld:17, lan, wan...) */
+	{ .name = "protocols", .type = MC_CONF_T_STR, .min = 1, .max = 32,
+	  .flags = MC_CONF_F_LIST },
 	{ .name = "wireless", .type = MC_CONF_T_BOOL, .def = "0" },
 	{ .name = "rate", .type = MC_CONF_T_RATE },
 	{ .name = "mtu", .type = MC_CONF_T_INT, .min = 576, .max = 9000 },

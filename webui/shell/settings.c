@@ -184,6 +184,17 @@ static int edit(const char *text, size_t len, json_object *req, char **out, char
 		}
 		free(cur);
 		cur = next;
+		/* LibreMesh's files keep the cloud's name in lime 'wifi' (the
+		 * last one read wins): the node file keeps one, here */
+		if (!strcmp(where[i].field, "ap_ssid")) {
+			rc = mc_conf_edit_set(&next, cur, strlen(cur), "lime", "wifi", "ap_ssid", NULL);
+			if (rc < 0) {
+				free(cur);
+				return rc;
+			}
+			free(cur);
+			cur = next;
+		}
 	}
 	*out = cur;
 	(void)len;

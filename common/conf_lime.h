@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MC_CONF_LIME_H
+#define MC_CONF_LIME_H
+
+/*
+ * The names LibreMesh's own config files use (lime-defaults,
+ * lime-community, lime-node: lime-packages' lime-example.txt) that
+ * softmesh reads differently or not at all (doc/config.md "LibreMesh's
+ * files"). Pure tables, used by the loader (conf_load.c).
+ */
+
+#include <stdbool.h>
+
+/* A section type LibreMesh uses for things softmesh does not manage
+ * (radios, other UCI files, ground routing, BGP peers). */
+bool mc_conf_lime_foreign_type(const char *type);
+/* An option LibreMesh has in section `name` (lime 'system', 'network',
+ * 'wifi') or in a section of type `type` (net) that softmesh does not use. */
+bool mc_conf_lime_foreign_opt(const char *type, const char *name, const char *opt);
+/* softmesh's option (and in *sec the name of its lime section) that
+ * LibreMesh's `opt` of lime section `name` sets, or NULL: network's
+ * batadv_orig_interval sets orig_interval, resolvers dns_upstream,
+ * primary_interface system's primary_interface. */
+const char *mc_conf_lime_alias(const char *name, const char *opt, const char **sec);
+
+#endif
