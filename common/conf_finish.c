@@ -6,9 +6,12 @@
  */
 #include "common/buf.h"
 #include "common/conf_int.h"
+#include "common/conf_lime.h"
 #include "common/md5.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +123,35 @@ static void bool_normalize(const struct mc_conf_opt *os, char *s)
 	s[1] = '\0';
 }
 
+/* main_ipv4/ipv6_address in LibreMesh's forms (conf_lime.h): a network
+ * gets its host part from the MAC. */
+static int lime_host(struct conf_ld *ld, const struct mc_conf_opt *os, struct conf_val *v)
+{
+	bool v4 = !strcmp(os->name, "main_ipv4_address");
+	char out[96], *dup;
+	int rc;
+
+	if (!v4 && strcmp(os->name, "main_ipv6_address"))
+		return 0;
+	rc = (v4 ? mc_conf_lime_gen4 : mc_conf_lime_gen6)(v->s, ld->c->have_mac ? ld->c->mac :
+							  NULL, out, sizeof(out));
+	if (rc < 0) {
+		mc_conf_ld_err_at(ld, v->file, v->line, "%s '%s' is a network: the node's "
+				  "address in it comes from the MAC, and there is none (set "
+				  "primary_mac in lime 'system')", os->name, v->s);
+		return -1;
+	}
+	if (rc == 0)
+		return 0;
+	if (!(dup = strdup(out))) {
+		ld->oom = true;
+		return -1;
+	}
+	free(v->s);
+	v->s = dup;
+	return 0;
+}
+
 /* Expands and checks every value of one option. */
 static void finish_opt(struct conf_ld *ld, const struct mc_conf_opt *os,
 		       struct conf_values *o, const char *host)
@@ -132,6 +164,8 @@ static void finish_opt(struct conf_ld *ld, const struct mc_conf_opt *os,
 				  .dec = strstr(os->name, "ipv4") != NULL };
 
 		if (!(os->flags & MC_CONF_F_LITERAL) && tmpl_expand(ld, &t, v) < 0)
+			continue;
+		if (lime_host(ld, os, v) < 0)
 			continue;
 		if (mc_conf_value_ok(os, v->s)) {
 			bool_normalize(os, v->s);
@@ -259,6 +293,114 @@ static void finish_lime(struct conf_ld *ld)
 	}
 }
 
+/* "a.b.c.d/L" into host order and L */
+static bool parse4(const char *s, uint32_t *a, int *l)
+{
+	char b[32];
+	struct in_addr ia;
+	const char *sl = strchr(s, '/');
+
+	if (!sl || (size_t)(sl - s) >= sizeof(b))
+		return false;
+	memcpy(b, s, (size_t)(sl - s));
+	b[sl - s] = 0;
+	if (inet_pton(AF_INET, b, &ia) != 1)
+		return false;
+	*a = ntohl(ia.s_addr);
+	*l = atoi(sl + 1);
+	return *l >= 0 && *l <= 32;
+}
+
+static void set4(struct conf_ld *ld, struct conf_val *v, uint32_t a, int l)
+{
+	struct in_addr ia = { htonl(a) };
+	char b[48], *dup;
+
+	inet_ntop(AF_INET, &ia, b, sizeof(b));
+	snprintf(b + strlen(b), sizeof(b) - strlen(b), "/%d", l);
+	if (!(dup = strdup(b))) {
+		ld->oom = true;
+		return;
+	}
+	free(v->s);
+	v->s = dup;
+}
+
+/*
+ * The anycast addresses follow the node's network as LibreMesh derives
+ * anygw (its first host) unless a file sets them, and then they must be
+ * inside it; the node's own IPv4 address is never the network's, the
+ * broadcast or the anycast one: it moves to the last host, as
+ * LibreMesh's primary_address does (doc/config.md "LibreMesh's files").
+ */
+static void finish_anygw(struct conf_ld *ld)
+{
+	struct mc_conf_section *net = mc_conf_sec_find(ld->c, "network");
+	struct conf_values *m4 = mc_conf_sec_values(net, "main_ipv4_address"),
+			   *g4 = mc_conf_sec_values(net, "anygw_ipv4"),
+			   *m6 = mc_conf_sec_values(net, "main_ipv6_address"),
+			   *g6 = mc_conf_sec_values(net, "anygw_ipv6");
+	uint32_t a, g, mask, netw, bcast;
+	int l, gl;
+	const char *why = NULL;
+
+	if (mc_conf_ld_done(ld) || ld->nerr || !m4 || !m4->n || !g4 || !g4->n ||
+	    !parse4(m4->v[0].s, &a, &l) || !parse4(g4->v[0].s, &g, &gl) || l > 30)
+		return;
+	mask = l ? 0xffffffffu << (32 - l) : 0;
+	netw = a & mask;
+	bcast = netw | ~mask;
+	if (g4->layer == 0) {
+		g = netw + 1;
+		set4(ld, &g4->v[0], g, l);
+	} else if ((g & mask) != netw || gl != l) {
+		mc_conf_ld_err_at(ld, g4->v[0].file, g4->v[0].line, "anygw_ipv4 %s is outside "
+				  "the node's network (main_ipv4_address %s): every node of "
+				  "a cloud serves the anycast address of its network",
+				  g4->v[0].s, m4->v[0].s);
+		return;
+	}
+	why = a == netw ? "the network's address" : a == bcast ? "the broadcast address" :
+	      a == g ? "the anycast (anygw) address" : NULL;
+	if (why) {
+		uint32_t to = bcast - 1 == g ? bcast - 2 : bcast - 1;
+		char was[48];
+
+		snprintf(was, sizeof(was), "%s", m4->v[0].s);
+		set4(ld, &m4->v[0], to, l);
+		if (ld->errf)
+			fprintf(ld->errf, "%s:%d: notice: main_ipv4_address %s is %s: the "
+				"node takes %s instead (as LibreMesh does)\n",
+				ld->c->files[m4->v[0].file], m4->v[0].line, was, why, m4->v[0].s);
+	}
+	if (m6 && m6->n && g6 && g6->n && g6->layer == 0) {
+		/* the first host of the node's IPv6 network */
+		char b[64], *sl, *dup;
+		struct in6_addr ia;
+		int l6;
+
+		snprintf(b, sizeof(b), "%s", m6->v[0].s);
+		sl = strchr(b, '/');
+		if (!sl)
+			return;
+		*sl = 0;
+		l6 = atoi(sl + 1);
+		if (inet_pton(AF_INET6, b, &ia) != 1 || l6 < 0 || l6 > 126)
+			return;
+		for (int bit = l6; bit < 128; bit++)
+			ia.s6_addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
+		ia.s6_addr[15] |= 1;
+		inet_ntop(AF_INET6, &ia, b, sizeof(b));
+		snprintf(b + strlen(b), sizeof(b) - strlen(b), "/%d", l6);
+		if (!(dup = strdup(b))) {
+			ld->oom = true;
+			return;
+		}
+		free(g6->v[0].s);
+		g6->v[0].s = dup;
+	}
+}
+
 void mc_conf_ld_finish(struct conf_ld *ld)
 {
 	struct mc_conf *c = ld->c;
@@ -279,4 +421,5 @@ void mc_conf_ld_finish(struct conf_ld *ld)
 			if (s != sys || (int)k != hi)
 				finish_opt(ld, s->sch->opts[k], &s->opts[k], host);
 	}
+	finish_anygw(ld);
 }

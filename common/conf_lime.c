@@ -9,6 +9,9 @@
  */
 #include "common/conf_lime.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const foreign_types[] = {
@@ -89,4 +92,98 @@ const char *mc_conf_lime_alias(const char *name, const char *opt, const char **s
 		}
 	}
 	return NULL;
+}
+
+/* ------------------------------------------------- addresses from the MAC */
+
+/* "A/L" or "A/L/H": A, L and H (H = L without it); false otherwise */
+static bool split_addr(const char *in, char *a, size_t alen, int *l, int *h, int max)
+{
+	const char *s1 = strchr(in, '/'), *s2;
+	char *end;
+	long lv, hv;
+
+	if (!s1 || (size_t)(s1 - in) >= alen)
+		return false;
+	memcpy(a, in, (size_t)(s1 - in));
+	a[s1 - in] = 0;
+	lv = strtol(s1 + 1, &end, 10);
+	if (end == s1 + 1 || lv < 0 || lv > max)
+		return false;
+	s2 = end;
+	hv = lv;
+	if (*s2 == '/') {
+		hv = strtol(s2 + 1, &end, 10);
+		if (end == s2 + 1 || hv < lv || hv > max)
+			return false;
+	}
+	if (*end)
+		return false;
+	*l = (int)lv;
+	*h = (int)hv;
+	return true;
+}
+
+static uint32_t mac24(const uint8_t mac[6])
+{
+	return (uint32_t)mac[3] << 16 | (uint32_t)mac[4] << 8 | mac[5];
+}
+
+int mc_conf_lime_gen4(const char *in, const uint8_t *mac, char *out, size_t len)
+{
+	char a[64];
+	int l, h;
+	struct in_addr ia;
+	uint32_t v, hostmask;
+
+	if (!split_addr(in, a, sizeof(a), &l, &h, 32) || inet_pton(AF_INET, a, &ia) != 1)
+		return 0;
+	v = ntohl(ia.s_addr);
+	hostmask = h == 0 ? 0xffffffffu : h == 32 ? 0 : (1u << (32 - h)) - 1;
+	if (h < 32 && (v & hostmask) == 0) {
+		/* a network: the host part from the MAC, as LibreMesh's
+		 * generate_host (M4 M5 M6 modulo the host space) */
+		if (!mac)
+			return -1;
+		v += mac24(mac) & hostmask;
+	} else if (h == l) {
+		return 0;	/* an address: as written */
+	}
+	ia.s_addr = htonl(v);
+	if (!inet_ntop(AF_INET, &ia, a, sizeof(a)))
+		return 0;
+	snprintf(out, len, "%s/%d", a, l);
+	return 1;
+}
+
+int mc_conf_lime_gen6(const char *in, const uint8_t *mac, char *out, size_t len)
+{
+	char a[64];
+	int l, h;
+	struct in6_addr ia;
+	uint32_t add;
+	bool net = true;
+
+	if (!split_addr(in, a, sizeof(a), &l, &h, 128) || inet_pton(AF_INET6, a, &ia) != 1)
+		return 0;
+	for (int bit = h; bit < 128 && net; bit++)
+		net = !(ia.s6_addr[bit / 8] & (0x80 >> (bit % 8)));
+	if (h < 128 && net) {
+		if (!mac)
+			return -1;
+		/* at most the last 24 bits, as LibreMesh */
+		add = 128 - h >= 24 ? mac24(mac) : mac24(mac) & ((1u << (128 - h)) - 1);
+		for (int i = 15; i >= 0 && add; i--) {
+			uint32_t sum = ia.s6_addr[i] + (add & 0xff);
+
+			ia.s6_addr[i] = (uint8_t)sum;
+			add = (add >> 8) + (sum >> 8);
+		}
+	} else if (h == l) {
+		return 0;
+	}
+	if (!inet_ntop(AF_INET6, &ia, a, sizeof(a)))
+		return 0;
+	snprintf(out, len, "%s/%d", a, l);
+	return 1;
 }

@@ -10,6 +10,8 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* A section type LibreMesh uses for things softmesh does not manage
  * (radios, other UCI files, ground routing, BGP peers). */
@@ -22,5 +24,17 @@ bool mc_conf_lime_foreign_opt(const char *type, const char *name, const char *op
  * batadv_orig_interval sets orig_interval, resolvers dns_upstream,
  * primary_interface system's primary_interface. */
 const char *mc_conf_lime_alias(const char *name, const char *opt, const char **sec);
+
+/*
+ * main_ipv4_address / main_ipv6_address as LibreMesh reads them (its
+ * network.primary_address): "A/L/H" is the address space /H inside the
+ * network /L; when A is a network address (host bits zero for /H) the
+ * host part is the MAC's M4 M5 M6 modulo the host space (for IPv6 at
+ * most 24 bits). 1 and out "ADDR/L" when in is such a form, 0 when it is
+ * a plain "ADDR/L" (or not an address: the value check reports it), -1
+ * when the MAC is needed and mac is NULL.
+ */
+int mc_conf_lime_gen4(const char *in, const uint8_t *mac, char *out, size_t len);
+int mc_conf_lime_gen6(const char *in, const uint8_t *mac, char *out, size_t len);
 
 #endif

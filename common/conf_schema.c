@@ -27,7 +27,7 @@ static const struct { const char *sec, *opt; } engine_opts[] = {
 };
 
 /* MAC the trial load of the defaults expands %M with. */
-static const uint8_t trial_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t trial_mac[6] = { 0x02, 0, 0, 0, 0x01, 0x02 };
 
 /* Schema building state. */
 struct sb {

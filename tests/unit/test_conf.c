@@ -531,6 +531,7 @@ static void test_template_forms(void)
 		"config lime system\n\toption hostname 'h-%M6'\n"
 		"config lime network\n"
 		"\toption ap_ssid 'mesh'\n"		/* N1 = 0x07, N2 = 0x3e */
+		"\toption main_ipv4_address '%N2.%M4.%N1.%M6/8'\n"
 		"\toption anygw_ipv4 '%N2.%M4.%N1.1/8'\n"
 		"\toption anygw_mac '%N2:%M4:%N1:00:00:01'\n"
 		"\toption preferred_gateway '%H %% %%%H'\n");
@@ -566,7 +567,13 @@ static void test_template_primary_mac(void)
 	CHECK_INT(load_text(&c, "config lime system\n"
 			    "\toption primary_mac '02:00:00:00:00:01'\n", NULL,
 			    &errs), 0);
-	CHECK_STR(errs, "");
+	/* a MAC ending 00:01 would give the anycast address (issue 15): the
+	 * node moves to the last host, as LibreMesh does */
+	CHECK_STR(errs, "(defaults):16: notice: main_ipv4_address 10.13.0.1/16 is the "
+		  "anycast (anygw) address: the node takes 10.13.255.254/16 instead (as "
+		  "LibreMesh does)\n");
+	CHECK_STR(mc_conf_get_str(mc_conf_section(c, "network"), "main_ipv4_address"),
+		  "10.13.255.254/16");
 	free(errs);
 	mc_conf_free(c);
 }
@@ -1008,6 +1015,81 @@ static void test_libremesh_file(void)
 	mc_conf_free(c);
 }
 
+/* main_ipv4/ipv6_address in LibreMesh's forms; the reserved addresses;
+ * the anycast addresses following the node's network (issue 15). */
+static const char *addr_of(const uint8_t *mac, const char *net, const char *opt, char **errs)
+{
+	static char out[64];
+	struct mc_conf *c = NULL;
+	char text[256];
+
+	snprintf(text, sizeof(text), "config lime network\n\toption ap_ssid 'LibreMesh.org'\n%s",
+		 net);
+	out[0] = 0;
+	if (mc_conf_load_string(&c, sm_conf_schema(), "t.conf", text, strlen(text), mac,
+				NULL) == 0)
+		snprintf(out, sizeof(out), "%s", mc_conf_get_str(mc_conf_section(c, "network"), opt));
+	mc_conf_free(c);
+	if (errs)
+		load_text(&c, text, mac, errs), mc_conf_free(c);
+	return out;
+}
+
+static void test_libremesh_addresses(void)
+{
+	static const uint8_t m0000[6] = { 2, 0, 0, 1, 0, 0 }, m0001[6] = { 2, 0, 0, 1, 0, 1 },
+			     mffff[6] = { 2, 0, 0, 1, 0xff, 0xff };
+	char *errs;
+
+	/* a network: the host part is M4 M5 M6 modulo the host space */
+	CHECK_STR(addr_of(test_mac, "\toption main_ipv4_address '10.%N1.0.0/16'\n",
+			  "main_ipv4_address", NULL), "10.13.11.12/16");
+	CHECK_STR(addr_of(test_mac, "\toption main_ipv4_address '10.%N1.0.0/16'\n",
+			  "anygw_ipv4", NULL), "10.13.0.1/16");
+	CHECK_STR(addr_of(test_mac, "\toption main_ipv4_address '10.0.128.0/16/17'\n",
+			  "main_ipv4_address", NULL), "10.0.139.12/16");
+	CHECK_STR(addr_of(test_mac, "\toption main_ipv4_address '10.0.128.0/16/17'\n",
+			  "anygw_ipv4", NULL), "10.0.0.1/16");
+	CHECK_STR(addr_of(test_mac, "\toption main_ipv4_address '192.168.7.0/24'\n",
+			  "main_ipv4_address", NULL), "192.168.7.12/24");
+	/* an address stays as written */
+	CHECK_STR(addr_of(test_mac, "\toption main_ipv4_address '10.13.5.5/16'\n",
+			  "main_ipv4_address", NULL), "10.13.5.5/16");
+	/* never the network's, the anycast or the broadcast address */
+	CHECK_STR(addr_of(m0000, "\toption main_ipv4_address '10.%N1.0.0/16'\n",
+			  "main_ipv4_address", &errs), "10.13.255.254/16");
+	CHECK(strstr(errs, "t.conf:3: notice: main_ipv4_address 10.13.0.0/16 is the network's "
+			   "address: the node takes 10.13.255.254/16 instead") != NULL);
+	free(errs);
+	CHECK_STR(addr_of(m0001, "\toption main_ipv4_address '10.%N1.0.0/16'\n",
+			  "main_ipv4_address", NULL), "10.13.255.254/16");
+	CHECK_STR(addr_of(m0001, "", "main_ipv4_address", NULL), "10.13.255.254/16");
+	CHECK_STR(addr_of(mffff, "\toption main_ipv4_address '10.%N1.0.0/16'\n",
+			  "main_ipv4_address", NULL), "10.13.255.254/16");
+	/* the anycast address at the top: the node one below it */
+	CHECK_STR(addr_of(mffff, "\toption main_ipv4_address '10.%N1.0.0/16'\n"
+			  "\toption anygw_ipv4 '10.%N1.255.254/16'\n", "main_ipv4_address", NULL),
+		  "10.13.255.253/16");
+	/* an explicit anycast address outside the node's network is refused */
+	CHECK_STR(addr_of(test_mac, "\toption main_ipv4_address '10.%N1.0.0/16'\n"
+			  "\toption anygw_ipv4 '10.99.0.1/16'\n", "main_ipv4_address", &errs), "");
+	CHECK_STR(errs, "t.conf:4: anygw_ipv4 10.99.0.1/16 is outside the node's network "
+		  "(main_ipv4_address 10.13.11.12/16): every node of a cloud serves the anycast "
+		  "address of its network\n");
+	free(errs);
+	/* IPv6: at most 24 bits from the MAC; anygw the network's first host */
+	CHECK_STR(addr_of(test_mac, "\toption main_ipv6_address 'fd%N1:%N2%N3:%N4%N5::/64'\n",
+			  "main_ipv6_address", NULL), "fd0d:fe46:8ce8::a:b0c/64");
+	CHECK_STR(addr_of(test_mac, "\toption main_ipv6_address 'fd00:1:2:3::/64'\n",
+			  "anygw_ipv6", NULL), "fd00:1:2:3::1/64");
+	/* a network needs the MAC */
+	load_bad("config lime system\n\toption hostname 'h'\nconfig lime network\n"
+		 "\toption main_ipv4_address '10.1.0.0/16'\n"
+		 "\toption main_ipv6_address 'fd00::5/64'\n", NULL,
+		 "t.conf:4: main_ipv4_address '10.1.0.0/16' is a network: the node's address in "
+		 "it comes from the MAC, and there is none (set primary_mac in lime 'system')\n");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -1036,5 +1118,6 @@ int main(int argc, char **argv)
 	RUN(test_bad_many);
 	RUN(test_bad_values);
 	RUN(test_libremesh_file);
+	RUN(test_libremesh_addresses);
 	return check_exit();
 }
