@@ -4,7 +4,8 @@
  * "Live"): one connection per daemon subscribes to its table topics and
  * asks for every reply a view needs (view.c's wv_slots). An event marks
  * the daemon stale: its replies are asked again at most every
- * WUD_FETCH_MIN_MS. Everything is asked again every WUD_REFRESH_MS too
+ * WUD_FETCH_MIN_MS (a flood of changes, as l3_flood makes, costs the
+ * daemon one round of dumps a second). Everything is asked again every WUD_REFRESH_MS too
  * (ages, counters), and a daemon that is not running is tried again then.
  * A reply that differs from the one kept marks the views it touches; the
  * page streams are told a moment later (WUD_NOTIFY_MS, coalesced).
@@ -18,7 +19,7 @@
 #include "webui/shell/webuid.h"
 
 #define WUD_REFRESH_MS 5000u
-#define WUD_FETCH_MIN_MS 300u
+#define WUD_FETCH_MIN_MS 1000u
 #define WUD_NOTIFY_MS 250u
 #define WUD_HEARTBEAT_MS 15000u
 

@@ -16,7 +16,7 @@
 
 const struct wv_daemon_def wv_daemons[WV_DAEMONS] = {
 	[WV_L2] = { "l2meshd", { "originator", "neighbor", "gateway", "interface", NULL } },
-	[WV_L3] = { "l3routed", { "link", "originator", "gateway", "description", NULL } },
+	[WV_L3] = { "l3routed", { "link", "originator", "gateway", NULL } },
 	[WV_AC] = { "anycastd", { "lease", NULL } },
 	[WV_LS] = { "leasesyncd", { "record", NULL } },
 };
