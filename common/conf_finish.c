@@ -123,12 +123,25 @@ static void bool_normalize(const struct mc_conf_opt *os, char *s)
 	s[1] = '\0';
 }
 
+/* A value's text replaced by s (the loader's values are heap strings). */
+static void val_set(struct conf_ld *ld, struct conf_val *v, const char *s)
+{
+	char *dup = strdup(s);
+
+	if (!dup) {
+		ld->oom = true;
+		return;
+	}
+	free(v->s);
+	v->s = dup;
+}
+
 /* main_ipv4/ipv6_address in LibreMesh's forms (conf_lime.h): a network
  * gets its host part from the MAC. */
 static int lime_host(struct conf_ld *ld, const struct mc_conf_opt *os, struct conf_val *v)
 {
 	bool v4 = !strcmp(os->name, "main_ipv4_address");
-	char out[96], *dup;
+	char out[96];
 	int rc;
 
 	if (!v4 && strcmp(os->name, "main_ipv6_address"))
@@ -141,15 +154,9 @@ static int lime_host(struct conf_ld *ld, const struct mc_conf_opt *os, struct co
 				  "primary_mac in lime 'system')", os->name, v->s);
 		return -1;
 	}
-	if (rc == 0)
-		return 0;
-	if (!(dup = strdup(out))) {
-		ld->oom = true;
-		return -1;
-	}
-	free(v->s);
-	v->s = dup;
-	return 0;
+	if (rc == 1)
+		val_set(ld, v, out);
+	return ld->oom ? -1 : 0;
 }
 
 /* Expands and checks every value of one option. */
@@ -293,37 +300,15 @@ static void finish_lime(struct conf_ld *ld)
 	}
 }
 
-/* "a.b.c.d/L" into host order and L */
-static bool parse4(const char *s, uint32_t *a, int *l)
-{
-	char b[32];
-	struct in_addr ia;
-	const char *sl = strchr(s, '/');
-
-	if (!sl || (size_t)(sl - s) >= sizeof(b))
-		return false;
-	memcpy(b, s, (size_t)(sl - s));
-	b[sl - s] = 0;
-	if (inet_pton(AF_INET, b, &ia) != 1)
-		return false;
-	*a = ntohl(ia.s_addr);
-	*l = atoi(sl + 1);
-	return *l >= 0 && *l <= 32;
-}
-
-static void set4(struct conf_ld *ld, struct conf_val *v, uint32_t a, int l)
+/* "a.b.c.d/L" from a host-order address */
+static void set4(struct conf_ld *ld, struct conf_val *v, uint32_t a, unsigned l)
 {
 	struct in_addr ia = { htonl(a) };
-	char b[48], *dup;
+	char b[48];
 
 	inet_ntop(AF_INET, &ia, b, sizeof(b));
-	snprintf(b + strlen(b), sizeof(b) - strlen(b), "/%d", l);
-	if (!(dup = strdup(b))) {
-		ld->oom = true;
-		return;
-	}
-	free(v->s);
-	v->s = dup;
+	snprintf(b + strlen(b), sizeof(b) - strlen(b), "/%u", l);
+	val_set(ld, v, b);
 }
 
 /*
@@ -340,13 +325,17 @@ static void finish_anygw(struct conf_ld *ld)
 			   *g4 = mc_conf_sec_values(net, "anygw_ipv4"),
 			   *m6 = mc_conf_sec_values(net, "main_ipv6_address"),
 			   *g6 = mc_conf_sec_values(net, "anygw_ipv6");
+	struct in_addr ia, ga;
 	uint32_t a, g, mask, netw, bcast;
-	int l, gl;
+	unsigned l, gl;
 	const char *why = NULL;
 
 	if (mc_conf_ld_done(ld) || ld->nerr || !m4 || !m4->n || !g4 || !g4->n ||
-	    !parse4(m4->v[0].s, &a, &l) || !parse4(g4->v[0].s, &g, &gl) || l > 30)
+	    mc_conf_parse_cidr(m4->v[0].s, AF_INET, &ia, &l) < 0 ||
+	    mc_conf_parse_cidr(g4->v[0].s, AF_INET, &ga, &gl) < 0 || l > 30)
 		return;
+	a = ntohl(ia.s_addr);
+	g = ntohl(ga.s_addr);
 	mask = l ? 0xffffffffu << (32 - l) : 0;
 	netw = a & mask;
 	bcast = netw | ~mask;
@@ -375,29 +364,18 @@ static void finish_anygw(struct conf_ld *ld)
 	}
 	if (m6 && m6->n && g6 && g6->n && g6->layer == 0) {
 		/* the first host of the node's IPv6 network */
-		char b[64], *sl, *dup;
-		struct in6_addr ia;
-		int l6;
+		struct in6_addr i6;
+		unsigned l6;
+		char b[64];
 
-		snprintf(b, sizeof(b), "%s", m6->v[0].s);
-		sl = strchr(b, '/');
-		if (!sl)
+		if (mc_conf_parse_cidr(m6->v[0].s, AF_INET6, &i6, &l6) < 0 || l6 > 126)
 			return;
-		*sl = 0;
-		l6 = atoi(sl + 1);
-		if (inet_pton(AF_INET6, b, &ia) != 1 || l6 < 0 || l6 > 126)
-			return;
-		for (int bit = l6; bit < 128; bit++)
-			ia.s6_addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
-		ia.s6_addr[15] |= 1;
-		inet_ntop(AF_INET6, &ia, b, sizeof(b));
-		snprintf(b + strlen(b), sizeof(b) - strlen(b), "/%d", l6);
-		if (!(dup = strdup(b))) {
-			ld->oom = true;
-			return;
-		}
-		free(g6->v[0].s);
-		g6->v[0].s = dup;
+		for (unsigned bit = l6; bit < 128; bit++)
+			i6.s6_addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
+		i6.s6_addr[15] |= 1;
+		inet_ntop(AF_INET6, &i6, b, sizeof(b));
+		snprintf(b + strlen(b), sizeof(b) - strlen(b), "/%u", l6);
+		val_set(ld, &g6->v[0], b);
 	}
 }
 

@@ -297,7 +297,7 @@ static void ld_set(struct conf_ld *ld, struct conf_values *o, const char *value,
 
 static void ld_option(struct conf_ld *ld, char **w, int n, bool list)
 {
-	const char *asec = NULL;
+	const char *asec = NULL, *aopt;
 	char desc[128];
 	int i;
 
@@ -331,11 +331,11 @@ static void ld_option(struct conf_ld *ld, char **w, int n, bool list)
 		return;
 	}
 	i = mc_conf_ssch_opt_index(ld->cur->sch, w[1]);
-	if (i < 0 && mc_conf_lime_alias(ld->cur->name, w[1], &asec)) {
+	aopt = i < 0 ? mc_conf_lime_alias(ld->cur->name, w[1], &asec) : NULL;
+	if (aopt) {
 		/* LibreMesh's name of one of softmesh's options */
 		struct mc_conf_section *to = mc_conf_sec_find(ld->c, asec);
-		int k = to ? mc_conf_ssch_opt_index(to->sch, mc_conf_lime_alias(ld->cur->name,
-										    w[1], &asec)) : -1;
+		int k = to ? mc_conf_ssch_opt_index(to->sch, aopt) : -1;
 
 		if (k >= 0) {
 			if (list && !(to->sch->opts[k]->flags & MC_CONF_F_LIST))
