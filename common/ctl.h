@@ -143,6 +143,13 @@ void mc_ctl_client_close(struct mc_ctl_client *c);
 /* Sends req (not consumed), then reads one line into *reply. */
 int mc_ctl_client_call(struct mc_ctl_client *c, json_object *req,
 		       json_object **reply, int timeout_ms);
+/*
+ * One request to a daemon of rundir on a connection of its own: open,
+ * call, close. 0 and *reply (the caller puts it), or -errno (-ENOENT: the
+ * daemon is not running, -ETIMEDOUT).
+ */
+int mc_ctl_request(const char *rundir, const char *daemon, json_object *req,
+		   json_object **reply, int timeout_ms);
 /* Sends raw bytes as they are (tests use it to send garbage). */
 int mc_ctl_client_send_raw(struct mc_ctl_client *c, const void *p, size_t n);
 /* Reads the next line (a reply or an event); -ETIMEDOUT, -EPIPE at EOF. */

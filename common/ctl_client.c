@@ -162,3 +162,17 @@ int mc_ctl_client_call(struct mc_ctl_client *c, json_object *req,
 		rc = mc_ctl_client_send_raw(c, "\n", 1);
 	return rc < 0 ? rc : mc_ctl_client_read(c, reply, timeout_ms);
 }
+
+int mc_ctl_request(const char *rundir, const char *daemon, json_object *req,
+		   json_object **reply, int timeout_ms)
+{
+	struct mc_ctl_client *c;
+	int rc = mc_ctl_client_open(&c, rundir, daemon);
+
+	*reply = NULL;
+	if (rc < 0)
+		return rc;
+	rc = mc_ctl_client_call(c, req, reply, timeout_ms);
+	mc_ctl_client_close(c);
+	return rc;
+}

@@ -131,18 +131,13 @@ void ac_lease_event(struct anycastd *a, enum ac_lease_change what, const struct 
 static void daemon_rows(struct anycastd *a, const char *daemon, const char *cmd,
 			void (*fn)(struct anycastd *a, json_object *rows))
 {
-	json_object *req, *rep = NULL, *rows;
-	struct mc_ctl_client *c;
+	json_object *req = json_object_new_object(), *rep = NULL, *rows;
 
-	if (mc_ctl_client_open(&c, a->d->rundir, daemon) < 0)
-		return;
-	req = json_object_new_object();
 	json_object_object_add(req, "cmd", json_object_new_string(cmd));
-	if (mc_ctl_client_call(c, req, &rep, 300) == 0 &&
+	if (mc_ctl_request(a->d->rundir, daemon, req, &rep, 300) == 0 &&
 	    json_object_object_get_ex(rep, "data", &rows) &&
 	    json_object_is_type(rows, json_type_array))
 		fn(a, rows);
-	mc_ctl_client_close(c);
 	json_object_put(rep);
 	json_object_put(req);
 }

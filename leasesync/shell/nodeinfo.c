@@ -21,19 +21,14 @@
 /* data of a daemon's answer to cmd (NULL: none); the caller puts it */
 static json_object *ask(struct lsd *l, const char *daemon, const char *cmd)
 {
-	struct mc_ctl_client *c;
-	json_object *req, *rep = NULL, *data = NULL;
+	json_object *req = json_object_new_object(), *rep = NULL, *data = NULL;
 
-	if (mc_ctl_client_open(&c, l->d->rundir, daemon) < 0)
-		return NULL;
-	req = json_object_new_object();
 	json_object_object_add(req, "cmd", json_object_new_string(cmd));
-	if (mc_ctl_client_call(c, req, &rep, LSD_NODEINFO_CALL_MS) == 0 &&
+	if (mc_ctl_request(l->d->rundir, daemon, req, &rep, LSD_NODEINFO_CALL_MS) == 0 &&
 	    json_object_object_get_ex(rep, "data", &data))
 		json_object_get(data);
 	else
 		data = NULL;
-	mc_ctl_client_close(c);
 	json_object_put(req);
 	json_object_put(rep);
 	return data;

@@ -421,19 +421,20 @@ static enum MHD_Result change(struct wud *w, struct MHD_Connection *c, json_obje
 
 static enum MHD_Result gateway(struct wud *w, struct MHD_Connection *c, json_object *req)
 {
-	struct mc_ctl_client *cl;
 	json_object *q, *rep = NULL, *ok, *data, *e;
 	const char *choice = jstr(req, "choice");
 	enum MHD_Result rc;
+	int r;
 
 	if (!*choice || strlen(choice) > 64)
 		return send_error(w, c, 400, "choose a gateway by its name, or auto");
-	if (mc_ctl_client_open(&cl, w->d->rundir, "l3routed") < 0)
-		return send_error(w, c, 503, "l3routed is not running: no gateway can be chosen");
 	q = json_object_new_object();
 	json_object_object_add(q, "cmd", json_object_new_string("gw_prefer"));
 	json_object_object_add(q, "who", json_object_new_string(choice));
-	if (mc_ctl_client_call(cl, q, &rep, 2000) < 0) {
+	r = mc_ctl_request(w->d->rundir, "l3routed", q, &rep, 2000);
+	if (r == -ENOENT || r == -ECONNREFUSED) {
+		rc = send_error(w, c, 503, "l3routed is not running: no gateway can be chosen");
+	} else if (r < 0) {
 		rc = send_error(w, c, 503, "l3routed did not answer");
 	} else if (json_object_object_get_ex(rep, "ok", &ok) && json_object_get_boolean(ok)) {
 		w->changes++;
@@ -449,7 +450,6 @@ static enum MHD_Result gateway(struct wud *w, struct MHD_Connection *c, json_obj
 	}
 	json_object_put(q);
 	json_object_put(rep);
-	mc_ctl_client_close(cl);
 	return rc;
 }
 

@@ -270,19 +270,13 @@ static void add_names(json_object *to, json_object *from, const char *k)
 /* one request to a daemon: its reply (the caller puts it), or NULL */
 static json_object *ask(struct wud *w, const char *daemon, const char *cmd, bool reset)
 {
-	struct mc_ctl_client *c;
-	json_object *req, *rep = NULL;
+	json_object *req = json_object_new_object(), *rep = NULL;
 
-	if (mc_ctl_client_open(&c, w->d->rundir, daemon) < 0)
-		return NULL;
-	req = json_object_new_object();
 	json_object_object_add(req, "cmd", json_object_new_string(cmd));
 	if (reset)
 		json_object_object_add(req, "reset", json_object_new_boolean(true));
-	if (mc_ctl_client_call(c, req, &rep, 3000) < 0)
-		rep = NULL;
+	mc_ctl_request(w->d->rundir, daemon, req, &rep, 3000);
 	json_object_put(req);
-	mc_ctl_client_close(c);
 	return rep;
 }
 
