@@ -20,6 +20,13 @@ static const struct mc_conf_opt network_opts[] = {
 	/* addresses never leased, besides the anycast and node addresses:
 	 * meshlab's static clients sit in 10.N1.250.0/24 */
 	{ .name = "dhcp_reserved", .type = MC_CONF_T_PREFIX },
+	/* LibreMesh's DHCP range: the pool is network + start ..
+	 * network + start + limit - 1; limit 0 runs to the last address
+	 * before the broadcast (checked against the network in conf_finish.c) */
+	{ .name = "anygw_dhcp_start", .type = MC_CONF_T_INT, .min = 1, .max = 16777214,
+	  .def = "2" },
+	{ .name = "anygw_dhcp_limit", .type = MC_CONF_T_INT, .min = 0, .max = 16777214,
+	  .def = "0" },
 	/* MaxRtrAdvInterval, seconds (RFC 4861: 4..1800) */
 	{ .name = "ra_interval", .type = MC_CONF_T_INT, .min = 4, .max = 1800,
 	  .def = "600" },

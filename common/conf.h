@@ -124,6 +124,18 @@ void mc_conf_ssid_hash(const struct mc_conf *c, uint8_t n[6]);
 int mc_conf_mac(const struct mc_conf *c, uint8_t mac[6]);
 /* batadv_vlan resolved: 'auto' = 29 + ((N1 - 13) mod 256); 0 = untagged. */
 int mc_conf_cloud_vid(const struct mc_conf *c);
+/*
+ * The 802.1ad VLAN of a LibreMesh protocol word: "batadv:ARG" (no ARG:
+ * %N1) is ARG when a number, 29 + (Nk - 13) mod 256 for %N1..%N6 (as
+ * lime-proto-batadv); "babeld[:ARG]" ARG or 17; -EINVAL otherwise.
+ */
+int mc_conf_proto_vid(const struct mc_conf *c, const char *word);
+/* Does lime 'network' list protocols run proto ("batadv", "anygw",
+ * "l3route")? An empty list runs every softmesh daemon. */
+bool mc_conf_proto_wanted(const struct mc_conf *c, const char *proto);
+/* A mesh port's VLAN: batadv:VID of its net section's protocols, else
+ * the cloud's (mc_conf_cloud_vid). */
+int mc_conf_port_vid(const struct mc_conf *c, const struct mc_conf_section *port);
 /* lime 'system' log_level as an MC_LOG_* priority. */
 int mc_conf_log_level(const struct mc_conf *c);
 

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +301,82 @@ static void finish_lime(struct conf_ld *ld)
 	}
 }
 
+__attribute__((format(printf, 4, 5)))
+static void note_at(struct conf_ld *ld, const struct conf_val *v, const char *key,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	mc_conf_ld_vnote_at(ld, v->file, v->line, key, fmt, ap);
+	va_end(ap);
+}
+
+/* One protocol word of a list protocols: a known name, a VLAN that
+ * parses; what softmesh does not run is told once. */
+static void proto_check(struct conf_ld *ld, const struct conf_val *v)
+{
+	const char *daemon = NULL;
+	enum mc_lime_proto k = mc_conf_lime_proto(v->s, &daemon);
+	size_t n = strcspn(v->s, ":");
+	char key[48];
+
+	if (k == MC_LIME_PROTO_UNKNOWN) {
+		mc_conf_ld_err_at(ld, v->file, v->line, "unknown protocol '%.*s' (known: %s)",
+				  CONF_ECHO_LEN(v->s), v->s, mc_conf_lime_proto_names());
+		return;
+	}
+	if ((!strncmp(v->s, "batadv", n) || !strncmp(v->s, "babeld", n)) &&
+	    mc_conf_proto_vid(ld->c, v->s) < 0) {
+		mc_conf_ld_err_at(ld, v->file, v->line, "protocol '%.*s': its VLAN is a "
+				  "number 0..4094%s", CONF_ECHO_LEN(v->s), v->s,
+				  n == 6 && !strncmp(v->s, "batadv", 6) ? " or %N1..%N6" : "");
+		return;
+	}
+	snprintf(key, sizeof(key), "proto:%.*s", (int)(n < 32 ? n : 32), v->s);
+	if (k == MC_LIME_PROTO_FOREIGN && daemon)
+		note_at(ld, v, key, "protocol '%s' is a radio mode: the system sets up "
+			"radios, not softmesh", v->s);
+	else if (k == MC_LIME_PROTO_FOREIGN)
+		note_at(ld, v, key, "protocol '%s' is not run by softmesh (it routes with "
+			"batadv, l2meshd, and l3route, l3routed)", v->s);
+}
+
+/*
+ * LibreMesh's list protocols (doc/config.md "LibreMesh's files"): lime
+ * 'network''s says what runs and, with batadv:VID, the cloud's VLAN
+ * when batadv_vlan is 'auto'; a net section's says its role
+ * (finish_lime) and its own batadv VLAN (mc_conf_port_vid).
+ */
+static void finish_protocols(struct conf_ld *ld)
+{
+	struct mc_conf *c = ld->c;
+	struct conf_values *vl = mc_conf_sec_values(mc_conf_sec_find(c, "network"),
+						    "batadv_vlan");
+
+	for (size_t i = 0; i < c->nsecs; i++) {
+		struct conf_values *p = mc_conf_sec_values(c->secs[i], "protocols");
+
+		for (size_t k = 0; p && k < p->n; k++)
+			proto_check(ld, &p->v[k]);
+	}
+	if (ld->nerr || !vl || !vl->n || strcmp(vl->v[0].s, "auto"))
+		return;
+	const struct conf_values *np = mc_conf_sec_values(mc_conf_sec_find(c, "network"),
+							  "protocols");
+	for (size_t k = 0; np && k < np->n; k++) {
+		char b[8];
+
+		if (strncmp(np->v[k].s, "batadv", 6) || (np->v[k].s[6] && np->v[k].s[6] != ':'))
+			continue;
+		snprintf(b, sizeof(b), "%d", mc_conf_proto_vid(c, np->v[k].s));
+		val_set(ld, &vl->v[0], b);
+		vl->v[0].file = np->v[k].file;
+		vl->v[0].line = np->v[k].line;
+		break;
+	}
+}
+
 /* "a.b.c.d/L" from a host-order address */
 static void set4(struct conf_ld *ld, struct conf_val *v, uint32_t a, unsigned l)
 {
@@ -309,6 +386,28 @@ static void set4(struct conf_ld *ld, struct conf_val *v, uint32_t a, unsigned l)
 	inet_ntop(AF_INET, &ia, b, sizeof(b));
 	snprintf(b + strlen(b), sizeof(b) - strlen(b), "/%u", l);
 	val_set(ld, v, b);
+}
+
+/* anygw_dhcp_start/_limit (LibreMesh's DHCP range, anycastd's pool)
+ * inside the cloud's network of prefix length l */
+static void finish_dhcp_range(struct conf_ld *ld, struct mc_conf_section *net, unsigned l)
+{
+	const struct conf_values *st = mc_conf_sec_values(net, "anygw_dhcp_start"),
+				 *li = mc_conf_sec_values(net, "anygw_dhcp_limit");
+	unsigned long start, limit, last = (1ul << (32 - l)) - 2;	/* before the broadcast */
+
+	if (!st || !st->n || !li || !li->n)
+		return;
+	start = strtoul(st->v[0].s, NULL, 10);
+	limit = strtoul(li->v[0].s, NULL, 10);
+	if (start > last)
+		mc_conf_ld_err_at(ld, st->v[0].file, st->v[0].line, "anygw_dhcp_start %lu is "
+				  "past the last address of the /%u network (%lu)", start, l, last);
+	else if (limit && start + limit - 1 > last)
+		mc_conf_ld_err_at(ld, li->v[0].file, li->v[0].line, "anygw_dhcp_limit %lu from "
+				  "anygw_dhcp_start %lu runs past the last address of the /%u "
+				  "network (at most %lu; 0 = to the end)", limit, start, l,
+				  last - start + 1);
 }
 
 /*
@@ -349,6 +448,7 @@ static void finish_anygw(struct conf_ld *ld)
 				  g4->v[0].s, m4->v[0].s);
 		return;
 	}
+	finish_dhcp_range(ld, net, l);
 	why = a == netw ? "the network's address" : a == bcast ? "the broadcast address" :
 	      a == g ? "the anycast (anygw) address" : NULL;
 	if (why) {
@@ -399,5 +499,6 @@ void mc_conf_ld_finish(struct conf_ld *ld)
 			if (s != sys || (int)k != hi)
 				finish_opt(ld, s->sch->opts[k], &s->opts[k], host);
 	}
+	finish_protocols(ld);
 	finish_anygw(ld);
 }

@@ -181,6 +181,66 @@ int mc_conf_cloud_vid(const struct mc_conf *c)
 	return 29 + (c->n[0] + 256 - 13) % 256;
 }
 
+int mc_conf_proto_vid(const struct mc_conf *c, const char *word)
+{
+	const char *arg = strchr(word, ':');
+	bool batadv = !strncmp(word, "batadv:", 7) || !strcmp(word, "batadv");
+	char *end;
+	long v;
+
+	if (!arg || !arg[1]) {
+		if (batadv)
+			arg = ":%N1";	/* lime-proto-batadv's default */
+		else if (!strncmp(word, "babeld", 6) && (!arg || !arg[1]))
+			return 17;	/* lime-proto-babeld's */
+		else
+			return -EINVAL;
+	}
+	arg++;
+	/* the VLAN ends at the next ':' (LibreMesh's further arguments:
+	 * 802.1ad or 802.1q, a name suffix) */
+	v = strtol(arg, &end, 10);
+	if (end != arg && (*end == ':' || !*end) && *arg != '-' && *arg != '+')
+		return v <= 4094 ? (int)v : -EINVAL;
+	/* lime-proto-batadv: a template gives 29 + (N - 13) mod 256, so
+	 * the default network (N1 = 13) has VLAN 29 */
+	if (batadv && arg[0] == '%' && arg[1] == 'N' && arg[2] >= '1' && arg[2] <= '6' &&
+	    (arg[3] == ':' || !arg[3]))
+		return 29 + (c->n[arg[2] - '1'] + 256 - 13) % 256;
+	return -EINVAL;
+}
+
+bool mc_conf_proto_wanted(const struct mc_conf *c, const char *proto)
+{
+	const struct mc_conf_section *net = mc_conf_sec_find(c, "network");
+	size_t n = mc_conf_list_len(net, "protocols"), pl = strlen(proto);
+
+	if (!n)
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		const char *w = mc_conf_list_get(net, "protocols", i);
+
+		if (!strncmp(w, proto, pl) && (w[pl] == ':' || !w[pl]))
+			return true;
+	}
+	return false;
+}
+
+int mc_conf_port_vid(const struct mc_conf *c, const struct mc_conf_section *port)
+{
+	size_t n = mc_conf_list_len(port, "protocols");
+
+	for (size_t i = 0; i < n; i++) {
+		const char *w = mc_conf_list_get(port, "protocols", i);
+		int vid;
+
+		if ((!strncmp(w, "batadv:", 7) || !strcmp(w, "batadv")) &&
+		    (vid = mc_conf_proto_vid(c, w)) >= 0)
+			return vid;
+	}
+	return mc_conf_cloud_vid(c);
+}
+
 int mc_conf_log_level(const struct mc_conf *c)
 {
 	/* the schema check makes sure log_level exists, with a default */

@@ -152,6 +152,10 @@ struct conf_ld {
 };
 
 bool mc_conf_ld_done(const struct conf_ld *ld);
+/* A notice at file:line, told once per load for each key. */
+__attribute__((format(printf, 5, 0)))
+void mc_conf_ld_vnote_at(struct conf_ld *ld, unsigned file, int line, const char *key,
+			 const char *fmt, va_list ap);
 __attribute__((format(printf, 4, 5)))
 void mc_conf_ld_err_at(struct conf_ld *ld, unsigned file, int line,
 		       const char *fmt, ...);

@@ -31,8 +31,7 @@ static const char *const foreign_opts[] = {
 	"system:root_password_secret", "system:deferrable_reboot_uptime_s",
 	"system:deferrable_reboot_ping_target", "system:firstbootwizard_configured",
 	"system:firstbootwizard_dismissed",
-	"network:anygw_dhcp_start", "network:anygw_dhcp_limit", "network:protocols",
-	"network:bmx6_*", "network:bmx7_*", "network:babeld_*", "network:olsr*",
+		"network:bmx6_*", "network:bmx7_*", "network:babeld_*", "network:olsr*",
 	"network:batadv_routing_algo", "network:autoap_enabled", "network:autoap_hosts",
 	"network:use_odhcpd",
 	"wifi:modes", "wifi:country", "wifi:channel", "wifi:htmode", "wifi:distance",
@@ -92,6 +91,65 @@ const char *mc_conf_lime_alias(const char *name, const char *opt, const char **s
 		}
 	}
 	return NULL;
+}
+
+/* ------------------------------------------------------------ protocols */
+
+static const struct {
+	const char *name, *daemon;
+	enum mc_lime_proto kind;
+} protos[] = {
+	{ "batadv", "l2meshd", MC_LIME_PROTO_RUN },
+	{ "anygw", "anycastd", MC_LIME_PROTO_RUN },
+	{ "l3route", "l3routed", MC_LIME_PROTO_RUN },	/* softmesh's own */
+	{ "lan", NULL, MC_LIME_PROTO_PORT },
+	{ "wan", NULL, MC_LIME_PROTO_PORT },
+	{ "static", NULL, MC_LIME_PROTO_PORT },
+	{ "manual", NULL, MC_LIME_PROTO_PORT },
+	/* lime-proto-* routing daemons */
+	{ "babeld", NULL, MC_LIME_PROTO_FOREIGN },
+	{ "bmx6", NULL, MC_LIME_PROTO_FOREIGN },
+	{ "bmx7", NULL, MC_LIME_PROTO_FOREIGN },
+	{ "olsr", NULL, MC_LIME_PROTO_FOREIGN },
+	{ "olsr6", NULL, MC_LIME_PROTO_FOREIGN },
+	{ "olsr2", NULL, MC_LIME_PROTO_FOREIGN },
+	{ "bgp", NULL, MC_LIME_PROTO_FOREIGN },
+	/* radio modes (the system's): daemon "radio" */
+	{ "ieee80211s", "radio", MC_LIME_PROTO_FOREIGN },
+	{ "adhoc", "radio", MC_LIME_PROTO_FOREIGN },
+	{ "apbb", "radio", MC_LIME_PROTO_FOREIGN },
+	{ "apup", "radio", MC_LIME_PROTO_FOREIGN },
+	{ "ap", "radio", MC_LIME_PROTO_FOREIGN },
+	{ "apname", "radio", MC_LIME_PROTO_FOREIGN },
+	{ "client", "radio", MC_LIME_PROTO_FOREIGN },
+};
+
+enum mc_lime_proto mc_conf_lime_proto(const char *word, const char **daemon)
+{
+	size_t n = strcspn(word, ":");
+
+	for (unsigned i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		if (strlen(protos[i].name) == n && !strncmp(protos[i].name, word, n)) {
+			if (daemon)
+				*daemon = protos[i].daemon;
+			return protos[i].kind;
+		}
+	}
+	return MC_LIME_PROTO_UNKNOWN;
+}
+
+const char *mc_conf_lime_proto_names(void)
+{
+	static char names[256];
+
+	if (!names[0]) {
+		size_t off = 0;
+
+		for (unsigned i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+						i ? ", " : "", protos[i].name);
+	}
+	return names;
 }
 
 /* ------------------------------------------------- addresses from the MAC */

@@ -26,6 +26,22 @@ bool mc_conf_lime_foreign_opt(const char *type, const char *name, const char *op
 const char *mc_conf_lime_alias(const char *name, const char *opt, const char **sec);
 
 /*
+ * LibreMesh's protocol words (`list protocols`: "batadv:%N1", "babeld:17",
+ * "anygw", "lan"): what softmesh does with the name before the first ':'.
+ * RUN: a softmesh daemon runs it (batadv l2meshd, anygw anycastd, and
+ * softmesh's own l3route l3routed; *daemon is its name); PORT: a port's
+ * kind (lan, wan, static, manual); FOREIGN: LibreMesh has it and softmesh
+ * does not run it (other routing daemons; radio modes, whose *daemon is
+ * "radio"); UNKNOWN: no one
+ * has it (a misspelling).
+ */
+enum mc_lime_proto { MC_LIME_PROTO_UNKNOWN, MC_LIME_PROTO_RUN, MC_LIME_PROTO_PORT,
+		     MC_LIME_PROTO_FOREIGN };
+enum mc_lime_proto mc_conf_lime_proto(const char *word, const char **daemon);
+/* The names of every known protocol, ", "-separated, for an error message. */
+const char *mc_conf_lime_proto_names(void);
+
+/*
  * main_ipv4_address / main_ipv6_address as LibreMesh reads them (its
  * network.primary_address): "A/L/H" is the address space /H inside the
  * network /L; when A is a network address (host bits zero for /H) the

@@ -79,11 +79,9 @@ const char *mc_conf_sec_desc(const struct mc_conf_section *s, char *buf, size_t 
  * A notice (not an error): a name of LibreMesh's files that softmesh does
  * not use, told once per load (doc/config.md "LibreMesh's files").
  */
-__attribute__((format(printf, 3, 4)))
-static void ld_note(struct conf_ld *ld, const char *key, const char *fmt, ...)
+void mc_conf_ld_vnote_at(struct conf_ld *ld, unsigned file, int line, const char *key,
+			 const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	for (unsigned i = 0; i < ld->nnoted; i++)
 		if (!strcmp(ld->noted[i], key))
 			return;
@@ -91,11 +89,19 @@ static void ld_note(struct conf_ld *ld, const char *key, const char *fmt, ...)
 		snprintf(ld->noted[ld->nnoted++], sizeof(ld->noted[0]), "%s", key);
 	if (!ld->errf)
 		return;
-	fprintf(ld->errf, "%s:%d: notice: ", ld->c->files[ld->layer], ld->line);
-	va_start(ap, fmt);
+	fprintf(ld->errf, "%s:%d: notice: ", ld->c->files[file], line);
 	vfprintf(ld->errf, fmt, ap);
-	va_end(ap);
 	fputc('\n', ld->errf);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void ld_note(struct conf_ld *ld, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	mc_conf_ld_vnote_at(ld, ld->layer, ld->line, key, fmt, ap);
+	va_end(ap);
 }
 
 /* ------------------------------------------------------------- sections */

@@ -53,6 +53,31 @@ static void print_section(FILE *f, const struct mc_conf *c,
 	}
 }
 
+/* What LibreMesh's list protocols of lime 'network' runs (without one,
+ * everything: no line). */
+static void print_runs(FILE *f, const struct mc_conf *c)
+{
+	static const char *const d[][2] = {
+		{ "l2meshd", "batadv" }, { "l3routed", "l3route" }, { "anycastd", "anygw" },
+	};
+	bool off = false;
+
+	if (!mc_conf_list_len(mc_conf_section(c, "network"), "protocols"))
+		return;
+	fputs("# runs", f);
+	for (unsigned i = 0; i < 3; i++)
+		if (mc_conf_proto_wanted(c, d[i][1]))
+			fprintf(f, " %s", d[i][0]);
+	fputs(" leasesyncd webuid", f);
+	for (unsigned i = 0; i < 3; i++) {
+		if (mc_conf_proto_wanted(c, d[i][1]))
+			continue;
+		fprintf(f, "%s %s (no %s)", off ? "," : "; not", d[i][0], d[i][1]);
+		off = true;
+	}
+	fputc('\n', f);
+}
+
 /* What the templates expanded from, which no option shows. */
 static void print_ids(FILE *f, const struct mc_conf *c)
 {
@@ -63,8 +88,10 @@ static void print_ids(FILE *f, const struct mc_conf *c)
 			m[2], m[3], m[4], m[5]);
 	else
 		fputs("# %M unknown", f);
-	fprintf(f, ", %%N = %02x:%02x:%02x:%02x:%02x:%02x, cloud VLAN %d\n\n",
+	fprintf(f, ", %%N = %02x:%02x:%02x:%02x:%02x:%02x, cloud VLAN %d\n",
 		n[0], n[1], n[2], n[3], n[4], n[5], mc_conf_cloud_vid(c));
+	print_runs(f, c);
+	fputc('\n', f);
 }
 
 void mc_conf_print(FILE *f, const struct mc_conf *c, bool verbose)

@@ -36,6 +36,11 @@ static const struct mc_conf_opt network_opts[] = {
 	/* 'auto': 29 + ((N1 - 13) mod 256), LibreMesh's (mc_conf_cloud_vid) */
 	{ .name = "batadv_vlan", .type = MC_CONF_T_INT_AUTO, .min = 0, .max = 4094,
 	  .def = "auto" },
+	/* LibreMesh's list protocols: what runs (batadv, anygw, softmesh's
+	 * l3route; empty: all of softmesh), batadv:VID the cloud VLAN
+	 * (conf_finish.c) */
+	{ .name = "protocols", .type = MC_CONF_T_STR, .min = 1, .max = 32,
+	  .flags = MC_CONF_F_LIST | MC_CONF_F_LITERAL },
 	/* l3routed announces the offer, l2meshd puts it in batman's GW TVLV */
 	{ .name = "gateway", .type = MC_CONF_T_BOOL, .def = "0" },
 	/* batman-adv's default offer; 'auto' in a file means this default */
@@ -49,7 +54,7 @@ static const struct mc_conf_opt net_opts[] = {
 	{ .name = "role", .type = MC_CONF_T_ENUM, .words = roles },
 	/* LibreMesh's per-port protocols (batadv:%N1, babeld:17, lan, wan...) */
 	{ .name = "protocols", .type = MC_CONF_T_STR, .min = 1, .max = 32,
-	  .flags = MC_CONF_F_LIST },
+	  .flags = MC_CONF_F_LIST | MC_CONF_F_LITERAL },
 	{ .name = "wireless", .type = MC_CONF_T_BOOL, .def = "0" },
 	{ .name = "rate", .type = MC_CONF_T_RATE },
 	{ .name = "mtu", .type = MC_CONF_T_INT, .min = 576, .max = 9000 },

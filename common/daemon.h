@@ -37,6 +37,10 @@ struct mc_daemon {
 
 struct mc_daemon_ops {
 	const char *name;		/* "l2meshd": log ident and socket name */
+	/* The word of lime 'network' list protocols that runs it ("batadv");
+	 * a list without it and the daemon does not start (exit 0). NULL:
+	 * it always runs. */
+	const char *protocol;
 	const struct mc_ctl_cmd *cmds;	/* handlers get the struct mc_daemon * */
 	unsigned ncmds;
 	const struct mc_ctl_topic *topics;	/* its event topics (doc/control.md) */

@@ -24,6 +24,10 @@ static int config_check(const struct ac_dhcp_config *cfg, const struct ac_dhcp_e
 	/* /8: the hash walk over a full pool stays at 16M steps */
 	if (cfg->plen < 8 || cfg->plen > 30 || cfg->reserved_plen > 32)
 		return -EINVAL;
+	/* the pool within the prefix, before its broadcast address */
+	uint32_t hosts = (~0u >> cfg->plen) - 1, first = cfg->pool_start ? cfg->pool_start : 1;
+	if (first > hosts || (cfg->pool_limit && cfg->pool_limit > hosts - first + 1))
+		return -EINVAL;
 	if (!cfg->lease_s || dl == sizeof(cfg->domain))
 		return -EINVAL;
 	return 0;
@@ -34,7 +38,11 @@ static void ranges_set(struct ac_dhcp *d, const struct ac_dhcp_config *cfg)
 	uint32_t mask = ~0u << (32 - cfg->plen), rmask;
 
 	d->net = ntohl(cfg->net.s_addr) & mask;
-	d->span = ~mask - 1;
+	d->hosts = ~mask - 1;
+	/* LibreMesh's dhcp range: start from the network address, limit
+	 * addresses (0: to the one before the broadcast) */
+	d->lo = d->net + (cfg->pool_start ? cfg->pool_start : 1);
+	d->span = cfg->pool_limit ? cfg->pool_limit : d->net + d->hosts + 1 - d->lo;
 	d->server = ntohl(cfg->server.s_addr);
 	d->rsv_lo = 1;
 	d->rsv_hi = 0;

@@ -48,6 +48,11 @@ struct ac_dhcp_config {
 	uint8_t plen;                 /* e.g. 16; 8..30 */
 	struct in_addr reserved_net;  /* a range never handed out (meshlab's static clients 10.N1.250.0/24) */
 	uint8_t reserved_plen;        /* 0: none */
+	/* LibreMesh's anygw_dhcp_start/_limit: the pool is net + pool_start
+	 * .. net + pool_start + pool_limit - 1; pool_start 0 is 1 (the whole
+	 * prefix), pool_limit 0 runs to the address before the broadcast */
+	uint32_t pool_start;
+	uint32_t pool_limit;
 	uint32_t lease_s;             /* option 51; LibreMesh default 3600 */
 	uint16_t mtu;                 /* option 26; LibreMesh default 1350; 0: not sent */
 	char domain[254];             /* option 15; "" none */

@@ -54,7 +54,9 @@ struct ac_dhcp {
 	struct ac_dhcp_config cfg;
 	struct ac_dhcp_env env;
 	uint32_t net;			/* network address, host order */
-	uint32_t span;			/* pool slots: the prefix less network and broadcast */
+	uint32_t lo;			/* the pool's first address, host order */
+	uint32_t span;			/* pool slots from lo (the prefix less network and broadcast, or anygw_dhcp_limit) */
+	uint32_t hosts;			/* the prefix less network and broadcast */
 	uint32_t server;		/* host order */
 	uint32_t rsv_lo, rsv_hi;	/* reserved range; lo > hi: none */
 	unsigned size;			/* ac_dhcp_pool_size() */
@@ -67,7 +69,7 @@ struct ac_dhcp {
 /* host (host order) in the cloud's prefix, network and broadcast too */
 static inline bool ac_in_cloud(const struct ac_dhcp *d, uint32_t host)
 {
-	return host - d->net <= d->span;
+	return host - d->net <= d->hosts;
 }
 
 static inline struct in_addr ac_in(uint32_t host)

@@ -3,7 +3,7 @@
  * The pool and the lease table. Every node of a cloud must give a client
  * the same address without asking the others, so the choice depends only
  * on the client's key and what is taken: the first candidate is
- * FNV-1a(key) % span, then AC_POOL_REHASH candidates from the key's hash
+ * lo + FNV-1a(key) % span, then AC_POOL_REHASH candidates from the key's hash
  * extended by one byte, then the next free one upwards from the first,
  * wrapping. Two
  * tables index the leases: by client key (client-id, else chaddr) and by
@@ -150,11 +150,11 @@ int ac_pool_move(struct ac_dhcp *d, struct ac_ent *e, uint32_t ip)
 	return 0;
 }
 
-/* In the prefix, neither its network nor broadcast address, not the
- * server's and not reserved. */
+/* In the pool (by default the prefix less its network and broadcast
+ * addresses), not the server's and not reserved. */
 bool ac_pool_in_range(const struct ac_dhcp *d, uint32_t ip)
 {
-	if (ip - d->net - 1 >= d->span)
+	if (ip - d->lo >= d->span)
 		return false;
 	if (ip == d->server)
 		return false;
@@ -251,21 +251,21 @@ uint32_t ac_pool_pick(struct ac_dhcp *d, uint64_t now_ms, const struct ac_client
 
 	if (want && ac_pool_free_for(d, now_ms, want, c))
 		return want;
-	if (ac_pool_free_for(d, now_ms, d->net + 1 + start, c))
-		return d->net + 1 + start;
+	if (ac_pool_free_for(d, now_ms, d->lo + start, c))
+		return d->lo + start;
 	/* then AC_POOL_REHASH more candidates, each the hash of the key and
 	 * one byte more (1, 2, ...): two clients whose first candidates meet
 	 * (a reserved range, a taken address) part at once, instead of both
 	 * going to the next address up, where they would meet again */
 	for (uint32_t j = 1; j <= AC_POOL_REHASH; j++) {
-		uint32_t ip = d->net + 1 + ((h ^ j) * 16777619u) % d->span;
+		uint32_t ip = d->lo + ((h ^ j) * 16777619u) % d->span;
 
 		if (ac_pool_free_for(d, now_ms, ip, c))
 			return ip;
 	}
 	/* start + i < 2 * span < 2^25: no wrap of the sum */
 	for (uint32_t i = 0; i < d->span; i++) {
-		uint32_t ip = d->net + 1 + (start + i) % d->span;
+		uint32_t ip = d->lo + (start + i) % d->span;
 
 		if (ac_pool_free_for(d, now_ms, ip, c))
 			return ip;
@@ -275,7 +275,7 @@ uint32_t ac_pool_pick(struct ac_dhcp *d, uint64_t now_ms, const struct ac_client
 
 static unsigned pool_count(const struct ac_dhcp *d)
 {
-	uint32_t lo = d->net + 1, hi = d->net + d->span, n = d->span;
+	uint32_t lo = d->lo, hi = d->lo + d->span - 1, n = d->span;
 
 	if (d->rsv_lo <= d->rsv_hi && d->rsv_lo <= hi && d->rsv_hi >= lo)
 		n -= (d->rsv_hi < hi ? d->rsv_hi : hi) - (d->rsv_lo > lo ? d->rsv_lo : lo) + 1;

@@ -105,6 +105,9 @@ static int dhcp_config(struct anycastd *a, struct ac_dhcp_config *c)
 		memcpy(&c->reserved_net, r.a, 4);
 		c->reserved_plen = r.plen;
 	}
+	/* checked against the prefix by the config loader */
+	c->pool_start = (uint32_t)conf_int(net, "anygw_dhcp_start");
+	c->pool_limit = (uint32_t)conf_int(net, "anygw_dhcp_limit");
 	c->lease_s = (uint32_t)conf_int(net, "dhcp_lease_time");
 	c->mtu = (uint16_t)conf_int(net, "client_mtu");
 	c->probe_ms = (uint32_t)conf_int(net, "dhcp_probe_ms");
@@ -348,7 +351,7 @@ static void anycastd_stop(struct mc_daemon *d)
 int main(int argc, char **argv)
 {
 	struct mc_daemon_ops ops = {
-		.name = "anycastd", .cmds = ac_cmds, .topics = ac_topics,
+		.name = "anycastd", .protocol = "anygw", .cmds = ac_cmds, .topics = ac_topics,
 		.conf_parts = sm_conf_parts, .conf_own = &ac_conf_part,
 		.status = ac_status, .start = anycastd_start, .stop = anycastd_stop,
 	};

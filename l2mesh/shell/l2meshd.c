@@ -295,8 +295,8 @@ static int wire_attach(struct l2meshd *m, struct l2sh_port *p, const char *ifnam
 	 * batman header (1532, as batman-adv asks) and our cloud tag; where
 	 * the link does not allow it, fragmentation covers */
 	unsigned want = p->mtu_cfg > 0 ? (unsigned)p->mtu_cfg :
-			mesh && mtu < L2SH_MESH_MTU + (m->vid ? 4u : 0u) ?
-			L2SH_MESH_MTU + (m->vid ? 4u : 0u) : mtu;
+			mesh && mtu < L2SH_MESH_MTU + (p->vid ? 4u : 0u) ?
+			L2SH_MESH_MTU + (p->vid ? 4u : 0u) : mtu;
 	if (want != mtu) {
 		struct mc_nl_link set = { .up = -1, .mtu = want };
 		if (mc_nl_link_set(m->nl, mc_nl_ifindex(ifname), &set) == 0)
@@ -307,7 +307,7 @@ static int wire_attach(struct l2meshd *m, struct l2sh_port *p, const char *ifnam
 	}
 	p->mtu = mtu;
 	port_quiet(ifname, mesh);
-	if ((rc = l2sh_wire_open(p, ifname, mesh, m->vid, err, sizeof(err))) < 0) {
+	if ((rc = l2sh_wire_open(p, ifname, mesh, p->vid, err, sizeof(err))) < 0) {
 		log_err("%s", err);
 		return rc;
 	}
@@ -321,14 +321,15 @@ static int wire_attach(struct l2meshd *m, struct l2sh_port *p, const char *ifnam
  * extra room for an 802.1ad tag) */
 static unsigned port_mtu(const struct l2meshd *m, const struct l2sh_port *p)
 {
-	return p->mtu - (m->vid ? 4 : 0);
+	return p->mtu - (p->vid ? 4 : 0);
 }
 
 /* Every L2SH_REOPEN_MS, the ports whose interface is missing are retried. */
 #define L2SH_REOPEN_MS 2000u
 
+/* vid: the port's cloud tag (mesh ports; mc_conf_port_vid) */
 static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wireless,
-		     long mtu_cfg)
+		     long mtu_cfg, int vid)
 {
 	struct l2sh_port *p = mesh ? &m->mesh[m->nmesh] : &m->local[m->nlocal];
 	int rc;
@@ -337,6 +338,7 @@ static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wire
 		return -ENOSPC;
 	memset(p, 0, sizeof(*p));
 	p->mtu_cfg = mtu_cfg;
+	p->vid = mesh ? (uint16_t)vid : 0;
 	p->fd = -1;
 	if (mc_nl_ifindex(ifname) <= 0) {
 		/* a radio that comes up late at boot: the port waits for it
@@ -357,9 +359,14 @@ static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wire
 	mesh ? m->nmesh++ : m->nlocal++;
 	if (p->gone && mesh)
 		l2_port_set_up(m->node, p->index, false, mc_ev_now_ms(m->d->loop));
-	else
-		log_info("%s port %s: mtu %u%s", mesh ? "mesh" : "lan", ifname, p->mtu,
+	else if (mesh && p->vid)
+		log_info("mesh port %s: mtu %u%s, 802.1ad VLAN %u", ifname, p->mtu,
+			 wireless ? ", wireless" : "", p->vid);
+	else if (mesh)
+		log_info("mesh port %s: mtu %u%s, untagged", ifname, p->mtu,
 			 wireless ? ", wireless" : "");
+	else
+		log_info("lan port %s: mtu %u", ifname, p->mtu);
 	return 0;
 }
 
@@ -424,7 +431,8 @@ static int open_wires(struct l2meshd *m)
 			continue;	/* wan ports are l3routed's */
 		mc_conf_get_bool(s, "wireless", &wireless);
 		mc_conf_get_int(s, "mtu", &mtu);
-		rc = open_wire(m, mc_conf_get_str(s, "linux_name"), mesh, wireless, mtu);
+		rc = open_wire(m, mc_conf_get_str(s, "linux_name"), mesh, wireless, mtu,
+			       mc_conf_port_vid(m->d->conf, s));
 		if (rc < 0)
 			return rc;
 	}
@@ -648,7 +656,7 @@ static void l2meshd_stop(struct mc_daemon *d)
 }
 
 static const struct mc_daemon_ops ops = {
-	.name = "l2meshd",
+	.name = "l2meshd", .protocol = "batadv",
 	.cmds = l2sh_cmds,
 	.topics = l2sh_topics,
 	.conf_parts = sm_conf_parts,

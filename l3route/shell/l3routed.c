@@ -447,7 +447,7 @@ static void l3routed_stop(struct mc_daemon *d)
 int main(int argc, char **argv)
 {
 	struct mc_daemon_ops ops = {
-		.name = "l3routed", .cmds = l3sh_cmds, .topics = l3sh_topics,
+		.name = "l3routed", .protocol = "l3route", .cmds = l3sh_cmds, .topics = l3sh_topics,
 		.status = l3sh_status,
 		.conf_parts = sm_conf_parts, .conf_own = &l3_conf_part,
 		.start = l3routed_start, .stop = l3routed_stop,

@@ -1198,6 +1198,57 @@ static void test_config(void)
 	ac_dhcp_free(d);
 }
 
+/* LibreMesh's anygw_dhcp_start/_limit: only the window is handed out,
+ * a request outside it gets an address inside, and the window must fit
+ * in the prefix before its broadcast. */
+static void test_pool_window(void)
+{
+	struct fake f;
+	struct ac_dhcp_config c = cfg_default();
+	struct ac_dhcp_env env = { .user = &f, .send = f_send };
+	struct ac_dhcp *d = NULL;
+
+	c.reserved_plen = 0;
+	c.pool_start = 100;
+	c.pool_limit = 8;	/* 10.13.0.100 .. 10.13.0.107 */
+	d = server(&f, &c);
+	CHECK_INT(ac_dhcp_pool_size(d), 8);
+	for (uint8_t i = 1; i <= 8; i++) {
+		struct cli k = client(i);
+		uint32_t y = dora(d, &f, 1000, &k);
+
+		CHECK(y >= ip4("10.13.0.100") && y <= ip4("10.13.0.107"));
+	}
+	CHECK_INT(ac_dhcp_pool_used(d), 8);
+	struct cli late = client(9);
+	CHECK_INT(dora(d, &f, 2000, &late), 0);	/* full */
+	ac_dhcp_free(d);
+
+	/* limit 0: to the address before the broadcast; a wish outside is
+	 * not granted */
+	c = cfg_default();
+	c.reserved_plen = 0;
+	c.plen = 24;
+	c.pool_start = 200;
+	d = server(&f, &c);
+	CHECK_INT(ac_dhcp_pool_size(d), 55);	/* .200 .. .254 */
+	struct cli k = client(1);
+	rx(d, 1000, &k, AC_DHCPDISCOVER, 0, ip4("10.13.0.20"));
+	CHECK_INT(f.nsend, 1);
+	uint32_t y = yiaddr(&f);
+	CHECK(y >= ip4("10.13.0.200") && y <= ip4("10.13.0.254"));
+	ac_dhcp_free(d);
+
+	c.pool_start = 255;	/* the broadcast */
+	CHECK_INT(ac_dhcp_new(&d, &c, &env), -EINVAL);
+	c.pool_start = 250;
+	c.pool_limit = 6;	/* .250 .. .255 */
+	CHECK_INT(ac_dhcp_new(&d, &c, &env), -EINVAL);
+	c.pool_limit = 5;
+	CHECK_INT(ac_dhcp_new(&d, &c, &env), 0);
+	ac_dhcp_free(d);
+}
+
 /* ---- the fuzzer's seeds ---- */
 
 static void put(const char *dir, const char *name, const uint8_t *p, size_t n)
@@ -1273,5 +1324,6 @@ int main(int argc, char **argv)
 	RUN(test_lease_line);
 	RUN(test_restore);
 	RUN(test_config);
+	RUN(test_pool_window);
 	return check_exit();
 }

@@ -97,8 +97,15 @@ static void load_bad(const char *text, const uint8_t *mac, const char *want)
 /* The print must load back (one layer over the defaults) to itself. */
 static void check_round_trip(const char *printed)
 {
-	struct mc_conf *c = load_ok(printed);
-	char *again = c ? conf_print_str(c, false) : NULL;
+	struct mc_conf *c = NULL;
+	char *errs = NULL, *again;
+
+	/* notices again (LibreMesh's protocols softmesh does not run), no error */
+	CHECK_INT(load_text(&c, printed, test_mac, &errs), 0);
+	for (const char *l = errs; l && *l; l = strchr(l, '\n') + 1)
+		CHECK(strstr(l, ": notice: ") && strstr(l, ": notice: ") < strchr(l, '\n'));
+	free(errs);
+	again = c ? conf_print_str(c, false) : NULL;
 
 	CHECK_STR(again, printed);
 	free(again);
@@ -180,13 +187,32 @@ static void test_defaults_complete(void)
 
 /* -------------------------------------------------------------- golden */
 
+/* SOFTMESH_GOLDEN_WRITE=1 rewrites the goldens from what the loader
+ * prints (then review the diff): NAME.out, and NAME.outv and NAME.err
+ * where they exist. */
+static void golden_put(const char *name, const char *ext, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.%s", golden_dir, name, ext);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
 static void golden_case(const char *name, bool node_layer)
 {
 	struct mc_conf_source src[2];
-	char *text[2] = { NULL, NULL }, *want, *got = NULL, *outv;
+	char *text[2] = { NULL, NULL }, *want, *got = NULL, *outv, *errw, *errs = NULL;
 	struct mc_conf *c = NULL;
-	size_t n = node_layer ? 2 : 1, wlen, vlen;
+	size_t n = node_layer ? 2 : 1, wlen, vlen, elen = 0;
 	char names[2][64];
+	bool write = getenv("SOFTMESH_GOLDEN_WRITE") != NULL;
+	FILE *ef = open_memstream(&errs, &elen);
 
 	for (size_t i = 0; i < n; i++) {
 		snprintf(names[i], sizeof(names[i]), "%s.%s", name, i ? "node" : "in");
@@ -198,21 +224,38 @@ static void golden_case(const char *name, bool node_layer)
 	want = golden_slurp(name, "out", &wlen);
 	CHECK(want != NULL);
 	if (text[0] && (!node_layer || text[1]))
-		CHECK_INT(mc_conf_load_sources(&c, sm_conf_schema(), src, n, test_mac, stderr), 0);
+		CHECK_INT(mc_conf_load_sources(&c, sm_conf_schema(), src, n, test_mac, ef), 0);
+	fclose(ef);
+	/* notices (and nothing else) as NAME.err says, when it exists */
+	errw = golden_slurp(name, "err", &wlen);
+	if (errw && write)
+		golden_put(name, "err", errs);
+	else if (errw)
+		CHECK_STR(errs, errw);
+	else if (*errs)
+		fprintf(stderr, "%s", errs);
 	if (c && want) {
 		got = conf_print_str(c, false);
-		CHECK_STR(got, want);
+		if (write)
+			golden_put(name, "out", got);
+		else
+			CHECK_STR(got, want);
 		check_round_trip(got);
 	}
 	outv = golden_slurp(name, "outv", &vlen);
 	if (c && outv) {
 		char *v = conf_print_str(c, true);
 
-		CHECK_STR(v, outv);
+		if (write)
+			golden_put(name, "outv", v);
+		else
+			CHECK_STR(v, outv);
 		check_round_trip(got);
 		free(v);
 	}
 	mc_conf_free(c);
+	free(errs);
+	free(errw);
 	free(outv);
 	free(got);
 	free(want);
@@ -227,6 +270,9 @@ static void test_golden(void)
 	golden_case("quoting", false);
 	golden_case("templates", false);
 	golden_case("layers", true);
+	/* LibreMesh's files: lime-defaults alone, a community with a node */
+	golden_case("lime-defaults", false);
+	golden_case("lime-community", true);
 }
 
 /* The verbose print also loads back, to the same plain print. */
@@ -1090,6 +1136,78 @@ static void test_libremesh_addresses(void)
 		 "it comes from the MAC, and there is none (set primary_mac in lime 'system')\n");
 }
 
+/* list protocols: what runs, the cloud's and a port's VLAN, and what is
+ * refused (an unknown name, a VLAN that is not one, a DHCP range past
+ * the network). */
+static void test_libremesh_protocols(void)
+{
+	struct mc_conf *c = NULL;
+	char *errs = NULL;
+	const struct mc_conf_section *p;
+
+	CHECK_INT(load_text(&c, "config lime network\n"
+			    "\tlist protocols 'batadv:%N2'\n"
+			    "\tlist protocols anygw\n"
+			    "config net m\n\toption linux_name eth1\n"
+			    "\tlist protocols 'batadv:12:8021ad:_batadv'\n"
+			    "config net n\n\toption linux_name eth2\n"
+			    "\tlist protocols 'babeld:17'\n", test_mac, &errs), 0);
+	/* N2 = 0xfe: 29 + (254 - 13) mod 256 */
+	CHECK_INT(mc_conf_cloud_vid(c), 270);
+	CHECK(mc_conf_proto_wanted(c, "batadv"));
+	CHECK(mc_conf_proto_wanted(c, "anygw"));
+	CHECK(!mc_conf_proto_wanted(c, "l3route"));
+	p = mc_conf_section(c, "m");
+	CHECK_INT(mc_conf_port_vid(c, p), 12);
+	p = mc_conf_section(c, "n");	/* a babeld port: the cloud's VLAN */
+	CHECK_INT(mc_conf_port_vid(c, p), 270);
+	CHECK_STR(mc_conf_get_str(p, "role"), "mesh");
+	CHECK(strstr(errs, ":9: notice: protocol 'babeld:17' is not run") != NULL);
+	mc_conf_free(c);
+	free(errs);
+
+	/* an explicit batadv_vlan wins over the list; no list runs all */
+	CHECK_INT(load_text(&c, "config lime network\n\toption batadv_vlan 40\n"
+			    "\tlist protocols 'batadv:%N1'\n", test_mac, &errs), 0);
+	CHECK_INT(mc_conf_cloud_vid(c), 40);
+	CHECK(!mc_conf_proto_wanted(c, "l3route"));
+	mc_conf_free(c);
+	free(errs);
+	CHECK_INT(load_text(&c, "config lime network\n", test_mac, &errs), 0);
+	CHECK(mc_conf_proto_wanted(c, "l3route") && mc_conf_proto_wanted(c, "batadv"));
+	CHECK_INT(mc_conf_cloud_vid(c), 29);
+	mc_conf_free(c);
+	c = NULL;
+	free(errs);
+
+	static const struct { const char *text, *err; } bad[] = {
+		{ "config lime network\n\tlist protocols batdv:%N1\n",
+		  "t.conf:2: unknown protocol 'batdv:%N1' (known: batadv, anygw, l3route" },
+		{ "config lime network\n\tlist protocols batadv:4095\n",
+		  "t.conf:2: protocol 'batadv:4095': its VLAN is a number 0..4094 or %N1..%N6" },
+		{ "config lime network\n\tlist protocols batadv:%M1\n",
+		  "t.conf:2: protocol 'batadv:%M1': its VLAN" },
+		{ "config net x\n\toption linux_name eth1\n\tlist protocols babeld:x\n",
+		  "t.conf:3: protocol 'babeld:x': its VLAN is a number 0..4094\n" },
+		{ "config lime network\n\toption main_ipv4_address 10.1.0.0/24\n"
+		  "\toption anygw_dhcp_start 255\n",
+		  "t.conf:3: anygw_dhcp_start 255 is past the last address of the /24 network (254)" },
+		{ "config lime network\n\toption main_ipv4_address 10.1.0.0/24\n"
+		  "\toption anygw_dhcp_start 100\n\toption anygw_dhcp_limit 156\n",
+		  "t.conf:4: anygw_dhcp_limit 156 from anygw_dhcp_start 100 runs past the last "
+		  "address of the /24 network (at most 155; 0 = to the end)" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(load_text(&c, bad[i].text, test_mac, &errs) < 0);
+		if (!strstr(errs, bad[i].err))
+			fprintf(stderr, "case %zu: %s", i, errs);
+		CHECK(strstr(errs, bad[i].err) != NULL);
+		mc_conf_free(c);
+		c = NULL;
+		free(errs);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -1119,5 +1237,6 @@ int main(int argc, char **argv)
 	RUN(test_bad_values);
 	RUN(test_libremesh_file);
 	RUN(test_libremesh_addresses);
+	RUN(test_libremesh_protocols);
 	return check_exit();
 }

@@ -55,6 +55,7 @@ static const struct tbl_col if_cols[] = {
 	{ "role", "role", TBL_STR },
 	{ "status", "status", TBL_STR },
 	{ "MTU", "mtu", TBL_INT },
+	{ "VLAN", "vid", TBL_INT },
 	{ "MAC", "mac", TBL_STR },
 	{ "rx", "rx_frames", TBL_INT },
 	{ "tx", "tx_frames", TBL_INT },
