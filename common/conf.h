@@ -136,6 +136,11 @@ bool mc_conf_proto_wanted(const struct mc_conf *c, const char *proto);
 /* A mesh port's VLAN: batadv:VID of its net section's protocols, else
  * the cloud's (mc_conf_cloud_vid). */
 int mc_conf_port_vid(const struct mc_conf *c, const struct mc_conf_section *port);
+/* The VLANs (at most max, into vids) of protocol proto ("babeld") on a
+ * port: from its net section's list protocols when it has one (LibreMesh:
+ * a port's list replaces the general one), else lime 'network''s. */
+unsigned mc_conf_port_proto_vids(const struct mc_conf *c, const struct mc_conf_section *port,
+				 const char *proto, int *vids, unsigned max);
 /* lime 'system' log_level as an MC_LOG_* priority. */
 int mc_conf_log_level(const struct mc_conf *c);
 

@@ -339,7 +339,7 @@ static void proto_check(struct conf_ld *ld, const struct conf_val *v)
 			"radios, not softmesh", v->s);
 	else if (k == MC_LIME_PROTO_FOREIGN)
 		note_at(ld, v, key, "protocol '%s' is not run by softmesh (it routes with "
-			"batadv, l2meshd, and l3route, l3routed)", v->s);
+			"batadv and babeld, l2meshd, and l3route, l3routed)", v->s);
 }
 
 /*

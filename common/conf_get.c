@@ -241,6 +241,26 @@ int mc_conf_port_vid(const struct mc_conf *c, const struct mc_conf_section *port
 	return mc_conf_cloud_vid(c);
 }
 
+unsigned mc_conf_port_proto_vids(const struct mc_conf *c, const struct mc_conf_section *port,
+				 const char *proto, int *vids, unsigned max)
+{
+	const struct mc_conf_section *from = mc_conf_list_len(port, "protocols") ? port :
+					     mc_conf_sec_find(c, "network");
+	size_t n = mc_conf_list_len(from, "protocols"), pl = strlen(proto);
+	unsigned k = 0;
+
+	for (size_t i = 0; i < n && k < max; i++) {
+		const char *w = mc_conf_list_get(from, "protocols", i);
+		int vid;
+
+		if (strncmp(w, proto, pl) || (w[pl] && w[pl] != ':') ||
+		    (vid = mc_conf_proto_vid(c, w)) < 0)
+			continue;
+		vids[k++] = vid;
+	}
+	return k;
+}
+
 int mc_conf_log_level(const struct mc_conf *c)
 {
 	/* the schema check makes sure log_level exists, with a default */

@@ -107,7 +107,7 @@ static const struct {
 	{ "static", NULL, MC_LIME_PROTO_PORT },
 	{ "manual", NULL, MC_LIME_PROTO_PORT },
 	/* lime-proto-* routing daemons */
-	{ "babeld", NULL, MC_LIME_PROTO_FOREIGN },
+	{ "babeld", "l2meshd", MC_LIME_PROTO_RUN },	/* Debian's, on l2meshd's VLAN interfaces */
 	{ "bmx6", NULL, MC_LIME_PROTO_FOREIGN },
 	{ "bmx7", NULL, MC_LIME_PROTO_FOREIGN },
 	{ "olsr", NULL, MC_LIME_PROTO_FOREIGN },

@@ -69,6 +69,8 @@ static void print_runs(FILE *f, const struct mc_conf *c)
 		if (mc_conf_proto_wanted(c, d[i][1]))
 			fprintf(f, " %s", d[i][0]);
 	fputs(" leasesyncd webuid", f);
+	if (mc_conf_proto_wanted(c, "babeld"))
+		fputs(" babeld (by l2meshd)", f);
 	for (unsigned i = 0; i < 3; i++) {
 		if (mc_conf_proto_wanted(c, d[i][1]))
 			continue;

@@ -104,6 +104,11 @@ void l2sh_status(struct mc_daemon *d, json_object *st)
 	mc_json_add(st, "vid", mc_json_int(m->vid));
 	mc_json_add(st, "mesh_ports", mc_json_int((int)m->nmesh));
 	mc_json_add(st, "local_ports", mc_json_int((int)m->nlocal));
+	if (m->nvlan) {
+		mc_json_add(st, "vlan_interfaces", mc_json_int((int)m->nvlan));
+		mc_json_add(st, "babeld_pid", mc_json_int(m->babel_pid));
+		mc_json_add(st, "babeld_restarts", mc_json_int(m->babel_restarts));
+	}
 	struct l2_orig_stats os;
 	l2_orig_stats(m->node, &os);
 	mc_json_add(st, "originators", mc_json_int((int64_t)os.originators));

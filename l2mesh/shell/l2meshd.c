@@ -400,6 +400,8 @@ static void on_reopen(void *user)
 	for (unsigned i = 0; i < m->nlocal; i++)
 		if (m->local[i].gone && !m->local[i].tap && !reopen(m, &m->local[i], false))
 			waiting = true;
+	if (l2sh_vlans_retry(m))
+		waiting = true;
 	if (waiting)
 		mc_timer_arm(m->d->loop, &m->reopen, L2SH_REOPEN_MS);
 }
@@ -581,6 +583,7 @@ static void close_all(struct l2meshd *m)
 	for (unsigned i = 0; i < m->nlocal; i++)
 		l2sh_port_close(m->d->loop, &m->local[i]);
 	m->nmesh = m->nlocal = 0;
+	l2sh_vlans_close(m);
 	l2sh_anygw_unroute(m);
 	l2_node_free(m->node);
 	m->node = NULL;
@@ -609,7 +612,8 @@ static int l2meshd_start(struct mc_daemon *d)
 	m.node = l2_node_new(&cfg, &env, mc_ev_now_ms(d->loop));
 	if (!m.node)
 		return -ENOMEM;
-	if ((rc = open_taps(&m)) < 0 || (rc = open_wires(&m)) < 0) {
+	if ((rc = open_taps(&m)) < 0 || (rc = open_wires(&m)) < 0 ||
+	    (rc = l2sh_vlans_open(&m)) < 0) {
 		close_all(&m);
 		return rc;
 	}
@@ -627,6 +631,10 @@ static int l2meshd_start(struct mc_daemon *d)
 	on_keep(&m);
 	mc_timer_init(&m.reopen, on_reopen, &m);
 	mc_timer_arm(d->loop, &m.reopen, L2SH_REOPEN_MS);	/* ports still to come */
+	if ((rc = l2sh_babel_start(&m)) < 0) {
+		close_all(&m);
+		return rc;
+	}
 	ev_prepare_init(&m.flush, on_prepare);
 	m.flush.data = &m;
 	ev_prepare_start(d->loop, &m.flush);
@@ -645,6 +653,7 @@ static void l2meshd_stop(struct mc_daemon *d)
 	mc_timer_stop(d->loop, &m->tick);
 	mc_timer_stop(d->loop, &m->keep);
 	mc_timer_stop(d->loop, &m->reopen);
+	l2sh_babel_stop(m);	/* its routes go while the interfaces are still there */
 	/* a clean stop knows them exactly */
 	seqno_write(m, l2_ogm_seqno(m->node), l2_bcast_seqno(m->node));
 	l2sh_ttkeep_stop(m);

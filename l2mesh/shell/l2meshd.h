@@ -2,6 +2,8 @@
 #ifndef L2MESHD_H
 #define L2MESHD_H
 
+#include <sys/types.h>
+
 #include "common/daemon.h"
 #include "common/evloop.h"
 #include "common/json.h"
@@ -9,8 +11,10 @@
 #include "common/sys.h"
 #include "l2mesh/core/l2.h"
 #include "l2mesh/shell/ports.h"
+#include "l2mesh/shell/vport.h"
 
 #define L2SH_PORTS_MAX 16
+#define L2SH_VLANS_MAX 32
 
 struct l2meshd {
 	struct mc_daemon *d;
@@ -24,6 +28,16 @@ struct l2meshd {
 	unsigned nmesh;
 	struct l2sh_port local[L2SH_PORTS_MAX];	/* index = core local port */
 	unsigned nlocal;
+	struct l2sh_vport vlan[L2SH_VLANS_MAX];	/* babeld:VID's interfaces (vlans.c) */
+	unsigned nvlan;
+	/* babeld on them (babel.c) */
+	pid_t babel_pid;		/* 0: not running */
+	ev_child babel_child;
+	struct mc_timer babel_timer;	/* the next start after an exit */
+	uint64_t babel_since;		/* when it was started, loop ms */
+	uint32_t babel_backoff;		/* ms before the next start */
+	uint32_t babel_restarts;
+	bool babel_stopping;
 	struct mc_timer tick;
 	struct mc_timer keep;		/* writes the OGM seqno to rundir now and then */
 	struct mc_timer ttkeep;		/* writes the local TT to rundir (ttstate.c) */
@@ -53,6 +67,16 @@ void l2sh_ttkeep_stop(struct l2meshd *m);
 #define L2SH_ANYGW_TABLE 170u
 void l2sh_anygw_route(struct l2meshd *m, int ifindex);
 void l2sh_anygw_unroute(struct l2meshd *m);
+
+/* VLAN interfaces for babeld:VID (vlans.c): opened after the ports;
+ * retry binds those whose port is missing (true: some still wait). */
+int l2sh_vlans_open(struct l2meshd *m);
+bool l2sh_vlans_retry(struct l2meshd *m);
+void l2sh_vlans_close(struct l2meshd *m);
+
+/* Debian's babeld on the VLAN interfaces, kept running (babel.c). */
+int l2sh_babel_start(struct l2meshd *m);
+void l2sh_babel_stop(struct l2meshd *m);
 
 /* Control commands (ctl.c). */
 extern const struct mc_ctl_cmd l2sh_cmds[];

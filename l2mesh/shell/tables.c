@@ -192,6 +192,20 @@ static json_object *ports_rows(struct l2meshd *m)
 	for (unsigned i = 0; i < m->nlocal; i++)
 		json_object_array_add(rows, port_row(&m->local[i], false,
 						     kinds[m->node->locals[i].kind]));
+	for (unsigned i = 0; i < m->nvlan; i++) {
+		const struct l2sh_vport *v = &m->vlan[i];
+		json_object *r = json_object_new_object();
+
+		mc_json_add(r, "ifname", mc_json_str(v->ifname));
+		mc_json_add(r, "role", mc_json_str("vlan"));
+		mc_json_add(r, "port", mc_json_str(v->port));
+		mc_json_add(r, "vid", mc_json_int(v->vid));
+		mc_json_add(r, "status", mc_json_str(v->sockfd < 0 ? "gone" : "active"));
+		mc_json_add(r, "rx_frames", mc_json_int((int64_t)v->rx));
+		mc_json_add(r, "tx_frames", mc_json_int((int64_t)v->tx));
+		mc_json_add(r, "tx_errors", mc_json_int((int64_t)v->tx_errors));
+		json_object_array_add(rows, r);
+	}
 	return rows;
 }
 
