@@ -15,9 +15,9 @@
 #include "common/daemon.h"
 
 const struct wv_daemon_def wv_daemons[WV_DAEMONS] = {
-	[WV_L2] = { "l2meshd", { "originator", "neighbor", "gateway", "interface", NULL } },
-	[WV_L3] = { "l3routed", { "link", "originator", "gateway", NULL } },
-	[WV_AC] = { "anycastd", { "lease", NULL } },
+	[WV_L2] = { "l2meshd", { "originator", "neighbor", "gateway", "interface", NULL }, "batadv" },
+	[WV_L3] = { "l3routed", { "link", "originator", "gateway", NULL }, "l3route" },
+	[WV_AC] = { "anycastd", { "lease", NULL }, "anygw" },
 	[WV_LS] = { "leasesyncd", { "record", NULL } },
 };
 
@@ -372,6 +372,11 @@ json_object *wv_status(const struct wv_data *v)
 		json_object *d = json_object_new_object(), *s = v->c[st[i]];
 
 		add(d, "running", json_object_new_boolean(v->up[i]));
+		/* not started because the node's list protocols leaves it out:
+		 * nothing to warn about */
+		if (wv_daemons[i].protocol && v->conf &&
+		    !mc_conf_proto_wanted(v->conf, wv_daemons[i].protocol))
+			add(d, "off", json_object_new_boolean(true));
 		add(d, "uptime_s", v->up[i] && s ? jdup(s, "uptime_s") : NULL);
 		add(ds, wv_daemons[i].name, d);
 	}

@@ -37,6 +37,7 @@ enum wv_slot {
 struct wv_daemon_def {
 	const char *name;
 	const char *topics[5];	/* table topics subscribed to; NULL-ended */
+	const char *protocol;	/* the list protocols word that runs it; NULL: always */
 };
 
 struct wv_slot_def {

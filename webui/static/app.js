@@ -66,7 +66,7 @@ function internetCard(i) {
 }
 
 function warnCard(daemons) {
-  const down = Object.keys(daemons).filter((n) => daemons[n] && daemons[n].running === false).sort();
+  const down = Object.keys(daemons).filter((n) => daemons[n] && daemons[n].running === false && !daemons[n].off).sort();
   if (!down.length) return null;
   const what = (n) => { const k = 'daemon.' + n; const s = t(k); return s === k ? n : s; };
   return h('div', { class: 'card warn', testid: 'home-warning' },
