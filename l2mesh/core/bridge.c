@@ -175,6 +175,37 @@ int l2_bridge_dest(struct l2_node *n, const uint8_t dst[6], uint16_t vid)
 
 /* ---- from the mesh ------------------------------------------------------------------ */
 
+/*
+ * A gateway client's DHCP request, sent to this node as its batman
+ * gateway: to the anygw port (anycastd) only, never to bat0 or the LAN,
+ * and its sender is learnt at orig so the answer finds its way back
+ * (switch.c). Without an anycast server here it is dropped, as any
+ * DHCP from the mesh.
+ */
+void l2_bridge_gw_dhcp(struct l2_node *n, const uint8_t *frame, size_t len,
+		       const uint8_t *orig)
+{
+	int gw = l2_bridge_local_of_kind(n, L2_LOCAL_ANYGW);
+	struct l2_eth eth;
+	struct mc_rd r;
+	uint16_t vid;
+	uint8_t o[6], ttvn;
+
+	mc_rd_init(&r, frame, len);
+	if (gw < 0 || l2_eth_decode(&r, &eth) < 0 || l2_mac_is_multicast(eth.src) ||
+	    l2_mac_eq(eth.src, n->cfg.anygw_mac)) {
+		l2_count(n, L2_STAT_DROP_ANYCAST, 1);
+		return;
+	}
+	vid = l2_frame_vid(&eth);
+	fdb_forget(n, eth.src);
+	if (!l2_tt_local_has(n, eth.src, vid) &&
+	    l2_tt_global_lookup(n, eth.src, vid, o, &ttvn) < 0)
+		l2_tt_temp_seen(n, eth.src, vid, orig);
+	l2_count(n, L2_STAT_GW_DHCP_RX, 1);
+	l2_local_send(n, (unsigned)gw, frame, len);
+}
+
 /* Frames out of the mesh no local port gets; counts them. */
 static bool mesh_frame_ok(struct l2_node *n, const struct l2_eth *eth,
 			  const uint8_t *frame, size_t len)

@@ -209,6 +209,9 @@ int l2_bridge_local_of_mac(const struct l2_node *n, const uint8_t mac[6]);
  * orig is the originator that sent it when the header says (BCAST,
  * 4ADDR DATA), else NULL. Applies the anycast filter and counts RX.
  */
+/* A DHCP request a gateway client sent to this node (bridge.c). */
+void l2_bridge_gw_dhcp(struct l2_node *n, const uint8_t *frame, size_t len,
+		       const uint8_t *orig);
 void l2_bridge_from_mesh(struct l2_node *n, const uint8_t *frame, size_t len,
 			 const uint8_t *orig);
 
@@ -224,6 +227,9 @@ enum l2_anycast {
 				 * another MAC than the anycast one: dropped */
 };
 
+/* A DHCPv4 frame's UDP destination port (67 to a server, 68 to a
+ * client), or 0 for any other frame. */
+unsigned l2_frame_dhcp4_dport(const uint8_t *frame, size_t len);
 /* NONE when cfg has no anycast MAC (the filter is off). */
 enum l2_anycast l2_frame_anycast(const struct l2_config *cfg, const uint8_t *frame,
 				 size_t len);

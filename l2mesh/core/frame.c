@@ -133,22 +133,38 @@ static bool udp_dhcp(struct mc_rd *r, bool v6)
 	return dport == UDP_DHCP_SERVER || dport == UDP_DHCP_CLIENT;
 }
 
-static enum l2_anycast ip4_class(struct mc_rd *r)
+/* r at an IPv4 packet: moves it to the UDP header; false if it is not
+ * UDP or not the first fragment (only that one carries the ports) */
+static bool ip4_udp(struct mc_rd *r)
 {
 	const uint8_t *p;
 	size_t ihl;
 
 	if (mc_rd_left(r) < IPV4_MIN_HLEN || (mc_rd_cur(r)[0] >> 4) != 4)
-		return L2_ANYCAST_NONE;
+		return false;
 	p = mc_rd_cur(r);
 	ihl = (size_t)(p[0] & 0x0f) * 4;
-	/* only a first (or only) fragment carries the UDP ports */
-	if (ihl < IPV4_MIN_HLEN || p[9] != IPPROTO_UDP_ ||
-	    (mc_get_u16(p + 6) & IPV4_OFFSET_MASK))
-		return L2_ANYCAST_NONE;
-	if (mc_rd_skip(r, ihl) < 0)
+	return ihl >= IPV4_MIN_HLEN && p[9] == IPPROTO_UDP_ &&
+	       !(mc_get_u16(p + 6) & IPV4_OFFSET_MASK) && mc_rd_skip(r, ihl) == 0;
+}
+
+static enum l2_anycast ip4_class(struct mc_rd *r)
+{
+	if (!ip4_udp(r))
 		return L2_ANYCAST_NONE;
 	return udp_dhcp(r, false) ? L2_ANYCAST_LOCAL : L2_ANYCAST_NONE;
+}
+
+unsigned l2_frame_dhcp4_dport(const uint8_t *frame, size_t len)
+{
+	struct l2_eth eth;
+	struct mc_rd r;
+	uint16_t sport, dport;
+
+	if (!frame_l3(frame, len, &eth, &r) || eth.ethertype != ETHERTYPE_IPV4 || !ip4_udp(&r) ||
+	    mc_rd_u16(&r, &sport) < 0 || mc_rd_u16(&r, &dport) < 0)
+		return 0;
+	return dport == UDP_DHCP_SERVER || dport == UDP_DHCP_CLIENT ? dport : 0;
 }
 
 /* Skips IPv6 extension headers; the upper-layer protocol, or -1. */

@@ -90,6 +90,9 @@ struct l2_local {
 	X(ICMP_RX, "icmp_rx") \
 	X(ANYCAST_FILTERED, "anycast_filtered") \
 	X(ANYCAST_CLAIM, "anycast_claim") \
+	/* DHCP of batman-adv gateway clients (bridge.c, switch.c) */ \
+	X(GW_DHCP_RX, "gw_dhcp_rx") \
+	X(GW_DHCP_TX, "gw_dhcp_tx") \
 	/* tables full (originator.h's caps) or out of memory */ \
 	X(ORIG_REFUSED, "orig_refused") \
 	X(NEIGH_REFUSED, "neigh_refused") \

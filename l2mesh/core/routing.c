@@ -62,6 +62,12 @@ static void ucast_deliver(struct l2_node *n, const struct ucast *u)
 	/* only 4ADDR DATA names the originator that sent the client frame */
 	const uint8_t *orig = u->is4 && u->h.subtype == L2_4ADDR_DATA ? u->h.src : NULL;
 
+	/* a DHCP request sent to us as the gateway (a batman-adv gateway
+	 * client's, batadv_send_skb_via_gw): for the anycast server alone */
+	if (orig && l2_frame_dhcp4_dport(u->frame, u->len) == 67) {
+		l2_bridge_gw_dhcp(n, u->frame, u->len, orig);
+		return;
+	}
 	l2_bridge_from_mesh(n, u->frame, u->len, orig);
 }
 

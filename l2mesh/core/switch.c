@@ -85,7 +85,8 @@ static void switch_frame(struct l2_node *n, unsigned lport, const struct l2_eth 
 }
 
 /*
- * Anycast traffic never enters the mesh. ARP/ND for the gateway and
+ * Anycast traffic never enters the mesh (but DHCP answers to batman
+ * gateway clients of this node, below). ARP/ND for the gateway and
  * frames to its MAC go to the anygw port alone; DHCP, RS/RA and the
  * gateway's own frames are switched among the local ports, their
  * broadcasts to the anygw and LAN ports but not to the host.
@@ -94,7 +95,19 @@ static void switch_anycast(struct l2_node *n, unsigned lport, const struct l2_et
 			   enum l2_anycast cls, const uint8_t *frame, size_t len)
 {
 	int gw = l2_bridge_local_of_kind(n, L2_LOCAL_ANYGW);
+	uint16_t vid = l2_frame_vid(eth);
+	uint8_t orig[6], ttvn;
 
+	/* but the anycast server's answer to a gateway client's DHCP
+	 * request (l2_bridge_gw_dhcp): back through the mesh to it */
+	if (cls == L2_ANYCAST_LOCAL && gw >= 0 && (unsigned)gw == lport &&
+	    !l2_mac_is_multicast(eth->dst) && l2_frame_dhcp4_dport(frame, len) == 68 &&
+	    l2_bridge_dest(n, eth->dst, vid) < 0 &&
+	    l2_tt_global_lookup(n, eth->dst, vid, orig, &ttvn) == 0) {
+		l2_count(n, L2_STAT_GW_DHCP_TX, 1);
+		mesh_unicast(n, orig, ttvn, frame, len);
+		return;
+	}
 	l2_count(n, L2_STAT_ANYCAST_FILTERED, 1);
 	if (cls == L2_ANYCAST_CLAIM) {
 		/* bat0 asking "who-has C tell <anycast IP>" from the node's

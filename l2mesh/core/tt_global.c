@@ -518,6 +518,11 @@ bool l2_tt_check_unicast(struct l2_node *n, uint8_t *hdr, const uint8_t client[6
 	const uint8_t *dest = hdr + TT_UC_DEST_OFF;
 	uint8_t cur = t->ttvn;
 
+	/* a multicast frame in a unicast packet (a gateway client's DHCP
+	 * sent to its gateway) names no client to reroute by: as
+	 * batadv_check_unicast_ttvn, it is delivered where it was sent */
+	if (client[0] & 1)
+		return l2_node_is_me(n, dest);
 	vid = tt_vid(vid);
 	l = tt_local_find(t, client, vid);
 	/* the client roamed away from us: we know where it went */

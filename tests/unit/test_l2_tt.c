@@ -758,6 +758,16 @@ static void test_check_unicast(void)
 	memcpy(hdr + 4, FAKE, 6);
 	CHECK(!l2_tt_check_unicast(b, hdr, x, 0));
 	CHECK(l2_mac_eq(hdr + 4, FAKE));
+	/* a broadcast inside a unicast (a kernel gateway client's DHCP sent
+	 * to its gateway, batadv_send_skb_via_gw): delivered where it was
+	 * sent, stale TTVN or not, nothing rewritten */
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	hdr[3] = (uint8_t)(l2_tt_ttvn(a) - 1);
+	memcpy(hdr + 4, a->cfg.mac, 6);
+	CHECK(l2_tt_check_unicast(a, hdr, bcast, 0));
+	CHECK(l2_mac_eq(hdr + 4, a->cfg.mac));
+	CHECK_INT(hdr[3], (uint8_t)(l2_tt_ttvn(a) - 1));
+	CHECK(!l2_tt_check_unicast(c, hdr, bcast, 0));	/* a's: forwarded */
 	nodes_free(a, b, c);
 }
 
