@@ -4,6 +4,12 @@
  * VLAN, filtered in the kernel to that 802.1ad VID: what these carry
  * (babel's hellos and the traffic routed over them) is not the batman
  * fast path, so a read and a write per frame are enough.
+ *
+ * Both ends carry a virtio-net header (PACKET_VNET_HDR, IFF_VNET_HDR), so
+ * a frame whose checksum is left to the hardware (a VM's virtio NIC sends
+ * its UDP so) reaches the TAP with that said, and the kernel behind it
+ * takes it as sound: without the header such a frame arrives with a
+ * checksum never filled in, and is dropped.
  */
 #include "l2mesh/shell/vport.h"
 
@@ -15,8 +21,11 @@
 #include <arpa/inet.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
+#include <endian.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "common/buf.h"
 #include "common/tuntap.h"
@@ -74,11 +83,12 @@ static void sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 	static uint8_t buf[VPORT_FRAME_MAX];
 	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct tpacket_auxdata))]; } cb;
 	struct sockaddr_ll from;
-	struct iovec iov = { buf, sizeof(buf) };
+	struct virtio_net_hdr vh;
+	struct iovec iov[2] = { { &vh, sizeof(vh) }, { buf, sizeof(buf) } };
 
 	for (int i = 0; i < 64; i++) {
 		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
-				     .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_iov = iov, .msg_iovlen = 2,
 				     .msg_control = &cb, .msg_controllen = sizeof(cb) };
 		ssize_t n = recvmsg(v->sockfd, &mh, MSG_DONTWAIT | MSG_TRUNC);
 		bool stripped = false;
@@ -91,8 +101,9 @@ static void sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue;	/* ours, seen leaving */
-		if ((size_t)n > sizeof(buf) || n < 14) {
-			v->rx_foreign++;
+		n -= (ssize_t)sizeof(vh);
+		if ((size_t)n > sizeof(buf) || n < 14 || vh.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+			v->rx_foreign++;	/* GRO does not merge what no one here offloads */
 			continue;
 		}
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
@@ -104,6 +115,8 @@ static void sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 			stripped = aux.tp_status & TP_STATUS_VLAN_VALID;
 		}
 		if (!stripped) {
+			uint16_t cs = le16toh(vh.csum_start);
+
 			if (n < 18) {
 				v->rx_foreign++;
 				continue;
@@ -112,8 +125,11 @@ static void sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 			memmove(buf + 4, buf, 12);
 			d = buf + 4;
 			n -= 4;
+			if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && cs >= 16)
+				vh.csum_start = htole16((uint16_t)(cs - 4));
 		}
-		if (write(v->tapfd, d, (size_t)n) == n)
+		struct iovec out[2] = { { &vh, sizeof(vh) }, { d, (size_t)n } };
+		if (writev(v->tapfd, out, 2) == (ssize_t)sizeof(vh) + n)
 			v->rx++;
 	}
 	(void)loop;
@@ -125,18 +141,24 @@ static void tap_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct l2sh_vport *v = w->data;
 	static uint8_t buf[VPORT_FRAME_MAX + 4];
+	struct virtio_net_hdr vh;
 
 	for (int i = 0; i < 64; i++) {
-		ssize_t n = read(v->tapfd, buf + 4, VPORT_FRAME_MAX);
+		struct iovec in[2] = { { &vh, sizeof(vh) }, { buf + 4, VPORT_FRAME_MAX } };
+		ssize_t n = readv(v->tapfd, in, 2) - (ssize_t)sizeof(vh);
 
-		if (n <= 0)
-			return;
+		if (n < 0)
+			return;	/* EAGAIN: drained */
 		if (n < 14)
 			continue;
 		memmove(buf, buf + 4, 12);
 		mc_put_u16(buf + 12, L2_ETHERTYPE_8021AD);
 		mc_put_u16(buf + 14, v->vid);
-		if (v->sockfd < 0 || send(v->sockfd, buf, (size_t)n + 4, MSG_DONTWAIT) < 0)
+		if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)	/* 4 bytes more before it */
+			vh.csum_start = htole16((uint16_t)(le16toh(vh.csum_start) + 4));
+		struct iovec out[2] = { { &vh, sizeof(vh) }, { buf, (size_t)n + 4 } };
+		struct msghdr mh = { .msg_iov = out, .msg_iovlen = 2 };
+		if (v->sockfd < 0 || sendmsg(v->sockfd, &mh, MSG_DONTWAIT) < 0)
 			v->tx_errors++;	/* the port is gone, or its queue full: lost */
 		else
 			v->tx++;
@@ -161,6 +183,7 @@ int l2sh_vport_bind(struct l2sh_vport *v)
 	/* the filter first, then the binding: no frame of another VLAN slips in */
 	if ((rc = vlan_filter(fd, v->vid)) < 0 ||
 	    (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0 && (rc = -errno)) ||
+	    (setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0 && (rc = -errno)) ||
 	    (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0 && (rc = -errno))) {
 		close(fd);
 		return rc;
@@ -193,7 +216,7 @@ int l2sh_vport_open(struct l2sh_vport *v, struct ev_loop *loop, const char *port
 	v->sockfd = v->tapfd = -1;
 	snprintf(v->port, sizeof(v->port), "%s", port);
 	l2sh_vport_name(name, port, vid);
-	if ((rc = mc_tuntap_open(name, MC_TUNTAP_TAP, v->ifname)) < 0) {
+	if ((rc = mc_tuntap_open(name, MC_TUNTAP_TAP | MC_TUNTAP_VNET_HDR, v->ifname)) < 0) {
 		snprintf(err, errlen, "TAP %s: %s", name, strerror(-rc));
 		return rc;
 	}

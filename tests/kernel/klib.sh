@@ -10,7 +10,10 @@
 #       the mesh port the lab's `node NODE mesh_ports m-NAME` configured.
 #       In the VM: batman-adv as LibreMesh's lime-proto-batadv sets it up,
 #       on every ethI.VID (802.1ad, MTU 1496, a MAC of LibreMesh's form),
-#       bat0 with MAC kn_mac INDEX and address 10.13.240.INDEX/16.
+#       bat0 with MAC kn_mac INDEX and address NET.240.INDEX/16 (NET is
+#       $KN_NET, 10.13 unless set: LibreMesh.org's cloud).
+#   kn_babeld NAME VID        babeld in the VM on every ethI.VID, as
+#       lime-proto-babeld sets it up (the node's IPv4 as a /32 on each)
 #   kn_exec NAME CMD...       a shell command in the VM
 #   kn_stop NAME
 #   kn_orig INDEX I           the originator MAC of NAME's I-th NIC (0: the first)
@@ -71,6 +74,26 @@ kn_start() {
 	setup+=" && batctl meshif bat0 orig_interval 2000 && batctl meshif bat0 bridge_loop_avoidance 1"
 	setup+=" && batctl meshif bat0 multicast_mode 0 && batctl meshif bat0 distributed_arp_table 0"
 	setup+=" && batctl meshif bat0 gw_mode client"
-	setup+=" && ip link set bat0 address $(kn_mac "$idx") up && ip addr add 10.13.240.$idx/16 dev bat0"
+	setup+=" && ip link set bat0 address $(kn_mac "$idx") up && ip addr add ${KN_NET:-10.13}.240.$idx/16 dev bat0"
+	kn_exec "$name" "$setup"
+}
+
+kn_babeld() {
+	local name=$1 vid=$2 ifs="" i n addr
+	n=$(kn_exec "$name" 'ls -d /sys/class/net/eth[0-9] | wc -l')
+	addr=$(kn_exec "$name" "ip -4 -o addr show dev bat0" | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+	local setup="true"
+	for ((i = 0; i < n; i++)); do
+		setup+=" && ip link add link eth$i name eth$i.$vid type vlan proto 802.1ad id $vid"
+		setup+=" && ip link set eth$i.$vid mtu 1496 up && ip addr add $addr/32 dev eth$i.$vid"
+		ifs+=" eth$i.$vid"
+	done
+	# lime-proto-babeld's: local port 30003, these filters, wireless type
+	setup+=" && printf '%s\\n' 'local-port 30003' 'redistribute ip fc00::/7 allow'"
+	setup+=" 'redistribute ip 2000::/3 allow' 'redistribute ip ::/0 le 0 allow'"
+	setup+=" 'redistribute ip 10.0.0.0/8 allow' 'redistribute ip 172.16.0.0/12 allow'"
+	setup+=" 'redistribute ip 0.0.0.0/0 le 0 allow' 'redistribute local deny' 'redistribute deny'"
+	for i in $ifs; do setup+=" 'interface $i type wireless'"; done
+	setup+=" >/tmp/babeld.conf && babeld -D -c /tmp/babeld.conf -I /run/babeld.pid -S /run/babeld.state -L /run/babeld.log$ifs"
 	kn_exec "$name" "$setup"
 }
