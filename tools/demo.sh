@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
 # The live demo: a lab mesh in network namespaces on the embedded default
-# config. Usage: tools/demo.sh BUILD_DIR [--keep]
+# config. Usage: tools/demo.sh BUILD_DIR [--keep] [--with-kernel-node]
+#   --keep              leave the lab (and the web UI forward) running
+#   --with-kernel-node  add k1, the kernel's own batman-adv in a qemu VM
+#                       (Debian 12's kernel, as LibreMesh sets it up),
+#                       linked to n1: both kinds in one meshctl o
 set -euo pipefail
 build=$(cd "${1:?build dir}" && pwd)
-keep=${2:-}
+shift
+keep="" kernel=""
+for a in "$@"; do
+	case $a in
+	--keep) keep=--keep ;;
+	--with-kernel-node) kernel=1 ;;
+	*) echo "usage: ./run demo [--keep] [--with-kernel-node]" >&2; exit 2 ;;
+	esac
+done
 top=$(cd "$(dirname "$0")/.." && pwd)
 meshlab="$build/tools/meshlab/meshlab"
 lab=demo
+topo=$top/tools/demo.topo
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
@@ -18,13 +31,32 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 "$meshlab" down --name "$lab" >/dev/null 2>&1 || true
+if [ -n "$kernel" ]; then
+	# shellcheck source=../tests/kernel/klib.sh
+	. "$top/tests/kernel/klib.sh"
+	kn_stop k1
+	say "the kernel node: Debian 12's kernel and batman-adv for qemu (downloaded once, then cached)"
+	"$top/tests/kernel/fetch.sh"
+	# n1 gets a mesh port for it, m-k1, which the VM's NIC becomes
+	topo=$(mktemp /tmp/softmesh-demo.XXXXXX.topo)
+	sed 's/^node n1$/node n1 mesh_ports m-k1/' "$top/tools/demo.topo" >"$topo"
+fi
+cleanup() {
+	[ -z "$kernel" ] || kn_stop k1
+	"$meshlab" down --name "$lab" >/dev/null 2>&1 || true
+}
 if [ "$keep" != "--keep" ]; then
-	trap '"$meshlab" down --name "$lab" >/dev/null 2>&1 || true' EXIT
+	trap cleanup EXIT
 fi
 
 say "bringing up the lab (tools/demo.topo)"
-cat "$top/tools/demo.topo"
-run "$meshlab" up "$top/tools/demo.topo" --name "$lab"
+cat "$topo"
+run "$meshlab" up "$topo" --name "$lab"
+if [ -n "$kernel" ]; then
+	say "k1: a kernel batman-adv node (qemu, BATMAN_IV on 802.1ad VLAN 29, LibreMesh's settings), linked to n1"
+	kn_start "$lab" k1 1 29 n1
+	rm -f "$topo"
+fi
 say "what meshlab built"
 run "$meshlab" status --name "$lab"
 
@@ -59,7 +91,23 @@ printf '\r  converged after %d s\n' $(($(date +%s) - t0))
 say "client c1 (behind n1) pings client c2 (behind n5) across 4 mesh hops"
 run "$meshlab" exec --name "$lab" c1 ping -c 4 -i 0.3 "$c2ip"
 say "originators seen from n1 (batctl o)"
+if [ -n "$kernel" ]; then
+	for _ in $(seq 100); do
+		"$meshlab" exec --name "$lab" n1 meshctl originators | grep -q "$(kn_orig 1 0)" && break
+		sleep 0.2
+	done
+fi
 run "$meshlab" exec --name "$lab" n1 meshctl originators
+if [ -n "$kernel" ]; then
+	say "the same mesh from the kernel node k1 (batctl in the VM): softmesh nodes are its originators"
+	n1orig=$("$meshlab" exec --name "$lab" n1 meshctl raw l2meshd '{"cmd":"status"}' | sed -n 's/.*"originator":"\([^"]*\)".*/\1/p')
+	kn_exec k1 --timeout 40 "i=0; while [ \$i -lt 120 ]; do batctl o -H | grep -q '$n1orig' && exit 0; sleep 0.25; i=\$((i + 1)); done; exit 0"
+	echo "$ tests/kernel/vm.sh exec k1 batctl o"
+	kn_exec k1 batctl o
+	n5orig=$("$meshlab" exec --name "$lab" n5 meshctl raw l2meshd '{"cmd":"status"}' | sed -n 's/.*"originator":"\([^"]*\)".*/\1/p')
+	echo "$ tests/kernel/vm.sh exec k1 batctl traceroute $n5orig"
+	kn_exec k1 "batctl traceroute $n5orig"
+fi
 say "n1's neighbours and the clients each node announces (batctl n, tl, tg)"
 run "$meshlab" exec --name "$lab" n1 meshctl neighbors
 run "$meshlab" exec --name "$lab" n1 meshctl translocal
@@ -133,4 +181,5 @@ fi
 
 if [ "$keep" = "--keep" ]; then
 	say "lab '$lab' left running: $meshlab exec --name $lab NODE CMD..., then $meshlab down --name $lab"
+	[ -z "$kernel" ] || echo "the kernel node: $top/tests/kernel/vm.sh exec k1 batctl o (stop it with vm.sh stop k1)"
 fi
