@@ -12,6 +12,9 @@
 #       on every ethI.VID (802.1ad, MTU 1496, a MAC of LibreMesh's form),
 #       bat0 with MAC kn_mac INDEX and address NET.240.INDEX/16 (NET is
 #       $KN_NET, 10.13 unless set: LibreMesh.org's cloud).
+#       With KN_LAN="NS IFNAME", one more NIC is the node's LAN: its TAP
+#       goes into namespace NS as IFNAME, and in the VM it is bridged with
+#       bat0 in br-lan (LibreMesh's), the bridge holding bat0's address.
 #   kn_babeld NAME VID        babeld in the VM on every ethI.VID, as
 #       lime-proto-babeld sets it up (the node's IPv4 as a /32 on each)
 #   kn_exec NAME CMD...       a shell command in the VM
@@ -52,6 +55,9 @@ kn_start() {
 	done
 	# one more try: under load a VM has been seen not to answer its first
 	# 60 s (2 boots in ~10; vm.sh keeps RUNDIR/failed-NAME to look at)
+	if [[ -n ${KN_LAN:-} ]]; then
+		nics+=(--nic "kt$i" "$(kn_nic_mac "$idx" "$i")")
+	fi
 	"$KN_VM" start "$name" "$ns" "${nics[@]}" ||
 		{ echo "klib: $name did not come up; trying once more" >&2
 		  "$KN_VM" start "$name" "$ns" "${nics[@]}"; } || return 1
@@ -74,7 +80,20 @@ kn_start() {
 	setup+=" && batctl meshif bat0 orig_interval 2000 && batctl meshif bat0 bridge_loop_avoidance 1"
 	setup+=" && batctl meshif bat0 multicast_mode 0 && batctl meshif bat0 distributed_arp_table 0"
 	setup+=" && batctl meshif bat0 gw_mode client"
-	setup+=" && ip link set bat0 address $(kn_mac "$idx") up && ip addr add ${KN_NET:-10.13}.240.$idx/16 dev bat0"
+	if [[ -z ${KN_LAN:-} ]]; then
+		setup+=" && ip link set bat0 address $(kn_mac "$idx") up && ip addr add ${KN_NET:-10.13}.240.$idx/16 dev bat0"
+	else
+		# the LAN NIC is the last one, eth$#
+		local lns=${KN_LAN% *} lif=${KN_LAN#* }
+		ip -n "$ns" link set "kt$#" netns "$lns"
+		ip -n "$lns" link set "kt$#" name "$lif"
+		ip -n "$lns" link set "$lif" up
+		setup+=" && ip link set bat0 address $(kn_mac "$idx") up"
+		setup+=" && ip link add br-lan type bridge && ip link set br-lan address $(kn_mac "$idx")"
+		setup+=" && ip link set bat0 master br-lan && ip link set eth$# master br-lan"
+		setup+=" && ip link set eth$# up && ip link set br-lan up"
+		setup+=" && ip addr add ${KN_NET:-10.13}.240.$idx/16 dev br-lan"
+	fi
 	kn_exec "$name" "$setup"
 }
 
