@@ -229,6 +229,40 @@ static bool bcast_is_new(struct l2_node *n, const struct l2_bcast *b)
 	}
 }
 
+#define L2_DUPLIST_SIZE 16
+#define L2_DUPLIST_MS 500
+
+/*
+ * batadv_bla_check_bcast_duplist: true when the payload (the client frame)
+ * came in a broadcast of another originator less than L2_DUPLIST_MS ago.
+ * Two kernel nodes that bridge one LAN (bridge loop avoidance's backbone)
+ * both put a broadcast from that LAN into the mesh; every node keeps one.
+ * The same frame again from the same originator is not such a copy.
+ * A new payload is remembered, newest first.
+ */
+static bool bcast_dup(struct l2_node *n, const uint8_t orig[6], const uint8_t *p,
+		      size_t len)
+{
+	struct l2_data *d = n->data;
+	uint32_t crc = l2_crc32c(p, len);
+
+	for (unsigned i = 0; i < L2_DUPLIST_SIZE; i++) {
+		unsigned k = (d->dup_cur + i) % L2_DUPLIST_SIZE;
+
+		if (!d->dup[k].at_ms || n->now_ms - d->dup[k].at_ms > L2_DUPLIST_MS ||
+		    d->dup[k].crc != crc)
+			continue;
+		if (l2_mac_eq(d->dup[k].orig, orig))
+			continue;
+		return true;
+	}
+	d->dup_cur = (d->dup_cur + L2_DUPLIST_SIZE - 1) % L2_DUPLIST_SIZE;
+	d->dup[d->dup_cur].crc = crc;
+	memcpy(d->dup[d->dup_cur].orig, orig, 6);
+	d->dup[d->dup_cur].at_ms = n->now_ms ? n->now_ms : 1;
+	return false;
+}
+
 static void bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 		     struct mc_rd *r)
 {
@@ -239,6 +273,10 @@ static void bcast_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 	if (!l2_rx_decoded(n, rc) || !bcast_acceptable(n, eth, &b, r) ||
 	    !bcast_is_new(n, &b))
 		return;
+	if (bcast_dup(n, b.orig, mc_rd_cur(r), mc_rd_left(r))) {
+		l2_count(n, L2_STAT_DROP_BCAST_DUP, 1);	/* neither resent nor delivered */
+		return;
+	}
 	l2_count(n, L2_STAT_BCAST_RX, 1);
 	b.ttl--;
 	mc_wr_init(&w, l2_data_pkt(n->data), L2_PKT_MAX);

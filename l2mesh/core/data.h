@@ -92,6 +92,14 @@ struct l2_data {
 	 * floods it into the mesh as a BCAST.
 	 */
 	bool flood_unknown_unicast;
+	/*
+	 * The last L2_DUPLIST_SIZE broadcast payloads (bcast.c), as batman-
+	 * adv's bridge loop avoidance keeps them: the same frame from another
+	 * originator within L2_DUPLIST_MS is a copy another backbone gateway
+	 * of the same LAN put into the mesh, and is dropped.
+	 */
+	struct { uint32_t crc; uint8_t orig[6]; uint64_t at_ms; } dup[16];
+	unsigned dup_cur;
 };
 
 /* ---- per-originator state (dorig.c) -------------------------------------- */

@@ -111,6 +111,7 @@ struct l2_local {
 	X(DROP_OWN, "drop_own") \
 	X(DROP_NOT_NEIGH, "drop_not_neighbor") \
 	X(DROP_DUPLICATE, "drop_duplicate") \
+	X(DROP_BCAST_DUP, "drop_bcast_dup") \
 	X(DROP_SEQNO_OLD, "drop_seqno_old") \
 	X(DROP_NOT_BEST_HOP, "drop_not_best_hop") \
 	X(DROP_LOOP, "drop_loop") \

@@ -26,7 +26,7 @@ ok() { pretty "ok - $*"; }
 KVMS=()
 kernel_cleanup() {
 	local rc=$? v
-	for v in "${KVMS[@]}"; do kn_stop "$v"; done
+	[[ -n ${KEEP:-} ]] || for v in "${KVMS[@]}"; do kn_stop "$v"; done
 	l2_teardown "$rc"
 }
 trap kernel_cleanup EXIT

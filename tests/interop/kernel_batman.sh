@@ -34,7 +34,7 @@ KVMS=()
 # the VMs go first; the test's own status is what counts
 kernel_cleanup() {
 	local rc=$? v
-	for v in "${KVMS[@]}"; do kn_stop "$v"; done
+	[[ -n ${KEEP:-} ]] || for v in "${KVMS[@]}"; do kn_stop "$v"; done
 	l2_teardown "$rc"
 }
 trap kernel_cleanup EXIT

@@ -437,10 +437,12 @@ static void test_bcast_suppression(void)
 	CHECK_INT(ncaps(&ta, CAP_MESH, -1), 0);
 	CHECK_INT(ncaps(&ta, CAP_LOCAL, -1), LP_COUNT);
 
-	/* wired: the one neighbour is the originator */
+	/* wired: the one neighbour is the originator (another frame: the
+	 * same one from another originator this soon is a backbone copy) */
 	clear(&ta);
 	s->nneigh[MP_WIRED] = 0;
 	stub_neigh_add(s, MP_WIRED, O1);
+	ilen = arp_frame(inner, C9, "10.13.0.9", "10.13.0.52", 1);
 	len = bcast_pkt(f, N2, O1, 1, 20, inner, ilen);
 	rx_mesh(&ta, MP_WIFI, f, len);
 	CHECK_INT(ncaps(&ta, CAP_MESH, -1), 0);
@@ -448,6 +450,7 @@ static void test_bcast_suppression(void)
 	/* two neighbours: sent, even back on the port it came from */
 	clear(&ta);
 	stub_neigh_add(s, MP_WIRED, N1);
+	ilen = arp_frame(inner, C9, "10.13.0.9", "10.13.0.53", 1);
 	len = bcast_pkt(f, N1, O1, 2, 20, inner, ilen);
 	rx_mesh(&ta, MP_WIRED, f, len);
 	CHECK_INT(ncaps(&ta, CAP_MESH, MP_WIRED), 1);
@@ -456,10 +459,41 @@ static void test_bcast_suppression(void)
 	/* too big for a port: dropped there, never fragmented */
 	clear(&ta);
 	ta.n->ports[MP_WIRED].mtu = 60;	/* the BCAST is 14 + 60 */
+	ilen = arp_frame(inner, C9, "10.13.0.9", "10.13.0.54", 1);
 	len = bcast_pkt(f, N1, O1, 3, 20, inner, ilen);
 	rx_mesh(&ta, MP_WIRED, f, len);
 	CHECK_INT(ncaps(&ta, CAP_MESH, -1), 0);
 	CHECK_INT(stat(&ta, L2_STAT_DROP_TOO_BIG), 1);
+	bench_down();
+}
+
+/* batman-adv's broadcast duplicate list (bridge loop avoidance): the
+ * same frame from a second originator within 500 ms is dropped, neither
+ * resent nor delivered; from the same originator again it is not a copy */
+static void test_bcast_duplist(void)
+{
+	uint8_t f[L2_FRAME_MAX], inner[L2_FRAME_MAX];
+	size_t len, ilen;
+
+	bench_up();
+	stub_neigh_add(ta.s, MP_WIRED, N1);
+	stub_neigh_add(ta.s, MP_WIRED, N2);
+	ilen = arp_frame(inner, C9, "10.13.0.9", "10.13.0.61", 1);
+	len = bcast_pkt(f, N1, O1, 1, 20, inner, ilen);
+	rx_mesh(&ta, MP_WIRED, f, len);
+	CHECK_INT(ncaps(&ta, CAP_LOCAL, -1), LP_COUNT);
+	clear(&ta);
+	/* the LAN's other backbone gateway O2 put the same frame in */
+	len = bcast_pkt(f, N2, O2, 1, 20, inner, ilen);
+	rx_mesh(&ta, MP_WIRED, f, len);
+	CHECK_INT(ncaps(&ta, CAP_LOCAL, -1), 0);
+	CHECK_INT(ncaps(&ta, CAP_MESH, -1), 0);
+	CHECK_INT(stat(&ta, L2_STAT_DROP_BCAST_DUP), 1);
+	clear(&ta);
+	/* O1 sending it again (a new seqno) is the client repeating itself */
+	len = bcast_pkt(f, N1, O1, 2, 20, inner, ilen);
+	rx_mesh(&ta, MP_WIRED, f, len);
+	CHECK_INT(ncaps(&ta, CAP_LOCAL, -1), LP_COUNT);
 	bench_down();
 }
 
@@ -601,6 +635,7 @@ int main(void)
 	RUN(test_bcast_rebroadcast);
 	RUN(test_bcast_seqno_kept);
 	RUN(test_bcast_suppression);
+	RUN(test_bcast_duplist);
 	RUN(test_anycast_from_local);
 	RUN(test_anycast_from_mesh);
 	return check_exit();
