@@ -10,26 +10,10 @@
 #   kernel_babel.sh MESHLAB
 set -e
 export MESHLAB_CLIENTS=dhcp
-. "$(dirname "$0")/../netns/l2lib.sh"
-l2_init "$@"
-need_cmd babeld python3 md5sum
-KDIR=$(cd "$(dirname "$0")/../kernel" && pwd)
-# shellcheck source=../kernel/klib.sh
-. "$KDIR/klib.sh"
+. "$(dirname "$0")/kernlib.sh"
+kern_init "$@"
+need_cmd babeld
 set +u
-
-T0=${EPOCHREALTIME/,/.}
-ok() { pretty "ok - $*"; }
-"$KDIR/fetch.sh" >"$TMP/fetch.log" 2>&1 ||
-	skip "cannot get Debian's kernel or qemu: $(tail -3 "$TMP/fetch.log" | tr '\n' ' ')"
-
-KVMS=()
-kernel_cleanup() {
-	local rc=$? v
-	[[ -n ${KEEP:-} ]] || for v in "${KVMS[@]}"; do kn_stop "$v"; done
-	l2_teardown "$rc"
-}
-trap kernel_cleanup EXIT
 COMMUNITY="# LibreMesh's shape: lime-community
 config lime 'network'
 	list protocols 'lan'

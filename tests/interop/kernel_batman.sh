@@ -15,29 +15,11 @@
 #   kernel_batman.sh MESHLAB
 set -e
 export MESHLAB_CLIENTS=static
-. "$(dirname "$0")/../netns/l2lib.sh"
-l2_init "$@"
-need_cmd tcpdump python3 md5sum
-KDIR=$(cd "$(dirname "$0")/../kernel" && pwd)
-# shellcheck source=../kernel/klib.sh
-. "$KDIR/klib.sh"
+. "$(dirname "$0")/kernlib.sh"
+kern_init "$@"
+need_cmd tcpdump
 set +u
-
-T0=${EPOCHREALTIME/,/.}
-ok() { pretty "ok - $*"; }
-# the kernel and its tools, downloaded once into the cache
-"$KDIR/fetch.sh" >"$TMP/fetch.log" 2>&1 ||
-	skip "cannot get Debian's kernel or qemu: $(tail -3 "$TMP/fetch.log" | tr '\n' ' ')"
 ok "kernel cache: $(paste -sd';' /var/cache/softmesh/kernel/versions.txt | sed 's/;/, /g')"
-
-KVMS=()
-# the VMs go first; the test's own status is what counts
-kernel_cleanup() {
-	local rc=$? v
-	[[ -n ${KEEP:-} ]] || for v in "${KVMS[@]}"; do kn_stop "$v"; done
-	l2_teardown "$rc"
-}
-trap kernel_cleanup EXIT
 lab_up "node n1 mesh_ports m-k1
 node n2 gateway 1 mesh_ports m-k1,m-k2:1500
 client c1 n1

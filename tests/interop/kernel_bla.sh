@@ -10,25 +10,10 @@
 #   kernel_bla.sh MESHLAB
 set -e
 export MESHLAB_CLIENTS=static
-. "$(dirname "$0")/../netns/l2lib.sh"
-l2_init "$@"
-need_cmd tcpdump python3 md5sum busybox
-KDIR=$(cd "$(dirname "$0")/../kernel" && pwd)
-# shellcheck source=../kernel/klib.sh
-. "$KDIR/klib.sh"
+. "$(dirname "$0")/kernlib.sh"
+kern_init "$@"
+need_cmd tcpdump busybox
 set +u
-
-T0=${EPOCHREALTIME/,/.}
-ok() { pretty "ok - $*"; }
-"$KDIR/fetch.sh" >"$TMP/fetch.log" 2>&1 ||
-	skip "cannot get Debian's kernel or qemu: $(tail -3 "$TMP/fetch.log" | tr '\n' ' ')"
-KVMS=()
-kernel_cleanup() {
-	local rc=$? v
-	[[ -n ${KEEP:-} ]] || for v in "${KVMS[@]}"; do kn_stop "$v"; done
-	l2_teardown "$rc"
-}
-trap kernel_cleanup EXIT
 lab_up "node n1 mesh_ports m-k1,m-k2
 client c2 n1"
 # the shared LAN: a namespace of the lab (meshlab down takes it) whose
