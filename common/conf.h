@@ -141,6 +141,9 @@ int mc_conf_port_vid(const struct mc_conf *c, const struct mc_conf_section *port
  * a port's list replaces the general one), else lime 'network''s. */
 unsigned mc_conf_port_proto_vids(const struct mc_conf *c, const struct mc_conf_section *port,
 				 const char *proto, int *vids, unsigned max);
+/* Does a mesh port carry batman? When its list protocols (or, without
+ * one, lime 'network''s) names batadv, or there is no list at all. */
+bool mc_conf_port_batman(const struct mc_conf *c, const struct mc_conf_section *port);
 /* lime 'system' log_level as an MC_LOG_* priority. */
 int mc_conf_log_level(const struct mc_conf *c);
 

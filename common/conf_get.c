@@ -261,6 +261,17 @@ unsigned mc_conf_port_proto_vids(const struct mc_conf *c, const struct mc_conf_s
 	return k;
 }
 
+bool mc_conf_port_batman(const struct mc_conf *c, const struct mc_conf_section *port)
+{
+	const struct mc_conf_section *from = mc_conf_list_len(port, "protocols") ? port :
+					     mc_conf_sec_find(c, "network");
+	int vid;
+
+	if (!mc_conf_list_len(from, "protocols"))
+		return true;
+	return mc_conf_port_proto_vids(c, port, "batadv", &vid, 1) > 0;
+}
+
 int mc_conf_log_level(const struct mc_conf *c)
 {
 	/* the schema check makes sure log_level exists, with a default */

@@ -431,6 +431,13 @@ static int open_wires(struct l2meshd *m)
 
 		if (!mesh && !(role && !strcmp(role, "lan")))
 			continue;	/* wan ports are l3routed's */
+		if (mesh && !mc_conf_port_batman(m->d->conf, s)) {
+			/* LibreMesh: a port's protocols say what runs on it
+			 * (babeld:17 alone: its VLAN interface, vlans.c) */
+			log_info("port %s: its list protocols names no batadv: no batman on it",
+				 mc_conf_get_str(s, "linux_name"));
+			continue;
+		}
 		mc_conf_get_bool(s, "wireless", &wireless);
 		mc_conf_get_int(s, "mtu", &mtu);
 		rc = open_wire(m, mc_conf_get_str(s, "linux_name"), mesh, wireless, mtu,

@@ -41,6 +41,12 @@ static void vlan_link(struct l2meshd *m, struct l2sh_vport *v)
 
 	if (pidx > 0 && mc_nl_link_get(m->nl, pidx, mac, &mtu, &up) == 0)
 		want.mac = mac;
+	/* a port batman does not use is brought up here */
+	if (pidx > 0 && !up) {
+		struct mc_nl_link pup = { .up = 1 };
+
+		mc_nl_link_set(m->nl, pidx, &pup);
+	}
 	want.mtu = mtu > 1504 ? mtu - 4 : 1500;
 	if (tidx > 0 && mc_nl_link_set(m->nl, tidx, &want) < 0)
 		log_warn("%s: cannot set its link", v->ifname);

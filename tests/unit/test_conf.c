@@ -1162,6 +1162,8 @@ static void test_libremesh_protocols(void)
 	p = mc_conf_section(c, "n");	/* a babeld port: the cloud's VLAN */
 	CHECK_INT(mc_conf_port_vid(c, p), 270);
 	CHECK_STR(mc_conf_get_str(p, "role"), "mesh");
+	CHECK(!mc_conf_port_batman(c, p));	/* its list: babeld alone */
+	CHECK(mc_conf_port_batman(c, mc_conf_section(c, "m")));
 	CHECK(strstr(errs, "babeld") == NULL);	/* l2meshd runs it: no notice */
 	CHECK(mc_conf_proto_wanted(c, "babeld") == false);	/* not in lime 'network''s list */
 	int bv[4];
