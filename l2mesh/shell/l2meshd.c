@@ -451,7 +451,7 @@ static int open_wires(struct l2meshd *m)
 }
 
 /* Adds one "a.b.c.d/len"-style config address to ifindex. */
-static void addr_from_conf(struct l2meshd *m, int ifindex, const char *opt, bool host)
+void l2sh_addr_from_conf(struct l2meshd *m, int ifindex, const char *opt, bool host)
 {
 	const char *s = mc_conf_get_str(mc_conf_section(m->d->conf, "network"), opt);
 	struct mc_ip ip;
@@ -490,11 +490,11 @@ static int open_tap(struct l2meshd *m, const char *name, enum l2_local_kind kind
 		return rc;
 	}
 	if (kind == L2_LOCAL_HOST) {
-		addr_from_conf(m, ifindex, "main_ipv4_address", false);
-		addr_from_conf(m, ifindex, "main_ipv6_address", false);
+		l2sh_addr_from_conf(m, ifindex, "main_ipv4_address", false);
+		l2sh_addr_from_conf(m, ifindex, "main_ipv6_address", false);
 	} else {
-		addr_from_conf(m, ifindex, "anygw_ipv4", true);
-		addr_from_conf(m, ifindex, "anygw_ipv6", true);
+		l2sh_addr_from_conf(m, ifindex, "anygw_ipv4", true);
+		l2sh_addr_from_conf(m, ifindex, "anygw_ipv6", true);
 		l2sh_anygw_route(m, ifindex);
 	}
 	rc = l2_local_add(m->node, ifname, kind, mac);

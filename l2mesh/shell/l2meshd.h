@@ -68,6 +68,10 @@ void l2sh_ttkeep_stop(struct l2meshd *m);
 void l2sh_anygw_route(struct l2meshd *m, int ifindex);
 void l2sh_anygw_unroute(struct l2meshd *m);
 
+/* One address option of lime 'network' on ifindex; host: as a /32 or
+ * /128 (no connected route). */
+void l2sh_addr_from_conf(struct l2meshd *m, int ifindex, const char *opt, bool host);
+
 /* VLAN interfaces for babeld:VID (vlans.c): opened after the ports;
  * retry binds those whose port is missing (true: some still wait). */
 int l2sh_vlans_open(struct l2meshd *m);

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "l2mesh/core/packet.h"
+#include "l2mesh/shell/bpf.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23	/* Linux 4.20 */
@@ -31,13 +32,6 @@ static inline struct tpacket2_hdr *slot(const struct l2sh_ring *r, unsigned i)
 				       (size_t)(i % r->frames_per_block) * r->frame_size);
 }
 
-#define LD_AD(what) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + (what)))
-#define LDH(off) BPF_STMT(BPF_LD | BPF_H | BPF_ABS, (off))
-#define LDW(off) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off))
-#define AND(k) BPF_STMT(BPF_ALU | BPF_AND | BPF_K, (k))
-/* jump to instruction t when A == k, else to f (absolute indexes) */
-#define JEQ(at, k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (t) - (at) - 1, (f) - (at) - 1)
-#define RET(k) BPF_STMT(BPF_RET | BPF_K, (k))
 
 /*
  * A mesh port takes batman frames of its cloud only: with the 802.1ad tag

@@ -14,21 +14,6 @@
 
 #include "common/log.h"
 
-static void addr32(struct l2meshd *m, int ifindex)
-{
-	const char *s = mc_conf_get_str(mc_conf_section(m->d->conf, "network"),
-					"main_ipv4_address");
-	struct mc_ip ip;
-	int rc;
-
-	if (!s || mc_ip_parse(s, &ip) < 0)
-		return;
-	ip.plen = 32;
-	rc = mc_nl_addr_add(m->nl, ifindex, &ip);
-	if (rc < 0 && rc != -EEXIST)
-		log_warn("address %s/32: %s", s, strerror(-rc));
-}
-
 /* The TAP's link: the port's MAC (when the port is there) and MTU less
  * the tag, up. */
 static void vlan_link(struct l2meshd *m, struct l2sh_vport *v)
@@ -73,7 +58,7 @@ static int vlan_open(struct l2meshd *m, const char *port, int vid)
 	}
 	m->nvlan++;
 	vlan_link(m, v);
-	addr32(m, mc_nl_ifindex(v->ifname));
+	l2sh_addr_from_conf(m, mc_nl_ifindex(v->ifname), "main_ipv4_address", true);
 	log_info("VLAN interface %s: %s tagged 802.1ad %d%s", v->ifname, port, vid,
 		 v->sockfd < 0 ? " (waiting for the port)" : "");
 	return 0;

@@ -30,6 +30,7 @@
 #include "common/buf.h"
 #include "common/tuntap.h"
 #include "l2mesh/core/packet.h"
+#include "l2mesh/shell/bpf.h"
 
 /* frames of at most this (a jumbo port's) length */
 #define VPORT_FRAME_MAX 9216
@@ -45,11 +46,6 @@ void l2sh_vport_name(char out[IFNAMSIZ], const char *port, unsigned vid)
 	snprintf(out, IFNAMSIZ, "%.*s%s", pl, port, sfx);
 }
 
-#define LD_AD(k) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + (k))
-#define LDH(off) BPF_STMT(BPF_LD | BPF_H | BPF_ABS, (off))
-#define AND(k) BPF_STMT(BPF_ALU | BPF_AND | BPF_K, (k))
-#define JEQ(at, k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (t) - (at) - 1, (f) - (at) - 1)
-#define RET(k) BPF_STMT(BPF_RET | BPF_K, (k))
 
 /* 802.1ad frames of vid only: the tag taken off by the NIC or in the frame */
 static int vlan_filter(int fd, uint16_t vid)
