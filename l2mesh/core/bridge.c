@@ -175,6 +175,20 @@ int l2_bridge_dest(struct l2_node *n, const uint8_t dst[6], uint16_t vid)
 
 /* ---- from the mesh ------------------------------------------------------------------ */
 
+/* A client frame's sender, heard through the mesh: not behind a local
+ * port (any more), and, when the originator that sent it is known (4ADDR
+ * DATA) and TT has it nowhere, a temporary TT entry at that originator. */
+static void mesh_src_seen(struct l2_node *n, const struct l2_eth *eth, const uint8_t *orig)
+{
+	uint16_t vid = l2_frame_vid(eth);
+	uint8_t o[6], ttvn;
+
+	fdb_forget(n, eth->src);
+	if (orig && !l2_tt_local_has(n, eth->src, vid) &&
+	    l2_tt_global_lookup(n, eth->src, vid, o, &ttvn) < 0)
+		l2_tt_temp_seen(n, eth->src, vid, orig);
+}
+
 /*
  * A gateway client's DHCP request, sent to this node as its batman
  * gateway: to the anygw port (anycastd) only, never to bat0 or the LAN,
@@ -188,8 +202,6 @@ void l2_bridge_gw_dhcp(struct l2_node *n, const uint8_t *frame, size_t len,
 	int gw = l2_bridge_local_of_kind(n, L2_LOCAL_ANYGW);
 	struct l2_eth eth;
 	struct mc_rd r;
-	uint16_t vid;
-	uint8_t o[6], ttvn;
 
 	mc_rd_init(&r, frame, len);
 	if (gw < 0 || l2_eth_decode(&r, &eth) < 0 || l2_mac_is_multicast(eth.src) ||
@@ -197,11 +209,7 @@ void l2_bridge_gw_dhcp(struct l2_node *n, const uint8_t *frame, size_t len,
 		l2_count(n, L2_STAT_DROP_ANYCAST, 1);
 		return;
 	}
-	vid = l2_frame_vid(&eth);
-	fdb_forget(n, eth.src);
-	if (!l2_tt_local_has(n, eth.src, vid) &&
-	    l2_tt_global_lookup(n, eth.src, vid, o, &ttvn) < 0)
-		l2_tt_temp_seen(n, eth.src, vid, orig);
+	mesh_src_seen(n, &eth, orig);
 	l2_count(n, L2_STAT_GW_DHCP_RX, 1);
 	l2_local_send(n, (unsigned)gw, frame, len);
 }
@@ -230,7 +238,6 @@ void l2_bridge_from_mesh(struct l2_node *n, const uint8_t *frame, size_t len,
 	struct l2_eth eth;
 	struct mc_rd r;
 	uint16_t vid;
-	uint8_t o[6], ttvn;
 	int dst;
 
 	mc_rd_init(&r, frame, len);
@@ -241,10 +248,7 @@ void l2_bridge_from_mesh(struct l2_node *n, const uint8_t *frame, size_t len,
 	if (!mesh_frame_ok(n, &eth, frame, len))
 		return;
 	vid = l2_frame_vid(&eth);
-	fdb_forget(n, eth.src);
-	if (orig && !l2_tt_local_has(n, eth.src, vid) &&
-	    l2_tt_global_lookup(n, eth.src, vid, o, &ttvn) < 0)
-		l2_tt_temp_seen(n, eth.src, vid, orig);
+	mesh_src_seen(n, &eth, orig);
 	l2_count(n, L2_STAT_RX, 1);
 	l2_count(n, L2_STAT_RX_BYTES, len);
 	dst = l2_mac_is_multicast(eth.dst) ? -1 : l2_bridge_dest(n, eth.dst, vid);
