@@ -326,11 +326,11 @@ static void proto_check(struct conf_ld *ld, const struct conf_val *v)
 				  CONF_ECHO_LEN(v->s), v->s, mc_conf_lime_proto_names());
 		return;
 	}
-	if ((!strncmp(v->s, "batadv", n) || !strncmp(v->s, "babeld", n)) &&
+	if ((mc_conf_lime_proto_is(v->s, "batadv") || mc_conf_lime_proto_is(v->s, "babeld")) &&
 	    mc_conf_proto_vid(ld->c, v->s) < 0) {
 		mc_conf_ld_err_at(ld, v->file, v->line, "protocol '%.*s': its VLAN is a "
 				  "number 0..4094%s", CONF_ECHO_LEN(v->s), v->s,
-				  n == 6 && !strncmp(v->s, "batadv", 6) ? " or %N1..%N6" : "");
+				  mc_conf_lime_proto_is(v->s, "batadv") ? " or %N1..%N6" : "");
 		return;
 	}
 	snprintf(key, sizeof(key), "proto:%.*s", (int)(n < 32 ? n : 32), v->s);
@@ -351,8 +351,8 @@ static void proto_check(struct conf_ld *ld, const struct conf_val *v)
 static void finish_protocols(struct conf_ld *ld)
 {
 	struct mc_conf *c = ld->c;
-	struct conf_values *vl = mc_conf_sec_values(mc_conf_sec_find(c, "network"),
-						    "batadv_vlan");
+	struct mc_conf_section *net = mc_conf_sec_find(c, "network");
+	struct conf_values *vl = mc_conf_sec_values(net, "batadv_vlan");
 
 	for (size_t i = 0; i < c->nsecs; i++) {
 		struct conf_values *p = mc_conf_sec_values(c->secs[i], "protocols");
@@ -362,12 +362,11 @@ static void finish_protocols(struct conf_ld *ld)
 	}
 	if (ld->nerr || !vl || !vl->n || strcmp(vl->v[0].s, "auto"))
 		return;
-	const struct conf_values *np = mc_conf_sec_values(mc_conf_sec_find(c, "network"),
-							  "protocols");
+	const struct conf_values *np = mc_conf_sec_values(net, "protocols");
 	for (size_t k = 0; np && k < np->n; k++) {
 		char b[8];
 
-		if (strncmp(np->v[k].s, "batadv", 6) || (np->v[k].s[6] && np->v[k].s[6] != ':'))
+		if (!mc_conf_lime_proto_is(np->v[k].s, "batadv"))
 			continue;
 		snprintf(b, sizeof(b), "%d", mc_conf_proto_vid(c, np->v[k].s));
 		val_set(ld, &vl->v[0], b);

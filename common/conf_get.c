@@ -4,6 +4,7 @@
  * an option without a value (-ENOENT) or asked as the wrong type.
  */
 #include "common/conf_int.h"
+#include "common/conf_lime.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -184,14 +185,14 @@ int mc_conf_cloud_vid(const struct mc_conf *c)
 int mc_conf_proto_vid(const struct mc_conf *c, const char *word)
 {
 	const char *arg = strchr(word, ':');
-	bool batadv = !strncmp(word, "batadv:", 7) || !strcmp(word, "batadv");
+	bool batadv = mc_conf_lime_proto_is(word, "batadv");
 	char *end;
 	long v;
 
 	if (!arg || !arg[1]) {
 		if (batadv)
 			arg = ":%N1";	/* lime-proto-batadv's default */
-		else if (!strncmp(word, "babeld", 6) && (!arg || !arg[1]))
+		else if (mc_conf_lime_proto_is(word, "babeld"))
 			return 17;	/* lime-proto-babeld's */
 		else
 			return -EINVAL;
@@ -213,17 +214,22 @@ int mc_conf_proto_vid(const struct mc_conf *c, const char *word)
 bool mc_conf_proto_wanted(const struct mc_conf *c, const char *proto)
 {
 	const struct mc_conf_section *net = mc_conf_sec_find(c, "network");
-	size_t n = mc_conf_list_len(net, "protocols"), pl = strlen(proto);
+	size_t n = mc_conf_list_len(net, "protocols");
 
 	if (!n)
 		return true;
-	for (size_t i = 0; i < n; i++) {
-		const char *w = mc_conf_list_get(net, "protocols", i);
-
-		if (!strncmp(w, proto, pl) && (w[pl] == ':' || !w[pl]))
+	for (size_t i = 0; i < n; i++)
+		if (mc_conf_lime_proto_is(mc_conf_list_get(net, "protocols", i), proto))
 			return true;
-	}
 	return false;
+}
+
+/* The list protocols a port follows: its own, else lime 'network''s
+ * (LibreMesh: a port's list replaces the general one). */
+static const struct mc_conf_section *proto_list_of(const struct mc_conf *c,
+						   const struct mc_conf_section *port)
+{
+	return mc_conf_list_len(port, "protocols") ? port : mc_conf_sec_find(c, "network");
 }
 
 int mc_conf_port_vid(const struct mc_conf *c, const struct mc_conf_section *port)
@@ -234,8 +240,7 @@ int mc_conf_port_vid(const struct mc_conf *c, const struct mc_conf_section *port
 		const char *w = mc_conf_list_get(port, "protocols", i);
 		int vid;
 
-		if ((!strncmp(w, "batadv:", 7) || !strcmp(w, "batadv")) &&
-		    (vid = mc_conf_proto_vid(c, w)) >= 0)
+		if (mc_conf_lime_proto_is(w, "batadv") && (vid = mc_conf_proto_vid(c, w)) >= 0)
 			return vid;
 	}
 	return mc_conf_cloud_vid(c);
@@ -244,17 +249,15 @@ int mc_conf_port_vid(const struct mc_conf *c, const struct mc_conf_section *port
 unsigned mc_conf_port_proto_vids(const struct mc_conf *c, const struct mc_conf_section *port,
 				 const char *proto, int *vids, unsigned max)
 {
-	const struct mc_conf_section *from = mc_conf_list_len(port, "protocols") ? port :
-					     mc_conf_sec_find(c, "network");
-	size_t n = mc_conf_list_len(from, "protocols"), pl = strlen(proto);
+	const struct mc_conf_section *from = proto_list_of(c, port);
+	size_t n = mc_conf_list_len(from, "protocols");
 	unsigned k = 0;
 
 	for (size_t i = 0; i < n && k < max; i++) {
 		const char *w = mc_conf_list_get(from, "protocols", i);
 		int vid;
 
-		if (strncmp(w, proto, pl) || (w[pl] && w[pl] != ':') ||
-		    (vid = mc_conf_proto_vid(c, w)) < 0)
+		if (!mc_conf_lime_proto_is(w, proto) || (vid = mc_conf_proto_vid(c, w)) < 0)
 			continue;
 		vids[k++] = vid;
 	}
@@ -263,11 +266,9 @@ unsigned mc_conf_port_proto_vids(const struct mc_conf *c, const struct mc_conf_s
 
 bool mc_conf_port_batman(const struct mc_conf *c, const struct mc_conf_section *port)
 {
-	const struct mc_conf_section *from = mc_conf_list_len(port, "protocols") ? port :
-					     mc_conf_sec_find(c, "network");
 	int vid;
 
-	if (!mc_conf_list_len(from, "protocols"))
+	if (!mc_conf_list_len(proto_list_of(c, port), "protocols"))
 		return true;
 	return mc_conf_port_proto_vids(c, port, "batadv", &vid, 1) > 0;
 }

@@ -138,6 +138,13 @@ enum mc_lime_proto mc_conf_lime_proto(const char *word, const char **daemon)
 	return MC_LIME_PROTO_UNKNOWN;
 }
 
+bool mc_conf_lime_proto_is(const char *word, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(word, name, n) && (word[n] == ':' || !word[n]);
+}
+
 const char *mc_conf_lime_proto_names(void)
 {
 	static char names[256];

@@ -38,6 +38,8 @@ const char *mc_conf_lime_alias(const char *name, const char *opt, const char **s
 enum mc_lime_proto { MC_LIME_PROTO_UNKNOWN, MC_LIME_PROTO_RUN, MC_LIME_PROTO_PORT,
 		     MC_LIME_PROTO_FOREIGN };
 enum mc_lime_proto mc_conf_lime_proto(const char *word, const char **daemon);
+/* Is word ("batadv:%N1", "anygw") protocol name's? */
+bool mc_conf_lime_proto_is(const char *word, const char *name);
 /* The names of every known protocol, ", "-separated, for an error message. */
 const char *mc_conf_lime_proto_names(void);
 

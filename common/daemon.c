@@ -428,8 +428,10 @@ int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
 		mc_conf_schema_free(schema);
 		return 1;
 	}
-	if (ops->protocol && !mc_conf_proto_wanted(d.conf, ops->protocol)) {
-		/* LibreMesh's list protocols says what a node runs */
+	/* LibreMesh's list protocols says what a node runs */
+	bool off = ops->protocol && !mc_conf_proto_wanted(d.conf, ops->protocol);
+
+	if (off) {
 		if (a.check)
 			fprintf(stderr, "%s: lime 'network' list protocols names no '%s': "
 				"%s would not start\n", ops->name, ops->protocol, ops->name);
@@ -440,7 +442,7 @@ int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
 	if (a.check) {
 		if (a.verbose)
 			mc_conf_print(stdout, d.conf, true);
-	} else if (ops->protocol && !mc_conf_proto_wanted(d.conf, ops->protocol)) {
+	} else if (off) {
 		rc = 0;
 	} else {
 		rc = run(&d, &a);
