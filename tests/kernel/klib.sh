@@ -64,8 +64,11 @@ kn_start() {
 	# each TAP to its softmesh node, named as its mesh port
 	i=0
 	for node in "$@"; do
-		ip -n "$ns" link set "kt$i" netns "sm-$lab-$node"
-		ip -n "sm-$lab-$node" link set "kt$i" name "m-$name"
+		# under a name no other kernel node's TAP has: two VMs booting
+		# at once move their kt0 into the same node
+		ip -n "$ns" link set "kt$i" name "kt-$name-$i"
+		ip -n "$ns" link set "kt-$name-$i" netns "sm-$lab-$node"
+		ip -n "sm-$lab-$node" link set "kt-$name-$i" name "m-$name"
 		ip -n "sm-$lab-$node" link set "m-$name" up
 		i=$((i + 1))
 	done
@@ -85,8 +88,9 @@ kn_start() {
 	else
 		# the LAN NIC is the last one, eth$#
 		local lns=${KN_LAN% *} lif=${KN_LAN#* }
-		ip -n "$ns" link set "kt$#" netns "$lns"
-		ip -n "$lns" link set "kt$#" name "$lif"
+		ip -n "$ns" link set "kt$#" name "kt-$name-$#"
+		ip -n "$ns" link set "kt-$name-$#" netns "$lns"
+		ip -n "$lns" link set "kt-$name-$#" name "$lif"
 		ip -n "$lns" link set "$lif" up
 		setup+=" && ip link set bat0 address $(kn_mac "$idx") up"
 		setup+=" && ip link add br-lan type bridge && ip link set br-lan address $(kn_mac "$idx")"
