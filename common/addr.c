@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "common/addr.h"
 
+#include "common/buf.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -108,4 +110,21 @@ const char *mc_mac_format(const uint8_t mac[6], char *buf, size_t len)
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	return buf;
+}
+
+bool mc_icmp_echo_is_reply(const uint8_t *p, size_t n, bool v6, uint16_t id)
+{
+	struct mc_rd rd;
+	uint8_t vihl = 0, type = 0;
+	uint16_t got = 0;
+
+	mc_rd_init(&rd, p, n);
+	if (!v6) {
+		mc_rd_u8(&rd, &vihl);
+		mc_rd_skip(&rd, (size_t)(vihl & 0xf) * 4 - 1);
+	}
+	mc_rd_u8(&rd, &type);
+	mc_rd_skip(&rd, 3);
+	mc_rd_u16(&rd, &got);
+	return mc_rd_ok(&rd) && type == (v6 ? 129 : 0) && got == id;
 }

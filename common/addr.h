@@ -38,6 +38,10 @@ static inline bool mc_in6_is_linklocal(const void *a)
 	return b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
 }
 
+/* An ICMP (v6: ICMPv6) echo reply with identifier id? An IPv4 raw socket
+ * gives the IP header too. */
+bool mc_icmp_echo_is_reply(const uint8_t *p, size_t n, bool v6, uint16_t id);
+
 /* The value of one hex digit, -1 if c is none. */
 int mc_hex_val(char c);
 /* "aa:bb:cc:dd:ee:ff" (or with '-'); -EINVAL otherwise. */

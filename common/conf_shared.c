@@ -43,6 +43,10 @@ static const struct mc_conf_opt network_opts[] = {
 	  .flags = MC_CONF_F_LIST | MC_CONF_F_LITERAL },
 	/* l3routed announces the offer, l2meshd puts it in batman's GW TVLV */
 	{ .name = "gateway", .type = MC_CONF_T_BOOL, .def = "0" },
+	/* the WAN check (common/wancheck.c) of l3routed's offer and of
+	 * l2meshd's babeld default route */
+	{ .name = "gateway_check", .type = MC_CONF_T_ADDR, .def = "",
+	  .flags = MC_CONF_F_LIVE },
 	/* batman-adv's default offer; 'auto' in a file means this default */
 	{ .name = "gateway_bandwidth", .type = MC_CONF_T_GWBW,
 	  .def = "10mbit/2mbit", .flags = MC_CONF_F_LIVE },

@@ -318,6 +318,57 @@ int mc_nl_route_flush(struct mc_nl *nl, int family, uint32_t table, uint8_t prot
 	return f.err ? f.err : f.count;
 }
 
+/* The parts of a default route softmesh acts on (mc_nl_route_defaults). */
+bool mc_nl_route_read(struct rtnl_route *rt, struct mc_nl_route *r)
+{
+	struct rtnl_nexthop *nh = rtnl_route_nexthop_n(rt, 0);
+	struct nl_addr *gw = nh ? rtnl_route_nh_get_gateway(nh) : NULL;
+	int fam = rtnl_route_get_family(rt);
+
+	memset(r, 0, sizeof(*r));
+	if (!nh || rtnl_route_get_nnexthops(rt) != 1 || (fam != AF_INET && fam != AF_INET6))
+		return false;
+	r->dst.family = fam;
+	r->oif = rtnl_route_nh_get_ifindex(nh);
+	r->table = rtnl_route_get_table(rt);
+	r->protocol = rtnl_route_get_protocol(rt);
+	r->metric = rtnl_route_get_priority(rt);
+	if (gw && nl_addr_get_family(gw) == fam &&
+	    nl_addr_get_len(gw) == (fam == AF_INET ? 4u : 16u)) {
+		r->via.family = fam;
+		r->via.plen = fam == AF_INET ? 32 : 128;
+		memcpy(r->via.a, nl_addr_get_binary_addr(gw), nl_addr_get_len(gw));
+	}
+	return true;
+}
+
+struct defaults_ctx {
+	struct mc_nl_route *out;
+	unsigned max, n;
+};
+
+static void default_one(struct nl_object *obj, void *arg)
+{
+	struct defaults_ctx *c = arg;
+	struct rtnl_route *rt = (struct rtnl_route *)obj;
+
+	if (c->n < c->max && mc_nl_route_is_default(rt) && mc_nl_route_read(rt, &c->out[c->n]))
+		c->n++;
+}
+
+int mc_nl_route_defaults(struct mc_nl *nl, int family, struct mc_nl_route *out, unsigned max)
+{
+	struct defaults_ctx c = { out, max, 0 };
+	struct nl_cache *cache = NULL;
+	int rc = rtnl_route_alloc_cache(nl->sk, family, 0, &cache);
+
+	if (rc < 0)
+		return nlerr(rc);
+	nl_cache_foreach(cache, default_one, &c);
+	nl_cache_free(cache);
+	return (int)c.n;
+}
+
 static struct rtnl_rule *rule_build(const struct mc_nl_rule *r)
 {
 	struct rtnl_rule *ru = rtnl_rule_alloc();

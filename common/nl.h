@@ -56,6 +56,11 @@ int mc_nl_route_del(struct mc_nl *nl, const struct mc_nl_route *r);
  * returns how many went, or a negative errno.
  */
 int mc_nl_route_flush(struct mc_nl *nl, int family, uint32_t table, uint8_t protocol);
+/*
+ * The single-nexthop unicast default routes of table main in family
+ * (dst /0, via, oif, protocol, metric) into out: how many, or -errno.
+ */
+int mc_nl_route_defaults(struct mc_nl *nl, int family, struct mc_nl_route *out, unsigned max);
 
 struct mc_nl_rule {
 	int family;
@@ -81,6 +86,8 @@ struct rtnl_route;
 void mc_nl_link_read(struct rtnl_link *l, uint8_t mac_r[6], unsigned *mtu_r, bool *up_r);
 /* Is rt in table with protocol (mc_nl_route_flush deletes those)? */
 bool mc_nl_route_owned(struct rtnl_route *rt, uint32_t table, uint8_t protocol);
+/* A single-nexthop route of either family into r (dst: the family alone). */
+bool mc_nl_route_read(struct rtnl_route *rt, struct mc_nl_route *r);
 /* An IPv4 or IPv6 unicast default route (prefix length 0) in table main? */
 bool mc_nl_route_is_default(struct rtnl_route *rt);
 /*

@@ -16,6 +16,8 @@ static const struct mc_conf_opt network_opts[] = {
 	{ .name = "bat0_mtu", .type = MC_CONF_T_INT, .min = 1280, .max = 9000,
 	  .def = "1500" },
 	/* µs of polling after a light wake-up (doc/l2meshd.md#latency) */
+	/* LibreMesh's babeld-auto-gw-mode (l2mesh/shell/autogw.c) */
+	{ .name = "babeld_auto_gw", .type = MC_CONF_T_BOOL, .def = "1" },
 	{ .name = "busy_poll", .type = MC_CONF_T_INT, .min = 0, .max = 100000,
 	  .def = "0", .flags = MC_CONF_F_LIVE },
 };

@@ -27,8 +27,6 @@ static const struct mc_conf_opt network_opts[] = {
 	/* a choice made with meshctl gw prefer wins over this, also on reload */
 	{ .name = "preferred_gateway", .type = MC_CONF_T_STR, .min = 0, .max = 64,
 	  .def = "", .flags = MC_CONF_F_LIVE },
-	{ .name = "gateway_check", .type = MC_CONF_T_ADDR, .def = "",
-	  .flags = MC_CONF_F_LIVE },
 	/* '1kbit' lets every offer through */
 	{ .name = "gateway_min_bandwidth", .type = MC_CONF_T_RATE, .def = "1kbit",
 	  .flags = MC_CONF_F_LIVE },

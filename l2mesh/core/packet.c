@@ -804,3 +804,33 @@ uint32_t l2_tt_crc_entry(const uint8_t addr[L2_ETH_ALEN], uint16_t vid,
 	crc = l2_crc32c_update(crc, &sync, 1);
 	return l2_crc32c_update(crc, addr, L2_ETH_ALEN);
 }
+
+/* ---- VLAN interfaces -------------------------------------------------------- */
+
+long l2_vlan_pop(uint8_t *buf, size_t n, bool tag_in_frame, uint16_t *csum_start,
+		 size_t *start)
+{
+	*start = 0;
+	if (!tag_in_frame)
+		return n < L2_ETH_HLEN ? -1 : (long)n;
+	if (n < L2_ETH_HLEN + 4)
+		return -1;
+	memmove(buf + 4, buf, 2 * MAC);
+	*start = 4;
+	if (csum_start && *csum_start >= 2 * MAC + 4)
+		*csum_start = (uint16_t)(*csum_start - 4);
+	return (long)n - 4;
+}
+
+long l2_vlan_push(uint8_t *buf, size_t n, uint16_t vid, uint16_t *csum_start)
+{
+	if (n < L2_ETH_HLEN)
+		return -1;
+	memmove(buf, buf + 4, 2 * MAC);
+	mc_put_u16(buf + 2 * MAC, L2_ETHERTYPE_8021AD);
+	mc_put_u16(buf + 2 * MAC + 2, vid & 0x0fff);
+	/* past the addresses (where the tag goes) it moves */
+	if (csum_start && *csum_start >= 2 * MAC && *csum_start <= UINT16_MAX - 4)
+		*csum_start = (uint16_t)(*csum_start + 4);
+	return (long)n + 4;
+}

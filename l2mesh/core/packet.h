@@ -381,6 +381,26 @@ int l2_tt_data_encode(struct mc_wr *w, const struct l2_tt_data *data);
 int l2_tt_vlan_encode(struct mc_wr *w, const struct l2_tt_vlan *vlan);
 int l2_tt_change_encode(struct mc_wr *w, const struct l2_tt_change *change);
 
+/* ---- VLAN interfaces (l2mesh/shell/vport.c) ------------------------------ */
+
+/*
+ * A frame that came in on a port, buf[0..n): its 802.1ad tag still at
+ * byte 12 (tag_in_frame), or already taken off by the kernel. The
+ * untagged frame is buf[*start .. *start + the length returned), the
+ * addresses moved over the tag; *csum_start (a virtio-net header's
+ * offset of a checksum still to fill in; NULL: none) moves with it.
+ * -1: too short for an Ethernet header after the tag.
+ */
+long l2_vlan_pop(uint8_t *buf, size_t n, bool tag_in_frame, uint16_t *csum_start,
+		 size_t *start);
+/*
+ * A frame of n bytes at buf + 4, out through a port with the tag vid:
+ * buf[0 .. the length returned) is the frame with the 802.1ad tag after
+ * its addresses; *csum_start (NULL: none) moves with it when it lies
+ * past the addresses. -1: n < 14.
+ */
+long l2_vlan_push(uint8_t *buf, size_t n, uint16_t vid, uint16_t *csum_start);
+
 /* ---- CRC32C --------------------------------------------------------------- */
 
 /*

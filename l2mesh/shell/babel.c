@@ -4,8 +4,9 @@
  * kept running by l2meshd with the configuration lime-proto-babeld
  * writes on a LibreMesh router (doc/l2meshd.md "babeld"): local port
  * 30003; redistribute ULA, public IPv6, a default route of either
- * family, 10.0.0.0/8 and 172.16.0.0/12, no other local address, nothing
- * else; every interface of type wireless (LibreMesh's choice: a radio
+ * family (only protocol 7 ones with babeld_auto_gw, LibreMesh's
+ * babeld-auto-gw-mode: autogw.c), 10.0.0.0/8 and 172.16.0.0/12, no
+ * other local address, nothing else; every interface of type wireless (LibreMesh's choice: a radio
  * behind a cable must not be dropped at the first lost hello).
  */
 #include "l2mesh/shell/l2meshd.h"
@@ -36,24 +37,28 @@ static int write_conf(struct l2meshd *m)
 	static const char *const filters[] = {
 		"redistribute ip fc00::/7 allow",
 		"redistribute ip 2000::/3 allow",
-		"redistribute ip ::/0 le 0 allow",
+		"redistribute ip ::/0 le 0%s allow",
 		"redistribute ip 10.0.0.0/8 allow",
 		"redistribute ip 172.16.0.0/12 allow",
-		"redistribute ip 0.0.0.0/0 le 0 allow",
+		"redistribute ip 0.0.0.0/0 le 0%s allow",
 		"redistribute local deny",
 		"redistribute deny",
 	};
 	char path[256], tmp[264];
+	bool autogw = true;
 	FILE *f;
 
+	mc_conf_get_bool(mc_conf_section(m->d->conf, "network"), "babeld_auto_gw", &autogw);
 	babel_path(m, path, sizeof(path), "conf");
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (!(f = fopen(tmp, "w")))
 		return -errno;
 	fprintf(f, "# written by l2meshd for babeld:VID (lime-proto-babeld's settings)\n"
 		"local-port 30003\n");
-	for (unsigned i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
-		fprintf(f, "%s\n", filters[i]);
+	for (unsigned i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		fprintf(f, filters[i], autogw ? " proto 7" : "");
+		fputc('\n', f);
+	}
 	for (unsigned i = 0; i < m->nvlan; i++)
 		fprintf(f, "interface %s type wireless\n", m->vlan[i].ifname);
 	if (fclose(f) != 0 || rename(tmp, path) < 0)

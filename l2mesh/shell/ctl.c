@@ -108,6 +108,7 @@ void l2sh_status(struct mc_daemon *d, json_object *st)
 		mc_json_add(st, "vlan_interfaces", mc_json_int((int)m->nvlan));
 		mc_json_add(st, "babeld_pid", mc_json_int(m->babel_pid));
 		mc_json_add(st, "babeld_restarts", mc_json_int(m->babel_restarts));
+		mc_json_add(st, "babeld_gw", l2sh_autogw_json(m));
 	}
 	struct l2_orig_stats os;
 	l2_orig_stats(m->node, &os);

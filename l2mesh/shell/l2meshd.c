@@ -240,6 +240,7 @@ static void l2meshd_reload(struct mc_daemon *d, const struct mc_conf *old)
 	l2_config_defaults(&cfg, m->mac);
 	live_config(m, &cfg);
 	l2_config_update(m->node, &cfg);
+	l2sh_autogw_reload(m);
 	log_info("reload: OGM every %u ms, hop penalty %u, gateway offer %u/%u kbit/s, "
 		 "busy_poll %u us", cfg.orig_interval_ms, cfg.hop_penalty,
 		 cfg.gw_down_kbit, cfg.gw_up_kbit, m->spin_us);
@@ -642,6 +643,7 @@ static int l2meshd_start(struct mc_daemon *d)
 		close_all(&m);
 		return rc;
 	}
+	l2sh_autogw_start(&m);
 	ev_prepare_init(&m.flush, on_prepare);
 	m.flush.data = &m;
 	ev_prepare_start(d->loop, &m.flush);
@@ -660,6 +662,7 @@ static void l2meshd_stop(struct mc_daemon *d)
 	mc_timer_stop(d->loop, &m->tick);
 	mc_timer_stop(d->loop, &m->keep);
 	mc_timer_stop(d->loop, &m->reopen);
+	l2sh_autogw_stop(m);	/* the WAN's default routes as they were */
 	l2sh_babel_stop(m);	/* its routes go while the interfaces are still there */
 	/* a clean stop knows them exactly */
 	seqno_write(m, l2_ogm_seqno(m->node), l2_bcast_seqno(m->node));

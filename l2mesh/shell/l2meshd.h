@@ -9,12 +9,33 @@
 #include "common/json.h"
 #include "common/nl.h"
 #include "common/sys.h"
+#include "common/wancheck.h"
 #include "l2mesh/core/l2.h"
 #include "l2mesh/shell/ports.h"
 #include "l2mesh/shell/vport.h"
 
 #define L2SH_PORTS_MAX 16
 #define L2SH_VLANS_MAX 32
+
+/* babeld's default route after the WAN check (autogw.c) */
+#define L2SH_AGW_DEMOTED_MAX 8
+struct l2sh_agw_demoted {
+	int family, oif;
+	uint32_t metric;		/* what it had before 84831 */
+};
+struct l2sh_autogw {
+	bool active;			/* babeld runs, a role wan port, babeld_auto_gw */
+	bool on;			/* the proto 7 copies are wanted */
+	bool announced[2];		/* IPv4, IPv6 copy in place */
+	const char *why;		/* why not active */
+	struct mc_wancheck wc;
+	int wan_ifindex[MC_WAN_MAX];
+	struct l2sh_agw_demoted demoted[L2SH_AGW_DEMOTED_MAX];
+	unsigned ndemoted, ticks;
+	uint64_t ok_since;
+	uint32_t changes;
+	struct mc_timer timer;
+};
 
 struct l2meshd {
 	struct mc_daemon *d;
@@ -38,6 +59,7 @@ struct l2meshd {
 	uint32_t babel_backoff;		/* ms before the next start */
 	uint32_t babel_restarts;
 	bool babel_stopping;
+	struct l2sh_autogw agw;
 	struct mc_timer tick;
 	struct mc_timer keep;		/* writes the OGM seqno to rundir now and then */
 	struct mc_timer ttkeep;		/* writes the local TT to rundir (ttstate.c) */
@@ -81,6 +103,12 @@ void l2sh_vlans_close(struct l2meshd *m);
 /* Debian's babeld on the VLAN interfaces, kept running (babel.c). */
 int l2sh_babel_start(struct l2meshd *m);
 void l2sh_babel_stop(struct l2meshd *m);
+/* Its default route after the WAN check (autogw.c). */
+void l2sh_autogw_start(struct l2meshd *m);
+void l2sh_autogw_reload(struct l2meshd *m);
+void l2sh_autogw_stop(struct l2meshd *m);
+json_object *l2sh_autogw_json(const struct l2meshd *m);
+void l2sh_autogw_publish(struct l2meshd *m);
 
 /* Control commands (ctl.c). */
 extern const struct mc_ctl_cmd l2sh_cmds[];

@@ -251,6 +251,8 @@ const struct mc_ctl_topic l2sh_topics[] = {
 	{ .name = "interface", .help = "batctl if rows: a port comes, goes or changes",
 	  .dump = "interface", .key = port_key, .volatile_fields = port_vol },
 	{ .name = "icmp", .help = "answers to ping_send: {uid,seqno,type,from,ttl}" },
+	{ .name = "babeld_gw", .help = "babeld's default route after the WAN check: "
+	  "{state,why,wan,check,ipv4,ipv6,changes}" },
 };
 const unsigned l2sh_ntopics = sizeof(l2sh_topics) / sizeof(l2sh_topics[0]);
 

@@ -110,20 +110,17 @@ static void sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
 			stripped = aux.tp_status & TP_STATUS_VLAN_VALID;
 		}
-		if (!stripped) {
-			uint16_t cs = le16toh(vh.csum_start);
-
-			if (n < 18) {
-				v->rx_foreign++;
-				continue;
-			}
-			/* the tag is in the frame: the addresses move over it */
-			memmove(buf + 4, buf, 12);
-			d = buf + 4;
-			n -= 4;
-			if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && cs >= 16)
-				vh.csum_start = htole16((uint16_t)(cs - 4));
+		uint16_t cs = le16toh(vh.csum_start);
+		size_t start;
+		long len = l2_vlan_pop(buf, (size_t)n, !stripped,
+				       vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM ? &cs : NULL, &start);
+		if (len < 0) {
+			v->rx_foreign++;
+			continue;
 		}
+		vh.csum_start = htole16(cs);
+		d = buf + start;
+		n = len;
 		struct iovec out[2] = { { &vh, sizeof(vh) }, { d, (size_t)n } };
 		if (writev(v->tapfd, out, 2) == (ssize_t)sizeof(vh) + n)
 			v->rx++;
@@ -145,14 +142,13 @@ static void tap_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 		if (n < 0)
 			return;	/* EAGAIN: drained */
-		if (n < 14)
+		uint16_t cs = le16toh(vh.csum_start);
+		long len = l2_vlan_push(buf, (size_t)n, v->vid,
+					vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM ? &cs : NULL);
+		if (len < 0)
 			continue;
-		memmove(buf, buf + 4, 12);
-		mc_put_u16(buf + 12, L2_ETHERTYPE_8021AD);
-		mc_put_u16(buf + 14, v->vid);
-		if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)	/* 4 bytes more before it */
-			vh.csum_start = htole16((uint16_t)(le16toh(vh.csum_start) + 4));
-		struct iovec out[2] = { { &vh, sizeof(vh) }, { buf, (size_t)n + 4 } };
+		vh.csum_start = htole16(cs);
+		struct iovec out[2] = { { &vh, sizeof(vh) }, { buf, (size_t)len } };
 		struct msghdr mh = { .msg_iov = out, .msg_iovlen = 2 };
 		if (v->sockfd < 0 || sendmsg(v->sockfd, &mh, MSG_DONTWAIT) < 0)
 			v->tx_errors++;	/* the port is gone, or its queue full: lost */

@@ -53,20 +53,3 @@ int l3_tun_inner_source(const uint8_t *p, size_t n, struct mc_ip *src)
 	}
 	return -EINVAL;
 }
-
-bool l3_tun_ping_is_reply(const uint8_t *p, size_t n, bool v6, uint16_t id)
-{
-	struct mc_rd rd;
-	uint8_t vihl = 0, type = 0;
-	uint16_t got = 0;
-
-	mc_rd_init(&rd, p, n);
-	if (!v6) {
-		mc_rd_u8(&rd, &vihl);
-		mc_rd_skip(&rd, (size_t)(vihl & 0xf) * 4 - 1);
-	}
-	mc_rd_u8(&rd, &type);
-	mc_rd_skip(&rd, 3);
-	mc_rd_u16(&rd, &got);
-	return mc_rd_ok(&rd) && type == (v6 ? 129 : 0) && got == id;
-}

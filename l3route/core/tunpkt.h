@@ -31,8 +31,4 @@ int l3_tun_classify(const uint8_t *pkt, size_t len);
  * field must match the datagram). */
 int l3_tun_inner_source(const uint8_t *p, size_t n, struct mc_ip *src);
 
-/* An ICMP (v6: ICMPv6) echo reply with identifier id? An IPv4 raw socket
- * gives the IP header too. */
-bool l3_tun_ping_is_reply(const uint8_t *p, size_t n, bool v6, uint16_t id);
-
 #endif

@@ -71,24 +71,20 @@ json_object *l3sh_offer_json(const struct l3routed *r)
 {
 	const struct l3sh_gwside *g = &r->gws;
 	json_object *o = json_object_new_object(), *wan = json_object_new_array();
-	char chk[MC_IP_STRLEN] = "";
+	char chk[MC_IP_STRLEN];
 
-	for (unsigned i = 0; i < g->nwan; i++)
-		json_object_array_add(wan, mc_json_str(g->wan[i]));
-	if (g->check.family) {
-		struct mc_ip c = g->check;
-		c.plen = c.family == AF_INET ? 32 : 128;
-		mc_ip_format(&c, chk, sizeof(chk));
-	}
+	for (unsigned i = 0; i < g->wc.nwan; i++)
+		json_object_array_add(wan, mc_json_str(g->wc.wan[i]));
+	mc_wancheck_target(&g->wc, chk, sizeof(chk));
 	mc_json_add(o, "gateway", mc_json_bool(g->enabled));
 	mc_json_add(o, "state",
 		  mc_json_str(!g->enabled ? "off" : g->offered ? "offered" : "withdrawn"));
 	mc_json_add(o, "why", mc_json_str(g->why));
 	mc_json_add(o, "device", g->enabled ? mc_json_str(L3SH_GW_DEV) : NULL);
 	mc_json_add(o, "wan", wan);
-	mc_json_add(o, "wan_up", mc_json_bool(g->enabled && g->wan_up));
+	mc_json_add(o, "wan_up", mc_json_bool(g->enabled && g->wc.wan_up));
 	mc_json_add(o, "check", mc_json_str(chk));
-	mc_json_add(o, "check_ok", g->enabled && g->check.family ? mc_json_bool(g->check_ok) : NULL);
+	mc_json_add(o, "check_ok", g->enabled && g->wc.check.family ? mc_json_bool(g->wc.check_ok) : NULL);
 	mc_json_add(o, "down_kbit", mc_json_int(g->down_kbit));
 	mc_json_add(o, "up_kbit", mc_json_int(g->up_kbit));
 	mc_json_add(o, "ipv6", mc_json_bool(g->offered_v6));

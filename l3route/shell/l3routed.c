@@ -400,7 +400,7 @@ static int l3routed_start(struct mc_daemon *d)
 	r.d = d;
 	d->priv = &r;
 	r.tun.fd = r.tun.sock = -1;
-	r.gws.fd = r.gws.sock = r.gws.ping_fd = -1;
+	r.gws.fd = r.gws.sock = r.gws.wc.fd = -1;
 	rc = core_config(&r, &cfg);
 	if (rc == 0 && (rc = mc_nl_open(&r.nl)) == 0) {
 		r.node = l3_node_new(&cfg, &env, mc_ev_now_ms(d->loop));

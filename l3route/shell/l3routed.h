@@ -11,6 +11,7 @@
 #include "common/json.h"
 #include "common/nl.h"
 #include "common/sys.h"
+#include "common/wancheck.h"
 #include "l3route/core/l3.h"
 
 #define L3SH_PORTS_MAX 16
@@ -54,11 +55,8 @@ extern const char *const l3sh_tun_names[L3SH_TUN_MAX];
 /* After main (32766) and default (32767): only what nothing else routes. */
 #define L3SH_TUN_RULE_PRIO 32768u
 #define L3SH_TUN_PEERS 32
-#define L3SH_WAN_MAX 4
-/* WAN check period, ping timeout, and how long a passing check must last
- * before the offer comes back (bounds descriptions from a flapping WAN). */
-#define L3SH_WAN_CHECK_MS 500u
-#define L3SH_WAN_PING_TIMEOUT_MS 2000u
+/* How long a passing WAN check (common/wancheck.h) must last before the
+ * offer comes back (bounds descriptions from a flapping WAN). */
 #define L3SH_WAN_RESTORE_MS 2000u
 
 /* The chosen gateway of one family, copied out of the core's callback. */
@@ -90,20 +88,11 @@ struct l3sh_tun {
 struct l3sh_gwside {
 	bool enabled;			/* option gateway 1 */
 	uint32_t down_kbit, up_kbit;
-	char wan[L3SH_WAN_MAX][IFNAMSIZ];
-	unsigned nwan;
 	int fd, sock;			/* smgw, UDP [::]:port */
 	ev_io sock_io;
-	/* ping check */
-	struct mc_ip check;		/* family 0: none */
-	int ping_fd;
-	ev_io ping_io;
-	char ping_dev[IFNAMSIZ];
-	uint16_t ping_id, ping_seq;
-	uint64_t last_reply_ms;
-	bool got_reply;
+	struct mc_wancheck wc;		/* role wan ports, gateway_check */
 	/* state */
-	bool wan_up, check_ok, v6_default, offered, offered_v6, ever_offered, nat_loaded;
+	bool v6_default, offered, offered_v6, ever_offered, nat_loaded;
 	uint64_t ok_since_ms;		/* the check passes without a break since */
 	const char *why;		/* why the offer is (not) there */
 	unsigned ticks;

@@ -35,31 +35,6 @@ static uint64_t now_ms(const struct l3routed *r)
 
 /* ------------------------------------------------------------ WAN state */
 
-/* Up and running: administratively up, carrier and operstate up. */
-static bool link_ok(const char *ifname)
-{
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	bool ok = false;
-
-	if (fd < 0)
-		return false;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
-		ok = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
-	close(fd);
-	return ok;
-}
-
-/* The first WAN port that passes the link check, or NULL. */
-static const char *wan_first_up(const struct l3sh_gwside *g)
-{
-	for (unsigned i = 0; i < g->nwan; i++)
-		if (link_ok(g->wan[i]))
-			return g->wan[i];
-	return NULL;
-}
-
 /* An IPv6 unicast default route in main that is not our tunnel's. */
 static bool v6_default(void)
 {
@@ -78,115 +53,6 @@ out:
 		nl_cache_free(c);
 	nl_socket_free(sk);
 	return found;
-}
-
-/* ----------------------------------------------------------------- ping */
-
-static uint16_t csum16(const uint8_t *p, size_t n)
-{
-	uint32_t s = 0;
-
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-static void ping_send(struct l3routed *r, const char *dev)
-{
-	struct l3sh_gwside *g = &r->gws;
-	uint8_t pkt[16];
-	struct mc_wr w;
-	struct sockaddr_storage ss = { 0 };
-	socklen_t sl;
-	bool v6 = g->check.family == AF_INET6;
-
-	/* bound to the WAN port: the probe must never leave through a tunnel */
-	if (strcmp(dev, g->ping_dev)) {
-		if (setsockopt(g->ping_fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
-			       (socklen_t)strlen(dev)) < 0)
-			return;
-		snprintf(g->ping_dev, sizeof(g->ping_dev), "%s", dev);
-	}
-	mc_wr_init(&w, pkt, sizeof(pkt));
-	mc_wr_u8(&w, v6 ? 128 : 8);	/* echo request */
-	mc_wr_u8(&w, 0);
-	mc_wr_u16(&w, 0);		/* ICMPv6: the kernel sums it */
-	mc_wr_u16(&w, g->ping_id);
-	mc_wr_u16(&w, ++g->ping_seq);
-	mc_wr_u64(&w, now_ms(r));
-	if (!v6)
-		mc_put_u16(pkt + 2, csum16(pkt, sizeof(pkt)));
-	if (v6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, g->check.a, 16);
-		sl = sizeof(*s6);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, g->check.a, 4);
-		sl = sizeof(*s4);
-	}
-	if (sendto(g->ping_fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, sl) < 0)
-		log_dbg(MC_DBG_GW, "gateway check: ping %s: %s", dev, strerror(errno));
-}
-
-/* An echo reply of ours from the target? IPv4 raw sockets get the IP header. */
-static bool ping_is_reply(const struct l3sh_gwside *g, const uint8_t *p, size_t n,
-			  const void *from)
-{
-	bool v6 = g->check.family == AF_INET6;
-
-	return !memcmp(from, g->check.a, v6 ? 16 : 4) &&
-	       l3_tun_ping_is_reply(p, n, v6, g->ping_id);
-}
-
-static void on_ping(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct l3routed *r = w->data;
-	struct l3sh_gwside *g = &r->gws;
-	uint8_t buf[512];
-
-	for (int i = 0; i < L3SH_GW_BATCH; i++) {
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-		ssize_t n = recvfrom(g->ping_fd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&ss, &sl);
-		const void *from;
-
-		if (n < 0)
-			return;
-		from = ss.ss_family == AF_INET6 ?
-			(const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr :
-			(const void *)&((struct sockaddr_in *)&ss)->sin_addr;
-		if (ping_is_reply(g, buf, (size_t)n, from)) {
-			g->last_reply_ms = now_ms(r);
-			g->got_reply = true;
-		}
-	}
-}
-
-static int ping_open(struct l3routed *r)
-{
-	struct l3sh_gwside *g = &r->gws;
-	bool v6 = g->check.family == AF_INET6;
-	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
-
-	if (fd < 0) {
-		log_err("gateway_check: ICMP socket: %s", strerror(errno));
-		return -errno;
-	}
-	g->ping_fd = fd;
-	g->ping_id = (uint16_t)(getpid() ^ 0x5e00);
-	ev_io_init(&g->ping_io, on_ping, fd, EV_READ);
-	g->ping_io.data = r;
-	ev_io_start(r->d->loop, &g->ping_io);
-	return 0;
 }
 
 /* --------------------------------------------------------------- offers */
@@ -235,25 +101,11 @@ static void offers_set(struct l3routed *r, bool on, bool v6)
 static bool check_passes(struct l3routed *r, uint64_t now)
 {
 	struct l3sh_gwside *g = &r->gws;
-	const char *dev = wan_first_up(g);
+	bool pass = mc_wancheck_run(&g->wc, now);
 
-	g->wan_up = !g->nwan || dev;
-	if (!g->wan_up) {
-		g->why = "WAN link down";
-		return false;
-	}
-	if (!g->check.family)
-		g->check_ok = true;
-	else
-		g->check_ok = g->got_reply && now - g->last_reply_ms < L3SH_WAN_PING_TIMEOUT_MS;
-	if (g->check.family && g->ping_fd >= 0)
-		ping_send(r, dev ? dev : "");
-	if (!g->check_ok) {
-		g->why = "no reply from the gateway_check target";
-		return false;
-	}
-	g->why = g->nwan ? "WAN up" : "no role wan port: offered without a link check";
-	return true;
+	g->why = pass && !g->wc.nwan ? "no role wan port: offered without a link check" :
+		 g->wc.why;
+	return pass;
 }
 
 static void on_check(void *user)
@@ -276,7 +128,7 @@ static void on_check(void *user)
 		g->why = "WAN back; waiting for it to hold";
 	if (want != g->offered || (want && g->v6_default != g->offered_v6))
 		offers_set(r, want, g->v6_default);
-	mc_timer_arm(r->d->loop, &g->timer, L3SH_WAN_CHECK_MS);
+	mc_timer_arm(r->d->loop, &g->timer, MC_WAN_CHECK_MS);
 }
 
 /* ---------------------------------------------------- tunnel receiving */
@@ -402,9 +254,9 @@ static void nat_load(struct l3routed *r)
 	char script[512], ports[160] = "";
 	size_t off = 0;
 
-	for (unsigned i = 0; i < g->nwan; i++)
+	for (unsigned i = 0; i < g->wc.nwan; i++)
 		off += (size_t)snprintf(ports + off, sizeof(ports) - off, "%s\"%s\"",
-					i ? ", " : "", g->wan[i]);
+					i ? ", " : "", g->wc.wan[i]);
 	snprintf(script, sizeof(script),
 		 "add table inet softmesh_l3nat\n"
 		 "delete table inet softmesh_l3nat\n"
@@ -414,7 +266,7 @@ static void nat_load(struct l3routed *r)
 		 "\t\toifname { %s } masquerade\n"
 		 "\t}\n"
 		 "}\n", ports);
-	if (!g->nwan)
+	if (!g->wc.nwan)
 		log_warn("nat 1 but no role wan port: nothing masqueraded");
 	else if (l3sh_nft(script) == 0)
 		g->nat_loaded = true;
@@ -429,12 +281,11 @@ static void nat_load(struct l3routed *r)
 void l3sh_gws_config(struct l3routed *r, struct l3_config *cfg)
 {
 	const struct mc_conf_section *net = mc_conf_section(r->d->conf, "network");
-	const struct mc_conf_section *s = NULL;
 	struct l3sh_gwside *g = &r->gws;
 	uint64_t down = 0, up = 0;	/* gateway_bandwidth has a default */
-	const char *chk = mc_conf_get_str(net, "gateway_check");
 
-	g->fd = g->sock = g->ping_fd = -1;
+	g->fd = g->sock = -1;
+	g->wc.fd = -1;
 	g->ok_since_ms = UINT64_MAX;
 	g->why = "not a gateway";
 	mc_conf_get_bool(net, "gateway", &g->enabled);
@@ -443,22 +294,16 @@ void l3sh_gws_config(struct l3routed *r, struct l3_config *cfg)
 	mc_conf_get_rate(net, "gateway_bandwidth", &down, &up);
 	g->down_kbit = (uint32_t)down;
 	g->up_kbit = (uint32_t)up;
-	while ((s = mc_conf_next(r->d->conf, s, "net")) && g->nwan < L3SH_WAN_MAX) {
-		const char *role = mc_conf_get_str(s, "role");
-		if (role && !strcmp(role, "wan"))
-			snprintf(g->wan[g->nwan++], IFNAMSIZ, "%s", mc_conf_get_str(s, "linux_name"));
-	}
-	if (chk && *chk)
-		mc_ip_parse(chk, &g->check);	/* the schema checked it */
+	mc_wancheck_config(&g->wc, r->d->conf);
 	for (int i = 0; i < 2; i++)	/* never a default route to ourselves */
 		r->own[r->nown++].ip.family = i ? AF_INET6 : AF_INET;
 	g->v6_default = v6_default();
-	g->offered = check_passes(r, 0) && !g->check.family;
+	g->offered = check_passes(r, 0) && !g->wc.check.family;
 	g->offered_v6 = g->offered && g->v6_default;
 	g->ever_offered = g->offered;
 	if (g->offered)
 		g->ok_since_ms = 0;
-	else if (g->wan_up)
+	else if (g->wc.wan_up)
 		g->why = "waiting for the first reply from the gateway_check target";
 	cfg->ngw = offers_fill(g, g->offered, g->offered_v6, cfg->gw);
 }
@@ -473,18 +318,18 @@ int l3sh_gws_start(struct l3routed *r)
 		return 0;
 	if ((rc = gw_dev_open(r)) < 0 || (rc = gw_sock_open(r)) < 0)
 		return rc;
-	if (g->check.family && (rc = ping_open(r)) < 0)
+	if ((rc = mc_wancheck_open(&g->wc, r->d->loop)) < 0)
 		return rc;
 	mc_conf_get_bool(mc_conf_section(r->d->conf, "network"), "nat", &nat);
 	if (nat)
 		nat_load(r);
-	if (!g->nwan)
+	if (!g->wc.nwan)
 		log_warn("gateway 1 but no role wan port: offered without a link check");
 	log_notice("gateway: %u/%u kbit/s, tunnel port %u on %s, offer %s (%s)",
 		   g->down_kbit, g->up_kbit, r->tun.port, L3SH_GW_DEV,
 		   g->offered ? "up" : "withdrawn", g->why);
 	mc_timer_init(&g->timer, on_check, r);
-	mc_timer_arm(r->d->loop, &g->timer, L3SH_WAN_CHECK_MS);
+	mc_timer_arm(r->d->loop, &g->timer, MC_WAN_CHECK_MS);
 	return 0;
 }
 
@@ -492,25 +337,8 @@ int l3sh_gws_start(struct l3routed *r)
  * state: the new target has the usual ping timeout to answer. */
 static void check_reload(struct l3routed *r, const char *chk)
 {
-	struct l3sh_gwside *g = &r->gws;
-	struct mc_ip ip = { 0 };
-
-	if (*chk)
-		mc_ip_parse(chk, &ip);	/* the schema checked it */
-	if (ip.family == g->check.family && !memcmp(ip.a, g->check.a, sizeof(ip.a)))
-		return;
-	if (g->ping_fd >= 0) {
-		ev_io_stop(r->d->loop, &g->ping_io);
-		close(g->ping_fd);
-		g->ping_fd = -1;
-		g->ping_dev[0] = '\0';
-	}
-	g->check = ip;
-	g->got_reply = g->check_ok;
-	g->last_reply_ms = now_ms(r);
-	if (ip.family)
-		ping_open(r);	/* on failure logged; the check then fails */
-	log_notice("reload: gateway_check now %s", *chk ? chk : "off (link state only)");
+	if (mc_wancheck_retarget(&r->gws.wc, chk, now_ms(r)))
+		log_notice("reload: gateway_check now %s", *chk ? chk : "off (link state only)");
 }
 
 void l3sh_gws_reload(struct l3routed *r)
@@ -545,13 +373,10 @@ void l3sh_gws_stop(struct l3routed *r)
 		ev_io_stop(r->d->loop, &g->sock_io);
 		close(g->sock);
 	}
-	if (g->ping_fd >= 0) {
-		ev_io_stop(r->d->loop, &g->ping_io);
-		close(g->ping_fd);
-	}
+	mc_wancheck_close(&g->wc);
 	if (g->fd >= 0)
 		close(g->fd);
-	g->fd = g->sock = g->ping_fd = -1;
+	g->fd = g->sock = -1;
 	if (g->nat_loaded)
 		l3sh_nft("delete table inet softmesh_l3nat\n");
 	g->nat_loaded = false;

@@ -66,10 +66,10 @@ static void check_ping(const uint8_t *p, size_t n, uint16_t id)
 	size_t hl = n ? (size_t)(p[0] & 0xf) * 4 : 0;
 
 	/* v6: the ICMPv6 header comes first */
-	ENSURE(l3_tun_ping_is_reply(p, n, true, id) ==
+	ENSURE(mc_icmp_echo_is_reply(p, n, true, id) ==
 	       (n >= 6 && p[0] == 129 && ((uint16_t)(p[4] << 8 | p[5])) == id));
 	/* v4: after an IP header of IHL words (IHL 0 is no header) */
-	ENSURE(l3_tun_ping_is_reply(p, n, false, id) ==
+	ENSURE(mc_icmp_echo_is_reply(p, n, false, id) ==
 	       (hl >= 4 && n >= hl + 6 && p[hl] == 0 &&
 		((uint16_t)(p[hl + 4] << 8 | p[hl + 5])) == id));
 }

@@ -7,7 +7,8 @@
  * that comes out goes through softmesh's readers in common/nl.c:
  *   links:       mc_nl_link_read (mc_nl_link_get: port MAC, MTU, up);
  *   routes:      mc_nl_route_owned (what mc_nl_route_flush deletes) and
- *                mc_nl_route_is_default (l3routed's WAN check);
+ *                mc_nl_route_is_default (l3routed's WAN check),
+ *                mc_nl_route_read (l2meshd's babeld default route);
  *   neighbours:  mc_nl_neigh_match (meshctl's IP -> MAC), asked for the
  *                entry's own address and for another.
  * Each answer is checked against the object's fields read with libnl's
@@ -82,6 +83,20 @@ static void one_route(struct nl_object *o, void *arg)
 	ENSURE(mc_nl_route_is_default(rt) ==
 	       (table == RT_TABLE_MAIN && rtnl_route_get_type(rt) == RTN_UNICAST &&
 		dst && nl_addr_get_prefixlen(dst) == 0));
+	struct mc_nl_route r;
+	int fam = rtnl_route_get_family(rt);
+	if (mc_nl_route_read(rt, &r)) {
+		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(rt, 0);
+		ENSURE(rtnl_route_get_nnexthops(rt) == 1 && nh);
+		ENSURE(r.dst.family == fam && (fam == AF_INET || fam == AF_INET6));
+		ENSURE(r.oif == rtnl_route_nh_get_ifindex(nh) && r.table == table &&
+		       r.protocol == proto && r.metric == rtnl_route_get_priority(rt));
+		ENSURE(!r.via.family || (r.via.family == fam &&
+		       !memcmp(r.via.a, nl_addr_get_binary_addr(rtnl_route_nh_get_gateway(nh)),
+			       fam == AF_INET ? 4 : 16)));
+	} else {
+		ENSURE(rtnl_route_get_nnexthops(rt) != 1 || (fam != AF_INET && fam != AF_INET6));
+	}
 }
 
 static void one_neigh(struct nl_object *o, void *arg)

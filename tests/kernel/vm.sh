@@ -36,6 +36,8 @@ vm_pid() {
 	local pid
 	pid=$(cat "$1/qemu.pid" 2>/dev/null) || return 0
 	[[ $pid =~ ^[0-9]+$ ]] || return 0
+	# (the test first: a failed < redirection prints before 2>/dev/null applies)
+	[[ -r /proc/$pid/cmdline ]] || return 0
 	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$1/cmd.sock" || return 0
 	printf '%s' "$pid"
 }

@@ -105,8 +105,9 @@ def cmd_wait(sock_path, timeout_s, pid):
             print("vmctl: qemu exited before the VM answered", file=sys.stderr)
             return 1
         try:
-            # a second at a time, to notice a qemu that died
-            if probe(sock_path, min(end, time.monotonic() + 1.0)):
+            # one connection for the whole wait: a new one every second
+            # lost what the VM had begun to answer on the old one
+            if probe(sock_path, end, pid):
                 print(f"{time.monotonic() - t0:.1f}")
                 return 0
         except (OSError, ChannelError):
@@ -117,16 +118,17 @@ def cmd_wait(sock_path, timeout_s, pid):
     return 124
 
 
-def probe(sock_path, end):
+def probe(sock_path, end, pid):
     """True once the VM answers one of the probes sent every PROBE_S on
     one connection. Probes sent before the VM reads its serial port are
-    lost or torn; the VM skips those and answers a later one."""
+    lost or torn; the VM skips those and answers a later one. False when
+    the connection closes, qemu exits or the time is up."""
     markers = []
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         s.connect(sock_path)
         buf = b""
-        while time.monotonic() < end:
+        while time.monotonic() < end and os.path.exists(f"/proc/{pid}"):
             markers.append("smk-" + secrets.token_hex(8))
             s.sendall(request(markers[-1], 2, "true"))
             s.settimeout(PROBE_S)
@@ -139,6 +141,7 @@ def probe(sock_path, end):
             buf += chunk
             if any(parse(buf, m) for m in markers):
                 return True
+            del markers[:-64]	# the VM answers a recent one
         return False
     finally:
         s.close()

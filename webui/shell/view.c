@@ -18,7 +18,7 @@ const struct wv_daemon_def wv_daemons[WV_DAEMONS] = {
 	[WV_L2] = { "l2meshd", { "originator", "neighbor", "gateway", "interface", NULL }, "batadv" },
 	[WV_L3] = { "l3routed", { "link", "originator", "gateway", NULL }, "l3route" },
 	[WV_AC] = { "anycastd", { "lease", NULL }, "anygw" },
-	[WV_LS] = { "leasesyncd", { "record", NULL } },
+	[WV_LS] = { "leasesyncd", { "record", NULL }, NULL },
 };
 
 #define W_L2 (WV_W_STATUS | WV_W_NEIGH | WV_W_MAP)
