@@ -3,11 +3,15 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <systemd/sd-daemon.h>
 
 #include "common/log.h"
 
@@ -108,6 +112,14 @@ static int load_config(struct mc_daemon *d, struct mc_conf **out, FILE *errf)
 {
 	return mc_conf_load_cb(out, d->schema, d->files, d->nfiles, primary_mac,
 			       NULL, errf);
+}
+
+static uint64_t mono_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 /* ---------------------------------------------------------------- reload */
@@ -221,6 +233,9 @@ int mc_daemon_reload(struct mc_daemon *d, json_object **data, const char **err)
 
 	if (!f)
 		return -ENOMEM;
+	/* systemctl reload waits for READY=1 (Type=notify-reload is newer
+	 * than Debian 12's systemd; ExecReload sends SIGHUP) */
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64, mono_usec());
 	log_notice("reload: reading the config again");
 	rc = load_config(d, &c, f);
 	fclose(f);
@@ -231,6 +246,8 @@ int mc_daemon_reload(struct mc_daemon *d, json_object **data, const char **err)
 		rc = reload_apply(d, c, data);
 	}
 	free(errs);
+	sd_notifyf(0, "READY=1\nSTATUS=%s", rc < 0 ? "running; the last reload was refused" :
+		   "running");
 	return rc;
 }
 
@@ -376,7 +393,10 @@ static int run(struct mc_daemon *d, const struct args *a)
 		log_err("start failed: %s", strerror(-rc));
 	} else {
 		log_notice("running, control socket %s", mc_ctl_server_path(d->ctl));
+		sd_notifyf(0, "READY=1\nSTATUS=running, control socket %s",
+			   mc_ctl_server_path(d->ctl));
 		ev_run(d->loop, 0);
+		sd_notify(0, "STOPPING=1");
 		if (d->ops->stop)
 			d->ops->stop(d);
 	}
@@ -435,9 +455,13 @@ int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
 		if (a.check)
 			fprintf(stderr, "%s: lime 'network' list protocols names no '%s': "
 				"%s would not start\n", ops->name, ops->protocol, ops->name);
-		else
+		else {
 			log_notice("not started: lime 'network' list protocols names no '%s'",
 				   ops->protocol);
+			/* a unit of Type=notify that exits 0 unready is a failure */
+			sd_notifyf(0, "READY=1\nSTATUS=not started: list protocols names no '%s'",
+				   ops->protocol);
+		}
 	}
 	if (a.check) {
 		if (a.verbose)

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -25,10 +27,23 @@ static const struct {
 };
 #define N_DBG (sizeof(dbg_names) / sizeof(dbg_names[0]))
 
+/* stderr is the journal's stream when systemd says so (JOURNAL_STREAM is
+ * its device:inode; a child with stderr elsewhere inherits the variable) */
+static bool stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	return e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 && fstat(2, &st) == 0 &&
+	       st.st_dev == dev && st.st_ino == ino;
+}
+
 void mc_log_init(const char *ident, bool use_syslog)
 {
 	cfg.ident = ident;
 	cfg.use_syslog = use_syslog;
+	cfg.journal = !use_syslog && stderr_is_journal();
 	if (use_syslog)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -140,6 +155,10 @@ static void write_stderr(int level, const char *line)
 	struct timespec ts;
 	struct tm tm;
 
+	if (cfg.journal) {	/* the journal stamps and names it; "<3>" is its level */
+		fprintf(stderr, "<%d>%s\n", level, line);
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	fprintf(stderr, "%02d:%02d:%02d.%03ld %s %s: %s\n", tm.tm_hour, tm.tm_min,

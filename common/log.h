@@ -39,6 +39,7 @@ enum mc_dbg {
 struct mc_log_cfg {
 	const char *ident;	/* daemon name, prefixed to each line */
 	bool use_syslog;
+	bool journal;		/* stderr goes to the journal: "<level>line" */
 	int level;		/* lines above this level are dropped */
 	uint32_t debug;		/* enabled MC_DBG_* categories */
 };
