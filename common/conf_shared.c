@@ -17,6 +17,10 @@ static const struct mc_conf_opt system_opts[] = {
 	  .flags = MC_CONF_F_LITERAL },
 	{ .name = "primary_mac", .type = MC_CONF_T_MAC, .flags = MC_CONF_F_LITERAL },
 	{ .name = "rundir", .type = MC_CONF_T_PATH, .def = "/run/softmesh" },
+	/* started as root, the daemons run on as this user (common/privdrop.c);
+	 * empty: they stay root */
+	{ .name = "user", .type = MC_CONF_T_STR, .min = 0, .max = 32, .def = "softmesh",
+	  .flags = MC_CONF_F_LITERAL },
 	{ .name = "log_level", .type = MC_CONF_T_ENUM, .words = mc_conf_log_levels,
 	  .def = "info", .flags = MC_CONF_F_LIVE },
 	{ .name = "debug", .type = MC_CONF_T_DEBUG, .def = "", .flags = MC_CONF_F_LIVE },

@@ -389,6 +389,8 @@ static int run(struct mc_daemon *d, const struct args *a)
 	d->sig = (struct mc_ev_signals){ .stop = on_stop, .reload = on_hup, .user = d };
 	mc_ev_signals_start(d->loop, &d->sig);
 	rc = d->ops->start ? d->ops->start(d) : 0;
+	if (rc >= 0 && (rc = mc_daemon_drop_root(d)) < 0 && d->ops->stop)
+		d->ops->stop(d);	/* never on as root by mistake */
 	if (rc < 0) {
 		log_err("start failed: %s", strerror(-rc));
 	} else {

@@ -64,6 +64,18 @@ struct mc_daemon_ops {
 	 * log_level and debug are applied before (may be NULL).
 	 */
 	void (*reload)(struct mc_daemon *d, const struct mc_conf *old);
+	/*
+	 * Started as root, the daemon runs on as lime 'system' user after
+	 * start with these capabilities only (CAP_* numbers; its systemd
+	 * unit's AmbientCapabilities), NULL-free: ncaps of them.
+	 */
+	const int *caps;
+	unsigned ncaps;
+	/* lime 'network' options naming what it writes after start: a
+	 * directory (the name ends in _dir) or a file (its directory);
+	 * given to the user before the drop. NULL-terminated. */
+	const char *const *state_opts;
+	bool writes_node_file;		/* the last -c file's directory too */
 };
 
 /*
@@ -77,6 +89,9 @@ struct mc_daemon_ops {
  * stays valid until the next call.
  */
 int mc_daemon_reload(struct mc_daemon *d, json_object **data, const char **err);
+/* Started as root: on as lime 'system' user with ops->caps only
+ * (common/privdrop.c); 0 when there is nothing to drop. */
+int mc_daemon_drop_root(struct mc_daemon *d);
 
 /*
  * Stops the daemon (as SIGTERM does) about 100 ms from now, then executes

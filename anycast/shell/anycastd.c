@@ -4,6 +4,7 @@
  * for l2meshd's anygw TAP, then serves DHCPv4, router advertisements and
  * DNS there; every protocol decision is a core's.
  */
+#include <linux/capability.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,8 +351,12 @@ static void anycastd_stop(struct mc_daemon *d)
 
 int main(int argc, char **argv)
 {
+	/* DHCP on 67 and DNS on 53 bound to anygw, raw replies, RAs */
+	static const int caps[] = { CAP_NET_ADMIN, CAP_NET_RAW, CAP_NET_BIND_SERVICE };
+	static const char *const state[] = { "anycast_state_dir", NULL };
 	struct mc_daemon_ops ops = {
 		.name = "anycastd", .protocol = "anygw", .cmds = ac_cmds, .topics = ac_topics,
+		.caps = caps, .ncaps = 3, .state_opts = state,
 		.conf_parts = sm_conf_parts, .conf_own = &ac_conf_part,
 		.status = ac_status, .start = anycastd_start, .stop = anycastd_stop,
 	};

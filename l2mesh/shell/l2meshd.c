@@ -4,6 +4,7 @@
  * and LAN ports, the bat0 and anygw TAPs), the timer, the addresses and
  * the control socket; every protocol decision is the core's.
  */
+#include <linux/capability.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -674,8 +675,12 @@ static void l2meshd_stop(struct mc_daemon *d)
 	close_all(m);	/* closing the TAP fds removes bat0 and anygw */
 }
 
+/* TAPs, rings, links and routes; babeld runs with them too */
+static const int l2_caps[] = { CAP_NET_ADMIN, CAP_NET_RAW };
+
 static const struct mc_daemon_ops ops = {
 	.name = "l2meshd", .protocol = "batadv",
+	.caps = l2_caps, .ncaps = 2,
 	.cmds = l2sh_cmds,
 	.topics = l2sh_topics,
 	.conf_parts = sm_conf_parts,

@@ -4,6 +4,7 @@
  * the UDP sockets of the mesh ports, the timer, the key file and the
  * kernel's routing table; every protocol decision is the core's.
  */
+#include <linux/capability.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -446,8 +447,12 @@ static void l3routed_stop(struct mc_daemon *d)
 
 int main(int argc, char **argv)
 {
+	/* TUNs, routes and rules, the ICMP WAN check, nft */
+	static const int caps[] = { CAP_NET_ADMIN, CAP_NET_RAW };
+	static const char *const state[] = { "l3_key", NULL };
 	struct mc_daemon_ops ops = {
 		.name = "l3routed", .protocol = "l3route", .cmds = l3sh_cmds, .topics = l3sh_topics,
+		.caps = caps, .ncaps = 2, .state_opts = state,
 		.status = l3sh_status,
 		.conf_parts = sm_conf_parts, .conf_own = &l3_conf_part,
 		.start = l3routed_start, .stop = l3routed_stop,

@@ -6,6 +6,7 @@
  * link-local address (added if the interface has a random one), serves
  * alfred's unix socket, and keeps this node's records across restarts.
  */
+#include <linux/capability.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -335,8 +336,12 @@ static void leasesyncd_stop(struct mc_daemon *d)
 
 int main(int argc, char **argv)
 {
+	/* UDP 16962 bound to bat0, its link-local address */
+	static const int caps[] = { CAP_NET_ADMIN, CAP_NET_RAW };
+	static const char *const state[] = { "leasesync_state_dir", NULL };
 	struct mc_daemon_ops ops = {
 		.name = "leasesyncd", .cmds = lsd_cmds, .topics = lsd_topics,
+		.caps = caps, .ncaps = 2, .state_opts = state,
 		.conf_parts = sm_conf_parts, .conf_own = &ls_conf_part,
 		.status = lsd_status, .start = leasesyncd_start, .stop = leasesyncd_stop,
 	};

@@ -386,9 +386,9 @@ static void test_load_cb(void)
 	CHECK_STR(l.last, "eth0");
 	snprintf(want, sizeof(want), "%s:3: %%M6 in hostname needs the node's MAC: "
 		 "eth0 has none, set primary_mac in lime 'system'\n"
-		 MC_CONF_DEFAULTS_NAME ":16: %%M5 in main_ipv4_address needs the "
+		 MC_CONF_DEFAULTS_NAME ":17: %%M5 in main_ipv4_address needs the "
 		 "node's MAC: eth0 has none, set primary_mac in lime 'system'\n"
-		 MC_CONF_DEFAULTS_NAME ":17: %%M5 in main_ipv6_address needs the "
+		 MC_CONF_DEFAULTS_NAME ":18: %%M5 in main_ipv6_address needs the "
 		 "node's MAC: eth0 has none, set primary_mac in lime 'system'\n", p1);
 	CHECK_STR(errs, want);
 	free(errs);
@@ -615,7 +615,7 @@ static void test_template_primary_mac(void)
 			    &errs), 0);
 	/* a MAC ending 00:01 would give the anycast address (issue 15): the
 	 * node moves to the last host, as LibreMesh does */
-	CHECK_STR(errs, "(defaults):16: notice: main_ipv4_address 10.13.0.1/16 is the "
+	CHECK_STR(errs, "(defaults):17: notice: main_ipv4_address 10.13.0.1/16 is the "
 		  "anycast (anygw) address: the node takes 10.13.255.254/16 instead (as "
 		  "LibreMesh does)\n");
 	CHECK_STR(mc_conf_get_str(mc_conf_section(c, "network"), "main_ipv4_address"),
@@ -629,9 +629,9 @@ static void test_template_errors(void)
 	load_bad("", NULL,
 		 "(defaults):7: %M4 in hostname needs the node's MAC: set "
 		 "primary_mac in lime 'system'\n"
-		 "(defaults):16: %M5 in main_ipv4_address needs the node's MAC: "
+		 "(defaults):17: %M5 in main_ipv4_address needs the node's MAC: "
 		 "set primary_mac in lime 'system'\n"
-		 "(defaults):17: %M5 in main_ipv6_address needs the node's MAC: "
+		 "(defaults):18: %M5 in main_ipv6_address needs the node's MAC: "
 		 "set primary_mac in lime 'system'\n");
 	load_bad("config lime system\n\toption hostname 'a%M7'\n", test_mac,
 		 "t.conf:2: bad template '%M7' in hostname: expected %M1..%M6, "
@@ -815,7 +815,7 @@ static void test_bad_required_and_clash(void)
 		 "t.conf:1: section net 'wan' lacks required option linux_name\n");
 	load_bad("config net 'network'\n", test_mac,
 		 "t.conf:1: section 'network' is net here but lime at "
-		 "(defaults):14\n");
+		 "(defaults):15\n");
 }
 
 static void test_bad_line(void)

@@ -175,7 +175,7 @@ static void test_registry_refuses(void)
 		   "config schema: option x_req is required and has a default\n"
 		   "config schema: option x_bw: auto means the default, so it cannot be it\n");
 	/* a default with templates is checked by loading the derived layer */
-	bad_schema(&tmpl_part, "(defaults):25: bad template '%M7' in x_tmpl: "
+	bad_schema(&tmpl_part, "(defaults):26: bad template '%M7' in x_tmpl: "
 		   "expected %M1..%M6, %N1..%N6, %H or %%\n"
 		   "config schema: the derived defaults layer does not load\n");
 	bad_schema(&mixed_part, "config schema: section type net has both fixed "

@@ -7,6 +7,7 @@
  * ones every client reaches as thisnode.info, and the node's own) and on
  * loopback, never on the WAN unless told to (webui_listen).
  */
+#include <linux/capability.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
@@ -352,8 +353,12 @@ int main(int argc, char **argv)
 	static const struct mc_ctl_topic topics[] = {
 		{ .name = "change", .help = "the web UI changed a setting or the gateway choice" },
 	};
+	/* HTTP on port 80 */
+	static const int caps[] = { CAP_NET_BIND_SERVICE };
+	static const char *const state[] = { "webui_state_dir", NULL };
 	struct mc_daemon_ops ops = {
 		.name = "webuid", .topics = topics, .ntopics = 1,
+		.caps = caps, .ncaps = 1, .state_opts = state, .writes_node_file = true,
 		.conf_parts = sm_conf_parts, .conf_own = &wu_conf_part,
 		.status = status, .start = start, .stop = stop,
 	};
