@@ -35,6 +35,9 @@ warns=$(grep -c '^W: ' "$T/lintian" || true)
 sed 's/^/    /' "$T/lintian" >&2
 [[ $errs -eq 0 ]] || fail "lintian: $errs errors"
 say "lintian: 0 errors, $warns warnings"
+dpkg-deb -e "$deb" "$T/ctl"
+grep -q 'systemd-sysusers.*softmesh.conf' "$T/ctl/postinst" || fail "postinst creates no user: $(cat "$T/ctl/postinst")"
+had_user=$(id -u softmesh 2>/dev/null || true)
 dpkg -i "$deb" >"$T/install.log" 2>&1 || fail "dpkg -i: $(tail -10 "$T/install.log")"
 id softmesh >/dev/null 2>&1 || fail "installing made no softmesh user"
 for f in /usr/sbin/l2meshd /usr/sbin/l3routed /usr/sbin/anycastd /usr/sbin/leasesyncd \
@@ -47,7 +50,7 @@ done
 dpkg-query -W -f='${Conffiles}\n' softmesh | grep -q /etc/softmesh/lime-node || fail "/etc/softmesh/lime-node is no conffile"
 /usr/sbin/l2meshd -n -c /etc/softmesh/lime-community -c /etc/softmesh/lime-node 2>"$T/n.err" ||
 	fail "the installed l2meshd refuses the installed examples: $(cat "$T/n.err")"
-say "installed: user softmesh (uid $(id -u softmesh)), units, /etc/softmesh (conffiles), man pages; l2meshd -n accepts the examples"
+say "installed: user softmesh (uid $(id -u softmesh)${had_user:+, there before}), units, /etc/softmesh (conffiles), man pages; l2meshd -n accepts the examples"
 dpkg --purge softmesh >/dev/null 2>&1 || fail "dpkg --purge failed"
 [[ ! -e /usr/sbin/l2meshd && ! -e /etc/softmesh/lime-node ]] || fail "purge left files behind"
 say "purged"
