@@ -424,6 +424,24 @@ static void close_inherited(void)
 		close(fd);
 }
 
+/* The config's first reading: its notices and errors on stderr as they
+ * are, or through the log with their levels when stderr is the journal. */
+static int load_config_logged(struct mc_daemon *d)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f = mc_log_journal() ? open_memstream(&buf, &len) : NULL;
+	int rc = load_config(d, &d->conf, f ? f : stderr);
+
+	if (!f)
+		return rc;
+	fclose(f);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		mc_log(strstr(line, ": notice: ") ? MC_LOG_NOTICE : MC_LOG_ERR, "%s", line);
+	free(buf);
+	return rc;
+}
+
 int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
 {
 	struct args a = { 0 };
@@ -442,7 +460,7 @@ int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
 	d.schema = schema;
 	d.files = a.files;
 	d.nfiles = a.nfiles;
-	rc = load_config(&d, &d.conf, stderr);
+	rc = load_config_logged(&d);
 	if (rc < 0) {
 		if (rc != -EINVAL)
 			fprintf(stderr, "%s: cannot read config: %s\n", ops->name, strerror(-rc));

@@ -48,6 +48,11 @@ void mc_log_init(const char *ident, bool use_syslog)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+bool mc_log_journal(void)
+{
+	return cfg.journal;
+}
+
 void mc_log_set_level(int level)
 {
 	cfg.level = level;

@@ -46,6 +46,8 @@ struct mc_log_cfg {
 
 void mc_log_init(const char *ident, bool use_syslog);
 void mc_log_set_level(int level);
+/* stderr is the journal's stream: lines go out as "<level>text" */
+bool mc_log_journal(void);
 int mc_log_level(void);
 void mc_log_set_debug(uint32_t mask);
 uint32_t mc_log_debug(void);
