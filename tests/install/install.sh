@@ -52,6 +52,11 @@ for d in l2meshd l3routed anycastd leasesyncd webuid; do
 	[[ -f $unitdir/softmesh-$d.service ]] || fail "no softmesh-$d.service"
 done
 [[ -x $DEST$prefix/bin/meshctl ]] || fail "meshctl not in $prefix/bin"
+[[ -x $DEST$prefix/bin/meshlab ]] || fail "meshlab not in $prefix/bin"
+grep -q "^readonly BUILD_ROOT='$prefix/sbin'$" "$DEST$prefix/bin/meshlab" ||
+	fail "the installed meshlab does not look for the daemons in $prefix/sbin"
+printf 'node a\nnode b\nlink a b\n' >"$TMP/check.topo"
+"$DEST$prefix/bin/meshlab" check "$TMP/check.topo" >/dev/null 2>&1 || fail "the installed meshlab cannot check a topology"
 conf=$(sed -n 's/^ExecStart=[^ ]* -c \([^ ]*\)\/lime-community .*/\1/p' "$unitdir/softmesh-l2meshd.service")
 [[ -f $DEST$conf/lime-community && -f $DEST$conf/lime-node ]] || fail "the examples are not in $conf"
 tmpf=$(find "$DEST" -path '*tmpfiles.d/softmesh.conf')
