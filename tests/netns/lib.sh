@@ -187,3 +187,18 @@ lab_alive() {
 	done
 	return $bad
 }
+
+# cap_mask CAP_NAME...: the capability set as /proc/PID/status prints it
+# (16 hex digits; the bits of linux/capability.h softmesh's units use)
+cap_mask() {
+	local m=0 c
+	for c; do
+		case $c in
+		CAP_NET_BIND_SERVICE) m=$((m | 1 << 10)) ;;
+		CAP_NET_ADMIN) m=$((m | 1 << 12)) ;;
+		CAP_NET_RAW) m=$((m | 1 << 13)) ;;
+		*) fail "cap_mask: $c is unknown to the tests" ;;
+		esac
+	done
+	printf '%016x' "$m"
+}

@@ -42,17 +42,6 @@ internet inet g1"
 D=/run/softmesh-lab/$LAB/nodes
 
 # --- 1. who they run as ---------------------------------------------------
-mask() { # CAP_NAME... -> hex, as /proc/PID/status prints it
-	local m=0 c
-	for c; do
-		case $c in
-		CAP_NET_BIND_SERVICE) m=$((m | 1 << 10)) ;;
-		CAP_NET_ADMIN) m=$((m | 1 << 12)) ;;
-		CAP_NET_RAW) m=$((m | 1 << 13)) ;;
-		esac
-	done
-	printf '%016x' $m
-}
 declare -A CAPS=([l2meshd]="CAP_NET_ADMIN CAP_NET_RAW" [l3routed]="CAP_NET_ADMIN CAP_NET_RAW"
 	[anycastd]="CAP_NET_ADMIN CAP_NET_RAW CAP_NET_BIND_SERVICE"
 	[leasesyncd]="CAP_NET_ADMIN CAP_NET_RAW" [webuid]="CAP_NET_BIND_SERVICE")
@@ -62,7 +51,7 @@ check_daemon() { # NODE DAEMON
 	st=/proc/$pid/status
 	wait_for 5 grep -q "running as softmesh (uid $uid)" "$D/$1/$2.log" ||
 		fail "$2 on $1 did not say it dropped root: $(tail -3 "$D/$1/$2.log")"
-	want=$(mask ${CAPS[$2]})
+	want=$(cap_mask ${CAPS[$2]})
 	assert_eq "$1 $2 Uid" "$uid $uid $uid $uid" "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "$st")"
 	assert_eq "$1 $2 CapEff" "$want" "$(awk '/^CapEff:/ { print $2 }' "$st")"
 	assert_eq "$1 $2 CapPrm" "$want" "$(awk '/^CapPrm:/ { print $2 }' "$st")"
