@@ -160,7 +160,9 @@ int l2sh_babel_start(struct l2meshd *m)
 		log_err("babeld: cannot write its config in %s: %s", m->d->rundir, strerror(-rc));
 		return rc;
 	}
-	babel_start(m);
+	/* from the loop: after a daemon started as root has dropped it
+	 * (common/privdrop.c), so babeld never runs as root either */
+	mc_timer_arm(m->d->loop, &m->babel_timer, 0);
 	return 0;
 }
 

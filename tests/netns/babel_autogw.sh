@@ -21,12 +21,21 @@
 #      metric 0, c1's pings go out of n1's WAN again.
 #   4. cut again, then l2meshd stopped: the WAN default is back at metric 0
 #      and no proto 7 route is left (nothing of the node's routing lost).
+# The daemons run as the softmesh user (started as root, they drop it:
+# common/privdrop.c), and so does babeld, which l2meshd starts after the
+# drop: all of the above is done with CAP_NET_ADMIN, not root.
 #   babel_autogw.sh MESHLAB
 set -e
-export MESHLAB_CLIENTS=static
+export MESHLAB_CLIENTS=static MESHLAB_USER=softmesh
 . "$(dirname "$0")/l2lib.sh"
 l2_init "$@"
 need_cmd babeld nft python3
+if ! id softmesh >/dev/null 2>&1; then
+	need_cmd systemd-sysusers
+	systemd-sysusers "$(dirname "$0")/../../dist/softmesh.sysusers" ||
+		fail "cannot create the softmesh user"
+fi
+uid=$(id -u softmesh)
 INET_IP=198.18.0.1
 
 COMMUNITY="# LibreMesh's shape: lime-community
@@ -83,6 +92,15 @@ for n in n1 n2; do
 	wait_for 10 sh -c "'$MESHLAB' exec --name '$LAB' $n ip -4 route show default proto 7 | grep -q ' metric 10'" ||
 		fail "$n has no proto 7 default: $(mx "$n" ip -4 route show default); $(tail -5 "$D/$n/l2meshd.log")"
 done
+for n in n1 n2; do
+	wait_for 5 test -s "$D/$n/babeld.pid" || fail "no babeld on $n"
+	bp=$(cat "$D/$n/babeld.pid")
+	assert_eq "$n babeld Uid" "$uid $uid $uid $uid" "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$bp/status")"
+	assert_eq "$n babeld CapEff" "$(cap_mask CAP_NET_ADMIN CAP_NET_RAW)" "$(awk '/^CapEff:/ { print $2 }' "/proc/$bp/status")"
+	l2p=$(cat "$D/$n/l2meshd.pid")
+	assert_eq "$n l2meshd uid" "$uid" "$(awk '/^Uid:/ { print $3 }' "/proc/$l2p/status")"
+done
+pretty "l2meshd and babeld run as softmesh (uid $uid) with cap_net_admin,cap_net_raw"
 k=1
 for n in n1 n2; do
 	assert_eq "$n proto 7 default" "default via 100.64.$k.254 dev wan0 metric 10 " "$(p7 "$n")"
