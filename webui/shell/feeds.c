@@ -94,6 +94,10 @@ static void fetch(struct wud_feed *f)
 	for (unsigned s = 0; s < WV_SLOTS; s++) {
 		json_object *req;
 
+		/* a call that finds the daemon gone closes the connection
+		 * (on_closed: f->c is NULL), and the rest of the round goes */
+		if (!f->c)
+			return;
 		if (wv_slots[s].daemon != f->idx)
 			continue;
 		req = json_tokener_parse(wv_slots[s].req);
