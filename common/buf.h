@@ -98,6 +98,28 @@ int mc_wr_zero(struct mc_wr *w, size_t n);
  */
 int mc_wr_reserve(struct mc_wr *w, uint8_t **pp, size_t n);
 
+/*
+ * The Internet checksum (RFC 1071): the 16-bit big-endian words of p
+ * added to sum (an odd last byte padded with zero), then folded and
+ * complemented: mc_csum_fold(mc_csum_add(0, hdr, len)). A pseudo header
+ * is added first (its words, or a sum of them, as sum).
+ */
+static inline uint32_t mc_csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+static inline uint16_t mc_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
 /* Store/load helpers for patching reserved fields. */
 static inline void mc_put_u16(uint8_t *p, uint16_t v)
 {

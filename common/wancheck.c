@@ -36,19 +36,6 @@ static bool link_ok(const char *ifname)
 	return ok;
 }
 
-static uint16_t csum16(const uint8_t *p, size_t n)
-{
-	uint32_t s = 0;
-
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 static void ping_send(struct mc_wancheck *w, const char *dev, uint64_t now)
 {
 	uint8_t pkt[16];
@@ -72,7 +59,7 @@ static void ping_send(struct mc_wancheck *w, const char *dev, uint64_t now)
 	mc_wr_u16(&wr, ++w->seq);
 	mc_wr_u64(&wr, now);
 	if (!v6)
-		mc_put_u16(pkt + 2, csum16(pkt, sizeof(pkt)));
+		mc_put_u16(pkt + 2, mc_csum_fold(mc_csum_add(0, pkt, sizeof(pkt))));
 	if (v6) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 		s6->sin6_family = AF_INET6;

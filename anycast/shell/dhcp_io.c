@@ -36,22 +36,6 @@ static struct {
 } probes[AC_PROBES_MAX];
 static uint64_t probes_last_ms;	/* the newest probe: after it + KEEP, none is live */
 
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
 /* Ethernet + IPv4 + UDP 67 -> 68 around msg; the frame's length. */
 static size_t dhcp_frame(const struct anycastd *a, const struct ac_dhcp_tx *tx, uint8_t *f)
 {
@@ -75,10 +59,10 @@ static size_t dhcp_frame(const struct anycastd *a, const struct ac_dhcp_tx *tx, 
 	mc_wr_u16(&w, (uint16_t)ulen);
 	mc_wr_u16(&w, 0);
 	mc_wr_bytes(&w, tx->msg, tx->len);
-	mc_put_u16(f + ip + 10, csum_fold(csum_add(0, f + ip, 20)));
+	mc_put_u16(f + ip + 10, mc_csum_fold(mc_csum_add(0, f + ip, 20)));
 	/* UDP checksum over the pseudo header (addresses, protocol, length) */
-	sum = csum_add(IPPROTO_UDP + (uint32_t)ulen, f + ip + 12, 8);
-	sum = csum_fold(csum_add(sum, f + udp, ulen));
+	sum = mc_csum_add(IPPROTO_UDP + (uint32_t)ulen, f + ip + 12, 8);
+	sum = mc_csum_fold(mc_csum_add(sum, f + udp, ulen));
 	mc_put_u16(f + udp + 6, sum ? sum : 0xffff);
 	return mc_wr_len(&w);
 }

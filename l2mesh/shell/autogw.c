@@ -27,6 +27,13 @@
 #define AGW_SYNC_EVERY 4u
 #define AGW_ROUTES 32
 
+/* The WAN ports' ifindexes now (a port that went and came back has a new one). */
+static void wan_ifindexes(struct l2sh_autogw *g)
+{
+	for (unsigned i = 0; i < g->wc.nwan; i++)
+		g->wan_ifindex[i] = mc_nl_ifindex(g->wc.wan[i]);
+}
+
 static bool is_wan(const struct l2sh_autogw *g, int oif)
 {
 	for (unsigned i = 0; i < g->wc.nwan; i++)
@@ -158,8 +165,7 @@ static void sync_family(struct l2meshd *m, int family, bool on)
 
 static void sync_all(struct l2meshd *m, bool on)
 {
-	for (unsigned i = 0; i < m->agw.wc.nwan; i++)
-		m->agw.wan_ifindex[i] = mc_nl_ifindex(m->agw.wc.wan[i]);
+	wan_ifindexes(&m->agw);
 	sync_family(m, AF_INET, on);
 	sync_family(m, AF_INET6, on);
 }
@@ -236,8 +242,7 @@ void l2sh_autogw_stop(struct l2meshd *m)
 	if (!g->active)
 		return;
 	mc_timer_stop(m->d->loop, &g->timer);
-	for (unsigned i = 0; i < g->wc.nwan; i++)
-		g->wan_ifindex[i] = mc_nl_ifindex(g->wc.wan[i]);
+	wan_ifindexes(g);
 	for (int f = 0; f < 2; f++) {
 		int family = f ? AF_INET6 : AF_INET;
 		struct mc_nl_route rt[AGW_ROUTES];

@@ -90,11 +90,7 @@ for d in l2meshd l3routed anycastd leasesyncd webuid; do
 done
 
 # --- 3. the user ------------------------------------------------------------
-if ! id softmesh >/dev/null 2>&1; then
-	need_cmd systemd-sysusers
-	systemd-sysusers "$sysu" || fail "systemd-sysusers $sysu failed"
-fi
-uid=$(id -u softmesh) || fail "no softmesh user after systemd-sysusers"
+uid=$(softmesh_user "$sysu")
 [[ $uid -ne 0 ]] || fail "the softmesh user is root"
 pretty "user softmesh: uid $uid"
 

@@ -141,19 +141,6 @@ static void frame_end(struct gen *g)
 
 /* ---- inner frames ---------------------------------------------------------------- */
 
-static uint16_t ip_csum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* A client's Ethernet frame with an IPv4 ICMP echo request of n data bytes. */
 static void inner_icmp(struct mc_wr *w, size_t n)
 {
@@ -173,14 +160,14 @@ static void inner_icmp(struct mc_wr *w, size_t n)
 	ip[8] = 64;			/* TTL */
 	ip[9] = 1;			/* ICMP */
 	memcpy(ip + 12, (const uint8_t[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
-	mc_put_u16(ip + 10, ip_csum(ip, 20));
+	mc_put_u16(ip + 10, mc_csum_fold(mc_csum_add(0, ip, 20)));
 	icmp = ip + 20;
 	icmp[0] = 8;			/* echo request */
 	mc_put_u16(icmp + 4, 0x0042);	/* id */
 	mc_put_u16(icmp + 6, 1);	/* seq */
 	for (size_t i = 0; i < n; i++)
 		icmp[8 + i] = (uint8_t)i;
-	mc_put_u16(icmp + 2, ip_csum(icmp, 8 + n));
+	mc_put_u16(icmp + 2, mc_csum_fold(mc_csum_add(0, icmp, 8 + n)));
 }
 
 /* A broadcast ARP request from CLIENT_1 for 10.0.0.2. */

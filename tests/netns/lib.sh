@@ -202,3 +202,13 @@ cap_mask() {
 	done
 	printf '%016x' "$m"
 }
+
+# softmesh_user SYSUSERS_FILE: the softmesh user's uid, made from that
+# sysusers.d entry (systemd-sysusers) when the user does not exist yet
+softmesh_user() {
+	if ! id softmesh >/dev/null 2>&1; then
+		need_cmd systemd-sysusers
+		systemd-sysusers "$1" >&2 || fail "systemd-sysusers $1 could not make the softmesh user"
+	fi
+	id -u softmesh || fail "no softmesh user after systemd-sysusers $1"
+}

@@ -24,12 +24,7 @@ export MESHLAB_USER=softmesh
 . "$(dirname "$0")/l2lib.sh"
 l2_init "$@"
 need_cmd nft
-if ! id softmesh >/dev/null 2>&1; then
-	need_cmd systemd-sysusers
-	systemd-sysusers "$(dirname "$0")/../../dist/softmesh.sysusers" ||
-		fail "cannot create the softmesh user"
-fi
-uid=$(id -u softmesh)
+uid=$(softmesh_user "$(dirname "$0")/../../dist/softmesh.sysusers")
 INET_IP=198.18.0.1
 lab_up "node n1 hostname n1
 node n2 hostname n2
