@@ -59,6 +59,7 @@ struct mc_ctl_server {
 	time_t started;
 	struct ctl_table **tables;	/* per cfg.topics entry; NULL: not watched */
 	unsigned busy;		/* walks over conns under way: frees wait */
+	bool tables_stale;	/* a table's last listener went while busy */
 	ev_timer sweep;		/* closes clients stuck in half a request */
 };
 

@@ -215,14 +215,15 @@ void mc_ctl_group_put(struct mc_ctl_server *srv, const char *topic, json_object 
 		struct group *g = group_find(tb, key);
 		struct row *nr = rows_make(tb->topic, rows, &n);
 
+		/* busy until stored: a listener dropped by a send keeps tb */
 		ctl_busy(srv);
 		group_diff(srv, topic, g ? g->rows : NULL, g ? g->n : 0, nr, n);
-		ctl_unbusy(srv);
 		if (group_store(tb, key, nr, n) < 0) {
 			for (size_t i = 0; i < n; i++)
 				row_free(&nr[i]);
 			free(nr);
 		}
+		ctl_unbusy(srv);
 	}
 	json_object_put(group);
 	json_object_put(rows);
@@ -289,14 +290,22 @@ static void table_free(struct ctl_table *tb)
 	free(tb);
 }
 
+/*
+ * Seeds the tables that got listeners and frees those that lost them.
+ * While the server is busy (a change being sent out may be what dropped
+ * the last listener) frees wait for the last ctl_unbusy.
+ */
 void ctl_tables_sync(struct mc_ctl_server *srv)
 {
+	srv->tables_stale = false;
 	for (unsigned i = 0; i < srv->cfg.ntopics; i++) {
 		const struct mc_ctl_topic *t = &srv->cfg.topics[i];
 		bool want = t->dump && mc_ctl_subscribers(srv, t->name) > 0;
 
 		if (want && !srv->tables[i]) {
 			srv->tables[i] = table_seed(srv, t);
+		} else if (!want && srv->tables[i] && srv->busy) {
+			srv->tables_stale = true;
 		} else if (!want && srv->tables[i]) {
 			table_free(srv->tables[i]);
 			srv->tables[i] = NULL;

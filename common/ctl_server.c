@@ -67,8 +67,11 @@ void ctl_busy(struct mc_ctl_server *srv)
 
 void ctl_unbusy(struct mc_ctl_server *srv)
 {
-	if (--srv->busy == 0)
-		conns_reap(srv);
+	if (--srv->busy)
+		return;
+	if (srv->tables_stale)
+		ctl_tables_sync(srv);
+	conns_reap(srv);
 }
 
 /* Writes what it can; returns -1 when the connection had to be closed. */

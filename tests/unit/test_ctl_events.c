@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -425,6 +427,10 @@ static void test_server_gone(void)
 	json_object *req = req_of("{\"cmd\":\"topics\"}");
 
 	CHECK_INT(mc_ctl_aclient_open(&c, loop, rundir, "evd", &o), 0);
+	if (!c) {
+		json_object_put(req);
+		return;
+	}
 	kill(server_pid, SIGKILL);
 	waitpid(server_pid, NULL, 0);
 	server_pid = 0;
@@ -434,6 +440,41 @@ static void test_server_gone(void)
 	CHECK_INT(mc_ctl_aclient_call(c, req, on_lost_reply, &lw), -ENOTCONN);
 	mc_ctl_aclient_close(c);
 	json_object_put(req);
+}
+
+/*
+ * The table's last subscriber goes while an event of that table is being
+ * sent to it (it wrote a change and closed at once: the event's send
+ * fails, the connection closes, nobody watches the table any more). The
+ * server must not free the table under the change being made (seen as
+ * l3routed segfaults when labs stopped their monitors; ASan shows it
+ * as a heap-use-after-free in the unsanitized build's place).
+ */
+static void test_last_subscriber_gone_mid_event(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char sub[] = "{\"cmd\":\"subscribe\",\"topics\":[\"tab\",\"grp\"]}\n";
+	char buf[4096], line[256];
+	int status;
+
+	for (int round = 0; round < 20; round++) {
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		ssize_t n;
+
+		mc_ctl_socket_path(sa.sun_path, sizeof(sa.sun_path), rundir, "evd");
+		CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+		CHECK(write(fd, sub, sizeof(sub) - 1) == (ssize_t)sizeof(sub) - 1);
+		n = read(fd, buf, sizeof(buf) - 1);	/* the subscribe's reply */
+		CHECK(n > 0);
+		n = snprintf(line, sizeof(line), round % 2 ?
+			     "{\"cmd\":\"tset\",\"k\":\"gone%d\",\"v\":%d}\n" :
+			     "{\"cmd\":\"gset\",\"g\":\"gone\",\"rows\":[{\"g\":\"gone\",\"n\":%d,\"v\":%d}]}\n",
+			     round, round);
+		CHECK(write(fd, line, (size_t)n) == n);
+		close(fd);
+		call_sync("{\"cmd\":\"tdump\"}");	/* still serving */
+	}
+	CHECK_INT(waitpid(server_pid, &status, WNOHANG), 0);
 }
 
 int main(void)
@@ -450,6 +491,7 @@ int main(void)
 	RUN(test_groups);
 	RUN(test_log_topic);
 	RUN(test_unknown_topic_and_topics);
+	RUN(test_last_subscriber_gone_mid_event);
 	RUN(test_server_gone);
 	if (server_pid > 0) {
 		kill(server_pid, SIGTERM);
