@@ -11,9 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <systemd/sd-daemon.h>
-
 #include "common/log.h"
+#include "common/sdnotify.h"
 
 #define FILES_MAX 8
 /* Error text a refused reload returns: MC_CONF_MAX_ERRORS lines and more. */
@@ -235,7 +234,7 @@ int mc_daemon_reload(struct mc_daemon *d, json_object **data, const char **err)
 		return -ENOMEM;
 	/* systemctl reload waits for READY=1 (Type=notify-reload is newer
 	 * than Debian 12's systemd; ExecReload sends SIGHUP) */
-	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64, mono_usec());
+	mc_sd_notify("RELOADING=1\nMONOTONIC_USEC=%" PRIu64, mono_usec());
 	log_notice("reload: reading the config again");
 	rc = load_config(d, &c, f);
 	fclose(f);
@@ -246,7 +245,7 @@ int mc_daemon_reload(struct mc_daemon *d, json_object **data, const char **err)
 		rc = reload_apply(d, c, data);
 	}
 	free(errs);
-	sd_notifyf(0, "READY=1\nSTATUS=%s", rc < 0 ? "running; the last reload was refused" :
+	mc_sd_notify("READY=1\nSTATUS=%s", rc < 0 ? "running; the last reload was refused" :
 		   "running");
 	return rc;
 }
@@ -395,10 +394,10 @@ static int run(struct mc_daemon *d, const struct args *a)
 		log_err("start failed: %s", strerror(-rc));
 	} else {
 		log_notice("running, control socket %s", mc_ctl_server_path(d->ctl));
-		sd_notifyf(0, "READY=1\nSTATUS=running, control socket %s",
+		mc_sd_notify("READY=1\nSTATUS=running, control socket %s",
 			   mc_ctl_server_path(d->ctl));
 		ev_run(d->loop, 0);
-		sd_notify(0, "STOPPING=1");
+		mc_sd_notify("STOPPING=1");
 		if (d->ops->stop)
 			d->ops->stop(d);
 	}
@@ -479,7 +478,7 @@ int mc_daemon_main(int argc, char **argv, const struct mc_daemon_ops *ops)
 			log_notice("not started: lime 'network' list protocols names no '%s'",
 				   ops->protocol);
 			/* a unit of Type=notify that exits 0 unready is a failure */
-			sd_notifyf(0, "READY=1\nSTATUS=not started: list protocols names no '%s'",
+			mc_sd_notify("READY=1\nSTATUS=not started: list protocols names no '%s'",
 				   ops->protocol);
 		}
 	}

@@ -143,7 +143,13 @@ static void on_spin(struct ev_loop *loop, ev_idle *w, int revents)
 static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct l2meshd *m = w->data;
+	uint64_t now_ms = mc_ev_now_ms(loop);
 
+	/* rings resized first: what an old ring still held goes to the core */
+	for (unsigned i = 0; i < m->nmesh; i++)
+		l2sh_port_tune(loop, &m->mesh[i], now_ms);
+	for (unsigned i = 0; i < m->nlocal; i++)
+		l2sh_port_tune(loop, &m->local[i], now_ms);
 	if (m->node)
 		rearm(m);
 	if (m->spin_us) {

@@ -20,8 +20,18 @@
 
 /* Frames larger than any MTU we use, tag included. */
 #define FRAME_MAX (9000 + 18)
-/* Each port's receive ring: about 2500 full-size frames at MTU 1500. */
-#define RING_BYTES (4u << 20)
+/*
+ * Each port's receive ring starts small (two 64 KB blocks: 78 frames at
+ * MTU 1532) and grows fourfold, up to 4 MB (2500 frames), whenever it is
+ * found a quarter full or the kernel counted a drop; a ring never found
+ * a sixteenth full for 30 s shrinks fourfold (back to what fits what it
+ * saw, with room), down to the start size. A node whose ports idle holds
+ * 128 KB per port; a loaded one what its traffic needs.
+ */
+#define RING_MIN_BYTES (128u << 10)
+#define RING_MAX_BYTES (4u << 20)
+#define RING_CHECK_MS 1000u
+#define RING_SHRINK_MS 30000u
 /* Frames handled per wake-up of one port before other watchers run. */
 #define RX_BUDGET 256u
 
@@ -95,7 +105,7 @@ int l2sh_wire_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t 
 		log_warn("%s: cannot turn receive offloads (GRO/LRO) off; "
 			 "merged frames larger than the MTU will be dropped", ifname);
 	/* the interface MTU counts the cloud tag on mesh ports already */
-	rc = l2sh_ring_open(&p->ring, ifname, p->mtu ? p->mtu : 1500, RING_BYTES,
+	rc = l2sh_ring_open(&p->ring, ifname, p->mtu ? p->mtu : 1500, RING_MIN_BYTES,
 			    mesh ? (int)vid : -1, p->mac);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: receive ring: %s", ifname, strerror(-rc));
@@ -175,6 +185,11 @@ unsigned l2sh_port_poll(struct l2sh_port *p)
 	struct l2sh_ring_frame f;
 	unsigned n = 0;
 
+	if (p->wire && l2sh_ring_holds(&p->ring, p->ring.frames / 16 + 1)) {
+		p->ring_busy = true;
+		if (l2sh_ring_holds(&p->ring, p->ring.frames / 4))
+			p->ring_full = true;
+	}
 	while (n < RX_BUDGET && p->wire && l2sh_ring_peek(&p->ring, &f)) {
 		wire_frame(p, &f);
 		l2sh_ring_release(&p->ring);
@@ -207,6 +222,64 @@ void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p)
 	ev_io_init(&p->io, io_cb, p->fd, EV_READ);
 	p->io.data = p;
 	ev_io_start(loop, &p->io);
+}
+
+static void drain_one(void *arg, const struct l2sh_ring_frame *f)
+{
+	wire_frame(arg, f);
+}
+
+static void ring_resize(struct ev_loop *loop, struct l2sh_port *p, size_t bytes)
+{
+	size_t was = p->ring.map_len;
+	int rc;
+
+	ev_io_stop(loop, &p->io);
+	rc = l2sh_ring_resize(&p->ring, bytes, drain_one, p);
+	if (p->ring.fd < 0) {
+		/* the old ring is gone and the new one would not bind: the
+		 * port is reopened as one whose interface went away */
+		log_warn("%s: receive ring: %s", p->ifname, strerror(-rc));
+		p->fd = -1;
+		p->gone = true;
+		return;
+	}
+	if (rc < 0)
+		log_warn("%s: receive ring of %zu KB: %s; keeping %zu KB", p->ifname,
+			 bytes >> 10, strerror(-rc), was >> 10);
+	else
+		log_info("%s: receive ring %zu KB -> %zu KB (%u frames)", p->ifname, was >> 10,
+			 p->ring.map_len >> 10, p->ring.frames);
+	p->fd = p->ring.fd;
+	ev_io_set(&p->io, p->fd, EV_READ);
+	ev_io_start(loop, &p->io);
+}
+
+void l2sh_port_tune(struct ev_loop *loop, struct l2sh_port *p, uint64_t now_ms)
+{
+	size_t len;
+
+	if (!p->wire || p->gone)
+		return;
+	if (now_ms - p->ring_check_ms >= RING_CHECK_MS) {
+		uint64_t before = p->rx_dropped;
+		p->ring_check_ms = now_ms;
+		if (l2sh_port_rx_dropped(p) != before)
+			p->ring_full = true;
+	}
+	if (p->ring_busy || !p->ring_quiet_ms)
+		p->ring_quiet_ms = now_ms;
+	p->ring_busy = false;
+	len = p->ring.map_len;
+	if (p->ring_full) {
+		p->ring_full = false;
+		p->ring_quiet_ms = now_ms;
+		if (len < RING_MAX_BYTES)
+			ring_resize(loop, p, 4 * len < RING_MAX_BYTES ? 4 * len : RING_MAX_BYTES);
+	} else if (now_ms - p->ring_quiet_ms >= RING_SHRINK_MS && len > RING_MIN_BYTES) {
+		p->ring_quiet_ms = now_ms;
+		ring_resize(loop, p, len / 4 > RING_MIN_BYTES ? len / 4 : RING_MIN_BYTES);
+	}
 }
 
 uint64_t l2sh_port_rx_dropped(struct l2sh_port *p)

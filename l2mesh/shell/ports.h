@@ -55,6 +55,10 @@ struct l2sh_port {
 	uint64_t rx_frames, tx_frames, tx_errors, rx_foreign, tx_batches;
 	uint64_t rx_oversize;	/* frames longer than the MTU (a merging NIC) */
 	uint64_t rx_dropped;	/* lost by the kernel: a ring was full (summed over reopens) */
+	/* the ring's size follows its load (l2sh_port_tune) */
+	bool ring_full;		/* found a quarter full, or a drop counted */
+	bool ring_busy;		/* found a sixteenth full */
+	uint64_t ring_check_ms, ring_quiet_ms;
 };
 
 /*
@@ -70,6 +74,13 @@ void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p);
 void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p);
 /* Frames the kernel dropped because the ring was full, since the start. */
 uint64_t l2sh_port_rx_dropped(struct l2sh_port *p);
+/*
+ * Once per loop iteration, before the loop sleeps: grows the ring of a
+ * wire port that was found a quarter full or dropped frames, shrinks one that
+ * stayed quiet for 30 s (the frames the old ring holds are handled
+ * first; p->fd changes).
+ */
+void l2sh_port_tune(struct ev_loop *loop, struct l2sh_port *p, uint64_t now_ms);
 /* Handles what a wire port's ring holds, without a system call; frames. */
 unsigned l2sh_port_poll(struct l2sh_port *p);
 /*

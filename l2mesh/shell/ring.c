@@ -86,11 +86,67 @@ static int mesh_filter(int fd, int vid, const uint8_t mac[6])
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
 }
 
+/*
+ * A ring of about r->bytes on a socket of its own, filter in, mapped, not
+ * bound yet: opened on no protocol, it queues nothing until l2sh_ring_bind.
+ */
+static int ring_make(struct l2sh_ring *r)
+{
+	int v2 = TPACKET_V2, one = 1, rc;
+	unsigned blocks = (unsigned)(r->bytes / r->block_size);
+
+	if (blocks < 2)
+		blocks = 2;
+	r->frames = blocks * r->frames_per_block;
+	struct tpacket_req req = {
+		.tp_block_size = r->block_size, .tp_block_nr = blocks,
+		.tp_frame_size = r->frame_size, .tp_frame_nr = r->frames,
+	};
+
+	r->head = 0;
+	r->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (r->fd < 0)
+		return -errno;
+	if (setsockopt(r->fd, SOL_PACKET, PACKET_VERSION, &v2, sizeof(v2)) < 0 ||
+	    setsockopt(r->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
+		goto fail;
+	/* not the frames we send (Linux >= 4.20; before, the mesh filter
+	 * and the core's own-address checks drop them) */
+	setsockopt(r->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	if (r->vid >= 0 && (rc = mesh_filter(r->fd, r->vid, r->own_mac)) < 0) {
+		errno = -rc;
+		goto fail;
+	}
+	if (r->vid < 0) {
+		struct packet_mreq mr = { .mr_ifindex = r->ifindex, .mr_type = PACKET_MR_PROMISC };
+		if (setsockopt(r->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+			goto fail;
+	}
+	r->map_len = (size_t)r->block_size * blocks;
+	r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, 0);
+	if (r->map == MAP_FAILED) {
+		r->map = NULL;
+		goto fail;
+	}
+	return 0;
+fail:
+	rc = -errno;
+	l2sh_ring_close(r);
+	return rc;
+}
+
+static int ring_bind(struct l2sh_ring *r)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+				   .sll_ifindex = r->ifindex };
+
+	return bind(r->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0 ? -errno : 0;
+}
+
 int l2sh_ring_open(struct l2sh_ring *r, const char *ifname, unsigned mtu, size_t ring_bytes,
 		   int vid, const uint8_t own_mac[6])
 {
-	int v2 = TPACKET_V2, one = 1, rc;
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
@@ -103,47 +159,43 @@ int l2sh_ring_open(struct l2sh_ring *r, const char *ifname, unsigned mtu, size_t
 	while (r->block_size < r->frame_size)
 		r->block_size <<= 1;
 	r->frames_per_block = r->block_size / r->frame_size;
-	unsigned blocks = (unsigned)(ring_bytes / r->block_size);
-	if (blocks < 2)
-		blocks = 2;
-	r->frames = blocks * r->frames_per_block;
-	struct tpacket_req req = {
-		.tp_block_size = r->block_size, .tp_block_nr = blocks,
-		.tp_frame_size = r->frame_size, .tp_frame_nr = r->frames,
-	};
+	r->bytes = ring_bytes;
+	r->vid = vid;
+	if (own_mac)
+		memcpy(r->own_mac, own_mac, 6);
+	if ((rc = ring_make(r)) < 0)
+		return rc;
+	if ((rc = ring_bind(r)) < 0)
+		l2sh_ring_close(r);
+	return rc;
+}
 
-	/* opened on no protocol: nothing queues until the filter is in */
-	r->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (r->fd < 0)
-		return -errno;
-	if (setsockopt(r->fd, SOL_PACKET, PACKET_VERSION, &v2, sizeof(v2)) < 0 ||
-	    setsockopt(r->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
-		goto fail;
-	/* not the frames we send (Linux >= 4.20; before, the mesh filter
-	 * and the core's own-address checks drop them) */
-	setsockopt(r->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
-	if (vid >= 0 && (rc = mesh_filter(r->fd, vid, own_mac)) < 0) {
-		errno = -rc;
-		goto fail;
+int l2sh_ring_resize(struct l2sh_ring *r, size_t ring_bytes,
+		     void (*drain)(void *arg, const struct l2sh_ring_frame *f), void *arg)
+{
+	struct l2sh_ring old = *r, *o = &old;
+	struct l2sh_ring_frame f;
+	int rc;
+
+	r->bytes = ring_bytes;
+	r->fd = -1;
+	r->map = NULL;
+	if ((rc = ring_make(r)) < 0) {
+		*r = old;	/* keep the one we have */
+		return rc;
 	}
-	if (vid < 0) {
-		struct packet_mreq mr = { .mr_ifindex = r->ifindex, .mr_type = PACKET_MR_PROMISC };
-		if (setsockopt(r->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
-			goto fail;
+	/* what the old ring holds goes on first; the new one takes frames
+	 * from its bind on: what arrives between the last read here and
+	 * the bind (microseconds) is lost, as in a full ring */
+	while (l2sh_ring_peek(o, &f)) {
+		drain(arg, &f);
+		l2sh_ring_release(o);
 	}
-	r->map_len = (size_t)r->block_size * blocks;
-	r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, 0);
-	if (r->map == MAP_FAILED) {
-		r->map = NULL;
-		goto fail;
-	}
-	sll.sll_ifindex = r->ifindex;
-	if (bind(r->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
-		goto fail;
-	return 0;
-fail:
-	rc = -errno;
-	l2sh_ring_close(r);
+	r->drops_carried = old.drops_carried + l2sh_ring_drops(o);
+	l2sh_ring_close(o);
+	if ((rc = ring_bind(r)) < 0)
+		l2sh_ring_close(r);
+	r->resizes = old.resizes + 1;
 	return rc;
 }
 
@@ -161,6 +213,14 @@ bool l2sh_ring_ready(const struct l2sh_ring *r)
 {
 	return r->map &&
 	       (__atomic_load_n(&slot(r, r->head)->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER);
+}
+
+bool l2sh_ring_holds(const struct l2sh_ring *r, unsigned n)
+{
+	/* the kernel fills slots in order from the head: one look suffices */
+	return r->map && n && n <= r->frames &&
+	       (__atomic_load_n(&slot(r, (r->head + n - 1) % r->frames)->tp_status,
+				__ATOMIC_ACQUIRE) & TP_STATUS_USER);
 }
 
 bool l2sh_ring_peek(struct l2sh_ring *r, struct l2sh_ring_frame *f)
@@ -191,9 +251,12 @@ uint64_t l2sh_ring_drops(struct l2sh_ring *r)
 	struct tpacket_stats st;
 	socklen_t len = sizeof(st);
 
+	uint64_t carried = r->drops_carried;
+
+	r->drops_carried = 0;
 	if (r->fd >= 0 && getsockopt(r->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
-		return st.tp_drops;
-	return 0;
+		return carried + st.tp_drops;
+	return carried;
 }
 
 int l2sh_ring_check(struct l2sh_ring *r, const char *ifname)

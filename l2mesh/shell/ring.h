@@ -22,6 +22,11 @@ struct l2sh_ring {
 	size_t map_len;
 	unsigned frame_size, frames_per_block, block_size, frames;
 	unsigned head;		/* the next slot to read */
+	size_t bytes;		/* the size asked for (whole blocks, at least 2) */
+	int vid;		/* l2sh_ring_open's, to open it again */
+	uint8_t own_mac[6];
+	uint64_t drops_carried;	/* counted by a ring since replaced */
+	unsigned resizes;
 };
 
 /* A frame in the ring, valid until l2sh_ring_release(). */
@@ -43,8 +48,18 @@ struct l2sh_ring_frame {
 int l2sh_ring_open(struct l2sh_ring *r, const char *ifname, unsigned mtu, size_t ring_bytes,
 		   int vid, const uint8_t own_mac[6]);
 void l2sh_ring_close(struct l2sh_ring *r);
+/*
+ * Replaces the ring with one of about ring_bytes: the new socket is made
+ * first (on failure the old ring stays and -errno is returned), drain()
+ * gets every frame the old ring still holds, then the old socket closes
+ * and the new one is bound. r->fd changes: the caller moves its watcher.
+ */
+int l2sh_ring_resize(struct l2sh_ring *r, size_t ring_bytes,
+		     void (*drain)(void *arg, const struct l2sh_ring_frame *f), void *arg);
 /* True when the next slot holds a frame. */
 bool l2sh_ring_ready(const struct l2sh_ring *r);
+/* True when at least n frames wait (one memory read). */
+bool l2sh_ring_holds(const struct l2sh_ring *r, unsigned n);
 /* The next frame, or false when the ring is empty. */
 bool l2sh_ring_peek(struct l2sh_ring *r, struct l2sh_ring_frame *f);
 /* Gives the frame from l2sh_ring_peek() back to the kernel. */

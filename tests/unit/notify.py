@@ -4,6 +4,7 @@ once running (with a STATUS=), RELOADING=1 (with MONOTONIC_USEC=) and
 READY=1 around a SIGHUP reload, STOPPING=1 on SIGTERM; with stderr on the
 journal (JOURNAL_STREAM = its device:inode) each log line is
 "<level>text", without the time and name the journal adds itself.
+NOTIFY_SOCKET as a path, then as "@name" (the abstract namespace).
 webuid on an unprivileged port stands for every daemon (common/daemon.c).
   notify.py WEBUID"""
 import os
@@ -15,8 +16,7 @@ import tempfile
 import time
 
 
-def main():
-    webuid = sys.argv[1]
+def run(webuid, abstract):
     d = tempfile.mkdtemp()
     conf = os.path.join(d, "node.conf")
     with open(conf, "w") as f:
@@ -25,7 +25,11 @@ def main():
                 f"\toption webui_state_dir '{d}'\n")
     sock_path = os.path.join(d, "notify")
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    s.bind(sock_path)
+    if abstract:
+        sock_path = f"@softmesh-notify-test-{os.getpid()}"
+        s.bind("\0" + sock_path[1:])
+    else:
+        s.bind(sock_path)
     s.settimeout(10)
     err_path = os.path.join(d, "stderr")
     err = open(err_path, "w")
@@ -64,7 +68,12 @@ def main():
         sys.exit(f"journal: lines without <level>: {bad or 'none logged'}")
     if not any(l.startswith("<5>running") for l in lines):
         sys.exit(f"journal: no '<5>running' notice: {lines}")
-    print(f"sd_notify: {[g.split(chr(10))[0] for g in got]}; journal lines: {len(lines)}, e.g. {lines[-1]!r}")
+    print(f"sd_notify to {sock_path}: {[g.split(chr(10))[0] for g in got]}; journal lines: {len(lines)}, e.g. {lines[-1]!r}")
+
+
+def main():
+    run(sys.argv[1], False)
+    run(sys.argv[1], True)
 
 
 if __name__ == "__main__":
