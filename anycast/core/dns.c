@@ -74,7 +74,6 @@ void ac_dns_free(struct ac_dns *d)
 	if (!d)
 		return;
 	ac_dns_fwd_free(d);
-	ac_dns_local_free(d);
 	free(d);
 }
 
@@ -120,26 +119,24 @@ int ac_dns_set_upstreams(struct ac_dns *d, const struct ac_dns_upstream *u,
  * (replied to or dropped, and counted).
  */
 static int query_refuse(struct ac_dns *d, uint64_t now_ms, void *client,
-			const ldns_pkt *q, size_t limit)
+			const struct ac_dns_msg *q, size_t limit)
 {
-	const ldns_rr *qr;
-
-	if (ldns_pkt_qr(q)) {
+	if (q->h.flags & AC_DNS_F_QR) {
 		/* never answer an answer: two servers could loop */
 		d->st.malformed++;
 		return 1;
 	}
-	if (ldns_pkt_get_opcode(q) != LDNS_PACKET_QUERY) {
+	if (ac_dns_opcode(&q->h) != AC_DNS_OP_QUERY) {
 		d->st.malformed++;
 		d->st.notimp++;
-		ac_dns_send_error(d, client, q, limit, LDNS_RCODE_NOTIMPL);
+		ac_dns_send_error(d, client, q, limit, AC_DNS_NOTIMP);
 		return 1;
 	}
-	if (!ac_dns_question(q, &qr)) {
+	if (!q->has_q) {
 		d->st.malformed++;
 		ac_dns_log(d, now_ms, MC_LOG_DEBUG, "dns: a query with %u questions",
-			   ldns_pkt_qdcount(q));
-		ac_dns_send_error(d, client, q, limit, LDNS_RCODE_FORMERR);
+			   q->h.qdcount);
+		ac_dns_send_error(d, client, q, limit, AC_DNS_FORMERR);
 		return 1;
 	}
 	return 0;
@@ -148,27 +145,24 @@ static int query_refuse(struct ac_dns *d, uint64_t now_ms, void *client,
 void ac_dns_query(struct ac_dns *d, uint64_t now_ms, void *client,
 		  const uint8_t *msg, size_t len, bool tcp)
 {
-	ldns_pkt *q;
+	struct ac_dns_msg q;
 	size_t limit;
 
 	d->st.queries++;
-	if (ac_dns_parse(msg, len, &q) < 0) {
+	if (ac_dns_msg_parse(&q, msg, len) < 0) {
 		d->st.malformed++;
 		ac_dns_log(d, now_ms, MC_LOG_DEBUG, "dns: %zu bytes that are no query", len);
 		return;
 	}
-	limit = ac_dns_limit(q, tcp);
-	if (query_refuse(d, now_ms, client, q, limit) ||
-	    ac_dns_local_answer(d, client, q, limit)) {
-		ldns_pkt_free(q);
+	limit = ac_dns_limit(&q, tcp);
+	if (query_refuse(d, now_ms, client, &q, limit) ||
+	    ac_dns_local_answer(d, client, &q, limit))
 		return;
-	}
 	if (d->cfg.nupstreams == 0) {
-		ac_dns_send_error(d, client, q, limit, LDNS_RCODE_REFUSED);
-		ldns_pkt_free(q);
+		ac_dns_send_error(d, client, &q, limit, AC_DNS_REFUSED);
 		return;
 	}
-	ac_dns_fwd_start(d, now_ms, client, q, msg, len, limit);
+	ac_dns_fwd_start(d, now_ms, client, &q, msg, len, limit);
 }
 
 const struct ac_dns_stats *ac_dns_stats(const struct ac_dns *d)

@@ -6,7 +6,8 @@
  * DNS on the anycast addresses (doc/anycastd.md#dns): LibreMesh's local
  * names (thisnode.info, anygw, the hosts of the local domain) answered
  * here, everything else forwarded to the WAN's resolvers. A pure core:
- * messages are decoded and built with libldns, never sent; time comes in
+ * messages are decoded and built by its own codec (dns_packet.h), never
+ * sent; time comes in
  * as now_ms and effects go out through struct ac_dns_env.
  */
 

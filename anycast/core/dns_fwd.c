@@ -14,6 +14,7 @@
  * so appending keeps the list sorted.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,7 +76,6 @@ static void pend_free(struct ac_dns *d, struct ac_dns_pend *p)
 	list_unlink(d, p);
 	mc_hash_del(&d->pend, &p->hnode);
 	d->npend--;
-	ldns_pkt_free(p->query);
 	free(p);
 }
 
@@ -132,14 +132,15 @@ static struct ac_dns_pend *pend_new(struct ac_dns *d, const uint8_t *msg,
 	p->id = id;
 	p->len = len;
 	memcpy(p->msg, msg, len);
-	ldns_write_uint16(p->msg, id);	/* the id is the first field */
+	mc_put_u16(p->msg, id);	/* the id is the first field */
 	d->npend++;
 	return p;
 }
 
-/* Takes q. The caller checked that there is an upstream. */
+/* The caller checked that there is an upstream. */
 void ac_dns_fwd_start(struct ac_dns *d, uint64_t now_ms, void *client,
-		      ldns_pkt *q, const uint8_t *msg, size_t len, size_t limit)
+		      const struct ac_dns_msg *q, const uint8_t *msg, size_t len,
+		      size_t limit)
 {
 	struct ac_dns_pend *p = NULL;
 	uint16_t id;
@@ -150,12 +151,11 @@ void ac_dns_fwd_start(struct ac_dns *d, uint64_t now_ms, void *client,
 		d->st.busy++;
 		ac_dns_log(d, now_ms, MC_LOG_WARN, "dns: %u queries pending, SERVFAIL",
 			   d->npend);
-		ac_dns_send_error(d, client, q, limit, LDNS_RCODE_SERVFAIL);
-		ldns_pkt_free(q);
+		ac_dns_send_error(d, client, q, limit, AC_DNS_SERVFAIL);
 		return;
 	}
 	p->client = client;
-	p->query = q;
+	p->query = *q;
 	p->limit = limit;
 	p->deadline_ms = now_ms + d->cfg.timeout_ms;
 	list_append(d, p);
@@ -172,8 +172,8 @@ void ac_dns_fwd_restart(struct ac_dns *d)
 	for (p = d->head; p; p = next) {
 		next = p->next;
 		if (d->cfg.nupstreams == 0) {
-			ac_dns_send_error(d, p->client, p->query, p->limit,
-					  LDNS_RCODE_REFUSED);
+			ac_dns_send_error(d, p->client, &p->query, p->limit,
+					  AC_DNS_REFUSED);
 			pend_free(d, p);
 			continue;
 		}
@@ -192,8 +192,8 @@ static void try_next(struct ac_dns *d, uint64_t now_ms, struct ac_dns_pend *p,
 	if (up == AC_DNS_NO_UPSTREAM) {
 		if (timeout)
 			d->st.timeouts++;
-		ac_dns_send_error(d, p->client, p->query, p->limit,
-				  LDNS_RCODE_SERVFAIL);
+		ac_dns_send_error(d, p->client, &p->query, p->limit,
+				  AC_DNS_SERVFAIL);
 		pend_free(d, p);
 		return;
 	}
@@ -223,84 +223,102 @@ void ac_dns_client_gone(struct ac_dns *d, void *client)
 	}
 }
 
-static bool same_question(const ldns_pkt *a, const ldns_pkt *b)
+static bool same_question(const struct ac_dns_msg *a, const struct ac_dns_msg *b)
 {
-	const ldns_rr *qa, *qb;
+	return a->has_q && b->has_q && a->qtype == b->qtype &&
+	       a->qclass == b->qclass && ac_dns_name_eq(&a->qname, &b->qname);
+}
 
-	if (!ac_dns_question(a, &qa) || !ac_dns_question(b, &qb))
-		return false;
-	return ldns_rr_get_type(qa) == ldns_rr_get_type(qb) &&
-	       ldns_rr_get_class(qa) == ldns_rr_get_class(qb) &&
-	       ldns_dname_compare(ldns_rr_owner(qa), ldns_rr_owner(qb)) == 0;
+/*
+ * Too long for the client: rebuilt as the upstream's header (Z cleared),
+ * question and OPT (its options if they fit), with TC and the client's id.
+ */
+static void relay_truncated(struct ac_dns *d, struct ac_dns_pend *p,
+			    const struct ac_dns_msg *a, const uint8_t *msg)
+{
+	struct ac_dns_reply r;
+
+	memset(&r, 0, offsetof(struct ac_dns_reply, an));
+	r.h.id = p->query.h.id;
+	r.h.flags = a->h.flags & ~AC_DNS_F_Z;
+	r.qname = &a->qname;
+	r.qtype = a->qtype;
+	r.qclass = a->qclass;
+	if (a->opt.present) {
+		r.opt = true;
+		r.opt_size = a->opt.udp_size;
+		r.opt_ttl = a->opt.ttl;
+		r.opt_data = msg + a->opt.data_off;
+		r.opt_len = a->opt.data_len;
+	}
+	d->st.truncated++;
+	ac_dns_send_truncated(d, p->client, &r, p->limit);
 }
 
 /*
  * Back to the client. The upstream's bytes go as they came but for the id
- * (signatures, EDNS options and types ldns does not know stay intact);
- * only a reply too long for the client is rebuilt, truncated.
+ * (signatures, EDNS options and types we never read stay intact); only a
+ * reply too long for the client is rebuilt, truncated.
  */
-static void relay(struct ac_dns *d, struct ac_dns_pend *p, ldns_pkt *a,
+static void relay(struct ac_dns *d, struct ac_dns_pend *p, const struct ac_dns_msg *a,
 		  const uint8_t *msg, size_t len)
 {
 	uint8_t *copy;
 
 	d->st.answered++;
 	if (len > p->limit) {
-		ldns_pkt_set_id(a, ldns_pkt_id(p->query));
-		ac_dns_send(d, p->client, a, p->limit);
+		relay_truncated(d, p, a, msg);
 		return;
 	}
 	copy = malloc(len);
 	if (!copy)
 		return;
 	memcpy(copy, msg, len);
-	ldns_write_uint16(copy, ldns_pkt_id(p->query));
+	mc_put_u16(copy, p->query.h.id);
 	d->env.reply(d->env.user, p->client, copy, len);
 	free(copy);
 }
 
 static struct ac_dns_pend *match(struct ac_dns *d, unsigned upstream,
-				 const ldns_pkt *a)
+				 const struct ac_dns_msg *a)
 {
-	struct ac_dns_pend *p = pend_find(d, ldns_pkt_id(a));
+	struct ac_dns_pend *p = pend_find(d, a->h.id);
 
-	if (!p || !ldns_pkt_qr(a) || !(p->tried & (1u << upstream)) ||
-	    !same_question(a, p->query))
+	if (!p || !(a->h.flags & AC_DNS_F_QR) || !(p->tried & (1u << upstream)) ||
+	    !same_question(a, &p->query))
 		return NULL;
 	return p;
 }
 
-static bool try_elsewhere(const ldns_pkt *a)
+static bool try_elsewhere(const struct ac_dns_msg *a)
 {
-	ldns_pkt_rcode rc = ldns_pkt_get_rcode(a);
+	unsigned rc = ac_dns_rcode(&a->h);
 
-	return rc == LDNS_RCODE_SERVFAIL || rc == LDNS_RCODE_REFUSED;
+	return rc == AC_DNS_SERVFAIL || rc == AC_DNS_REFUSED;
 }
 
 void ac_dns_upstream_rx(struct ac_dns *d, uint64_t now_ms, unsigned upstream,
 			const uint8_t *msg, size_t len)
 {
 	struct ac_dns_pend *p;
-	ldns_pkt *a;
-	int rc = ac_dns_parse(msg, len, &a);
+	struct ac_dns_msg a;
+	int rc = ac_dns_msg_parse(&a, msg, len);
 
 	if (rc == -EMSGSIZE)
 		d->st.oversize++;
-	if (rc < 0 || upstream >= d->cfg.nupstreams || !(p = match(d, upstream, a))) {
+	if (rc < 0 || upstream >= d->cfg.nupstreams || !(p = match(d, upstream, &a))) {
 		if (rc != -EMSGSIZE)
 			d->st.malformed++;
 		ac_dns_log(d, now_ms, MC_LOG_DEBUG,
 			   "dns: upstream %u: %zu bytes that answer nothing", upstream, len);
-		ldns_pkt_free(a);
 		return;
 	}
-	if (try_elsewhere(a) && next_untried(d, p) != AC_DNS_NO_UPSTREAM) {
+	if (try_elsewhere(&a) && next_untried(d, p) != AC_DNS_NO_UPSTREAM) {
 		try_next(d, now_ms, p, false);
-	} else {
-		if (!try_elsewhere(a))
-			d->rr = upstream;
-		relay(d, p, a, msg, len);
-		pend_free(d, p);
+		return;
 	}
-	ldns_pkt_free(a);
+	if (!try_elsewhere(&a))
+		d->rr = upstream;
+	relay(d, p, &a, msg, len);
+	pend_free(d, p);
 }

@@ -4,20 +4,40 @@
 
 /*
  * The DNS core's insides, shared by its files. Module order (each file
- * calls only those listed before it): dns_msg.c (building and sending
- * messages, logging), dns_local.c (local names), dns_fwd.c (the
- * forwarder), dns.c (the entry points that dispatch to them).
+ * calls only those listed before it): dns_wire.c (the codec,
+ * dns_packet.h), dns_msg.c (replies built and sent, logging), dns_local.c
+ * (local names), dns_fwd.c (the forwarder), dns.c (the entry points that
+ * dispatch to them).
  */
 
-#include <ldns/ldns.h>
-
 #include "anycast/core/dns.h"
+#include "anycast/core/dns_packet.h"
 #include "common/hash.h"
 
 #define AC_DNS_LOG_PER_S 10	/* log lines about bad input per second */
 #define AC_DNS_LOCAL_MAX_ADDRS 16	/* addresses of one local name and family */
 #define AC_DNS_EDNS_SIZE 1232	/* our receive size, in OPTs we send (DNS flag day 2020) */
 #define AC_DNS_NO_UPSTREAM (~0u)
+/* the most answers a reply of ours has: a PTR, then A and AAAA addresses */
+#define AC_DNS_REPLY_MAX_RRS (1 + 2 * AC_DNS_LOCAL_MAX_ADDRS)
+
+/*
+ * A reply being made. Answers are owned by the question's name (a
+ * compression pointer to it) and point at data that must live until the
+ * reply is sent; opt_data likewise (an upstream answer's options).
+ */
+struct ac_dns_reply {
+	struct ac_dns_hdr h;		/* counts are filled in when encoded */
+	const struct ac_dns_name *qname;	/* NULL: no question */
+	uint16_t qtype, qclass;
+	bool opt;
+	uint16_t opt_size;
+	uint32_t opt_ttl;
+	const uint8_t *opt_data;
+	uint16_t opt_len;
+	unsigned nan;
+	struct ac_dns_rr an[AC_DNS_REPLY_MAX_RRS];
+};
 
 /* A forwarded query waiting for its answer. */
 struct ac_dns_pend {
@@ -25,7 +45,7 @@ struct ac_dns_pend {
 	struct ac_dns_pend *prev, *next;	/* deadline order */
 	uint64_t deadline_ms;
 	void *client;
-	ldns_pkt *query;		/* as the client sent it: question, id, EDNS */
+	struct ac_dns_msg query;	/* as the client sent it: question, id, EDNS */
 	size_t limit;			/* the client's reply size */
 	uint16_t id;			/* ours, in msg */
 	unsigned cur;			/* upstream of the last try */
@@ -41,7 +61,8 @@ struct ac_dns {
 	/* local names, built once: thisnode.info, anygw, anygw.<domain>,
 	 * <domain>, and the reverse names of the anycast addresses (NULL
 	 * when the address is not set) */
-	ldns_rdf *thisnode, *anygw, *anygw_dom, *domain, *rev4, *rev6;
+	struct ac_dns_name thisnode, anygw, anygw_dom, domain, rev4, rev6;
+	bool has_rev4, has_rev6;
 	struct mc_hash pend;
 	struct ac_dns_pend *head, *tail;
 	unsigned npend;
@@ -54,26 +75,28 @@ struct ac_dns {
 /* dns_msg.c */
 void ac_dns_log(struct ac_dns *d, uint64_t now_ms, int level, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-int ac_dns_parse(const uint8_t *msg, size_t len, ldns_pkt **out);
-size_t ac_dns_limit(const ldns_pkt *q, bool tcp);
-bool ac_dns_question(const ldns_pkt *p, const ldns_rr **q);
-ldns_pkt *ac_dns_reply_new(const ldns_pkt *q, ldns_pkt_rcode rcode);
-int ac_dns_send(struct ac_dns *d, void *client, ldns_pkt *p, size_t limit);
-void ac_dns_send_error(struct ac_dns *d, void *client, const ldns_pkt *q,
-		       size_t limit, ldns_pkt_rcode rcode);
+size_t ac_dns_limit(const struct ac_dns_msg *q, bool tcp);
+void ac_dns_reply_init(struct ac_dns_reply *r, const struct ac_dns_msg *q,
+		       enum ac_dns_rcode rcode);
+void ac_dns_reply_add(struct ac_dns_reply *r, const struct ac_dns_rr *rr);
+int ac_dns_send(struct ac_dns *d, void *client, struct ac_dns_reply *r, size_t limit);
+int ac_dns_send_truncated(struct ac_dns *d, void *client, struct ac_dns_reply *r,
+			  size_t limit);
+void ac_dns_send_error(struct ac_dns *d, void *client, const struct ac_dns_msg *q,
+		       size_t limit, enum ac_dns_rcode rcode);
 
 /* dns_local.c */
 int ac_dns_local_init(struct ac_dns *d);
-void ac_dns_local_free(struct ac_dns *d);
 /* true when the name is ours and the reply went out (or failed to build) */
-bool ac_dns_local_answer(struct ac_dns *d, void *client, const ldns_pkt *q,
+bool ac_dns_local_answer(struct ac_dns *d, void *client, const struct ac_dns_msg *q,
 			 size_t limit);
 
 /* dns_fwd.c */
 int ac_dns_fwd_init(struct ac_dns *d);
 void ac_dns_fwd_free(struct ac_dns *d);
 void ac_dns_fwd_start(struct ac_dns *d, uint64_t now_ms, void *client,
-		      ldns_pkt *q, const uint8_t *msg, size_t len, size_t limit);
+		      const struct ac_dns_msg *q, const uint8_t *msg, size_t len,
+		      size_t limit);
 void ac_dns_fwd_restart(struct ac_dns *d);
 
 #endif

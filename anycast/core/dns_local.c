@@ -9,11 +9,12 @@
  * A bare label that lookup does not know gets NXDOMAIN for A, AAAA and
  * ANY (OpenWrt's domain-needed: plain names never leak to the WAN) and
  * is forwarded for other types (a TLD's NS or DS, say).
- * Names compare case-insensitively (ldns_dname_compare); answers carry
+ * Names compare case-insensitively (ac_dns_name_eq); answers carry
  * the owner name as the client spelled it, for 0x20 randomisation.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "anycast/core/dns_int.h"
@@ -35,26 +36,43 @@ struct local_addrs {
 	bool ptr;		/* the reverse name of an anycast address */
 };
 
-static ldns_rdf *rev_name(ldns_rdf_type t, const void *a, size_t len)
+/* 1.0.13.10.in-addr.arpa. (RFC 1035 3.5) */
+static int rev4_name(struct ac_dns_name *n, const struct in_addr *a)
 {
-	ldns_rdf *addr = ldns_rdf_new_frm_data(t, len, a);
-	ldns_rdf *rev = addr ? ldns_rdf_address_reverse(addr) : NULL;
+	const uint8_t *b = (const uint8_t *)&a->s_addr;
+	char s[32];
 
-	ldns_rdf_deep_free(addr);
-	return rev;
+	snprintf(s, sizeof(s), "%u.%u.%u.%u.in-addr.arpa.", b[3], b[2], b[1], b[0]);
+	return ac_dns_name_from_str(n, s);
+}
+
+/* the 32 nibbles, last first, then ip6.arpa. (RFC 3596 2.5) */
+static int rev6_name(struct ac_dns_name *n, const struct in6_addr *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	char s[80], *p = s;
+
+	for (int i = 15; i >= 0; i--) {
+		*p++ = hex[a->s6_addr[i] & 15];
+		*p++ = '.';
+		*p++ = hex[a->s6_addr[i] >> 4];
+		*p++ = '.';
+	}
+	strcpy(p, "ip6.arpa.");
+	return ac_dns_name_from_str(n, s);
 }
 
 static int reverse_init(struct ac_dns *d)
 {
 	if (d->cfg.anycast4.s_addr != htonl(INADDR_ANY)) {
-		d->rev4 = rev_name(LDNS_RDF_TYPE_A, &d->cfg.anycast4, 4);
-		if (!d->rev4)
-			return -ENOMEM;
+		if (rev4_name(&d->rev4, &d->cfg.anycast4) < 0)
+			return -EINVAL;
+		d->has_rev4 = true;
 	}
 	if (!IN6_IS_ADDR_UNSPECIFIED(&d->cfg.anycast6)) {
-		d->rev6 = rev_name(LDNS_RDF_TYPE_AAAA, &d->cfg.anycast6, 16);
-		if (!d->rev6)
-			return -ENOMEM;
+		if (rev6_name(&d->rev6, &d->cfg.anycast6) < 0)
+			return -EINVAL;
+		d->has_rev6 = true;
 	}
 	return 0;
 }
@@ -62,34 +80,16 @@ static int reverse_init(struct ac_dns *d)
 /* 0, or -EINVAL when the domain is no name. */
 int ac_dns_local_init(struct ac_dns *d)
 {
-	d->thisnode = ldns_dname_new_frm_str("thisnode.info.");
-	d->anygw = ldns_dname_new_frm_str("anygw.");
-	d->domain = ldns_dname_new_frm_str(d->cfg.domain);
-	if (!d->thisnode || !d->anygw)
-		return -ENOMEM;
-	/* the root as domain would make every name local; names from
-	 * strings are always absolute (ldns ends them with the root) */
-	if (!d->domain || ldns_dname_label_count(d->domain) == 0)
+	if (ac_dns_name_from_str(&d->thisnode, "thisnode.info.") < 0 ||
+	    ac_dns_name_from_str(&d->anygw, "anygw.") < 0)
 		return -EINVAL;
-	d->anygw_dom = ldns_dname_cat_clone(d->anygw, d->domain);
-	if (!d->anygw_dom || ldns_rdf_size(d->anygw_dom) > LDNS_MAX_DOMAINLEN)
+	/* the root as domain would make every name local */
+	if (ac_dns_name_from_str(&d->domain, d->cfg.domain) < 0 ||
+	    ac_dns_name_labels(&d->domain) == 0)
+		return -EINVAL;
+	if (ac_dns_name_cat(&d->anygw_dom, &d->anygw, &d->domain) < 0)
 		return -EINVAL;
 	return reverse_init(d);
-}
-
-void ac_dns_local_free(struct ac_dns *d)
-{
-	ldns_rdf_deep_free(d->thisnode);
-	ldns_rdf_deep_free(d->anygw);
-	ldns_rdf_deep_free(d->anygw_dom);
-	ldns_rdf_deep_free(d->domain);
-	ldns_rdf_deep_free(d->rev4);
-	ldns_rdf_deep_free(d->rev6);
-}
-
-static bool name_eq(const ldns_rdf *a, const ldns_rdf *b)
-{
-	return b && ldns_dname_compare(a, b) == 0;
 }
 
 /*
@@ -97,12 +97,12 @@ static bool name_eq(const ldns_rdf *a, const ldns_rdf *b)
  * letters, digits, '-' and '_' only (DHCP clients send underscores).
  * false for anything else, which no host has.
  */
-static bool host_label(const ldns_rdf *name, char host[64])
+static bool host_label(const struct ac_dns_name *name, char host[64])
 {
-	const uint8_t *w = ldns_rdf_data(name);
+	const uint8_t *w = name->wire;
 	size_t len = w[0];
 
-	if (len == 0 || len > 63 || ldns_rdf_size(name) < len + 2)
+	if (len == 0 || len > AC_DNS_LABEL_MAX || name->len < len + 2)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = (char)w[1 + i];
@@ -118,7 +118,7 @@ static bool host_label(const ldns_rdf *name, char host[64])
 	return true;
 }
 
-static bool host_lookup(struct ac_dns *d, const ldns_rdf *name,
+static bool host_lookup(struct ac_dns *d, const struct ac_dns_name *name,
 			struct local_addrs *la)
 {
 	char host[64];
@@ -145,20 +145,20 @@ static void anycast_addrs(const struct ac_dns *d, struct local_addrs *la)
 		la->a6[la->n6++] = d->cfg.anycast6;
 }
 
-static bool addr_type(ldns_rr_type t)
+static bool addr_type(uint16_t t)
 {
-	return t == LDNS_RR_TYPE_A || t == LDNS_RR_TYPE_AAAA || t == LDNS_RR_TYPE_ANY;
+	return t == AC_DNS_T_A || t == AC_DNS_T_AAAA || t == AC_DNS_T_ANY;
 }
 
 /* Names under the domain, and bare labels. */
-static enum local_kind classify_host(struct ac_dns *d, const ldns_rr *q,
+static enum local_kind classify_host(struct ac_dns *d, const struct ac_dns_msg *q,
 				     struct local_addrs *la)
 {
-	const ldns_rdf *name = ldns_rr_owner(q);
-	uint8_t labels = ldns_dname_label_count(name);
+	const struct ac_dns_name *name = &q->qname;
+	unsigned labels = ac_dns_name_labels(name);
 
-	if (ldns_dname_is_subdomain(name, d->domain)) {
-		if (labels == ldns_dname_label_count(d->domain) + 1 &&
+	if (ac_dns_name_under(name, &d->domain)) {
+		if (labels == ac_dns_name_labels(&d->domain) + 1 &&
 		    host_lookup(d, name, la))
 			return LOCAL_HOST;
 		return LOCAL_NX;
@@ -167,100 +167,72 @@ static enum local_kind classify_host(struct ac_dns *d, const ldns_rr *q,
 		return LOCAL_NONE;
 	if (host_lookup(d, name, la))
 		return LOCAL_HOST;
-	return addr_type(ldns_rr_get_type(q)) ? LOCAL_NX : LOCAL_NONE;
+	return addr_type(q->qtype) ? LOCAL_NX : LOCAL_NONE;
 }
 
-static enum local_kind classify(struct ac_dns *d, const ldns_rr *q,
+static enum local_kind classify(struct ac_dns *d, const struct ac_dns_msg *q,
 				struct local_addrs *la)
 {
-	const ldns_rdf *name = ldns_rr_owner(q);
+	const struct ac_dns_name *name = &q->qname;
 
-	if (ldns_rr_get_class(q) != LDNS_RR_CLASS_IN)
+	if (q->qclass != AC_DNS_CLASS_IN)
 		return LOCAL_NONE;
-	if (name_eq(name, d->thisnode) || name_eq(name, d->anygw) ||
-	    name_eq(name, d->anygw_dom)) {
+	if (ac_dns_name_eq(name, &d->thisnode) || ac_dns_name_eq(name, &d->anygw) ||
+	    ac_dns_name_eq(name, &d->anygw_dom)) {
 		anycast_addrs(d, la);
 		return LOCAL_ANYCAST;
 	}
-	if (name_eq(name, d->rev4) || name_eq(name, d->rev6)) {
+	if ((d->has_rev4 && ac_dns_name_eq(name, &d->rev4)) ||
+	    (d->has_rev6 && ac_dns_name_eq(name, &d->rev6))) {
 		la->ptr = true;
 		return LOCAL_PTR;
 	}
-	if (name_eq(name, d->domain))
+	if (ac_dns_name_eq(name, &d->domain))
 		return LOCAL_APEX;
 	return classify_host(d, q, la);
 }
 
-static int push_answer(ldns_pkt *r, const ldns_rr *q, uint32_t ttl,
-		       ldns_rr_type type, ldns_rdf *rd)
+static void push_answer(struct ac_dns_reply *r, uint32_t ttl, uint16_t type,
+			const void *data, size_t len)
 {
-	ldns_rr *rr = ldns_rr_new();
-	ldns_rdf *owner = ldns_rdf_clone(ldns_rr_owner(q));
+	struct ac_dns_rr rr = { .type = type, .class = AC_DNS_CLASS_IN, .ttl = ttl,
+				.data = data, .len = (uint16_t)len };
 
-	if (!rr || !rd || !owner)
-		goto fail;
-	ldns_rr_set_owner(rr, owner);
-	owner = NULL;
-	ldns_rr_set_type(rr, type);
-	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
-	ldns_rr_set_ttl(rr, ttl);
-	if (!ldns_rr_push_rdf(rr, rd))
-		goto fail;
-	rd = NULL;
-	if (!ldns_pkt_push_rr(r, LDNS_SECTION_ANSWER, rr))
-		goto fail;
-	return 0;
-fail:
-	ldns_rdf_deep_free(owner);
-	ldns_rdf_deep_free(rd);
-	ldns_rr_free(rr);
-	return -ENOMEM;
+	ac_dns_reply_add(r, &rr);
 }
 
-static int push_addrs(struct ac_dns *d, ldns_pkt *r, const ldns_rr *q,
-		      const struct local_addrs *la)
+/* The answers point into la and d: both outlive the reply. */
+static void push_addrs(struct ac_dns *d, struct ac_dns_reply *r, uint16_t t,
+		       const struct local_addrs *la)
 {
-	ldns_rr_type t = ldns_rr_get_type(q);
 	uint32_t ttl = d->cfg.local_ttl_s;
-	int rc = 0;
 
-	if (la->ptr && (t == LDNS_RR_TYPE_PTR || t == LDNS_RR_TYPE_ANY))
-		rc = push_answer(r, q, ttl, LDNS_RR_TYPE_PTR,
-				 ldns_rdf_clone(d->thisnode));
-	for (unsigned i = 0; rc == 0 && i < la->n4 &&
-	     (t == LDNS_RR_TYPE_A || t == LDNS_RR_TYPE_ANY); i++)
-		rc = push_answer(r, q, ttl, LDNS_RR_TYPE_A,
-				 ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4, &la->a4[i]));
-	for (unsigned i = 0; rc == 0 && i < la->n6 &&
-	     (t == LDNS_RR_TYPE_AAAA || t == LDNS_RR_TYPE_ANY); i++)
-		rc = push_answer(r, q, ttl, LDNS_RR_TYPE_AAAA,
-				 ldns_rdf_new_frm_data(LDNS_RDF_TYPE_AAAA, 16, &la->a6[i]));
-	return rc;
+	if (la->ptr && (t == AC_DNS_T_PTR || t == AC_DNS_T_ANY))
+		push_answer(r, ttl, AC_DNS_T_PTR, d->thisnode.wire, d->thisnode.len);
+	for (unsigned i = 0; i < la->n4 && (t == AC_DNS_T_A || t == AC_DNS_T_ANY); i++)
+		push_answer(r, ttl, AC_DNS_T_A, &la->a4[i], sizeof(la->a4[i]));
+	for (unsigned i = 0; i < la->n6 && (t == AC_DNS_T_AAAA || t == AC_DNS_T_ANY); i++)
+		push_answer(r, ttl, AC_DNS_T_AAAA, &la->a6[i], sizeof(la->a6[i]));
 }
 
-bool ac_dns_local_answer(struct ac_dns *d, void *client, const ldns_pkt *q,
+bool ac_dns_local_answer(struct ac_dns *d, void *client, const struct ac_dns_msg *q,
 			 size_t limit)
 {
 	struct local_addrs la = { 0 };
-	const ldns_rr *qr;
+	struct ac_dns_reply r;
 	enum local_kind k;
-	ldns_pkt *r;
 
-	if (!ac_dns_question(q, &qr))
+	if (!q->has_q)
 		return false;
-	k = classify(d, qr, &la);
+	k = classify(d, q, &la);
 	if (k == LOCAL_NONE)
 		return false;
 	d->st.local++;
 	if (k == LOCAL_NX)
 		d->st.nxdomain++;
-	r = ac_dns_reply_new(q, k == LOCAL_NX ? LDNS_RCODE_NXDOMAIN
-				 : LDNS_RCODE_NOERROR);
-	if (!r)
-		return true;
-	ldns_pkt_set_aa(r, true);
-	if (push_addrs(d, r, qr, &la) == 0)
-		ac_dns_send(d, client, r, limit);
-	ldns_pkt_free(r);
+	ac_dns_reply_init(&r, q, k == LOCAL_NX ? AC_DNS_NXDOMAIN : AC_DNS_NOERROR);
+	r.h.flags |= AC_DNS_F_AA;
+	push_addrs(d, &r, q->qtype, &la);
+	ac_dns_send(d, client, &r, limit);
 	return true;
 }

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * DNS messages in and out, all through libldns: parsing, the reply
- * skeleton, size limits and truncation, and the rate-limited log of what
- * the network sent wrong.
+ * Replies: the skeleton made from a query, size limits and truncation,
+ * encoding (dns_wire.c) and handing over; and the rate-limited log of
+ * what the network sent wrong.
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "anycast/core/dns_int.h"
 #include "common/log.h"
@@ -30,169 +32,130 @@ void ac_dns_log(struct ac_dns *d, uint64_t now_ms, int level, const char *fmt, .
 	va_end(ap);
 }
 
-int ac_dns_parse(const uint8_t *msg, size_t len, ldns_pkt **out)
-{
-	ldns_status s;
-
-	*out = NULL;
-	if (len > AC_DNS_MSG_MAX)
-		return -EMSGSIZE;
-	s = ldns_wire2pkt(out, msg, len);
-	if (s == LDNS_STATUS_MEM_ERR)
-		return -ENOMEM;
-	return s == LDNS_STATUS_OK ? 0 : -EBADMSG;
-}
-
 /* RFC 6891 6.2.5: an advertised size below 512 counts as 512. */
-size_t ac_dns_limit(const ldns_pkt *q, bool tcp)
+size_t ac_dns_limit(const struct ac_dns_msg *q, bool tcp)
 {
-	size_t edns = ldns_pkt_edns_udp_size(q);
-
 	if (tcp)
 		return AC_DNS_MSG_MAX;
-	if (!ldns_pkt_edns(q) || edns < AC_DNS_UDP_MAX)
+	if (!q->opt.present || q->opt.udp_size < AC_DNS_UDP_MAX)
 		return AC_DNS_UDP_MAX;
-	return edns;
-}
-
-/* The one question of a message, or false when it has not exactly one. */
-bool ac_dns_question(const ldns_pkt *p, const ldns_rr **q)
-{
-	const ldns_rr_list *l = ldns_pkt_question(p);
-
-	if (ldns_pkt_qdcount(p) != 1 || ldns_rr_list_rr_count(l) != 1)
-		return false;
-	*q = ldns_rr_list_rr(l, 0);
-	return true;
-}
-
-static int reply_question(ldns_pkt *r, const ldns_pkt *q)
-{
-	const ldns_rr *qr;
-	ldns_rr *c;
-
-	if (!ac_dns_question(q, &qr))
-		return 0;	/* FORMERR for a count other than one: no question */
-	c = ldns_rr_clone(qr);
-	if (!c || !ldns_pkt_push_rr(r, LDNS_SECTION_QUESTION, c)) {
-		ldns_rr_free(c);
-		return -ENOMEM;
-	}
-	return 0;
+	return q->opt.udp_size;
 }
 
 /*
- * The reply skeleton: the query's id, opcode, RD and CD, its question,
- * and an OPT when the query had one (RFC 6891 7: a responder that
- * understands EDNS answers with one).
+ * The reply skeleton: the query's id, opcode, RD and CD, its question
+ * (none when it had another count than one: FORMERR), and an OPT when the
+ * query had one (RFC 6891 7: a responder that understands EDNS answers
+ * with one). r points into q until it is sent.
  */
-ldns_pkt *ac_dns_reply_new(const ldns_pkt *q, ldns_pkt_rcode rcode)
+void ac_dns_reply_init(struct ac_dns_reply *r, const struct ac_dns_msg *q,
+		       enum ac_dns_rcode rcode)
 {
-	ldns_pkt *r = ldns_pkt_new();
-
-	if (!r)
-		return NULL;
-	ldns_pkt_set_id(r, ldns_pkt_id(q));
-	ldns_pkt_set_qr(r, true);
-	ldns_pkt_set_opcode(r, ldns_pkt_get_opcode(q));
-	ldns_pkt_set_rd(r, ldns_pkt_rd(q));
-	ldns_pkt_set_cd(r, ldns_pkt_cd(q));
-	ldns_pkt_set_ra(r, true);
-	ldns_pkt_set_rcode(r, rcode);
-	if (ldns_pkt_edns(q))
-		ldns_pkt_set_edns_udp_size(r, AC_DNS_EDNS_SIZE);
-	if (reply_question(r, q) < 0) {
-		ldns_pkt_free(r);
-		return NULL;
+	/* the answers are set as they are added */
+	memset(r, 0, offsetof(struct ac_dns_reply, an));
+	r->h.id = q->h.id;
+	r->h.flags = (uint16_t)(AC_DNS_F_QR | AC_DNS_F_RA | (unsigned)rcode |
+		(q->h.flags & (AC_DNS_F_OPCODE_MASK | AC_DNS_F_RD | AC_DNS_F_CD)));
+	if (q->has_q) {
+		r->qname = &q->qname;
+		r->qtype = q->qtype;
+		r->qclass = q->qclass;
 	}
-	return r;
+	if (q->opt.present) {
+		r->opt = true;
+		r->opt_size = AC_DNS_EDNS_SIZE;
+	}
 }
 
-static int clear_section(ldns_pkt *p, ldns_pkt_section s)
+/* Answers are owned by the question: there must be one. */
+void ac_dns_reply_add(struct ac_dns_reply *r, const struct ac_dns_rr *rr)
 {
-	ldns_rr_list *empty = ldns_rr_list_new();
+	if (!r->qname || r->nan >= AC_DNS_REPLY_MAX_RRS)
+		abort();
+	r->an[r->nan++] = *rr;
+}
 
-	if (!empty)
+static size_t reply_size(const struct ac_dns_reply *r)
+{
+	size_t n = AC_DNS_HDR_LEN;
+
+	if (r->qname)
+		n += r->qname->len + 4u;
+	for (unsigned i = 0; i < r->nan; i++)
+		n += 2u + AC_DNS_RR_FIXED_LEN + r->an[i].len;
+	if (r->opt)
+		n += AC_DNS_OPT_LEN + (size_t)r->opt_len;
+	return n;
+}
+
+static void reply_encode(struct ac_dns_reply *r, struct mc_wr *w)
+{
+	r->h.qdcount = r->qname ? 1 : 0;
+	r->h.ancount = (uint16_t)r->nan;
+	r->h.nscount = 0;
+	r->h.arcount = r->opt ? 1 : 0;
+	ac_dns_hdr_write(w, &r->h);
+	if (r->qname)
+		ac_dns_question_write(w, r->qname, r->qtype, r->qclass);
+	for (unsigned i = 0; i < r->nan; i++)
+		ac_dns_rr_write(w, AC_DNS_HDR_LEN, &r->an[i]);
+	if (r->opt)
+		ac_dns_opt_write(w, r->opt_size, r->opt_ttl, r->opt_data, r->opt_len);
+}
+
+static int send_now(struct ac_dns *d, void *client, struct ac_dns_reply *r)
+{
+	size_t len = reply_size(r);
+	uint8_t *wire = malloc(len);
+	struct mc_wr w;
+
+	if (!wire)
 		return -ENOMEM;
-	switch (s) {
-	case LDNS_SECTION_ANSWER:
-		ldns_rr_list_deep_free(ldns_pkt_answer(p));
-		ldns_pkt_set_answer(p, empty);
-		ldns_pkt_set_ancount(p, 0);
-		break;
-	case LDNS_SECTION_AUTHORITY:
-		ldns_rr_list_deep_free(ldns_pkt_authority(p));
-		ldns_pkt_set_authority(p, empty);
-		ldns_pkt_set_nscount(p, 0);
-		break;
-	default:
-		ldns_rr_list_deep_free(ldns_pkt_additional(p));
-		ldns_pkt_set_additional(p, empty);
-		ldns_pkt_set_arcount(p, 0);
-		break;
-	}
+	mc_wr_init(&w, wire, len);
+	reply_encode(r, &w);
+	/* reply_size() and reply_encode() disagree: a bug, not input */
+	if (!mc_wr_ok(&w) || mc_wr_len(&w) != len)
+		abort();
+	d->env.reply(d->env.user, client, wire, len);
+	free(wire);
 	return 0;
 }
 
 /*
  * Too long for the client: the header and question with TC set, so it
  * asks again over TCP (RFC 2181 9). The OPT stays unless its options
- * alone overflow (a padded answer).
+ * alone overflow (a padded answer); then it goes without them.
  */
-static int truncate_pkt(ldns_pkt *p, size_t limit, uint8_t **wire, size_t *len)
+int ac_dns_send_truncated(struct ac_dns *d, void *client, struct ac_dns_reply *r,
+			  size_t limit)
 {
-	if (clear_section(p, LDNS_SECTION_ANSWER) < 0 ||
-	    clear_section(p, LDNS_SECTION_AUTHORITY) < 0 ||
-	    clear_section(p, LDNS_SECTION_ADDITIONAL) < 0)
-		return -ENOMEM;
-	ldns_pkt_set_tc(p, true);
-	if (ldns_pkt2wire(wire, p, len) != LDNS_STATUS_OK)
-		return -ENOMEM;
-	if (*len <= limit)
-		return 0;
-	free(*wire);
-	*wire = NULL;
-	ldns_rdf_deep_free(ldns_pkt_edns_data(p));
-	ldns_pkt_set_edns_data(p, NULL);
-	if (ldns_pkt2wire(wire, p, len) != LDNS_STATUS_OK)
-		return -ENOMEM;
-	return *len <= limit ? 0 : -EMSGSIZE;
+	r->nan = 0;
+	r->h.flags |= AC_DNS_F_TC;
+	if (reply_size(r) > limit)
+		r->opt_len = 0;
+	if (reply_size(r) > limit)
+		return -EMSGSIZE;
+	return send_now(d, client, r);
 }
 
-/* Encodes p (which it may change) and hands it to the client. */
-int ac_dns_send(struct ac_dns *d, void *client, ldns_pkt *p, size_t limit)
+/* Encodes r (which it may cut) and hands it to the client. */
+int ac_dns_send(struct ac_dns *d, void *client, struct ac_dns_reply *r, size_t limit)
 {
-	uint8_t *wire = NULL;
-	size_t len = 0;
-	int rc = 0;
-
-	if (ldns_pkt2wire(&wire, p, &len) != LDNS_STATUS_OK)
-		return -ENOMEM;
-	if (len > limit) {
-		free(wire);
-		wire = NULL;
-		d->st.truncated++;
-		rc = truncate_pkt(p, limit, &wire, &len);
-		if (rc < 0)
-			goto out;
-	}
-	d->env.reply(d->env.user, client, wire, len);
-out:
-	free(wire);
-	return rc;
+	if (reply_size(r) <= limit)
+		return send_now(d, client, r);
+	d->st.truncated++;
+	return ac_dns_send_truncated(d, client, r, limit);
 }
 
-void ac_dns_send_error(struct ac_dns *d, void *client, const ldns_pkt *q,
-		       size_t limit, ldns_pkt_rcode rcode)
+void ac_dns_send_error(struct ac_dns *d, void *client, const struct ac_dns_msg *q,
+		       size_t limit, enum ac_dns_rcode rcode)
 {
-	ldns_pkt *r = ac_dns_reply_new(q, rcode);
+	struct ac_dns_reply r;
 
-	if (!r)
-		return;
-	if (rcode == LDNS_RCODE_SERVFAIL)
+	ac_dns_reply_init(&r, q, rcode);
+	if (rcode == AC_DNS_SERVFAIL)
 		d->st.servfail++;
-	else if (rcode == LDNS_RCODE_REFUSED)
+	else if (rcode == AC_DNS_REFUSED)
 		d->st.refused++;
-	ac_dns_send(d, client, r, limit);
-	ldns_pkt_free(r);
+	ac_dns_send(d, client, &r, limit);
 }

@@ -778,6 +778,145 @@ static void test_bad_config(void)
 	ac_dns_free(d);
 }
 
+/*
+ * Our replies byte for byte as libldns encodes the same message (it
+ * compresses owners to the question, as we do): parse, re-encode, compare.
+ */
+static void check_ldns_bytes(const char *what)
+{
+	const struct sent *s = &F.reply[(F.nreply - 1) % MAX_SENT];
+	ldns_pkt *p = NULL;
+	uint8_t *w = NULL;
+	size_t len = 0;
+
+	CHECK(F.nreply > 0);
+	CHECK(ldns_wire2pkt(&p, s->msg, s->len) == LDNS_STATUS_OK);
+	CHECK(p && ldns_pkt2wire(&w, p, &len) == LDNS_STATUS_OK);
+	if (len != s->len || !w || memcmp(w, s->msg, len)) {
+		fprintf(stderr, "%s: %zu bytes, libldns %zu\n", what, s->len, len);
+		CHECK(!"our reply and libldns's encoding of it differ");
+	}
+	free(w);
+	ldns_pkt_free(p);
+}
+
+static void test_reply_bytes(void)
+{
+	uint8_t q[512];
+	size_t len;
+
+	setup("thisnode.info", 0);
+	ask(&client_a, "ThisNode.info", LDNS_RR_TYPE_A, 1, 0, false);
+	check_ldns_bytes("A");
+	ask(&client_a, "thisnode.info", LDNS_RR_TYPE_ANY, 2, 1232, false);
+	check_ldns_bytes("ANY, EDNS");
+	F.many = 16;
+	ask(&client_a, "many", LDNS_RR_TYPE_ANY, 3, 1232, false);
+	check_ldns_bytes("many");
+	ask(&client_a, "1.0.13.10.in-addr.arpa", LDNS_RR_TYPE_PTR, 4, 0, false);
+	check_ldns_bytes("PTR");
+	ask(&client_a, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.e.c.8.6.4.e.f.d.0.d.f.ip6.arpa",
+	    LDNS_RR_TYPE_PTR, 5, 0, false);
+	check_ldns_bytes("PTR6");
+	CHECK_INT(F.nreply, 5);
+	CHECK_INT(ac_dns_stats(D)->nxdomain, 0);
+	ask(&client_a, "nobody", LDNS_RR_TYPE_AAAA, 6, 700, false);
+	check_ldns_bytes("NXDOMAIN");
+	ask(&client_a, "example.com", LDNS_RR_TYPE_A, 7, 0, false);
+	check_ldns_bytes("REFUSED");
+	len = query_wire(q, "example.com", LDNS_RR_TYPE_A, 8, 1232);
+	q[5] = 0;	/* no question; the OPT stays */
+	memmove(q + 12, q + len - 11, 11);
+	ac_dns_query(D, 0, &client_a, q, 23, false);
+	check_ldns_bytes("FORMERR");
+	len = query_wire(q, "thisnode.info", LDNS_RR_TYPE_A, 9, 0);
+	q[2] = (uint8_t)((q[2] & 0x87) | (LDNS_PACKET_NOTIFY << 3));
+	ac_dns_query(D, 0, &client_a, q, len, false);
+	check_ldns_bytes("NOTIMP");
+	CHECK_INT(F.nreply, 9);
+	teardown();
+}
+
+/* A forwarded answer cut for the client keeps the upstream's OPT fields. */
+static void test_truncated_keeps_opt(void)
+{
+	uint8_t a[4096];
+	ldns_pkt *up = NULL, *r;
+	uint8_t *w;
+	size_t alen;
+
+	setup("thisnode.info", 1);
+	ask(&client_a, "example.com", LDNS_RR_TYPE_A, 0x55, 600, false);
+	alen = upstream_answer(a, last_fwd(), 60, LDNS_RCODE_NOERROR);
+	CHECK(ldns_wire2pkt(&up, a, alen) == LDNS_STATUS_OK);
+	if (!up)
+		return;
+	ldns_pkt_set_ad(up, true);
+	ldns_pkt_set_edns_do(up, true);
+	ldns_pkt_set_edns_udp_size(up, 1400);
+	CHECK(ldns_pkt2wire(&w, up, &alen) == LDNS_STATUS_OK);
+	memcpy(a, w, alen);
+	free(w);
+	ldns_pkt_free(up);
+	ac_dns_upstream_rx(D, 1, 0, a, alen);
+	check_truncated(600);
+	r = last_reply();
+	CHECK(r && ldns_pkt_id(r) == 0x55 && ldns_pkt_ad(r) && ldns_pkt_ra(r));
+	CHECK(r && ldns_pkt_edns_do(r) && ldns_pkt_edns_udp_size(r) == 1400);
+	ldns_pkt_free(r);
+	teardown();
+}
+
+/* 0x20: the upstream echoes the question in its own case; it still matches. */
+static void test_answer_case(void)
+{
+	uint8_t a[512];
+	size_t alen;
+	struct sent f;
+
+	setup("thisnode.info", 1);
+	ask(&client_a, "example.com", LDNS_RR_TYPE_A, 3, 0, false);
+	f = *last_fwd();
+	f.msg[13] = 'E';	/* "\x07example": its first letter */
+	alen = upstream_answer(a, &f, 1, LDNS_RCODE_NOERROR);
+	ac_dns_upstream_rx(D, 1, 0, a, alen);
+	CHECK_INT(F.nreply, 1);
+	CHECK(F.nreply && F.reply[0].len == alen && F.reply[0].msg[13] == 'E');
+	teardown();
+}
+
+/* Names that do not add up: no reply to the client, and counted. */
+static void test_bad_names(void)
+{
+	static const uint8_t loop[] = { 0, 9, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+		1, 'a', 0xc0, 12, 0, 1, 0, 1 };
+	static const uint8_t hdr_ptr[] = { 0, 9, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+		0xc0, 2, 0, 1, 0, 1 };
+	uint8_t q[512], a[4096];
+	size_t len, alen;
+
+	setup("thisnode.info", 1);
+	ac_dns_query(D, 0, &client_a, loop, sizeof(loop), false);
+	ac_dns_query(D, 0, &client_a, hdr_ptr, sizeof(hdr_ptr), false);
+	len = query_wire(q, "thisnode.info", LDNS_RR_TYPE_A, 9, 0);
+	q[12] = 64;	/* a label of 64 */
+	ac_dns_query(D, 0, &client_a, q, len, false);
+	CHECK_INT(F.nreply, 0);
+	CHECK_INT(ac_dns_stats(D)->malformed, 3);
+	/* an upstream answer whose record points forward, at itself */
+	ask(&client_a, "example.com", LDNS_RR_TYPE_A, 4, 0, false);
+	alen = upstream_answer(a, last_fwd(), 1, LDNS_RCODE_NOERROR);
+	CHECK(a[29] == 0xc0 && a[30] == 12);	/* the answer's owner */
+	a[30] = 29;
+	ac_dns_upstream_rx(D, 1, 0, a, alen);
+	CHECK_INT(F.nreply, 0);
+	CHECK_INT(ac_dns_stats(D)->malformed, 4);
+	a[30] = 12;
+	ac_dns_upstream_rx(D, 1, 0, a, alen);
+	CHECK_INT(F.nreply, 1);
+	teardown();
+}
+
 int main(void)
 {
 	RUN(test_thisnode);
@@ -799,5 +938,9 @@ int main(void)
 	RUN(test_busy);
 	RUN(test_unique_ids);
 	RUN(test_bad_config);
+	RUN(test_reply_bytes);
+	RUN(test_truncated_keeps_opt);
+	RUN(test_answer_case);
+	RUN(test_bad_names);
 	return check_exit();
 }
