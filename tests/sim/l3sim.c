@@ -91,6 +91,7 @@ struct l3sim {
 	unsigned ncheck;
 	uint64_t walk_id;
 	uint64_t next_full;
+	uint32_t full_ms;	/* the all-pairs check's period; 0: none */
 	bool changed;		/* a next hop changed since the last full check */
 	unsigned reported;
 	struct l3sim_stats st;
@@ -534,6 +535,7 @@ struct l3sim *l3sim_new(uint64_t seed)
 		sb_sim_init(&s->sb, seed, sizeof(struct sim_event), &l3sim_ops);
 		s->sb.verbose = v && *v && *v != '0';
 		s->next_full = FULL_CHECK_MS;
+		s->full_ms = FULL_CHECK_MS;
 	}
 	return s;
 }
@@ -792,8 +794,16 @@ static void print_cycle(struct l3sim *s, unsigned start, unsigned dst)
 	report(s, true, "toward n%u: %s", dst, buf);
 }
 
-/* Follows node's next hops toward dst; a node seen twice is a loop. */
-static void walk_changed(struct l3sim *s, unsigned node, unsigned dst)
+/*
+ * Follows node's next hops toward dst; a node seen twice in this walk is
+ * a loop. Walks toward one destination in one batch share `round` (less
+ * than every walk id of the batch): a node stamped after round was walked
+ * from already, over the same tables, so what lies beyond it (a loop
+ * included, reported then) is known and the walk stops there. Each node
+ * is thus followed once per destination per batch, however many of the
+ * changed routes lead through it.
+ */
+static void walk_changed(struct l3sim *s, unsigned node, unsigned dst, uint64_t round)
 {
 	uint64_t w = ++s->walk_id;
 	unsigned cur = node;
@@ -805,6 +815,8 @@ static void walk_changed(struct l3sim *s, unsigned node, unsigned dst)
 			print_cycle(s, cur, dst);
 			return;
 		}
+		if (s->seen[cur] > round)
+			return;
 		s->seen[cur] = w;
 		nh = next_hop(s, cur, dst);
 		if (nh < 0)
@@ -813,12 +825,31 @@ static void walk_changed(struct l3sim *s, unsigned node, unsigned dst)
 	}
 }
 
+static int dirty_cmp(const void *a, const void *b)
+{
+	const struct dirty *p = a, *q = b;
+
+	if (p->dst != q->dst)
+		return p->dst < q->dst ? -1 : 1;
+	return (p->node > q->node) - (p->node < q->node);
+}
+
+/* The walks after a batch of changes, grouped by destination. */
 static void check_dirty(struct l3sim *s)
 {
+	unsigned dst = UINT_MAX;
+	uint64_t round = 0;
 	size_t i;
 
-	for (i = 0; i < s->ndirty; i++)
-		walk_changed(s, s->dirty[i].node, s->dirty[i].dst);
+	if (s->ndirty > 1)
+		qsort(s->dirty, s->ndirty, sizeof(*s->dirty), dirty_cmp);
+	for (i = 0; i < s->ndirty; i++) {
+		if (s->dirty[i].dst != dst) {
+			dst = s->dirty[i].dst;
+			round = ++s->walk_id;
+		}
+		walk_changed(s, s->dirty[i].node, dst, round);
+	}
 	s->ndirty = 0;
 }
 
@@ -926,6 +957,36 @@ bool l3sim_all_routed(void *sim, void *unused)
 	return l3sim_unrouted_pairs(sim) == 0;
 }
 
+bool l3sim_all_routed_quick(void *sim, void *unused)
+{
+	struct l3sim *s = sim;
+	unsigned d, v;
+
+	check_dirty(s);
+	for (d = 0; d < s->sb.nnodes; d++) {
+		uint64_t round = ++s->walk_id;
+
+		for (v = 0; node_at(s, d)->n && v < s->sb.nnodes; v++) {
+			int loop_at = -1;
+
+			if (v == d || !node_at(s, v)->n)
+				continue;
+			if (resolve(s, v, d, round, &loop_at) != 1) {
+				if (loop_at >= 0)
+					print_cycle(s, (unsigned)loop_at, d);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+void l3sim_set_full_check(struct l3sim *s, uint32_t period_ms)
+{
+	s->full_ms = period_ms;
+	s->next_full = period_ms ? s->sb.now - s->sb.now % period_ms + period_ms : UINT64_MAX;
+}
+
 /* ---- running -------------------------------------------------------------------------------- */
 
 static void deliver(struct sb_sim *sb, struct sb_ev *e)
@@ -966,7 +1027,7 @@ static void batch_end(struct sb_sim *sb)
 	if (s->sb.now >= s->next_full) {
 		if (s->changed)
 			l3sim_check_loops(s);
-		s->next_full = s->sb.now - s->sb.now % FULL_CHECK_MS + FULL_CHECK_MS;
+		s->next_full = s->sb.now - s->sb.now % s->full_ms + s->full_ms;
 	}
 }
 
@@ -1298,6 +1359,21 @@ unsigned long l3sim_metric_local_check(struct l3sim *s, unsigned slack_pct, bool
 	if (excess_pct)
 		*excess_pct = ms.pairs ? ms.excess / (double)ms.pairs : 0;
 	return bad;
+}
+
+uint64_t l3sim_table_bytes(const struct l3sim *s)
+{
+	uint64_t b = 0;
+	unsigned i;
+
+	for (i = 0; i < s->sb.nnodes; i++) {
+		const struct sim_node *sn = node_at(s, i);
+
+		b += sizeof(*sn) + (uint64_t)sn->nkt * sizeof(*sn->kt) +
+		     (uint64_t)sn->nxt * sizeof(*sn->xt) +
+		     (uint64_t)sn->nif * (sizeof(*sn->if_link) + sizeof(*sn->cost));
+	}
+	return b;
 }
 
 uint64_t l3sim_stat_sum(struct l3sim *s, enum l3_stat st)

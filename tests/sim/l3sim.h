@@ -25,9 +25,12 @@
  * The loop checker: after every batch of events at one virtual ms, every
  * node whose route to a node address changed in the batch has its next
  * hops followed toward that node; a node seen twice is a forwarding loop
- * (any new cycle contains a changed entry, so this finds them all). A full
- * check of every (source, destination) pair runs every second of virtual
- * time as well. Black holes (no route) are allowed; loops never are.
+ * (any new cycle contains a changed entry, so this finds them all). Walks
+ * toward one destination in one batch stop where an earlier one of them
+ * passed, so a batch costs at most one step per node per destination
+ * changed. A full check of every (source, destination) pair runs every
+ * second of virtual time as well (l3sim_set_full_check). Black holes (no
+ * route) are allowed; loops never are.
  */
 
 #include <stdbool.h>
@@ -134,6 +137,14 @@ unsigned l3sim_route_count(const struct l3sim *s, unsigned from);
 unsigned long l3sim_unrouted_pairs(struct l3sim *s);
 /* Predicate form (sim: a struct l3sim): every live node reaches every other. */
 bool l3sim_all_routed(void *sim, void *unused);
+/* The same, stopping at the first pair unrouted (a loop met on the way is
+ * reported): not a full check, but cheap while most pairs are unrouted. */
+bool l3sim_all_routed_quick(void *sim, void *unused);
+/* The all-pairs loop check's period in virtual ms (1000 to start with),
+ * 0 for none: the walks after each change find every loop by themselves,
+ * and the all-pairs check, O(nodes^2), is a second opinion that large
+ * meshes may take less often. */
+void l3sim_set_full_check(struct l3sim *s, uint32_t period_ms);
 /* The full loop check, now; returns the loops found (also counted). */
 unsigned l3sim_check_loops(struct l3sim *s);
 
@@ -156,6 +167,10 @@ unsigned long l3sim_metric_check(struct l3sim *s, unsigned slack_pct, bool print
  */
 unsigned long l3sim_metric_local_check(struct l3sim *s, unsigned slack_pct, bool print,
 				       double *excess_pct);
+
+/* Heap bytes the simulator itself holds for its nodes (their fake kernel
+ * tables, interface maps and records; not the cores, links or events). */
+uint64_t l3sim_table_bytes(const struct l3sim *s);
 
 /* Sum of one l3_stats counter over the live nodes. */
 uint64_t l3sim_stat_sum(struct l3sim *s, enum l3_stat st);

@@ -5,7 +5,7 @@
  * penalty 30 an OGM's TQ reaches 0 after 32 hops, and while the windows
  * fill it dies sooner. So "converged" here means: every node routes to
  * every node at most REACH_HOPS away. The run must take under a minute of
- * real time.
+ * real time. Peak RSS and memory per simulated node are printed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,8 +68,26 @@ static void report(struct sim *s, double t0)
 	       (sim_wall_ms() - t0) / 1000);
 }
 
+/*
+ * Memory per simulated node: the peak resident set over the nodes, and
+ * the heap (mallinfo2, 0 under ASan) from before the grid to the end:
+ * the cores, the simulator's segments and the frames in flight.
+ */
+static void print_memory(uint64_t heap0, uint64_t heap1)
+{
+	uint64_t peak = sb_rss_peak_kb();
+
+	printf("  memory: peak RSS %.0f MB, %.1f kB per simulated node\n",
+	       (double)peak / 1024, (double)peak / (W * H));
+	if (heap1 > heap0)
+		printf("  memory: heap %.1f MB at the end, %.1f kB per node\n",
+		       (double)(heap1 - heap0) / (1024 * 1024),
+		       (double)(heap1 - heap0) / 1024 / (W * H));
+}
+
 int main(void)
 {
+	uint64_t heap0 = sb_heap_bytes();
 	struct sim *s = sim_new(sim_seed(SEED));
 	struct sim_stats st;
 	uint64_t conv = UINT64_MAX;
@@ -101,6 +119,8 @@ int main(void)
 		       "simulated, %.1f s real\n", REACH_HOPS, (double)conv / 1000,
 		       wall / 1000);
 	}
+	print_memory(heap0, sb_heap_bytes());
+	printf("  %.1f s real in all\n", wall / 1000);
 	if (wall > WALL_LIMIT_MS) {
 		printf("FAIL: took %.1f s of real time, limit %.0f\n", wall / 1000,
 		       WALL_LIMIT_MS / 1000);

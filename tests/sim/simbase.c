@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <assert.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -158,6 +159,47 @@ void sb_rng_fill(uint64_t *state, void *buf, size_t len)
 		p += k;
 		len -= k;
 	}
+}
+
+/* ---- memory ------------------------------------------------------------------------------ */
+
+/* The kB figure on the line of file that starts with key, or 0. */
+static uint64_t proc_kb(const char *file, const char *key)
+{
+	size_t klen = strlen(key);
+	unsigned long long v = 0;
+	char line[256];
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && sscanf(line + klen, "%llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+uint64_t sb_rss_peak_kb(void)
+{
+	return proc_kb("/proc/self/status", "VmHWM:");
+}
+
+uint64_t sb_rss_kb(void)
+{
+	return proc_kb("/proc/self/status", "VmRSS:");
+}
+
+uint64_t sb_heap_bytes(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return (uint64_t)mi.uordblks + (uint64_t)mi.hblkhd;
+}
+
+uint64_t sb_mem_available_kb(void)
+{
+	return proc_kb("/proc/meminfo", "MemAvailable:");
 }
 
 /* ---- the run loop ----------------------------------------------------------------------- */

@@ -76,6 +76,18 @@ double sb_wall_ms(void);
 /* Fills buf from a PRNG state (a node's env random bytes). */
 void sb_rng_fill(uint64_t *state, void *buf, size_t len);
 
+/*
+ * Memory, for the scenarios' prints. The process's peak and current
+ * resident set in kB (VmHWM, VmRSS of /proc/self/status), 0 if unknown;
+ * the bytes the allocator has handed out and not had back (mallinfo2:
+ * arena plus mmapped chunks), 0 if unknown (as under ASan). Memory
+ * available to new processes (MemAvailable of /proc/meminfo), in kB.
+ */
+uint64_t sb_rss_peak_kb(void);
+uint64_t sb_rss_kb(void);
+uint64_t sb_heap_bytes(void);
+uint64_t sb_mem_available_kb(void);
+
 /* ---- the run loop ---- */
 
 #define SB_NEVER UINT64_MAX
