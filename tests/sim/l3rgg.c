@@ -449,12 +449,11 @@ static int settled_metrics(struct run *r)
  */
 static void print_memory(const struct run *r)
 {
-	uint64_t peak = sb_rss_peak_kb(), sim = l3sim_table_bytes(r->s);
+	uint64_t sim = l3sim_table_bytes(r->s);
 	uint64_t heap = r->heap_conv ? r->heap_conv : sb_heap_bytes();
 	unsigned n = r->c->nodes;
 
-	printf("  memory: peak RSS %.0f MB, %.1f kB per simulated node\n",
-	       (double)peak / 1024, (double)peak / n);
+	sb_print_peak_rss(n);
 	if (heap < r->heap0 + sim) {
 		printf("  memory: heap per node not known (no mallinfo2 figures)\n");
 		return;

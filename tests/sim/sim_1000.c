@@ -75,10 +75,7 @@ static void report(struct sim *s, double t0)
  */
 static void print_memory(uint64_t heap0, uint64_t heap1)
 {
-	uint64_t peak = sb_rss_peak_kb();
-
-	printf("  memory: peak RSS %.0f MB, %.1f kB per simulated node\n",
-	       (double)peak / 1024, (double)peak / (W * H));
+	sb_print_peak_rss(W * H);
 	if (heap1 > heap0)
 		printf("  memory: heap %.1f MB at the end, %.1f kB per node\n",
 		       (double)(heap1 - heap0) / (1024 * 1024),

@@ -185,6 +185,14 @@ uint64_t sb_rss_peak_kb(void)
 	return proc_kb("/proc/self/status", "VmHWM:");
 }
 
+void sb_print_peak_rss(unsigned n)
+{
+	uint64_t peak = sb_rss_peak_kb();
+
+	printf("  memory: peak RSS %.0f MB, %.1f kB per simulated node\n",
+	       (double)peak / 1024, (double)peak / n);
+}
+
 uint64_t sb_rss_kb(void)
 {
 	return proc_kb("/proc/self/status", "VmRSS:");

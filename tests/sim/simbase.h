@@ -84,6 +84,8 @@ void sb_rng_fill(uint64_t *state, void *buf, size_t len);
  * available to new processes (MemAvailable of /proc/meminfo), in kB.
  */
 uint64_t sb_rss_peak_kb(void);
+/* Prints "memory: peak RSS ... per simulated node" for n nodes. */
+void sb_print_peak_rss(unsigned n);
 uint64_t sb_rss_kb(void);
 uint64_t sb_heap_bytes(void);
 uint64_t sb_mem_available_kb(void);
