@@ -240,6 +240,7 @@ static void tt_response_rx(struct l2_node *n, const uint8_t *src,
 		tt_changes_apply(n, o, &tt->changes, tt->data.ttvn);
 		tt_orig_buff_save(o, &tt->changes);
 	}
+	tt_orig_crc_update(o);
 	o->last_ttvn = tt->data.ttvn;
 	o->has_tt = true;
 	o->req_pending = false;
@@ -279,6 +280,7 @@ static void orig_update(struct l2_node *n, struct tt_orig *o, const struct l2_tv
 		}
 		tt_changes_apply(n, o, &tt->changes, ttvn);
 		tt_orig_buff_save(o, &tt->changes);
+		tt_orig_crc_update(o);
 		o->last_ttvn = ttvn;
 		o->has_tt = true;
 		if (!tt_orig_crc_ok(o, &tt->vlans))

@@ -259,40 +259,57 @@ static uint32_t orig_vlan_crc(const struct tt_orig *o, uint16_t vid)
 	return crc;
 }
 
-/*
- * Every VLAN must match and we must hold no VLAN o did not list
- * (batman-adv's check_crc). ROAM and TEMP clients are not part of o's
- * table.
- */
-bool tt_orig_crc_ok(const struct tt_orig *o, const struct mc_rd *vlans)
+void tt_orig_crc_update(struct tt_orig *o)
 {
-	struct { uint16_t vid; uint32_t want, have; } s[L2_TT_VLANS_MAX];
-	struct mc_rd r = *vlans;
-	struct l2_tt_vlan v;
 	unsigned k = 0, i;
 
-	while (l2_tt_vlan_next(&r, &v) == 1) {
-		if (k == L2_TT_VLANS_MAX)
-			return false;
-		s[k].vid = v.vid;
-		s[k].want = v.crc;
-		s[k++].have = 0;
-	}
 	for (const struct tt_oe *oe = o->entries; oe; oe = oe->o_next) {
 		const struct tt_global *g = oe->g;
 
 		if (g->flags & (F_ROAM | F_TEMP))
 			continue;
-		for (i = 0; i < k && s[i].vid != g->h.vid; i++)
+		for (i = 0; i < k && o->crc[i].vid != g->h.vid; i++)
 			;
-		if (i == k)
-			return false;
-		s[i].have ^= l2_tt_crc_entry(g->h.mac, g->h.vid, g->flags);
+		if (i == k) {
+			if (k == L2_TT_VLANS_MAX) {
+				o->ncrc = L2_TT_VLANS_MAX + 1;
+				return;
+			}
+			o->crc[k].vid = g->h.vid;
+			o->crc[k++].crc = 0;
+		}
+		o->crc[i].crc ^= l2_tt_crc_entry(g->h.mac, g->h.vid, g->flags);
 	}
-	for (i = 0; i < k; i++)
-		if (s[i].have != s[i].want)
+	o->ncrc = k;
+}
+
+/*
+ * Every VLAN must match and we must hold no VLAN o did not list
+ * (batman-adv's check_crc, against the CRCs stored at the last update).
+ * ROAM and TEMP clients are not part of o's table.
+ */
+bool tt_orig_crc_ok(const struct tt_orig *o, const struct mc_rd *vlans)
+{
+	struct l2_tt_vlan v;
+	struct mc_rd r = *vlans;
+	unsigned listed = 0, i;
+
+	if (o->ncrc > L2_TT_VLANS_MAX)
+		return false;
+	while (l2_tt_vlan_next(&r, &v) == 1) {
+		uint32_t have = 0;
+
+		for (i = 0; i < o->ncrc; i++)
+			if (o->crc[i].vid == v.vid) {
+				have = o->crc[i].crc;
+				listed++;
+				break;
+			}
+		if (have != v.crc)
 			return false;
-	return true;
+	}
+	/* a VLAN we hold clients in that o did not list */
+	return listed == o->ncrc;
 }
 
 /* ---- global table ---------------------------------------------------------------- */
@@ -537,7 +554,14 @@ bool l2_tt_check_unicast(struct l2_node *n, uint8_t *hdr, const uint8_t client[6
 			return false;
 		cur = o->last_ttvn;
 	}
-	if (tt_ttvn_before(hdr[TT_UC_TTVN_OFF], cur))
+	/* beyond batman-adv, which delivers such a packet to its soft
+	 * interface: one addressed to us, with a current TTVN, for a client
+	 * that is not ours (it left and our deletion is already committed)
+	 * goes where the global table places it: the sender did not hear our
+	 * DEL yet, nor the client's new node its ADD. Two nodes that each
+	 * place it at the other bounce it until its TTL runs out. */
+	if (tt_ttvn_before(hdr[TT_UC_TTVN_OFF], cur) ||
+	    (l2_node_is_me(n, dest) && !tt_local_is_mine(l)))
 		reroute(n, hdr, client, vid, l);
 	return l2_node_is_me(n, dest);
 }

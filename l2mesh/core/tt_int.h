@@ -91,6 +91,13 @@ struct tt_orig {
 	unsigned ntemp;		/* ... and TEMP: tt.h's caps */
 	uint8_t *buff;		/* its last diff as raw tt_change entries */
 	size_t buff_len;
+	/* the CRC of each VLAN of our copy, as it was when its last diff or
+	 * table was applied (batman-adv's orig_vlan crc): a client we flag
+	 * ROAM afterwards (it appeared here) does not make o's next OGM at
+	 * the same TTVN look inconsistent and ask for a table that would
+	 * place the client back at o */
+	struct { uint16_t vid; uint32_t crc; } crc[L2_TT_VLANS_MAX];
+	unsigned ncrc;		/* L2_TT_VLANS_MAX + 1: more VLANs than that */
 };
 
 /* Roaming flap limit, per client MAC (vid 0) as batman-adv counts it. */
@@ -231,7 +238,9 @@ void tt_orig_del_entries(struct l2_node *n, struct tt_orig *o);
 void tt_orig_free(struct l2_node *n, struct tt_orig *o);
 /* Keeps o's latest diff so we can answer requests for it. */
 void tt_orig_buff_save(struct tt_orig *o, const struct mc_rd *changes);
-/* Our copy of o's table against the VLAN CRCs it announced. */
+/* Stores the CRCs of our copy of o's table (after a diff or a table). */
+void tt_orig_crc_update(struct tt_orig *o);
+/* The stored CRCs against the VLAN CRCs o announced. */
 bool tt_orig_crc_ok(const struct tt_orig *o, const struct mc_rd *vlans);
 struct tt_global *tt_global_find(struct l2_tt *t, const uint8_t *mac, uint16_t vid);
 /* Takes the entry out and frees it with its links. */

@@ -66,6 +66,13 @@ static void roam_adv_send(struct l2_node *n, const uint8_t *orig, const uint8_t 
  * other originators, tell them (ROAM_ADV) and keep the global entry as
  * ROAM until the announcements settle. A client that roamed back to us
  * (its local entry was ROAM) drops the global entry: it is ours again.
+ *
+ * batman-adv tells them only when the entry is not ROAM yet ("already
+ * handled"); but an entry made ROAM by a ROAM_ADV we received names where
+ * the client went, and a client back here before that node announced it
+ * would be rerouted there until its announcement came and went (seen as
+ * up to 60 lost frames a move in l2_roam_udp): it is told at every new
+ * appearance, which roam_allowed() limits as batman-adv does.
  */
 static void roam_check(struct l2_node *n, const uint8_t *mac, uint16_t vid,
 		       bool roamed_back)
@@ -79,9 +86,8 @@ static void roam_check(struct l2_node *n, const uint8_t *mac, uint16_t vid,
 	g = tt_global_find(n->tt, mac, vid);
 	if (!g)
 		return;
-	if (!(g->flags & F_ROAM) || roamed_back)
-		for (struct tt_oe *oe = g->origs; oe && k < TT_ROAM_FANOUT; oe = oe->g_next)
-			memcpy(to[k++], oe->o->h.mac, 6);
+	for (struct tt_oe *oe = g->origs; oe && k < TT_ROAM_FANOUT; oe = oe->g_next)
+		memcpy(to[k++], oe->o->h.mac, 6);
 	if (roamed_back) {
 		tt_global_free(n, g);
 	} else if (!(g->flags & F_ROAM)) {

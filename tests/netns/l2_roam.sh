@@ -1,7 +1,9 @@
 #!/bin/bash
-# Roaming: client c1 moves from n1 to n3 keeping MAC and IP while a TCP
-# stream to c2 (on n2) runs across the mesh; the stream survives, the
-# stall is measured, and the global table shows c1 at n3.
+# Roaming: client c1 moves between n1 and n3 (four moves, 2 s apart),
+# keeping MAC and IP, while a TCP echo stream to c2 (on n2) runs across the
+# mesh; the stream survives, its longest stall stays under 300 ms (issue
+# 17's target; a retransmission timeout would take 200 ms or more), and
+# the global table shows c1 where it ended.
 #   l2_roam.sh MESHLAB
 set -e
 . "$(dirname "$0")/l2lib.sh"
@@ -20,22 +22,37 @@ BG_PIDS=$!
 sleep 0.5
 mx c1 python3 "$here/tcp_echo.py" stream 10.13.250.2 5001 12 >"$TMP/stream" 2>&1 &
 spid=$!
-sleep 4
-t0=${EPOCHREALTIME/,/.}
-"$MESHLAB" move --name "$LAB" c1 n3 >/dev/null
-wait "$spid" || fail "the TCP stream broke across the move: $(cat "$TMP/stream")"
-pretty "TCP stream across the move: $(cat "$TMP/stream")"
+sleep 2
+at=n1
+for ((i = 0; i < 4; i++)); do
+	if [[ $at == n1 ]]; then at=n3; else at=n1; fi
+	"$MESHLAB" move --name "$LAB" c1 "$at" >/dev/null
+	sleep 2
+done
+wait "$spid" || fail "the TCP stream broke across the moves: $(cat "$TMP/stream")"
+pretty "TCP stream across 4 moves: $(cat "$TMP/stream")"
 gap=$(awk '{ print $4 }' "$TMP/stream")
-[[ $gap -le 5000 ]] || fail "stall of ${gap} ms"
+[[ $gap -le 300 ]] || fail "stall of ${gap} ms (target: 300)"
 
+# and one last move, to n3, where the tables are checked
+"$MESHLAB" move --name "$LAB" c1 n3 >/dev/null
+mx c1 ping -c 2 -i 0.2 -W 2 10.13.250.2 >/dev/null || fail "c1 cannot ping after the last move"
 c1mac=$(mx c1 cat /sys/class/net/eth0/address)
 n3=$(node_mac n3)
-via=$(mctl n2 transglobal --json | python3 -c '
+via_n2() {
+	mctl n2 transglobal --json | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
-print(" ".join(r["originator"] for r in rows if r["client"] == sys.argv[1] and r["best"]))' "$c1mac")
+print(" ".join(r["originator"] for r in rows if r["client"] == sys.argv[1] and r["best"]))' "$c1mac"
+}
+# n3 announces c1 with its next OGM (up to two OGM intervals)
+for ((i = 0; i < 30; i++)); do
+	via=$(via_n2)
+	[[ $via == "$n3" ]] && break
+	sleep 0.2
+done
 pretty "n2's global table: $c1mac via $via (n3 is $n3)"
-[[ $via == "$n3" ]] || fail "tg on n2 does not show c1 at n3"
+[[ $via == "$n3" ]] || fail "tg on n2 does not show c1 at n3 6 s after the move"
 # and the client keeps its IP: it still pings c2
 mx c1 ping -c 3 -i 0.2 -W 2 10.13.250.2 >/dev/null || fail "c1 cannot ping after the move"
 daemons_alive

@@ -830,6 +830,89 @@ static void test_roam_undo(void)
 	nodes_free(a, b, c);
 }
 
+/*
+ * An OGM a sent before the roam (same TTVN, x still in its CRC) reaches b
+ * after b flagged x ROAM: b's CRCs as stored at the last update still
+ * match, so b asks for no table (one would place x back at a and take it
+ * out of b's local table: lost frames until b announced x again).
+ */
+static void test_roam_stale_ogm(void)
+{
+	struct l2_tt_vlan vl = { 0, 0 };
+	struct l2_node *a, *b, *c;
+	uint8_t x[6], buf[BUF];
+	uint64_t t = T0;
+	size_t len;
+
+	roam_start(&a, &b, &c, x, &t);
+	vl.crc = own_crc(a, 0);		/* a's PENDING x still counts */
+	len = tt_craft(buf, sizeof(buf), L2_TT_OGM_DIFF, l2_tt_ttvn(a), &vl, 1, NULL, 0);
+	ogm_in(b, a->cfg.mac, buf, len, t += 10);
+	CHECK_INT(requests(a, b, c), 0);
+	CHECK(l2_tt_local_has(b, x, 0));
+	/* and a real mismatch at the same TTVN still asks */
+	vl.crc ^= 1;
+	len = tt_craft(buf, sizeof(buf), L2_TT_OGM_DIFF, l2_tt_ttvn(a), &vl, 1, NULL, 0);
+	ogm_in(b, a->cfg.mac, buf, len, t += 10);
+	CHECK_INT(stat(b, L2_STAT_TT_REQUEST_TX), 1);
+	nodes_free(a, b, c);
+}
+
+/*
+ * a committed x's DEL (its local entry is gone) but c, not having heard
+ * it, still sends x's frames to a at a's current TTVN: a sends them on to
+ * b, where its ROAM_ADV placed x, instead of flooding them to its own
+ * ports where x no longer is.
+ */
+static void test_roam_committed_reroute(void)
+{
+	uint8_t x[6], hdr[10] = { L2_PT_UNICAST };
+	struct l2_node *a, *b, *c;
+	uint64_t t = T0;
+
+	roam_start(&a, &b, &c, x, &t);
+	ogm(a, t += 1000, NULL, NULL);	/* c misses it */
+	CHECK(!local_get(a, x, 0, NULL));
+	hdr[3] = l2_tt_ttvn(a);
+	memcpy(hdr + 4, a->cfg.mac, 6);
+	CHECK(!l2_tt_check_unicast(a, hdr, x, 0));
+	CHECK(l2_mac_eq(hdr + 4, b->cfg.mac));
+	CHECK_INT(hdr[3], l2_tt_ttvn(b));
+	/* a client nobody places elsewhere is still delivered here */
+	uint8_t y[6];
+	client(y, 0x77);
+	hdr[3] = l2_tt_ttvn(a);
+	memcpy(hdr + 4, a->cfg.mac, 6);
+	CHECK(l2_tt_check_unicast(a, hdr, y, 0));
+	CHECK(l2_mac_eq(hdr + 4, a->cfg.mac));
+	nodes_free(a, b, c);
+}
+
+/*
+ * x moves a -> b -> a faster than b announces it: a's entry for x is ROAM
+ * (b's ROAM_ADV placed it at b) when x reappears at a, and a must still
+ * tell b (batman-adv skips an entry already ROAM), or b would keep
+ * rerouting x's frames to itself until its own announcement came and went.
+ */
+static void test_roam_back_before_announce(void)
+{
+	struct l2_tt_global_info gi;
+	struct l2_node *a, *b, *c;
+	uint64_t t = T0;
+	uint8_t x[6];
+
+	roam_start(&a, &b, &c, x, &t);
+	ogm(a, t += 1000, b, c);		/* a: DEL|ROAM, local x gone */
+	CHECK(global_get(a, x, 0, b->cfg.mac, &gi));
+	CHECK_STR(gi.flags_str, "R...");
+	a->now_ms = t += 100;
+	l2_tt_local_seen(a, x, 0, 0);		/* back, b has not announced */
+	CHECK_INT(stat(a, L2_STAT_TT_ROAM_ADV_TX), 1);
+	CHECK(!l2_tt_local_has(b, x, 0));	/* b gives it up */
+	CHECK_INT(where(b, x), 1);
+	nodes_free(a, b, c);
+}
+
 /* 5 ROAM_ADVs per client per 20 s. */
 static void test_roam_flap_limit(void)
 {
@@ -1277,6 +1360,9 @@ int main(void)
 	RUN(test_roam_back);
 	RUN(test_roam_undo);
 	RUN(test_roam_flap_limit);
+	RUN(test_roam_stale_ogm);
+	RUN(test_roam_committed_reroute);
+	RUN(test_roam_back_before_announce);
 	RUN(test_temp_and_timeouts);
 	RUN(test_other_response);
 	RUN(test_size_limits);
