@@ -46,6 +46,7 @@ struct l2_iv {
 	struct l2_fwd *spare;
 	unsigned nspare;
 	unsigned queue_left;			/* forwarded frames still allowed */
+	uint32_t agg_phase;			/* of the aggregation slots, ms */
 	uint8_t tvlv[L2_FRAME_MAX];		/* this round's own TVLVs */
 };
 
@@ -217,13 +218,31 @@ static bool fwd_fits(const struct l2_node *n, const struct l2_fwd *f,
 	       f->num < L2_MAX_AGGREGATION_PACKETS;
 }
 
-/* batadv_iv_ogm_can_aggregate */
+/*
+ * When an aggregate of forwarded OGMs that one due at t would open goes:
+ * at the first of this node's slots (every L2_MAX_AGGREGATION_MS, at a
+ * phase drawn at start) half a window or more after t. batman-adv holds
+ * each aggregate 100 ms from its first OGM (which waited 0..10 ms), each
+ * port's on its own clock: at 256 nodes that was ~90 sends and ~120
+ * wake-ups a second per node. On slots every port's aggregate of a window
+ * leaves in one wake-up and a neighbour hears from us once a window; an
+ * OGM still waits 100 ms on average (50..150).
+ */
+static uint64_t agg_slot(const struct l2_iv *iv, uint64_t t)
+{
+	const uint64_t w = L2_MAX_AGGREGATION_MS;
+
+	t += w / 2;
+	return t + (iv->agg_phase + w - t % w) % w;
+}
+
+/* batadv_iv_ogm_can_aggregate; slot: when a new aggregate would go */
 static bool fwd_can_take(const struct l2_node *n, const struct l2_fwd *f,
 			 const struct ogm_out *o, unsigned out_port, size_t len,
-			 uint64_t send_ms)
+			 uint64_t send_ms, uint64_t slot)
 {
-	if (f->out_port != out_port || !(send_ms < f->send_ms) ||
-	    send_ms + L2_MAX_AGGREGATION_MS < f->send_ms || !fwd_fits(n, f, o, len))
+	if (f->out_port != out_port || !(send_ms < f->send_ms) || f->send_ms > slot ||
+	    !fwd_fits(n, f, o, len))
 		return false;
 	/* flooded OGMs go together, also after our own primary OGM */
 	if (!o->direct && !f->first_direct && f->first_ttl != 1 &&
@@ -317,18 +336,17 @@ static void queue_add(struct l2_node *n, unsigned out_port, const struct ogm_out
 		      uint64_t send_ms)
 {
 	size_t len = L2_OGM_HLEN + o->ogm.tvlv_len;
+	bool agg = n->cfg.aggregation && !o->own;
+	uint64_t slot = agg ? agg_slot(n->iv, send_ms) : send_ms;
 	struct l2_fwd *f = NULL;
 
-	if (n->cfg.aggregation && !o->own)
+	if (agg)
 		for (f = n->iv->queue[out_port]; f; f = f->next)
-			if (fwd_can_take(n, f, o, out_port, len, send_ms))
+			if (fwd_can_take(n, f, o, out_port, len, send_ms, slot))
 				break;
-	if (!f) {
-		/* wait for company: later OGMs may join this one */
-		if (n->cfg.aggregation && !o->own)
-			send_ms += L2_MAX_AGGREGATION_MS;
-		f = fwd_new(n, o, out_port, send_ms);
-	}
+	/* a new one waits for company: later OGMs may join it */
+	if (!f)
+		f = fwd_new(n, o, out_port, slot);
 	if (!f || fwd_append(f, o) < 0)
 		l2_count(n, L2_STAT_TX_DROPPED, 1);
 }
@@ -885,6 +903,7 @@ int l2_iv_init(struct l2_node *n)
 		iv->port_seqno[p] = iv->seqno;
 	iv->queue_left = L2_BATMAN_QUEUE_LEN;
 	iv->queue_due = UINT64_MAX;
+	iv->agg_phase = l2_seed(n) % L2_MAX_AGGREGATION_MS;
 	iv->next_own_ms = n->now_ms;	/* the first tick prepares round one */
 	/* an aggregate may be as long as the port's MTU, jumbo ones too */
 	return l2_rx_register(n, L2_PT_IV_OGM, iv_rx, SIZE_MAX);

@@ -393,7 +393,14 @@ bool tt_global_add(struct l2_node *n, struct tt_orig *o, const uint8_t *mac,
 			tt_global_free(n, g);
 		return false;
 	}
-	if (l && !l2_mac_is_multicast(mac))
+	/* the client is not ours any more -- unless this is an ADD of o's
+	 * made before our ROAM_ADV reached o (the client came back to us
+	 * while o still announced it): o's DEL|ROAM follows and settles it,
+	 * and taking the client from us now would lose its frames (and
+	 * spend one of its five ROAM_ADVs when it speaks again) */
+	if (l && !l2_mac_is_multicast(mac) &&
+	    ((flags & F_ROAM) || !tt_local_is_mine(l) ||
+	     !tt_roam_adv_recent(n, mac, o->h.mac)))
 		tt_local_delete(n, l, flags & F_ROAM);
 	tt_changed(n, L2_CHANGE_TT_GLOBAL, &g->h);
 	return true;

@@ -105,6 +105,8 @@ struct tt_roam {
 	struct l2_mackey h;
 	uint64_t first_ms;
 	unsigned left;
+	uint8_t adv_to[6];	/* the last ROAM_ADV we sent for it ... */
+	uint64_t adv_ms;	/* ... and when */
 };
 
 struct tt_vlan {
@@ -260,6 +262,9 @@ void tt_global_purge(struct l2_node *n, uint64_t now_ms);
 /* bat0's own MAC is always a client (batman-adv adds it per VLAN). */
 void tt_host_ensure(struct l2_node *n);
 /* A ROAM_ADV TVLV from src. */
+/* We told orig (ROAM_ADV) that client mac is ours within the last three
+ * OGM intervals: an ADD of orig's may be older than that. */
+bool tt_roam_adv_recent(struct l2_node *n, const uint8_t *mac, const uint8_t *orig);
 void tt_roam_rx(struct l2_node *n, const uint8_t *src, const struct l2_tvlv *tv);
 /* Flap counters whose window ended go. */
 void tt_roam_purge(struct l2_node *n, uint64_t now_ms);

@@ -13,32 +13,46 @@
 
 #include "l2mesh/core/tt_int.h"
 
+static struct tt_roam *roam_find(struct l2_tt *t, const uint8_t *mac)
+{
+	struct l2_mackey *e = l2_mackey_find(&t->roams, t->seed, mac, 0);
+
+	return e ? mc_container_of(e, struct tt_roam, h) : NULL;
+}
+
 /* batman-adv's check_roam_count: 5 ROAM_ADVs per client per 20 s. */
-static bool roam_allowed(struct l2_node *n, const uint8_t *mac)
+static struct tt_roam *roam_allowed(struct l2_node *n, const uint8_t *mac)
 {
 	struct l2_tt *t = n->tt;
-	struct l2_mackey *e = l2_mackey_find(&t->roams, t->seed, mac, 0);
-	struct tt_roam *r = e ? mc_container_of(e, struct tt_roam, h) : NULL;
+	struct tt_roam *r = roam_find(t, mac);
 
 	if (r && n->now_ms - r->first_ms < L2_TT_ROAMING_MAX_TIME_MS) {
 		if (!r->left)
-			return false;
+			return NULL;
 		r->left--;
-		return true;
+		return r;
 	}
 	if (!r) {
 		r = calloc(1, sizeof(*r));
 		if (!r)
-			return false;
+			return NULL;
 		memcpy(r->h.mac, mac, 6);
 		if (l2_mackey_add(&t->roams, t->seed, &r->h) < 0) {
 			free(r);
-			return false;
+			return NULL;
 		}
 	}
 	r->first_ms = n->now_ms;
 	r->left = L2_TT_ROAMING_MAX_COUNT - 1;
-	return true;
+	return r;
+}
+
+bool tt_roam_adv_recent(struct l2_node *n, const uint8_t *mac, const uint8_t *orig)
+{
+	const struct tt_roam *r = roam_find(n->tt, mac);
+
+	return r && r->adv_ms && l2_mac_eq(r->adv_to, orig) &&
+	       n->now_ms - r->adv_ms < 3ull * n->cfg.orig_interval_ms;
 }
 
 static void roam_adv_send(struct l2_node *n, const uint8_t *orig, const uint8_t *mac,
@@ -46,11 +60,14 @@ static void roam_adv_send(struct l2_node *n, const uint8_t *orig, const uint8_t 
 {
 	uint8_t buf[L2_TVLV_HLEN + L2_TVLV_ROAM_LEN];
 	struct l2_tvlv_roam r = { .vid = vid };
+	struct tt_roam *rr;
 	struct mc_wr w;
 	char a[18], b[18];
 
-	if (l2_node_is_me(n, orig) || !roam_allowed(n, mac))
+	if (l2_node_is_me(n, orig) || !(rr = roam_allowed(n, mac)))
 		return;
+	memcpy(rr->adv_to, orig, 6);
+	rr->adv_ms = n->now_ms ? n->now_ms : 1;
 	memcpy(r.client, mac, 6);
 	mc_wr_init(&w, buf, sizeof(buf));
 	if (l2_tvlv_roam_encode(&w, &r) < 0)

@@ -41,13 +41,26 @@ static void env_local_send(void *user, unsigned lport, const uint8_t *frame, siz
 		l2sh_port_send(&m->local[lport], frame, len);
 }
 
+/*
+ * The core asks for a random number per forwarded OGM (its jitter): one
+ * getrandom() fills 64 of them (at 256 nodes that was thousands of
+ * syscalls a second per daemon).
+ */
 static uint32_t env_rand(void *user)
 {
-	uint32_t v;
+	static uint32_t pool[64];
+	static unsigned left;
 
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
-		v = (uint32_t)random();
-	return v;
+	(void)user;
+	if (!left) {
+		if (getrandom(pool, sizeof(pool), GRND_NONBLOCK) == (ssize_t)sizeof(pool)) {
+			left = 64;
+		} else {
+			pool[0] = (uint32_t)random();
+			left = 1;
+		}
+	}
+	return pool[--left];
 }
 
 static void env_log(void *user, int level, uint32_t cat, const char *msg)

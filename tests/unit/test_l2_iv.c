@@ -615,13 +615,13 @@ static void test_multihop_forward(void)
 	CHECK_INT(route_tq(&f, FAR_X), 200);
 	/* the OGM that made NB_A our router is repeated at once (softmesh;
 	 * the kernel repeats only the next one, an interval per hop later) */
-	run_to(&f, f.now + 120);
+	run_to(&f, f.now + 160);
 	CHECK_INT(forwarded_of(FAR_X, from, 0, &out), 1);
 	CHECK_INT(forwarded_of(FAR_X, from, 1, &out), 1);
 	from = nsent;
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_A, &x);
-	run_to(&f, f.now + 120);	/* 0..9 ms + 100 ms aggregation */
+	run_to(&f, f.now + 160);	/* 0..9 ms + 50..150 ms to the aggregation slot */
 	CHECK_INT(forwarded_of(FAR_X, from, 0, &out), 1);
 	CHECK_INT(out.ttl, 48);
 	CHECK_INT(out.tq, 176);			/* 200 * 225 / 255 */
@@ -644,7 +644,7 @@ static void test_direct_forward(void)
 	from = nsent;
 	a.seqno = f.seq[0]++;
 	rx_ogm(&f, 0, NB_A, &a);
-	run_to(&f, f.now + 120);
+	run_to(&f, f.now + 160);
 	/* a neighbour's OGM: DIRECTLINK only back out the port it came by */
 	CHECK_INT(forwarded_of(NB_A, from, 0, &out), 1);
 	CHECK_INT(out.flags & L2_OGM_F_DIRECTLINK, L2_OGM_F_DIRECTLINK);
@@ -657,7 +657,7 @@ static void test_direct_forward(void)
 	a.orig = NB_C;
 	a.seqno = 1;
 	rx_ogm(&f, 0, NB_C, &a);
-	run_to(&f, f.now + 120);
+	run_to(&f, f.now + 160);
 	CHECK_INT(forwarded_of(NB_C, from, 0, &out), 1);
 	CHECK_INT(out.flags, L2_OGM_F_DIRECTLINK | L2_OGM_F_NOT_BEST_NEXT_HOP);
 	CHECK_INT(out.tq, 0);
@@ -678,11 +678,11 @@ static void test_wifi_penalty(void)
 	link_up(&f, 70);
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_A, &x);
-	run_to(&f, f.now + 120);	/* the route-making OGM's repeat goes first */
+	run_to(&f, f.now + 160);	/* the route-making OGM's repeat goes first */
 	from = nsent;
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_A, &x);
-	run_to(&f, f.now + 120);
+	run_to(&f, f.now + 160);
 	CHECK_INT(forwarded_of(FAR_X, from, 1, &out), 1);
 	CHECK_INT(out.tq, 176);			/* 200, one hop penalty */
 	CHECK_INT(forwarded_of(FAR_X, from, 0, &out), 1);
@@ -703,12 +703,12 @@ static void test_drop_rules(void)
 	st = f.n->stats;
 	own = st[L2_STAT_DROP_OWN];	/* the echoes so far */
 	/* TTL 1: ranked, not repeated */
-	run_to(&f, f.now + 120);	/* the route-making OGM's repeat goes first */
+	run_to(&f, f.now + 160);	/* the route-making OGM's repeat goes first */
 	from = nsent;
 	x.ttl = 1;
 	x.seqno = f.seq[3]++;
 	rx_ogm(&f, 0, NB_A, &x);
-	run_to(&f, f.now + 120);
+	run_to(&f, f.now + 160);
 	CHECK_INT(forwarded_of(FAR_X, from, 0, NULL), 0);
 	CHECK_INT(st[L2_STAT_DROP_TTL], 1);
 	/* TTL 0 never comes from a batman node: dropped outright */
@@ -855,14 +855,14 @@ static void test_aggregation(void)
 	/* one forwarding delay for all: a frame takes later OGMs only while
 	 * it is due no later than they are plus 100 ms */
 	rand_fixed = 5;
-	run_to(&f, f.now + 120);	/* the route-making OGM's repeat goes first */
+	run_to(&f, f.now + 160);	/* the route-making OGM's repeat goes first */
 	from = nsent;
 	for (i = 0; i < 30; i++) {
 		x.orig = origs[i];
 		x.seqno = 11;
 		rx_ogm(&f, 0, NB_A, &x);
 	}
-	run_to(&f, f.now + 120);
+	run_to(&f, f.now + 160);
 	rand_fixed = 0;
 	for (i = from; i < nsent; i++) {
 		if (!sent_ogm(i, 0, &ogm, &tv) || l2_mac_eq(ogm.orig, ME) ||

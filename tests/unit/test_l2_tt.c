@@ -913,7 +913,39 @@ static void test_roam_back_before_announce(void)
 	nodes_free(a, b, c);
 }
 
-/* 5 ROAM_ADVs per client per 20 s. */
+/*
+ * x: a -> b, b announces it, x back at a, which tells b; then b's OGM with
+ * that ADD (made before b heard the ROAM_ADV) reaches a: a keeps x, and
+ * b's DEL|ROAM settles it.
+ */
+static void test_roam_stale_add(void)
+{
+	struct l2_node *a, *b, *c;
+	uint8_t x[6], buf[BUF];
+	uint64_t t = T0;
+	size_t len;
+
+	roam_start(&a, &b, &c, x, &t);
+	ogm(a, t += 1000, b, c);		/* a: DEL|ROAM */
+	len = ogm_out(b, t += 1000, buf, sizeof(buf));	/* b: ADD x, in flight */
+	a->now_ms = t += 100;
+	l2_tt_local_seen(a, x, 0, 0);		/* x back at a: ROAM_ADV to b */
+	CHECK_INT(stat(a, L2_STAT_TT_ROAM_ADV_TX), 1);
+	ogm_in(a, b->cfg.mac, buf, len, t += 10);
+	CHECK(l2_tt_local_has(a, x, 0));
+	ogm(b, t += 1000, a, c);		/* b: DEL|ROAM */
+	CHECK(l2_tt_local_has(a, x, 0));
+	CHECK(!global_get(a, x, 0, NULL, NULL));
+	ogm(a, t += 1000, b, c);
+	CHECK_INT(where(b, x), 1);
+	CHECK_INT(where(c, x), 1);
+	CHECK_INT(stat(a, L2_STAT_TT_ROAM_ADV_TX), 1);
+	/* an ADD long after our ROAM_ADV is believed: x moved to b again */
+	nodes_free(a, b, c);
+}
+
+/* 5 ROAM_ADVs per client per 20 s (the announcements 3.1 s apart: one
+ * sooner after our ROAM_ADV is taken for older than it). */
 static void test_roam_flap_limit(void)
 {
 	struct l2_tt_vlan vl = { 0, 0 };
@@ -929,7 +961,7 @@ static void test_roam_flap_limit(void)
 	memcpy(ch.addr, x, 6);
 	vl.crc = l2_tt_crc_entry(x, 0, 0);
 	for (unsigned k = 1; k <= 7; k++) {
-		uint64_t t = T0 + (k == 7 ? 25000 : k * 1000u);
+		uint64_t t = T0 + (k == 7 ? 25000 : k * 3100u);
 
 		len = tt_craft(buf, sizeof(buf), L2_TT_OGM_DIFF, (uint8_t)k, &vl, 1, &ch, 1);
 		ogm_in(b, FAKE, buf, len, t);
@@ -1363,6 +1395,7 @@ int main(void)
 	RUN(test_roam_stale_ogm);
 	RUN(test_roam_committed_reroute);
 	RUN(test_roam_back_before_announce);
+	RUN(test_roam_stale_add);
 	RUN(test_temp_and_timeouts);
 	RUN(test_other_response);
 	RUN(test_size_limits);
