@@ -207,6 +207,10 @@ void tt_flags_fmt(char *out, uint16_t flags, const char *letters, const uint16_t
 
 /* ---- local table (tt_local.c) ------------------------------------------------- */
 
+struct tt_roam *tt_roam_find(struct l2_tt *t, const uint8_t *mac);
+/* We told orig (ROAM_ADV) that client mac is ours within the last three
+ * OGM intervals: an ADD of orig's may be older than that. */
+bool tt_roam_adv_recent(struct l2_node *n, const uint8_t *mac, const uint8_t *orig);
 struct tt_local *tt_local_find(struct l2_tt *t, const uint8_t *mac, uint16_t vid);
 /* Served here: neither leaving (PENDING) nor roamed away (ROAM). */
 bool tt_local_is_mine(const struct tt_local *l);
@@ -262,9 +266,6 @@ void tt_global_purge(struct l2_node *n, uint64_t now_ms);
 /* bat0's own MAC is always a client (batman-adv adds it per VLAN). */
 void tt_host_ensure(struct l2_node *n);
 /* A ROAM_ADV TVLV from src. */
-/* We told orig (ROAM_ADV) that client mac is ours within the last three
- * OGM intervals: an ADD of orig's may be older than that. */
-bool tt_roam_adv_recent(struct l2_node *n, const uint8_t *mac, const uint8_t *orig);
 void tt_roam_rx(struct l2_node *n, const uint8_t *src, const struct l2_tvlv *tv);
 /* Flap counters whose window ended go. */
 void tt_roam_purge(struct l2_node *n, uint64_t now_ms);

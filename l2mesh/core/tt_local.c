@@ -90,6 +90,22 @@ static void live_dec(struct l2_tt *t, uint16_t vid)
 		*v = t->live[--t->nlive];
 }
 
+/* The roaming flap counter of a client (tt_roam.c keeps it). */
+struct tt_roam *tt_roam_find(struct l2_tt *t, const uint8_t *mac)
+{
+	struct l2_mackey *e = l2_mackey_find(&t->roams, t->seed, mac, 0);
+
+	return e ? mc_container_of(e, struct tt_roam, h) : NULL;
+}
+
+bool tt_roam_adv_recent(struct l2_node *n, const uint8_t *mac, const uint8_t *orig)
+{
+	const struct tt_roam *r = tt_roam_find(n->tt, mac);
+
+	return r && r->adv_ms && l2_mac_eq(r->adv_to, orig) &&
+	       n->now_ms - r->adv_ms < 3ull * n->cfg.orig_interval_ms;
+}
+
 /* ---- local table --------------------------------------------------------------- */
 
 struct tt_local *tt_local_find(struct l2_tt *t, const uint8_t *mac, uint16_t vid)

@@ -13,18 +13,11 @@
 
 #include "l2mesh/core/tt_int.h"
 
-static struct tt_roam *roam_find(struct l2_tt *t, const uint8_t *mac)
-{
-	struct l2_mackey *e = l2_mackey_find(&t->roams, t->seed, mac, 0);
-
-	return e ? mc_container_of(e, struct tt_roam, h) : NULL;
-}
-
 /* batman-adv's check_roam_count: 5 ROAM_ADVs per client per 20 s. */
 static struct tt_roam *roam_allowed(struct l2_node *n, const uint8_t *mac)
 {
 	struct l2_tt *t = n->tt;
-	struct tt_roam *r = roam_find(t, mac);
+	struct tt_roam *r = tt_roam_find(t, mac);
 
 	if (r && n->now_ms - r->first_ms < L2_TT_ROAMING_MAX_TIME_MS) {
 		if (!r->left)
@@ -47,13 +40,6 @@ static struct tt_roam *roam_allowed(struct l2_node *n, const uint8_t *mac)
 	return r;
 }
 
-bool tt_roam_adv_recent(struct l2_node *n, const uint8_t *mac, const uint8_t *orig)
-{
-	const struct tt_roam *r = roam_find(n->tt, mac);
-
-	return r && r->adv_ms && l2_mac_eq(r->adv_to, orig) &&
-	       n->now_ms - r->adv_ms < 3ull * n->cfg.orig_interval_ms;
-}
 
 static void roam_adv_send(struct l2_node *n, const uint8_t *orig, const uint8_t *mac,
 			  uint16_t vid)
