@@ -903,7 +903,9 @@ int l2_iv_init(struct l2_node *n)
 		iv->port_seqno[p] = iv->seqno;
 	iv->queue_left = L2_BATMAN_QUEUE_LEN;
 	iv->queue_due = UINT64_MAX;
-	iv->agg_phase = l2_seed(n) % L2_MAX_AGGREGATION_MS;
+	iv->agg_phase = n->cfg.agg_phase >= 0 ?
+			(uint32_t)n->cfg.agg_phase % L2_MAX_AGGREGATION_MS :
+			l2_seed(n) % L2_MAX_AGGREGATION_MS;
 	iv->next_own_ms = n->now_ms;	/* the first tick prepares round one */
 	/* an aggregate may be as long as the port's MTU, jumbo ones too */
 	return l2_rx_register(n, L2_PT_IV_OGM, iv_rx, SIZE_MAX);

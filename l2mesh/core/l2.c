@@ -18,6 +18,7 @@ void l2_config_defaults(struct l2_config *cfg, const uint8_t mac[6])
 	cfg->orig_interval_ms = L2_ORIG_INTERVAL_MS;
 	cfg->hop_penalty = L2_HOP_PENALTY;
 	cfg->aggregation = true;
+	cfg->agg_phase = -1;
 }
 
 struct l2_node *l2_node_new(const struct l2_config *cfg, const struct l2_env *env,

@@ -79,6 +79,12 @@ struct l2_config {
 	uint32_t orig_interval_ms;	/* L2_ORIG_INTERVAL_MS */
 	uint8_t hop_penalty;		/* L2_HOP_PENALTY */
 	bool aggregation;		/* true */
+	/* The phase (ms, 0..99) of the 100 ms slots forwarded OGMs leave on
+	 * (bat_iv.c agg_slot); -1 (the default): one drawn at random.
+	 * l2meshd derives it from the box's boot id, so the nodes of one box
+	 * (a lab) flush together and wake less, and separate boxes, even with
+	 * clocks in step, do not broadcast in step. */
+	int16_t agg_phase;
 	uint32_t gw_down_kbit;		/* 0: not a gateway (no GW TVLV) */
 	uint32_t gw_up_kbit;
 	uint8_t anygw_mac[6];		/* the anycast filter's MAC */
