@@ -40,7 +40,6 @@ static struct tt_roam *roam_allowed(struct l2_node *n, const uint8_t *mac)
 	return r;
 }
 
-
 static void roam_adv_send(struct l2_node *n, const uint8_t *orig, const uint8_t *mac,
 			  uint16_t vid)
 {
