@@ -20,6 +20,9 @@
 
 /* Frames larger than any MTU we use, tag included. */
 #define FRAME_MAX (9000 + 18)
+/* A super-frame (GSO/GRO): an IP datagram of up to 64 KB with its
+ * Ethernet header and two tags. */
+#define SUPER_MAX (65535 + 22)
 /*
  * Each port's receive ring starts small (two 64 KB blocks: 78 frames at
  * MTU 1532) and grows fourfold, up to 4 MB (2500 frames), whenever it is
@@ -37,10 +40,11 @@
 
 /*
  * Receive offloads merge the frames of a TCP stream into one larger than
- * the MTU. A bridge port takes them and the kernel splits them again on
- * the way out; we read the port through a ring of MTU-sized slots and
- * forward frames as they are, so merged frames must not happen on ports
- * we switch. Turns GRO and LRO off; false if the driver refused.
+ * the MTU. On a LAN port that is welcome: such a super-frame comes whole
+ * (the ring's copy queue) with its segment size and is cut here before
+ * the mesh (wire_frame). A mesh port carries batman frames, which
+ * nothing merges; a merging driver (LRO) there could only hand us what
+ * we cannot forward. Turns GRO and LRO off; false if the driver refused.
  */
 static bool rx_offloads_off(const char *ifname)
 {
@@ -73,15 +77,23 @@ static bool rx_offloads_off(const char *ifname)
  * receives nothing, and as it is in no poll set, freeing each sent frame
  * does not call into our epoll (the ring socket's wait queue would).
  */
-static int tx_socket(int ifindex)
+static int tx_socket(int ifindex, bool vnet)
 {
 	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	int buf = 1 << 20;
+	int buf = 1 << 20, one = 1;
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = ifindex };
 
 	if (fd < 0)
 		return -errno;
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	/* LAN ports: every message starts with a virtio-net header, so a
+	 * run of TCP segments leaves as one super-frame the kernel (or the
+	 * NIC) segments again only where it must */
+	if (vnet && setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
 		int e = errno;
 		close(fd);
 		return -e;
@@ -101,7 +113,7 @@ int l2sh_wire_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t 
 	p->mesh = mesh;
 	p->vid = vid;
 	p->fd = p->txfd = -1;
-	if (!rx_offloads_off(ifname))
+	if (mesh && !rx_offloads_off(ifname))
 		log_warn("%s: cannot turn receive offloads (GRO/LRO) off; "
 			 "merged frames larger than the MTU will be dropped", ifname);
 	/* the interface MTU counts the cloud tag on mesh ports already */
@@ -111,7 +123,7 @@ int l2sh_wire_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t 
 		snprintf(err, errlen, "%s: receive ring: %s", ifname, strerror(-rc));
 		return rc;
 	}
-	if ((p->txfd = tx_socket(p->ring.ifindex)) < 0) {
+	if ((p->txfd = tx_socket(p->ring.ifindex, !mesh)) < 0) {
 		rc = p->txfd;
 		snprintf(err, errlen, "%s: send socket: %s", ifname, strerror(-rc));
 		l2sh_ring_close(&p->ring);
@@ -119,6 +131,7 @@ int l2sh_wire_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t 
 		return rc;
 	}
 	p->fd = p->ring.fd;
+	p->vnet = !mesh;
 	p->wire = true;
 	return 0;
 }
@@ -131,15 +144,80 @@ void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd)
 	p->txfd = -1;
 }
 
+/* A segment cut from a super-frame: to the core as any frame. */
+static void segment_rx(void *arg, const uint8_t *seg, size_t len)
+{
+	struct l2sh_port *p = arg;
+
+	p->rx_frames++;
+	p->rx(p, seg, len);
+}
+
+/*
+ * A checksum the sender left to its NIC (a client with checksum offload
+ * on, across a veth): filled in here, as the NIC would have, before the
+ * frame goes anywhere. Offsets count a tag the NIC took off.
+ */
+static bool csum_complete(struct l2sh_port *p, const struct l2sh_ring_frame *f)
+{
+	size_t start = f->vh.csum_start, off = f->vh.csum_offset;
+
+	if (!(f->vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || f->vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		return true;
+	if (f->tagged && start < 4 + 14)
+		return false;
+	start -= f->tagged ? 4 : 0;
+	/* the ring is ours to write (mapped read-write) */
+	if (l2_csum_complete((uint8_t *)(uintptr_t)f->data, f->len, start, off) < 0)
+		return false;
+	p->rx_csum++;
+	return true;
+}
+
+/* A TCP super-frame from a LAN port (its GRO, a client's TSO): cut to
+ * the segment size the sender chose, each segment to the core. */
+static void super_rx(struct l2sh_port *p, const struct l2sh_ring_frame *f, const uint8_t *d,
+		     size_t len)
+{
+	static uint8_t seg[FRAME_MAX];
+	unsigned type = f->vh.gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+
+	if (p->mesh || (type != VIRTIO_NET_HDR_GSO_TCPV4 && type != VIRTIO_NET_HDR_GSO_TCPV6) ||
+	    l2_tcp_segment(d, len, f->vh.gso_size, seg, sizeof(seg), segment_rx, p) < 0) {
+		p->rx_oversize++;	/* nothing sends us those */
+		return;
+	}
+	p->rx_super++;
+}
+
 /* One frame from a wire port's ring to the core. */
-static void wire_frame(struct l2sh_port *p, const struct l2sh_ring_frame *f)
+static void wire_frame(struct l2sh_port *p, struct l2sh_ring *ring,
+		       const struct l2sh_ring_frame *ring_f)
 {
 	static uint8_t frame[FRAME_MAX];
+	/* 4 bytes before the copy for a tag put back */
+	static uint8_t super[4 + SUPER_MAX];
+	struct l2sh_ring_frame copy;
+	const struct l2sh_ring_frame *f = ring_f;
+
+	if (f->copied) {
+		/* longer than a slot: the whole frame waits on the socket */
+		copy = *f;
+		if (l2sh_ring_recv_copy(ring, super + 4, SUPER_MAX, &copy) < 0) {
+			p->rx_oversize++;
+			return;
+		}
+		f = &copy;
+	}
 	const uint8_t *d = f->data;
 	size_t len = f->len;
 
 	if (f->truncated || len < 14) {
 		p->rx_oversize++;	/* larger than the port's MTU */
+		return;
+	}
+	if (!csum_complete(p, f)) {
+		p->rx_foreign++;
 		return;
 	}
 	if (p->mesh) {
@@ -153,7 +231,7 @@ static void wire_frame(struct l2sh_port *p, const struct l2sh_ring_frame *f)
 			       (mc_get_u16(d + 14) & L2_VLAN_VID_MASK) == p->vid;
 		else
 			ours = true;
-		if (ours && p->vid && !f->tagged) {
+		if (ours && p->vid && !f->tagged && len <= sizeof(frame)) {
 			memcpy(frame, d, 12);
 			memcpy(frame + 12, d + 16, len - 16);
 			d = frame;
@@ -163,6 +241,13 @@ static void wire_frame(struct l2sh_port *p, const struct l2sh_ring_frame *f)
 			p->rx_foreign++;
 			return;
 		}
+	} else if (f->tagged && d == super + 4) {
+		/* a client's own VLAN tag on a super-frame: put back in place */
+		memmove(super, super + 4, 12);
+		mc_put_u16(super + 12, f->tpid);
+		mc_put_u16(super + 14, f->tci);
+		d = super;
+		len += 4;
 	} else if (f->tagged) {
 		/* a client's own VLAN tag: put back what the NIC took off */
 		if (len + 4 > sizeof(frame)) {
@@ -175,6 +260,14 @@ static void wire_frame(struct l2sh_port *p, const struct l2sh_ring_frame *f)
 		memcpy(frame + 16, d + 12, len - 12);
 		d = frame;
 		len += 4;
+	}
+	if (f->vh.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		super_rx(p, f, d, len);
+		return;
+	}
+	if (f == &copy) {
+		p->rx_oversize++;	/* one frame, larger than a slot */
+		return;
 	}
 	p->rx_frames++;
 	p->rx(p, d, len);
@@ -191,7 +284,7 @@ unsigned l2sh_port_poll(struct l2sh_port *p)
 			p->ring_full = true;
 	}
 	while (n < RX_BUDGET && p->wire && l2sh_ring_peek(&p->ring, &f)) {
-		wire_frame(p, &f);
+		wire_frame(p, &p->ring, &f);
 		l2sh_ring_release(&p->ring);
 		n++;
 	}
@@ -224,9 +317,9 @@ void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p)
 	ev_io_start(loop, &p->io);
 }
 
-static void drain_one(void *arg, const struct l2sh_ring_frame *f)
+static void drain_one(void *arg, struct l2sh_ring *from, const struct l2sh_ring_frame *f)
 {
-	wire_frame(arg, f);
+	wire_frame(arg, from, f);
 }
 
 static void ring_resize(struct ev_loop *loop, struct l2sh_port *p, size_t bytes)
@@ -306,34 +399,69 @@ void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p)
 	p->fd = p->txfd = -1;
 }
 
+/* A run of segments becomes one super-frame: the first slot's headers
+ * describe it all, the header tells the kernel how to cut it again. */
+static void super_fix(struct l2sh_txq *q, struct l2sh_txmsg *m, struct virtio_net_hdr *vh)
+{
+	memset(vh, 0, sizeof(*vh));
+	if (m->nseg < 2)
+		return;
+	l2_tcp_super_fix(q->buf[m->first], &m->head, m->total, m->last_flags);
+	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh->gso_type = m->head.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+	vh->hdr_len = m->head.hdr_len;
+	vh->gso_size = m->mss;
+	vh->csum_start = m->head.l4;
+	vh->csum_offset = 16;
+}
+
 void l2sh_port_flush(struct l2sh_port *p)
 {
 	struct l2sh_txq *q = p->txq;
 	struct mmsghdr msgs[L2SH_TXQ];
-	struct iovec iov[L2SH_TXQ];
-	unsigned done = 0;
+	struct iovec iov[2 * L2SH_TXQ];
+	struct virtio_net_hdr vh[L2SH_TXQ];
+	unsigned done = 0, k = 0;
 
-	if (!q || !q->n)
+	if (!q || !q->nmsg)
 		return;
-	for (unsigned i = 0; i < q->n; i++) {
-		iov[i] = (struct iovec){ .iov_base = q->buf[i], .iov_len = q->len[i] };
-		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
+	for (unsigned i = 0; i < q->nmsg; i++) {
+		struct l2sh_txmsg *m = &q->msg[i];
+		struct iovec *first = &iov[k];
+
+		if (p->vnet) {
+			super_fix(q, m, &vh[i]);
+			iov[k++] = (struct iovec){ .iov_base = &vh[i], .iov_len = sizeof(vh[i]) };
+		}
+		iov[k++] = (struct iovec){ .iov_base = q->buf[m->first], .iov_len = q->len[m->first] };
+		for (unsigned j = 1; j < m->nseg; j++) {
+			unsigned slot = m->first + j;
+			iov[k++] = (struct iovec){ .iov_base = q->buf[slot] + m->head.hdr_len,
+						   .iov_len = q->len[slot] - m->head.hdr_len };
+		}
+		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = first,
+							 .msg_iovlen = (size_t)(&iov[k] - first) } };
+		if (m->nseg > 1) {
+			p->tx_super++;
+			p->tx_joined += m->nseg;
+		}
 	}
-	while (done < q->n) {
-		int r = sendmmsg(p->txfd, msgs + done, q->n - done, MSG_DONTWAIT);
+	while (done < q->nmsg) {
+		int r = sendmmsg(p->txfd, msgs + done, q->nmsg - done, MSG_DONTWAIT);
 		if (r <= 0) {
 			/* a full socket buffer or a downed link: the rest is lost,
 			 * as a wire would lose it */
 			if (errno == ENODEV || errno == ENXIO || errno == ENETDOWN)
 				p->gone = true;
-			p->tx_errors += q->n - done;
+			p->tx_errors += q->nmsg - done;
 			break;
 		}
 		done += (unsigned)r;
 		p->tx_frames += (unsigned)r;
 	}
 	p->tx_batches++;
-	q->n = 0;
+	q->n = q->nmsg = 0;
+	q->open = false;
 }
 
 /* Writes frame (tagged when this is a tagged mesh port) into dst. */
@@ -351,6 +479,59 @@ static size_t frame_put(const struct l2sh_port *p, uint8_t *dst, const uint8_t *
 	return len + 4;
 }
 
+/*
+ * A TCP segment for a LAN port that continues the open run at the queue's
+ * end: the same stream, the next sequence number, checksum right (the
+ * join's is the kernel's to fill in, so a segment damaged on the way
+ * must not hide in it), the run below 64 KB. Takes it into a slot of
+ * the run; false when it starts a message of its own.
+ */
+static bool join(struct l2sh_txq *q, const uint8_t *frame, size_t len, struct l2_tcp_seg *s,
+		 bool *parsed)
+{
+	struct l2sh_txmsg *m = &q->msg[q->nmsg - 1];
+	size_t pl;
+
+	*parsed = l2_tcp_parse(frame, len, s) == 0 && s->end == len;
+	if (!*parsed || !q->open)
+		return false;
+	pl = l2_tcp_payload(s);
+	if (s->seq != q->next_seq || !pl || pl > m->mss || m->total + pl - m->head.l3 > 0xffff ||
+	    !l2_tcp_follows(q->buf[m->first], &m->head, frame, s) || !l2_tcp_csum_ok(frame, s))
+		return false;
+	memcpy(q->buf[q->n], frame, len);
+	q->len[q->n++] = (uint16_t)len;
+	m->nseg++;
+	m->total += pl;
+	m->last_flags = s->flags;
+	q->next_seq += (uint32_t)pl;
+	/* a short segment, PSH or FIN ends the run */
+	q->open = pl == m->mss && !(s->flags & (L2_TCP_PSH | L2_TCP_FIN));
+	return true;
+}
+
+/* A new message of one slot; on a LAN port a TCP segment with payload
+ * opens a run others may join. */
+static void queue_one(struct l2sh_port *p, const uint8_t *frame, size_t len,
+		      const struct l2_tcp_seg *s, bool parsed)
+{
+	struct l2sh_txq *q = p->txq;
+	struct l2sh_txmsg *m = &q->msg[q->nmsg++];
+	size_t pl = parsed ? l2_tcp_payload(s) : 0;
+
+	*m = (struct l2sh_txmsg){ .first = (uint8_t)q->n, .nseg = 1, .total = len };
+	q->len[q->n++] = (uint16_t)frame_put(p, q->buf[m->first], frame, len);
+	q->open = p->vnet && pl && !(s->flags & (L2_TCP_PSH | L2_TCP_FIN | L2_TCP_SYN | L2_TCP_RST |
+						    L2_TCP_URG)) &&
+		  l2_tcp_csum_ok(frame, s);
+	if (q->open) {
+		m->head = *s;
+		m->mss = (uint16_t)pl;
+		m->last_flags = s->flags;
+		q->next_seq = s->seq + (uint32_t)pl;
+	}
+}
+
 int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len)
 {
 	uint8_t big[FRAME_MAX];
@@ -365,14 +546,26 @@ int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len)
 		p->txq = calloc(1, sizeof(*p->txq));
 	if (!p->tap && p->txq && wire <= L2SH_TXQ_SLOT) {
 		struct l2sh_txq *q = p->txq;
-		q->len[q->n] = (uint16_t)frame_put(p, q->buf[q->n], frame, len);
-		if (++q->n == L2SH_TXQ)
+		struct l2_tcp_seg s;
+		bool parsed = false;
+
+		if (!(p->vnet && join(q, frame, len, &s, &parsed)))
+			queue_one(p, frame, len, &s, parsed);
+		if (q->n == L2SH_TXQ)
 			l2sh_port_flush(p);
 		return 0;
 	}
 	l2sh_port_flush(p);	/* keep the order */
 	wire = frame_put(p, big, frame, len);
-	n = p->tap ? write(p->fd, big, wire) : send(p->txfd, big, wire, MSG_DONTWAIT);
+	if (p->tap) {
+		n = write(p->fd, big, wire);
+	} else {
+		struct virtio_net_hdr vh = { 0 };
+		struct iovec iov[2] = { { &vh, sizeof(vh) }, { big, wire } };
+		struct msghdr mh = { .msg_iov = p->vnet ? iov : iov + 1, .msg_iovlen = p->vnet ? 2 : 1 };
+		n = sendmsg(p->txfd, &mh, MSG_DONTWAIT);
+		n -= p->vnet ? (ssize_t)sizeof(vh) : 0;
+	}
 	if (n != (ssize_t)wire) {
 		p->tx_errors++;
 		return -EIO;

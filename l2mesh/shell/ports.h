@@ -15,6 +15,7 @@
 
 #include <ev.h>
 
+#include "l2mesh/core/offload.h"
 #include "l2mesh/shell/ring.h"
 
 /* TAP reads per wake-up before yielding to other watchers. */
@@ -24,9 +25,26 @@
 /* Queue slot size; larger frames (jumbo MTUs) go out on their own. */
 #define L2SH_TXQ_SLOT 2048
 
+/*
+ * A message of the queue: one slot, or on a LAN port a run of slots that
+ * are consecutive segments of one TCP stream, sent as one super-frame
+ * (the first slot's headers, every slot's payload; doc/l2meshd.md#data-path).
+ */
+struct l2sh_txmsg {
+	uint8_t first, nseg;
+	uint16_t mss;		/* the payload of each segment but the last */
+	uint8_t last_flags;	/* the last segment's TCP flags */
+	size_t total;		/* the super-frame's length */
+	struct l2_tcp_seg head;	/* the first slot's headers */
+};
+
 struct l2sh_txq {
-	unsigned n;
+	unsigned n;		/* slots */
+	unsigned nmsg;		/* messages */
+	bool open;		/* the last message may take the next segment */
+	uint32_t next_seq;
 	uint16_t len[L2SH_TXQ];
+	struct l2sh_txmsg msg[L2SH_TXQ];
 	uint8_t buf[L2SH_TXQ][L2SH_TXQ_SLOT];
 };
 
@@ -45,6 +63,7 @@ struct l2sh_port {
 	bool wire;		/* a wire port (mesh or LAN) whose ring is open */
 	int fd;			/* the ring's socket, or the TAP fd */
 	int txfd;		/* wire ports: the AF_PACKET socket frames leave by */
+	bool vnet;		/* LAN ports: txfd takes a virtio-net header (super-frames) */
 	bool tap;
 	ev_io io;
 	l2sh_rx_fn rx;
@@ -53,7 +72,11 @@ struct l2sh_port {
 	bool gone;		/* the interface went away; the shell reopens it */
 	long mtu_cfg;		/* the config's MTU, 0 for the default */
 	uint64_t rx_frames, tx_frames, tx_errors, rx_foreign, tx_batches;
-	uint64_t rx_oversize;	/* frames longer than the MTU (a merging NIC) */
+	uint64_t rx_oversize;	/* frames longer than the MTU, not a TCP super-frame */
+	uint64_t rx_super;	/* TCP super-frames (GRO, a client's TSO) cut into segments */
+	uint64_t tx_super;	/* super-frames sent, joined from segments */
+	uint64_t tx_joined;	/* segments they held */
+	uint64_t rx_csum;	/* checksums completed that a sender left to its NIC */
 	uint64_t rx_dropped;	/* lost by the kernel: a ring was full (summed over reopens) */
 	/* the ring's size follows its load (l2sh_port_tune) */
 	bool ring_full;		/* found a quarter full, or a drop counted */

@@ -21,8 +21,12 @@
 #endif
 
 /* Slots: the frame header and address (TPACKET2_HDRLEN, aligned, as the
- * kernel lays them out) before the frame, and room for two tags in it. */
-#define SLOT_HEAD 80u
+ * kernel lays them out) and the virtio-net header before the frame, and
+ * room for two tags in it. */
+#define SLOT_HEAD 96u
+/* The queue a frame larger than a slot is copied to whole (PACKET_COPY_
+ * THRESH): a few 64 KB super-frames. */
+#define COPY_QUEUE_BYTES (2u << 20)
 #define SLOT_TAGS 8u
 #define BLOCK_MIN (64u << 10)
 
@@ -92,7 +96,7 @@ static int mesh_filter(int fd, int vid, const uint8_t mac[6])
  */
 static int ring_make(struct l2sh_ring *r)
 {
-	int v2 = TPACKET_V2, one = 1, rc;
+	int v2 = TPACKET_V2, one = 1, rc, qb = COPY_QUEUE_BYTES;
 	unsigned blocks = (unsigned)(r->bytes / r->block_size);
 
 	if (blocks < 2)
@@ -107,9 +111,17 @@ static int ring_make(struct l2sh_ring *r)
 	r->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (r->fd < 0)
 		return -errno;
+	/* each frame with its virtio-net header (checksum to complete, GSO
+	 * size); one longer than a slot also whole on the socket's queue,
+	 * its slot marked TP_STATUS_COPY (l2sh_ring_recv_copy) */
 	if (setsockopt(r->fd, SOL_PACKET, PACKET_VERSION, &v2, sizeof(v2)) < 0 ||
+	    setsockopt(r->fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0 ||
+	    setsockopt(r->fd, SOL_PACKET, PACKET_COPY_THRESH, &one, sizeof(one)) < 0 ||
+	    setsockopt(r->fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0 ||
 	    setsockopt(r->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
 		goto fail;
+	if (setsockopt(r->fd, SOL_SOCKET, SO_RCVBUFFORCE, &qb, sizeof(qb)) < 0)
+		setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &qb, sizeof(qb));
 	/* not the frames we send (Linux >= 4.20; before, the mesh filter
 	 * and the core's own-address checks drop them) */
 	setsockopt(r->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
@@ -171,7 +183,8 @@ int l2sh_ring_open(struct l2sh_ring *r, const char *ifname, unsigned mtu, size_t
 }
 
 int l2sh_ring_resize(struct l2sh_ring *r, size_t ring_bytes,
-		     void (*drain)(void *arg, const struct l2sh_ring_frame *f), void *arg)
+		     void (*drain)(void *arg, struct l2sh_ring *from,
+				   const struct l2sh_ring_frame *f), void *arg)
 {
 	struct l2sh_ring old = *r, *o = &old;
 	struct l2sh_ring_frame f;
@@ -188,7 +201,7 @@ int l2sh_ring_resize(struct l2sh_ring *r, size_t ring_bytes,
 	 * from its bind on: what arrives between the last read here and
 	 * the bind (microseconds) is lost, as in a full ring */
 	while (l2sh_ring_peek(o, &f)) {
-		drain(arg, &f);
+		drain(arg, o, &f);
 		l2sh_ring_release(o);
 	}
 	r->drops_carried = old.drops_carried + l2sh_ring_drops(o);
@@ -236,7 +249,44 @@ bool l2sh_ring_peek(struct l2sh_ring *r, struct l2sh_ring_frame *f)
 	f->tagged = (h->tp_status & TP_STATUS_VLAN_VALID) != 0;
 	f->tci = h->tp_vlan_tci;
 	f->tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID) ? h->tp_vlan_tpid : ETH_P_8021Q;
+	f->copied = (h->tp_status & TP_STATUS_COPY) != 0;
+	if (h->tp_mac >= TPACKET2_HDRLEN + sizeof(f->vh))
+		memcpy(&f->vh, f->data - sizeof(f->vh), sizeof(f->vh));
+	else
+		memset(&f->vh, 0, sizeof(f->vh));
 	return true;
+}
+
+ssize_t l2sh_ring_recv_copy(struct l2sh_ring *r, uint8_t *buf, size_t size,
+			    struct l2sh_ring_frame *f)
+{
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct tpacket_auxdata))]; } cb;
+	struct iovec iov[2] = { { &f->vh, sizeof(f->vh) }, { buf, size } };
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2,
+			     .msg_control = &cb, .msg_controllen = sizeof(cb) };
+	ssize_t n = recvmsg(r->fd, &mh, MSG_DONTWAIT | MSG_TRUNC);
+
+	if (n < 0)
+		return -errno;
+	n -= (ssize_t)sizeof(f->vh);
+	if (n < 0 || (size_t)n > size)
+		return -EMSGSIZE;
+	f->data = buf;
+	f->len = (size_t)n;
+	f->truncated = false;
+	f->copied = false;
+	f->tagged = false;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		struct tpacket_auxdata aux;
+
+		if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA)
+			continue;
+		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+		f->tagged = (aux.tp_status & TP_STATUS_VLAN_VALID) != 0;
+		f->tci = aux.tp_vlan_tci;
+		f->tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
+	}
+	return n;
 }
 
 void l2sh_ring_release(struct l2sh_ring *r)

@@ -14,6 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/virtio_net.h>
 
 struct l2sh_ring {
 	int fd;
@@ -36,6 +39,11 @@ struct l2sh_ring_frame {
 	bool truncated;		/* longer than a slot: only part of it is here */
 	bool tagged;		/* the NIC took a VLAN tag off: tpid, tci hold it */
 	uint16_t tpid, tci;
+	bool copied;		/* larger than a slot: whole on the socket's queue */
+	/* the kernel's offload state: a checksum left to fill in
+	 * (NEEDS_CSUM, offsets counting a tag the NIC took off), a
+	 * super-frame's segment size (GSO) */
+	struct virtio_net_hdr vh;
 };
 
 /*
@@ -51,17 +59,25 @@ void l2sh_ring_close(struct l2sh_ring *r);
 /*
  * Replaces the ring with one of about ring_bytes: the new socket is made
  * first (on failure the old ring stays and -errno is returned), drain()
- * gets every frame the old ring still holds, then the old socket closes
+ * gets every frame the old ring (from) still holds, then the old socket closes
  * and the new one is bound. r->fd changes: the caller moves its watcher.
  */
 int l2sh_ring_resize(struct l2sh_ring *r, size_t ring_bytes,
-		     void (*drain)(void *arg, const struct l2sh_ring_frame *f), void *arg);
+		     void (*drain)(void *arg, struct l2sh_ring *from,
+				   const struct l2sh_ring_frame *f), void *arg);
 /* True when the next slot holds a frame. */
 bool l2sh_ring_ready(const struct l2sh_ring *r);
 /* True when at least n frames wait (one memory read). */
 bool l2sh_ring_holds(const struct l2sh_ring *r, unsigned n);
 /* The next frame, or false when the ring is empty. */
 bool l2sh_ring_peek(struct l2sh_ring *r, struct l2sh_ring_frame *f);
+/*
+ * For a frame marked copied, before its slot is released: the whole
+ * frame from the socket's queue into buf, f filled as l2sh_ring_peek
+ * does. Returns its length or -errno (-EMSGSIZE: larger than size).
+ */
+ssize_t l2sh_ring_recv_copy(struct l2sh_ring *r, uint8_t *buf, size_t size,
+			    struct l2sh_ring_frame *f);
 /* Gives the frame from l2sh_ring_peek() back to the kernel. */
 void l2sh_ring_release(struct l2sh_ring *r);
 /* Frames lost because the ring was full, since the last call (the kernel
