@@ -160,6 +160,8 @@ static void segment_rx(void *arg, const uint8_t *seg, size_t len)
  */
 static bool csum_complete(struct l2sh_port *p, const struct l2sh_ring_frame *f)
 {
+	/* a packet socket's virtio-net header is in the host's byte order
+	 * (the kernel's vio_le() is the legacy, native one) */
 	size_t start = f->vh.csum_start, off = f->vh.csum_offset;
 
 	if (!(f->vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || f->vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
