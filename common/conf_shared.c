@@ -64,6 +64,9 @@ static const struct mc_conf_opt net_opts[] = {
 	{ .name = "protocols", .type = MC_CONF_T_STR, .min = 1, .max = 32,
 	  .flags = MC_CONF_F_LIST | MC_CONF_F_LITERAL },
 	{ .name = "wireless", .type = MC_CONF_T_BOOL, .def = "0" },
+	/* l2meshd: TCP super-frames may cross this mesh port whole (a veth
+	 * to another softmesh node; doc/l2meshd.md#data-path) */
+	{ .name = "super_frames", .type = MC_CONF_T_BOOL, .def = "0" },
 	{ .name = "rate", .type = MC_CONF_T_RATE },
 	{ .name = "mtu", .type = MC_CONF_T_INT, .min = 576, .max = 9000 },
 };

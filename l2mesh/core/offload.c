@@ -207,8 +207,9 @@ long l2_tcp_segment(const uint8_t *f, size_t len, unsigned mss, uint8_t *buf, si
 		mc_put_u16(th + 16, 0);
 		mc_put_u16(th + 16, mc_csum_fold(pseudo_sum(buf, &s, tcp_len) +
 						 l2_csum_sum(th, tcp_len)));
-		emit(arg, buf, s.hdr_len + pl);
 		n++;
+		if (!emit(arg, buf, s.hdr_len + pl))
+			break;
 		off += pl;
 	} while (off < s.end);
 	return n;

@@ -63,10 +63,11 @@ bool l2_tcp_csum_ok(const uint8_t *f, const struct l2_tcp_seg *s);
  * Cuts a TCP super-frame into segments of at most mss payload bytes,
  * each built in buf (room bytes) with its own IP length, IPv4 ID (+1 per
  * segment), sequence number and checksums (FIN and PSH on the last
- * segment only, CWR on the first only) and handed to emit. Returns the
- * number of segments, or -errno (not TCP, mss 0, room too small).
+ * segment only, CWR on the first only) and handed to emit, which returns
+ * false to stop there. Returns the number of segments handed over, or
+ * -errno (not TCP, mss 0, room too small).
  */
-typedef void (*l2_tcp_emit_fn)(void *arg, const uint8_t *seg, size_t len);
+typedef bool (*l2_tcp_emit_fn)(void *arg, uint8_t *seg, size_t len);
 long l2_tcp_segment(const uint8_t *f, size_t len, unsigned mss, uint8_t *buf, size_t room,
 		    l2_tcp_emit_fn emit, void *arg);
 

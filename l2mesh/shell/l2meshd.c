@@ -25,12 +25,48 @@
 
 /* batman-adv's hard-interface MTU for a 1500-byte mesh interface */
 #define L2SH_MESH_MTU 1532u
+/* a super_frames port's interface MTU: a 64 KB IP datagram, the client's
+ * Ethernet header, the batman header, the trailer (ports.c) */
+#define L2SH_SUPER_MTU 65535u
+
+/* The frame held by a capture goes out after all (the core sent more
+ * than one, or the super-frame could not follow it). */
+static void capture_release(struct l2meshd *m)
+{
+	struct l2sh_capture *c = &m->cap;
+
+	if (!c->held)
+		return;
+	c->held = false;
+	if (c->mesh ? c->port < m->nmesh : c->port < m->nlocal)
+		l2sh_port_send(c->mesh ? &m->mesh[c->port] : &m->local[c->port], c->frame, c->len);
+}
+
+/* True when a capture holds this send back (the first while it is on). */
+static bool captured(struct l2meshd *m, bool mesh, unsigned port, const uint8_t *frame,
+		     size_t len)
+{
+	struct l2sh_capture *c = &m->cap;
+
+	if (!c->on)
+		return false;
+	if (c->sends++ == 0 && len <= sizeof(c->frame)) {
+		c->held = true;
+		c->mesh = mesh;
+		c->port = port;
+		c->len = len;
+		memcpy(c->frame, frame, len);
+		return true;
+	}
+	capture_release(m);
+	return false;
+}
 
 static void env_mesh_send(void *user, unsigned port, const uint8_t *frame, size_t len)
 {
 	struct l2meshd *m = user;
 
-	if (port < m->nmesh)
+	if (port < m->nmesh && !captured(m, true, port, frame, len))
 		l2sh_port_send(&m->mesh[port], frame, len);
 }
 
@@ -38,7 +74,7 @@ static void env_local_send(void *user, unsigned lport, const uint8_t *frame, siz
 {
 	struct l2meshd *m = user;
 
-	if (lport < m->nlocal)
+	if (lport < m->nlocal && !captured(m, false, lport, frame, len))
 		l2sh_port_send(&m->local[lport], frame, len);
 }
 
@@ -207,6 +243,85 @@ static void local_rx(struct l2sh_port *p, const uint8_t *frame, size_t len)
 }
 
 /*
+ * TCP super-frames (doc/l2meshd.md#data-path). The first segment goes
+ * through the core like any frame, with what the core sends held back
+ * (struct l2sh_capture). If the core sent it as one frame to one port,
+ * unchanged but for the headers in front, the whole super-frame follows
+ * it there behind the same headers: whole where the port takes
+ * super-frames (a LAN port; a mesh port with super_frames), else cut
+ * into segments that skip the core. Otherwise the other segments go
+ * through the core one by one.
+ */
+struct super_probe {
+	struct l2sh_port *in;
+	uint8_t *frame;		/* the super-frame, L2SH_SUPER_HEADROOM before it */
+	size_t len, off;	/* off: where the client's frame starts in it */
+	unsigned mss;
+	bool first_done;
+};
+
+static bool cut_send(void *arg, uint8_t *seg, size_t len)
+{
+	l2sh_port_send(arg, seg, len);
+	return true;
+}
+
+/* After the first segment (seg, len): may the rest follow it? */
+static bool super_follow(struct l2meshd *m, struct super_probe *pr, const uint8_t *seg,
+			 size_t len)
+{
+	struct l2sh_capture *c = &m->cap;
+	size_t inner_seg = len - pr->off, delta;
+	uint8_t *inner = pr->frame + pr->off, *out;
+	struct l2sh_port *to;
+
+	if (c->sends != 1 || !c->held || c->len < inner_seg)
+		return false;
+	delta = c->len - inner_seg;	/* the headers the core put in front */
+	if (delta + 4 > pr->off + L2SH_SUPER_HEADROOM ||
+	    memcmp(c->frame + delta, seg + pr->off, inner_seg) != 0)
+		return false;
+	if (c->mesh ? c->port >= m->nmesh : c->port >= m->nlocal)
+		return false;
+	to = c->mesh ? &m->mesh[c->port] : &m->local[c->port];
+	out = inner - delta;
+	memcpy(out, c->frame, delta);
+	c->held = false;
+	if (!l2sh_port_takes_super(to) ||
+	    l2sh_port_send_super(to, out, delta + (pr->len - pr->off), delta, pr->mss) == -EMSGSIZE)
+		l2sh_super_cut(out, delta + (pr->len - pr->off), delta, pr->mss, cut_send, to);
+	return true;
+}
+
+static bool probe_emit(void *arg, uint8_t *seg, size_t len)
+{
+	struct super_probe *pr = arg;
+	struct l2meshd *m = pr->in->user;
+	bool done;
+
+	pr->in->rx_frames++;
+	if (pr->first_done) {
+		pr->in->rx(pr->in, seg, len);
+		return true;
+	}
+	pr->first_done = true;
+	m->cap = (struct l2sh_capture){ .on = true };
+	pr->in->rx(pr->in, seg, len);
+	m->cap.on = false;
+	done = super_follow(m, pr, seg, len);
+	capture_release(m);
+	return !done;
+}
+
+static bool route_super(struct l2sh_port *p, uint8_t *frame, size_t len, size_t off,
+			unsigned mss)
+{
+	struct super_probe pr = { .in = p, .frame = frame, .len = len, .off = off, .mss = mss };
+
+	return l2sh_super_cut(frame, len, off, mss, probe_emit, &pr) > 0;
+}
+
+/*
  * The options a reload may change (MC_CONF_F_LIVE in l2mesh/l2conf.c and
  * gateway_bandwidth), into cfg. The offer follows the gateway flag the
  * daemon started with: turning it on or off takes a restart.
@@ -317,15 +432,26 @@ static int wire_attach(struct l2meshd *m, struct l2sh_port *p, const char *ifnam
 	 * batman header (1532, as batman-adv asks) and our cloud tag; where
 	 * the link does not allow it, fragmentation covers */
 	unsigned want = p->mtu_cfg > 0 ? (unsigned)p->mtu_cfg :
-			mesh && mtu < L2SH_MESH_MTU + (p->vid ? 4u : 0u) ?
+			mesh && (mtu < L2SH_MESH_MTU + (p->vid ? 4u : 0u) || p->super) ?
 			L2SH_MESH_MTU + (p->vid ? 4u : 0u) : mtu;
-	if (want != mtu) {
-		struct mc_nl_link set = { .up = -1, .mtu = want };
+	/* a super_frames port carries frames of up to 64 KB: the kernel
+	 * interface takes them (both ends of the veth), the core goes on
+	 * with the MTU it would have had */
+	unsigned kernel_mtu = p->super ? L2SH_SUPER_MTU : want;
+	if (kernel_mtu != mtu) {
+		struct mc_nl_link set = { .up = -1, .mtu = kernel_mtu };
 		if (mc_nl_link_set(m->nl, mc_nl_ifindex(ifname), &set) == 0)
 			mtu = want;
+		else if (p->super)
+			log_notice("%s: cannot set MTU %u: no super-frames on it", ifname,
+				   kernel_mtu);
 		else
 			log_notice("%s: cannot set MTU %u, keeping %u (frames fragment)",
-				   ifname, want, mtu);
+				   ifname, kernel_mtu, mtu);
+		if (mtu != want)
+			p->super = false;
+	} else {
+		mtu = want;
 	}
 	p->mtu = mtu;
 	port_quiet(ifname, mesh);
@@ -335,6 +461,7 @@ static int wire_attach(struct l2meshd *m, struct l2sh_port *p, const char *ifnam
 	}
 	p->user = m;
 	p->rx = mesh ? mesh_rx : local_rx;
+	p->route_super = route_super;
 	p->gone = false;
 	return 0;
 }
@@ -351,7 +478,7 @@ static unsigned port_mtu(const struct l2meshd *m, const struct l2sh_port *p)
 
 /* vid: the port's cloud tag (mesh ports; mc_conf_port_vid) */
 static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wireless,
-		     long mtu_cfg, int vid)
+		     bool super, long mtu_cfg, int vid)
 {
 	struct l2sh_port *p = mesh ? &m->mesh[m->nmesh] : &m->local[m->nlocal];
 	int rc;
@@ -361,6 +488,7 @@ static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wire
 	memset(p, 0, sizeof(*p));
 	p->mtu_cfg = mtu_cfg;
 	p->vid = mesh ? (uint16_t)vid : 0;
+	p->super = mesh && super;
 	p->fd = -1;
 	if (mc_nl_ifindex(ifname) <= 0) {
 		/* a radio that comes up late at boot: the port waits for it
@@ -382,11 +510,11 @@ static int open_wire(struct l2meshd *m, const char *ifname, bool mesh, bool wire
 	if (p->gone && mesh)
 		l2_port_set_up(m->node, p->index, false, mc_ev_now_ms(m->d->loop));
 	else if (mesh && p->vid)
-		log_info("mesh port %s: mtu %u%s, 802.1ad VLAN %u", ifname, p->mtu,
-			 wireless ? ", wireless" : "", p->vid);
+		log_info("mesh port %s: mtu %u%s%s, 802.1ad VLAN %u", ifname, p->mtu,
+			 wireless ? ", wireless" : "", p->super ? ", super-frames" : "", p->vid);
 	else if (mesh)
-		log_info("mesh port %s: mtu %u%s, untagged", ifname, p->mtu,
-			 wireless ? ", wireless" : "");
+		log_info("mesh port %s: mtu %u%s%s, untagged", ifname, p->mtu,
+			 wireless ? ", wireless" : "", p->super ? ", super-frames" : "");
 	else
 		log_info("lan port %s: mtu %u", ifname, p->mtu);
 	return 0;
@@ -447,7 +575,7 @@ static int open_wires(struct l2meshd *m)
 
 	while ((s = mc_conf_next(m->d->conf, s, "net"))) {
 		const char *role = mc_conf_get_str(s, "role");
-		bool wireless = false, mesh = role && !strcmp(role, "mesh");
+		bool wireless = false, super = false, mesh = role && !strcmp(role, "mesh");
 		long mtu = 0;
 		int rc;
 
@@ -461,8 +589,9 @@ static int open_wires(struct l2meshd *m)
 			continue;
 		}
 		mc_conf_get_bool(s, "wireless", &wireless);
+		mc_conf_get_bool(s, "super_frames", &super);
 		mc_conf_get_int(s, "mtu", &mtu);
-		rc = open_wire(m, mc_conf_get_str(s, "linux_name"), mesh, wireless, mtu,
+		rc = open_wire(m, mc_conf_get_str(s, "linux_name"), mesh, wireless, super, mtu,
 			       mc_conf_port_vid(m->d->conf, s));
 		if (rc < 0)
 			return rc;

@@ -37,8 +37,24 @@ struct l2sh_autogw {
 	struct mc_timer timer;
 };
 
+/*
+ * While a super-frame's first segment goes through the core (route.c in
+ * l2meshd.c: super_route), what the core sends is held here: one frame
+ * sent to one port tells where the rest of the super-frame goes.
+ */
+struct l2sh_capture {
+	bool on;
+	unsigned sends;		/* frames the core sent meanwhile */
+	bool held;		/* frame holds the first, not sent yet */
+	bool mesh;		/* to a mesh port (else a local one) */
+	unsigned port;
+	size_t len;
+	uint8_t frame[L2_FRAME_MAX];
+};
+
 struct l2meshd {
 	struct mc_daemon *d;
+	struct l2sh_capture cap;
 	struct l2_node *node;
 	struct mc_nl *nl;
 	uint8_t mac[6];			/* node MAC = originator = bat0 */

@@ -23,6 +23,10 @@
 /* A super-frame (GSO/GRO): an IP datagram of up to 64 KB with its
  * Ethernet header and two tags. */
 #define SUPER_MAX (65535 + 22)
+/* the trailer after a super-frame on a super_frames mesh port
+ * (l2sh_port_send_super) */
+#define SUPER_TRAILER_LEN 4
+static const uint8_t super_magic[2] = { 'S', 'F' };
 /*
  * Each port's receive ring starts small (two 64 KB blocks: 78 frames at
  * MTU 1532) and grows fourfold, up to 4 MB (2500 frames), whenever it is
@@ -123,7 +127,7 @@ int l2sh_wire_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t 
 		snprintf(err, errlen, "%s: receive ring: %s", ifname, strerror(-rc));
 		return rc;
 	}
-	if ((p->txfd = tx_socket(p->ring.ifindex, !mesh)) < 0) {
+	if ((p->txfd = tx_socket(p->ring.ifindex, !mesh || p->super)) < 0) {
 		rc = p->txfd;
 		snprintf(err, errlen, "%s: send socket: %s", ifname, strerror(-rc));
 		l2sh_ring_close(&p->ring);
@@ -131,7 +135,7 @@ int l2sh_wire_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t 
 		return rc;
 	}
 	p->fd = p->ring.fd;
-	p->vnet = !mesh;
+	p->vnet = !mesh || p->super;
 	p->wire = true;
 	return 0;
 }
@@ -144,13 +148,43 @@ void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd)
 	p->txfd = -1;
 }
 
-/* A segment cut from a super-frame: to the core as any frame. */
-static void segment_rx(void *arg, const uint8_t *seg, size_t len)
+/* l2sh_super_cut's state: the headers to put before each segment */
+struct cut_ctx {
+	const uint8_t *hdr;
+	size_t off;
+	bool (*emit)(void *arg, uint8_t *seg, size_t len);
+	void *arg;
+};
+
+static bool cut_emit(void *arg, uint8_t *seg, size_t len)
+{
+	struct cut_ctx *c = arg;
+
+	memcpy(seg - c->off, c->hdr, c->off);
+	return c->emit(c->arg, seg - c->off, len + c->off);
+}
+
+long l2sh_super_cut(const uint8_t *frame, size_t len, size_t off, unsigned mss,
+		    bool (*emit)(void *arg, uint8_t *seg, size_t len), void *arg)
+{
+	/* each segment is built at seg + off, its headers go in front */
+	static uint8_t seg[L2SH_SUPER_HEADROOM + FRAME_MAX];
+	struct cut_ctx c = { frame, off, emit, arg };
+
+	if (off > L2SH_SUPER_HEADROOM || off > len)
+		return -EINVAL;
+	return l2_tcp_segment(frame + off, len - off, mss, seg + off, sizeof(seg) - off,
+			      cut_emit, &c);
+}
+
+/* Without a route hook: each segment to the core as any frame. */
+static bool segment_rx(void *arg, uint8_t *seg, size_t len)
 {
 	struct l2sh_port *p = arg;
 
 	p->rx_frames++;
 	p->rx(p, seg, len);
+	return true;
 }
 
 /*
@@ -176,20 +210,34 @@ static bool csum_complete(struct l2sh_port *p, const struct l2sh_ring_frame *f)
 	return true;
 }
 
-/* A TCP super-frame from a LAN port (its GRO, a client's TSO): cut to
- * the segment size the sender chose, each segment to the core. */
-static void super_rx(struct l2sh_port *p, const struct l2sh_ring_frame *f, const uint8_t *d,
-		     size_t len)
-{
-	static uint8_t seg[FRAME_MAX];
-	unsigned type = f->vh.gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+static unsigned super_trailer(const uint8_t *frame, size_t len, size_t off);
 
-	if (p->mesh || (type != VIRTIO_NET_HDR_GSO_TCPV4 && type != VIRTIO_NET_HDR_GSO_TCPV6) ||
-	    l2_tcp_segment(d, len, f->vh.gso_size, seg, sizeof(seg), segment_rx, p) < 0) {
-		p->rx_oversize++;	/* nothing sends us those */
-		return;
+/*
+ * A TCP super-frame of segment size mss: from a LAN port (its GRO, a
+ * client's TSO), or from a mesh port with super_frames on the other side
+ * (a batman unicast around it). The route hook (l2meshd) sends it on
+ * whole where it can; without one it is cut, each segment to the core.
+ */
+static void super_rx(struct l2sh_port *p, uint8_t *d, size_t len, unsigned mss)
+{
+	size_t off = 0;
+	bool ok;
+
+	if (p->mesh) {
+		if (len < L2_ETH_HLEN + L2_UNICAST_HLEN || d[L2_ETH_HLEN] != L2_PT_UNICAST) {
+			p->rx_oversize++;	/* nothing sends us those */
+			return;
+		}
+		off = L2_ETH_HLEN + L2_UNICAST_HLEN;
 	}
-	p->rx_super++;
+	if (p->route_super)
+		ok = p->route_super(p, d, len, off, mss);
+	else
+		ok = l2sh_super_cut(d, len, off, mss, segment_rx, p) > 0;
+	if (ok)
+		p->rx_super++;
+	else
+		p->rx_oversize++;
 }
 
 /* One frame from a wire port's ring to the core. */
@@ -197,8 +245,9 @@ static void wire_frame(struct l2sh_port *p, struct l2sh_ring *ring,
 		       const struct l2sh_ring_frame *ring_f)
 {
 	static uint8_t frame[FRAME_MAX];
-	/* 4 bytes before the copy for a tag put back */
-	static uint8_t super[4 + SUPER_MAX];
+	/* room before the copy: a tag put back, headers put in front */
+	static uint8_t super_buf[4 + L2SH_SUPER_HEADROOM + SUPER_MAX];
+	uint8_t *const super = super_buf + L2SH_SUPER_HEADROOM;
 	struct l2sh_ring_frame copy;
 	const struct l2sh_ring_frame *f = ring_f;
 
@@ -211,14 +260,16 @@ static void wire_frame(struct l2sh_port *p, struct l2sh_ring *ring,
 		}
 		f = &copy;
 	}
-	const uint8_t *d = f->data;
+	uint8_t *d = (uint8_t *)(uintptr_t)f->data;	/* the ring is ours to write */
 	size_t len = f->len;
 
 	if (f->truncated || len < 14) {
 		p->rx_oversize++;	/* larger than the port's MTU */
 		return;
 	}
-	if (!csum_complete(p, f)) {
+	/* (a frame that came whole on the queue is a super-frame: its
+	 * checksums are made again where it is cut) */
+	if (f != &copy && !csum_complete(p, f)) {
 		p->rx_foreign++;
 		return;
 	}
@@ -233,7 +284,11 @@ static void wire_frame(struct l2sh_port *p, struct l2sh_ring *ring,
 			       (mc_get_u16(d + 14) & L2_VLAN_VID_MASK) == p->vid;
 		else
 			ours = true;
-		if (ours && p->vid && !f->tagged && len <= sizeof(frame)) {
+		if (ours && p->vid && !f->tagged && d == super + 4) {
+			memmove(d + 4, d, 12);	/* a super-frame: in place */
+			d += 4;
+			len -= 4;
+		} else if (ours && p->vid && !f->tagged) {
 			memcpy(frame, d, 12);
 			memcpy(frame + 12, d + 16, len - 16);
 			d = frame;
@@ -264,11 +319,25 @@ static void wire_frame(struct l2sh_port *p, struct l2sh_ring *ring,
 		len += 4;
 	}
 	if (f->vh.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
-		super_rx(p, f, d, len);
+		unsigned type = f->vh.gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+
+		if (d < super || d > super + 8 || p->mesh ||
+		    (type != VIRTIO_NET_HDR_GSO_TCPV4 && type != VIRTIO_NET_HDR_GSO_TCPV6))
+			p->rx_oversize++;	/* only TCP from LAN ports comes so */
+		else
+			super_rx(p, d, len, f->vh.gso_size);
 		return;
 	}
 	if (f == &copy) {
-		p->rx_oversize++;	/* one frame, larger than a slot */
+		/* one frame larger than a slot: a super-frame from a
+		 * super_frames peer, or nothing we forward */
+		unsigned mss = p->mesh && len > L2_ETH_HLEN + L2_UNICAST_HLEN &&
+			       d[L2_ETH_HLEN] == L2_PT_UNICAST ?
+			       super_trailer(d, len, L2_ETH_HLEN + L2_UNICAST_HLEN) : 0;
+		if (mss)
+			super_rx(p, d, len - SUPER_TRAILER_LEN, mss);
+		else
+			p->rx_oversize++;
 		return;
 	}
 	p->rx_frames++;
@@ -523,7 +592,7 @@ static void queue_one(struct l2sh_port *p, const uint8_t *frame, size_t len,
 
 	*m = (struct l2sh_txmsg){ .first = (uint8_t)q->n, .nseg = 1, .total = len };
 	q->len[q->n++] = (uint16_t)frame_put(p, q->buf[m->first], frame, len);
-	q->open = p->vnet && pl && !(s->flags & (L2_TCP_PSH | L2_TCP_FIN | L2_TCP_SYN | L2_TCP_RST |
+	q->open = p->vnet && !p->mesh && pl && s->l3 == L2_ETH_HLEN && !(s->flags & (L2_TCP_PSH | L2_TCP_FIN | L2_TCP_SYN | L2_TCP_RST |
 						    L2_TCP_URG)) &&
 		  l2_tcp_csum_ok(frame, s);
 	if (q->open) {
@@ -551,7 +620,7 @@ int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len)
 		struct l2_tcp_seg s;
 		bool parsed = false;
 
-		if (!(p->vnet && join(q, frame, len, &s, &parsed)))
+		if (!(p->vnet && !p->mesh && join(q, frame, len, &s, &parsed)))
 			queue_one(p, frame, len, &s, parsed);
 		if (q->n == L2SH_TXQ)
 			l2sh_port_flush(p);
@@ -574,4 +643,86 @@ int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len)
 	}
 	p->tx_frames++;
 	return 0;
+}
+
+bool l2sh_port_takes_super(const struct l2sh_port *p)
+{
+	return p->wire && !p->gone && p->vnet && (!p->mesh || p->super);
+}
+
+/*
+ * On a super_frames mesh port a super-frame goes as one frame larger than
+ * the MTU (the kernel cannot take batman frames as GSO: it checks a GSO
+ * packet's headers, which it does not know), its checksum left to the
+ * receiver (NEEDS_CSUM), the segment size in a trailer after the IP
+ * datagram: "SF" and the size, big-endian. The peer (super_rx) takes it
+ * off; anyone else would see four bytes of Ethernet padding.
+ */
+
+int l2sh_port_send_super(struct l2sh_port *p, uint8_t *frame, size_t len, size_t inner,
+			 unsigned mss)
+{
+	struct l2_tcp_seg s;
+	struct virtio_net_hdr vh = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_offset = 16 };
+	uint8_t trailer[SUPER_TRAILER_LEN] = { super_magic[0], super_magic[1],
+					       (uint8_t)(mss >> 8), (uint8_t)mss };
+	size_t tag = p->mesh && p->vid ? 4 : 0;
+	ssize_t n;
+
+	if (inner > len || l2_tcp_parse(frame + inner, len - inner, &s) < 0 ||
+	    s.end != len - inner || !mss || mss > 0xffff)
+		return -EMSGSIZE;
+	/* the kernel takes the packet's protocol from the GSO type (IPv4 or
+	 * IPv6), so a client's own VLAN tag would mislead its segmentation */
+	if (s.l3 != L2_ETH_HLEN)
+		return -EMSGSIZE;
+	if (p->mesh && len + tag + SUPER_TRAILER_LEN - L2_ETH_HLEN > 0xffff)
+		return -EMSGSIZE;
+	l2_tcp_super_fix(frame + inner, &s, len - inner, s.flags);
+	if (tag) {
+		memmove(frame - 4, frame, 12);
+		frame -= 4;
+		mc_put_u16(frame + 12, L2_ETHERTYPE_8021AD);
+		mc_put_u16(frame + 14, p->vid);
+		len += 4;
+		inner += 4;
+	}
+	vh.csum_start = (uint16_t)(inner + s.l4);
+	if (!p->mesh) {
+		vh.gso_type = s.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+		if (s.flags & L2_TCP_CWR)
+			vh.gso_type |= VIRTIO_NET_HDR_GSO_ECN;
+		vh.hdr_len = (uint16_t)(inner + s.hdr_len);
+		vh.gso_size = (uint16_t)mss;
+	}
+	l2sh_port_flush(p);	/* keep the order */
+	struct iovec iov[3] = { { &vh, sizeof(vh) }, { frame, len }, { trailer, sizeof(trailer) } };
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = p->mesh ? 3 : 2 };
+	size_t want = sizeof(vh) + len + (p->mesh ? sizeof(trailer) : 0);
+	n = sendmsg(p->txfd, &mh, MSG_DONTWAIT);
+	if (n != (ssize_t)want) {
+		p->tx_errors++;
+		return -EIO;
+	}
+	p->tx_frames++;
+	p->tx_super++;
+	p->tx_joined += (l2_tcp_payload(&s) + mss - 1) / mss;
+	return 0;
+}
+
+/* The segment size of a super-frame from a super_frames peer, or 0:
+ * frame[off..len) a TCP datagram followed by the trailer. */
+static unsigned super_trailer(const uint8_t *frame, size_t len, size_t off)
+{
+	struct l2_tcp_seg s;
+	const uint8_t *t;
+
+	if (len < off + SUPER_TRAILER_LEN ||
+	    l2_tcp_parse(frame + off, len - off - SUPER_TRAILER_LEN, &s) < 0 ||
+	    s.end != len - off - SUPER_TRAILER_LEN)
+		return 0;
+	t = frame + len - SUPER_TRAILER_LEN;
+	if (t[0] != super_magic[0] || t[1] != super_magic[1])
+		return 0;
+	return (unsigned)t[2] << 8 | t[3];
 }

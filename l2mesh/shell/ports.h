@@ -51,6 +51,15 @@ struct l2sh_txq {
 struct l2sh_port;
 /* A frame arrived (tag removed for mesh ports): hand it to the core. */
 typedef void (*l2sh_rx_fn)(struct l2sh_port *p, const uint8_t *frame, size_t len);
+/*
+ * A TCP super-frame arrived: frame[off..len) is the client's Ethernet
+ * frame (off: the batman headers before it on a mesh port), mss its
+ * segment size; at least L2SH_SUPER_HEADROOM writable bytes lie before
+ * frame. Returns false if it could not be handled (counted oversize).
+ */
+typedef bool (*l2sh_rx_super_fn)(struct l2sh_port *p, uint8_t *frame, size_t len, size_t off,
+				 unsigned mss);
+#define L2SH_SUPER_HEADROOM 64
 
 struct l2sh_port {
 	char ifname[16];
@@ -63,10 +72,12 @@ struct l2sh_port {
 	bool wire;		/* a wire port (mesh or LAN) whose ring is open */
 	int fd;			/* the ring's socket, or the TAP fd */
 	int txfd;		/* wire ports: the AF_PACKET socket frames leave by */
-	bool vnet;		/* LAN ports: txfd takes a virtio-net header (super-frames) */
+	bool vnet;		/* txfd takes a virtio-net header (LAN ports, super mesh ports) */
+	bool super;		/* mesh port (option super_frames): super-frames leave whole */
 	bool tap;
 	ev_io io;
 	l2sh_rx_fn rx;
+	l2sh_rx_super_fn route_super;	/* NULL: super-frames are cut and go to rx */
 	void *user;
 	struct l2sh_txq *txq;	/* wire ports: frames waiting for l2sh_port_flush */
 	bool gone;		/* the interface went away; the shell reopens it */
@@ -113,5 +124,23 @@ unsigned l2sh_port_poll(struct l2sh_port *p);
  */
 int l2sh_port_send(struct l2sh_port *p, const uint8_t *frame, size_t len);
 void l2sh_port_flush(struct l2sh_port *p);
+/* True when a super-frame can leave p whole: a LAN port, or a mesh port
+ * with option super_frames. */
+bool l2sh_port_takes_super(const struct l2sh_port *p);
+/*
+ * Sends frame[0..len), a TCP super-frame after inner bytes of other
+ * headers, as one message cut by the kernel (or the next node) into
+ * segments of mss: headers fixed (l2_tcp_super_fix), the cloud tag added
+ * on a mesh port (4 writable bytes must lie before frame). 0 or -errno.
+ */
+int l2sh_port_send_super(struct l2sh_port *p, uint8_t *frame, size_t len, size_t inner,
+			 unsigned mss);
+/*
+ * Cuts the TCP super-frame frame[off..len) into segments of mss, each
+ * handed to emit with frame's first off bytes in front (emit returns
+ * false to stop). Returns the number handed over, or -errno.
+ */
+long l2sh_super_cut(const uint8_t *frame, size_t len, size_t off, unsigned mss,
+		    bool (*emit)(void *arg, uint8_t *seg, size_t len), void *arg);
 
 #endif

@@ -173,10 +173,8 @@ static json_object *port_row(struct l2sh_port *p, bool mesh, const char *kind)
 				       mc_json_int((int64_t)p->rx_oversize));
 		mc_json_add(r, "rx_super", mc_json_int((int64_t)p->rx_super));
 		mc_json_add(r, "rx_csum", mc_json_int((int64_t)p->rx_csum));
-		if (!mesh) {
-			mc_json_add(r, "tx_super", mc_json_int((int64_t)p->tx_super));
-			mc_json_add(r, "tx_joined", mc_json_int((int64_t)p->tx_joined));
-		}
+		mc_json_add(r, "tx_super", mc_json_int((int64_t)p->tx_super));
+		mc_json_add(r, "tx_joined", mc_json_int((int64_t)p->tx_joined));
 		mc_json_add(r, "ring_kb", mc_json_int((int64_t)(p->ring.map_len >> 10)));
 		mc_json_add(r, "ring_frames", mc_json_int(p->ring.frames));
 		mc_json_add(r, "ring_resizes", mc_json_int(p->ring.resizes));

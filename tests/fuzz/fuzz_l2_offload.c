@@ -27,7 +27,7 @@ static unsigned mss;
 static long nseg;
 static bool joinable;	/* segments of this frame may be joined again */
 
-static void take(void *arg, const uint8_t *seg, size_t len)
+static bool take(void *arg, uint8_t *seg, size_t len)
 {
 	struct l2_tcp_seg s;
 	size_t pl;
@@ -53,6 +53,7 @@ static void take(void *arg, const uint8_t *seg, size_t len)
 	expect += pl;
 	if (expect == whole.end)
 		l2_tcp_super_fix(join, &head, at, s.flags);
+	return true;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

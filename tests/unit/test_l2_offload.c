@@ -193,9 +193,10 @@ struct cut {
 	uint8_t seg[64][1600];
 	size_t len[64];
 	int n;
+	int stop_at;	/* emit says stop after this many (0: never) */
 };
 
-static void keep(void *arg, const uint8_t *seg, size_t len)
+static bool keep(void *arg, uint8_t *seg, size_t len)
 {
 	struct cut *c = arg;
 
@@ -204,6 +205,7 @@ static void keep(void *arg, const uint8_t *seg, size_t len)
 		c->len[c->n] = len;
 	}
 	c->n++;
+	return c->n != c->stop_at;
 }
 
 /* Cuts a super-frame and joins its segments again, as the shell does. */
@@ -281,6 +283,11 @@ static void test_segment(void)
 		CHECK_INT(l2_tcp_parse(c.seg[i], c.len[i], &x), 0);
 		CHECK_INT(x.flags & L2_TCP_FIN ? 1 : 0, i == 2);	/* FIN on the last only */
 	}
+	c.n = 0;
+	c.stop_at = 1;	/* only the first, as l2meshd's route probe asks */
+	CHECK_INT(l2_tcp_segment(f, n, 1000, buf, sizeof(buf), keep, &c), 1);
+	CHECK_INT(c.n, 1);
+	c.stop_at = 0;
 	CHECK_INT(l2_tcp_segment(f, n, 0, buf, sizeof(buf), keep, &c), -EINVAL);
 	CHECK_INT(l2_tcp_segment(f, n, 1600, buf, sizeof(buf), keep, &c), -EINVAL);
 	f[23] = 17;
