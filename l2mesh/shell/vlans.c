@@ -26,6 +26,11 @@ static void vlan_link(struct l2meshd *m, struct l2sh_vport *v)
 
 	if (pidx > 0 && mc_nl_link_get(m->nl, pidx, mac, &mtu, &up) == 0)
 		want.mac = mac;
+	/* a super_frames port's interface MTU is for super-frames only
+	 * (65535): the VLAN gets the port's usual one */
+	for (unsigned i = 0; i < m->nmesh; i++)
+		if (m->mesh[i].super && !strcmp(m->mesh[i].ifname, v->port))
+			mtu = m->mesh[i].mtu;
 	/* a port batman does not use is brought up here */
 	if (pidx > 0 && !up) {
 		struct mc_nl_link pup = { .up = 1 };

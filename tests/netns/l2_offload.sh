@@ -3,8 +3,8 @@
 # c2 with the lab's offloads as MESHLAB_OFFLOADS says (on: the veth
 # defaults, TSO/GSO/checksum offload on, and option super_frames on the
 # links; off: all off). The n3 - n4 link has a rate (a tbf qdisc), so
-# meshlab leaves super_frames off there. 48 MB each way over TCP, IPv4
-# c1 -> c2 and IPv6 c2 -> c1, must arrive byte for byte (sha256); then
+# meshlab leaves super_frames off there. 48 MB over TCP c1 -> c2 by IPv4
+# and by IPv6, and c2 -> c1 by IPv6, must arrive byte for byte (sha256); then
 # an iperf3 run. With offloads on, the super-frames from c1 must cross
 # n1 -> n2 -> n3 whole (tx_super/rx_super on those mesh ports), be cut at
 # n3 for the link without super_frames, and be joined again at n4's LAN
@@ -66,6 +66,7 @@ print(n, h.hexdigest())' "$addr" "$port" >"$TMP/sent" 2>&1 || fail "sending $fro
 	pretty "$from -> $to ($addr): 48 MB arrived whole ($(cut -c1-24 "$TMP/recv")...)"
 }
 transfer c1 c2 10.13.250.2
+transfer c1 c2 "$C2_6"
 transfer c2 c1 "$C1_6"
 rate=$(tcp_rate c1 c2 10.13.250.2 2)
 pretty "iperf3 c1 -> c2: $((${rate%.*} / 1000000)) Mbit/s"
