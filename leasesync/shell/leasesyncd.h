@@ -81,6 +81,8 @@ struct lsd {
 	bool mesh_pending, mesh_gone;
 	long mesh_lost_ms;		/* an originator this silent is gone */
 	unsigned fetch_asked;		/* nodes asked at start (ls_fetch_from) */
+	unsigned repokes;		/* pokes still to come after a mesh change */
+	uint64_t repoke_ms;		/* when the next one is due */
 	struct lsd_pending pending[LSD_PENDING_MAX];
 	unsigned npending;
 	struct lsd_orig origs[LSD_MESH_ORIGS];

@@ -4,8 +4,8 @@
  * for every half second (without blocking). An originator heard again after
  * three OGM intervals of silence, 4 s at least (a node back, a partition
  * healed), or one never seen before, pokes the core (ls_poke): the next
- * round comes at once instead of up to 10 s later. Without l2meshd
- * nothing happens.
+ * round comes at once instead of up to 10 s later, and again 1 and 3 s
+ * later. Without l2meshd nothing happens.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +68,17 @@ static void on_origs(void *user, json_object *reply)
 		if (o->up && l->core && l->fetch_asked < 3 &&
 		    ls_fetch_from(l->core, lsd_now(l), o->mac) == 0)
 			l->fetch_asked++;
+	}
+	/* and again 1 and 3 s later: the first OGM from the other side
+	 * comes before the routes back (batman wants its own OGMs echoed),
+	 * so the first round's unicasts may find no way yet */
+	if (poke) {
+		l->repokes = 2;
+		l->repoke_ms = lsd_now(l) + 1000;
+	} else if (l->repokes && lsd_now(l) >= l->repoke_ms) {
+		poke = true;
+		l->repokes--;
+		l->repoke_ms = lsd_now(l) + 2000;
 	}
 	if (poke && l->core) {
 		ls_poke(l->core, lsd_now(l));
