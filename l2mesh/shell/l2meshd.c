@@ -305,7 +305,10 @@ static bool probe_emit(void *arg, uint8_t *seg, size_t len)
 		return true;
 	}
 	pr->first_done = true;
-	m->cap = (struct l2sh_capture){ .on = true };
+	/* (not the frame buffer: only what says it is empty) */
+	m->cap.on = true;
+	m->cap.sends = 0;
+	m->cap.held = false;
 	pr->in->rx(pr->in, seg, len);
 	m->cap.on = false;
 	done = super_follow(m, pr, seg, len);

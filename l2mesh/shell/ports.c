@@ -470,20 +470,33 @@ void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p)
 	p->fd = p->txfd = -1;
 }
 
+/* The virtio-net header of a TCP super-frame whose headers s lie inner
+ * bytes into the frame: the kernel completes the checksum and cuts it
+ * into segments of mss (gso: false leaves the cutting to the receiver). */
+static void super_vnet(struct virtio_net_hdr *vh, const struct l2_tcp_seg *s, size_t inner,
+		       unsigned mss, bool gso)
+{
+	*vh = (struct virtio_net_hdr){ .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				       .csum_start = (uint16_t)(inner + s->l4), .csum_offset = 16 };
+	if (!gso)
+		return;
+	vh->gso_type = s->v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+	if (s->flags & L2_TCP_CWR)
+		vh->gso_type |= VIRTIO_NET_HDR_GSO_ECN;
+	vh->hdr_len = (uint16_t)(inner + s->hdr_len);
+	vh->gso_size = (uint16_t)mss;
+}
+
 /* A run of segments becomes one super-frame: the first slot's headers
  * describe it all, the header tells the kernel how to cut it again. */
 static void super_fix(struct l2sh_txq *q, struct l2sh_txmsg *m, struct virtio_net_hdr *vh)
 {
-	memset(vh, 0, sizeof(*vh));
-	if (m->nseg < 2)
+	if (m->nseg < 2) {
+		memset(vh, 0, sizeof(*vh));
 		return;
+	}
 	l2_tcp_super_fix(q->buf[m->first], &m->head, m->total, m->last_flags);
-	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	vh->gso_type = m->head.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
-	vh->hdr_len = m->head.hdr_len;
-	vh->gso_size = m->mss;
-	vh->csum_start = m->head.l4;
-	vh->csum_offset = 16;
+	super_vnet(vh, &m->head, 0, m->mss, true);
 }
 
 void l2sh_port_flush(struct l2sh_port *p)
@@ -663,7 +676,7 @@ int l2sh_port_send_super(struct l2sh_port *p, uint8_t *frame, size_t len, size_t
 			 unsigned mss)
 {
 	struct l2_tcp_seg s;
-	struct virtio_net_hdr vh = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_offset = 16 };
+	struct virtio_net_hdr vh;
 	uint8_t trailer[SUPER_TRAILER_LEN] = { super_magic[0], super_magic[1],
 					       (uint8_t)(mss >> 8), (uint8_t)mss };
 	size_t tag = p->mesh && p->vid ? 4 : 0;
@@ -687,14 +700,7 @@ int l2sh_port_send_super(struct l2sh_port *p, uint8_t *frame, size_t len, size_t
 		len += 4;
 		inner += 4;
 	}
-	vh.csum_start = (uint16_t)(inner + s.l4);
-	if (!p->mesh) {
-		vh.gso_type = s.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
-		if (s.flags & L2_TCP_CWR)
-			vh.gso_type |= VIRTIO_NET_HDR_GSO_ECN;
-		vh.hdr_len = (uint16_t)(inner + s.hdr_len);
-		vh.gso_size = (uint16_t)mss;
-	}
+	super_vnet(&vh, &s, inner, mss, !p->mesh);
 	l2sh_port_flush(p);	/* keep the order */
 	struct iovec iov[3] = { { &vh, sizeof(vh) }, { frame, len }, { trailer, sizeof(trailer) } };
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = p->mesh ? 3 : 2 };
