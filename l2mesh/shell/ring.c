@@ -275,18 +275,25 @@ ssize_t l2sh_ring_recv_copy(struct l2sh_ring *r, uint8_t *buf, size_t size,
 	f->len = (size_t)n;
 	f->truncated = false;
 	f->copied = false;
-	f->tagged = false;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+	f->tagged = l2sh_aux_vlan(&mh, &f->tpid, &f->tci);
+	return n;
+}
+
+bool l2sh_aux_vlan(struct msghdr *mh, uint16_t *tpid, uint16_t *tci)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		struct tpacket_auxdata aux;
 
 		if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA)
 			continue;
 		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
-		f->tagged = (aux.tp_status & TP_STATUS_VLAN_VALID) != 0;
-		f->tci = aux.tp_vlan_tci;
-		f->tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
+		if (!(aux.tp_status & TP_STATUS_VLAN_VALID))
+			return false;
+		*tci = aux.tp_vlan_tci;
+		*tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
+		return true;
 	}
-	return n;
+	return false;
 }
 
 void l2sh_ring_release(struct l2sh_ring *r)

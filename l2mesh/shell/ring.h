@@ -78,6 +78,10 @@ bool l2sh_ring_peek(struct l2sh_ring *r, struct l2sh_ring_frame *f);
  */
 ssize_t l2sh_ring_recv_copy(struct l2sh_ring *r, uint8_t *buf, size_t size,
 			    struct l2sh_ring_frame *f);
+/* From a recvmsg() on a socket with PACKET_AUXDATA: true when the NIC
+ * took a VLAN tag off the frame, its TPID and TCI then in *tpid, *tci. */
+struct msghdr;
+bool l2sh_aux_vlan(struct msghdr *mh, uint16_t *tpid, uint16_t *tci);
 /* Gives the frame from l2sh_ring_peek() back to the kernel. */
 void l2sh_ring_release(struct l2sh_ring *r);
 /* Frames lost because the ring was full, since the last call (the kernel

@@ -12,6 +12,7 @@
  * checksum never filled in, and is dropped.
  */
 #include "l2mesh/shell/vport.h"
+#include "l2mesh/shell/ring.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -102,14 +103,8 @@ static void sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 			v->rx_foreign++;	/* GRO does not merge what no one here offloads */
 			continue;
 		}
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-			struct tpacket_auxdata aux;
-
-			if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA)
-				continue;
-			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
-			stripped = aux.tp_status & TP_STATUS_VLAN_VALID;
-		}
+		uint16_t tpid, tci;
+		stripped = l2sh_aux_vlan(&mh, &tpid, &tci);
 		uint16_t cs = le16toh(vh.csum_start);
 		size_t start;
 		long len = l2_vlan_pop(buf, (size_t)n, !stripped,
