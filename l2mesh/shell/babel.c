@@ -26,6 +26,9 @@
 #define BABEL_BACKOFF_MAX_MS 60000u
 /* one that ran this long had a clean start: the backoff starts over */
 #define BABEL_STABLE_MS 60000u
+/* babeld sends its retractions and flushes its routes on SIGTERM: a loaded
+ * box has been seen to take over a second */
+#define BABEL_STOP_MS 3000u
 
 static void babel_path(const struct l2meshd *m, char *buf, size_t len, const char *what)
 {
@@ -166,23 +169,33 @@ int l2sh_babel_start(struct l2meshd *m)
 	return 0;
 }
 
-/* SIGTERM (babeld takes its routes out), then SIGKILL after a second */
+/* SIGTERM (babeld takes its routes out and removes its pid file), then
+ * SIGKILL after BABEL_STOP_MS; a killed babeld's pid file goes too, so
+ * nothing is left that names a process which is gone */
 void l2sh_babel_stop(struct l2meshd *m)
 {
+	char pid[256];
+	bool killed = false;
+
 	m->babel_stopping = true;
 	mc_timer_stop(m->d->loop, &m->babel_timer);
 	if (!m->babel_pid)
 		return;
 	ev_child_stop(m->d->loop, &m->babel_child);
 	kill(m->babel_pid, SIGTERM);
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(m->babel_pid, NULL, WNOHANG) == m->babel_pid) {
-			m->babel_pid = 0;
-			return;
-		}
+	for (unsigned i = 0; i < BABEL_STOP_MS / 10; i++) {
+		if (waitpid(m->babel_pid, NULL, WNOHANG) == m->babel_pid)
+			goto gone;
 		usleep(10000);
 	}
+	log_warn("babeld (pid %d) still ran %u ms after SIGTERM: killed", m->babel_pid,
+		 BABEL_STOP_MS);
 	kill(m->babel_pid, SIGKILL);
 	waitpid(m->babel_pid, NULL, 0);
+	killed = true;
+gone:
+	babel_path(m, pid, sizeof(pid), "pid");
+	if (unlink(pid) == 0 && !killed)
+		log_info("babeld left its pid file %s: removed", pid);
 	m->babel_pid = 0;
 }

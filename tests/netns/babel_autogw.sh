@@ -142,12 +142,14 @@ pretty "internet back: proto 7 copy and WAN default at metric 0 after $(elapsed 
 "$MESHLAB" link --name "$LAB" inet n1 down
 wait_for 10 sh -c "'$MESHLAB' exec --name '$LAB' n1 ip -4 route show default dev wan0 | grep -q 'metric 84831'" ||
 	fail "n1's WAN default not demoted the second time"
-l2pid=$(cat "$D/n1/l2meshd.pid")
-ALLOW_DEAD="n1:l2meshd"
+l2pid=$(cat "$D/n1/l2meshd.pid") bpid=$(cat "$D/n1/babeld.pid")
+ALLOW_DEAD="n1:l2meshd n1:babeld"	# l2meshd stops the babeld it started
 kill "$l2pid"
-wait_for 5 sh -c "! kill -0 $l2pid 2>/dev/null" || fail "n1's l2meshd did not stop"
+wait_for 10 sh -c "! kill -0 $l2pid 2>/dev/null" || fail "n1's l2meshd did not stop"
+proc_gone "$bpid" || fail "n1's babeld (pid $bpid) outlived its l2meshd"
+[[ ! -e $D/n1/babeld.pid ]] || fail "n1's babeld.pid is left behind: $(tail -3 "$D/n1/l2meshd.log")"
 assert_eq "n1 WAN default after l2meshd stopped" "default via 100.64.1.254 " "$(wan_default n1)"
 assert_eq "n1 proto 7 defaults after l2meshd stopped" "" "$(p7 n1)"
-pretty "l2meshd stopped: n1's WAN default back at metric 0, no proto 7 route left"
+pretty "l2meshd stopped: its babeld gone, n1's WAN default back at metric 0, no proto 7 route left"
 "$MESHLAB" link --name "$LAB" inet n1 up
 pretty "ok"
