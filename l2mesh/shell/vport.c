@@ -9,7 +9,9 @@
  * a frame whose checksum is left to the hardware (a VM's virtio NIC sends
  * its UDP so) reaches the TAP with that said, and the kernel behind it
  * takes it as sound: without the header such a frame arrives with a
- * checksum never filled in, and is dropped.
+ * checksum never filled in, and is dropped. Both kernels write and read
+ * that header in host byte order (legacy virtio: the TAP is never set
+ * TUNSETVNETLE), so its fields pass through as they are.
  */
 #include "l2mesh/shell/vport.h"
 #include "l2mesh/shell/ring.h"
@@ -22,7 +24,6 @@
 #include <arpa/inet.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
-#include <endian.h>
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
 #include <sys/socket.h>
@@ -105,7 +106,7 @@ static void sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		uint16_t tpid, tci;
 		stripped = l2sh_aux_vlan(&mh, &tpid, &tci);
-		uint16_t cs = le16toh(vh.csum_start);
+		uint16_t cs = vh.csum_start;
 		size_t start;
 		long len = l2_vlan_pop(buf, (size_t)n, !stripped,
 				       vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM ? &cs : NULL, &start);
@@ -113,7 +114,7 @@ static void sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 			v->rx_foreign++;
 			continue;
 		}
-		vh.csum_start = htole16(cs);
+		vh.csum_start = cs;
 		d = buf + start;
 		n = len;
 		struct iovec out[2] = { { &vh, sizeof(vh) }, { d, (size_t)n } };
@@ -137,12 +138,12 @@ static void tap_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 		if (n < 0)
 			return;	/* EAGAIN: drained */
-		uint16_t cs = le16toh(vh.csum_start);
+		uint16_t cs = vh.csum_start;
 		long len = l2_vlan_push(buf, (size_t)n, v->vid,
 					vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM ? &cs : NULL);
 		if (len < 0)
 			continue;
-		vh.csum_start = htole16(cs);
+		vh.csum_start = cs;
 		struct iovec out[2] = { { &vh, sizeof(vh) }, { buf, (size_t)len } };
 		struct msghdr mh = { .msg_iov = out, .msg_iovlen = 2 };
 		if (v->sockfd < 0 || sendmsg(v->sockfd, &mh, MSG_DONTWAIT) < 0)
