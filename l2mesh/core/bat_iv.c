@@ -658,8 +658,10 @@ static void forward_on(struct l2_node *n, const struct ogm_ctx *c, unsigned out_
 	if (!c->from_best)
 		o.ogm.flags |= L2_OGM_F_NOT_BEST_NEXT_HOP;
 	o.tvlv = mc_rd_cur(c->tvlvs);
+	/* timed from when it was heard: one the shell read late still
+	 * leaves at the slot it would have had */
 	queue_add(n, out_port, &o,
-		  n->now_ms + n->env.rand(n->env.user) % L2_FWD_DELAY_MS);
+		  n->heard_ms + n->env.rand(n->env.user) % L2_FWD_DELAY_MS);
 }
 
 /*

@@ -146,12 +146,19 @@ static enum l2_stat peek_verdict(int rc)
 void l2_rx_mesh(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len,
 		uint64_t now_ms)
 {
+	l2_rx_mesh_heard(n, port, frame, len, now_ms, now_ms);
+}
+
+void l2_rx_mesh_heard(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len,
+		      uint64_t now_ms, uint64_t heard_ms)
+{
 	struct mc_rd r;
 	struct l2_eth eth;
 	struct l2_hdr h;
 	enum l2_stat drop;
 
 	n->now_ms = now_ms;
+	n->heard_ms = heard_ms < now_ms ? heard_ms : now_ms;
 	if (port >= n->nports || !n->ports[port].up) {
 		l2_count(n, L2_STAT_DROP_PORT_DOWN, 1);
 		return;

@@ -127,6 +127,14 @@ void l2_local_set_mac(struct l2_node *n, unsigned local, const uint8_t mac[6]);
 
 void l2_rx_mesh(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len,
 		uint64_t now_ms);
+/*
+ * The same for a frame heard at heard_ms and handed in later (a shell
+ * that reads OGMs at its aggregation slots, not as they come): what is
+ * forwarded is timed from when it was heard, so it leaves at the same
+ * slot it would have had. heard_ms after now_ms counts as now_ms.
+ */
+void l2_rx_mesh_heard(struct l2_node *n, unsigned port, const uint8_t *frame, size_t len,
+		      uint64_t now_ms, uint64_t heard_ms);
 void l2_rx_local(struct l2_node *n, unsigned lport, const uint8_t *frame, size_t len,
 		 uint64_t now_ms);
 /* Runs what is due; returns the time (ms) of the next thing due. */

@@ -190,6 +190,7 @@ struct l2_node {
 	struct l2_local locals[L2_LOCALS_MAX];
 	unsigned nlocals;
 	uint64_t now_ms;	/* of the call being served */
+	uint64_t heard_ms;	/* when the frame being served came (<= now_ms) */
 	uint64_t stats[L2_STAT_COUNT];
 	struct l2_origs *origs;
 	struct l2_iv *iv;

@@ -664,6 +664,70 @@ static void test_direct_forward(void)
 	l2_node_free(f.n);
 }
 
+/*
+ * An OGM read late (l2meshd reads OGMs at its slots, l2_rx_mesh_heard)
+ * is forwarded at the slot its hearing gave it: at once when that slot
+ * has come, not a slot later; heard "after now" counts as now.
+ */
+static void test_heard_forward(void)
+{
+	struct ogm_spec a = { .orig = NB_A, .ttl = 50, .tq = 255 };
+	struct l2_config cfg;
+	uint8_t buf[L2_FRAME_MAX];
+	struct mc_wr w;
+	struct l2_ogm out;
+	struct fx f;
+	uint64_t slot;
+	unsigned from;
+
+	l2_config_defaults(&cfg, ME);
+	cfg.agg_phase = 0;
+	node_new(&f, &cfg, 1, NULL);
+	link_up(&f, 70);
+	run_to(&f, f.now + 200);
+	rand_fixed = 5;		/* every forwarding delay 5 ms */
+	slot = (f.now / 100 + 2) * 100;
+
+	/* heard now, at a slot: 5 ms + at least 50 ms to go, the next slot */
+	run_to(&f, slot);
+	from = nsent;
+	a.seqno = f.seq[0]++;
+	frame_begin(&w, buf, sizeof(buf), NB_A, BCAST);
+	frame_ogm(&w, &a);
+	l2_rx_mesh(f.n, 0, buf, mc_wr_len(&w), f.now);
+	l2_tick(f.n, f.now);
+	CHECK_INT(forwarded_of(NB_A, from, 0, &out), 0);
+	run_to(&f, slot + 99);
+	CHECK_INT(forwarded_of(NB_A, from, 0, &out), 0);
+	run_to(&f, slot + 100);
+	CHECK_INT(forwarded_of(NB_A, from, 0, &out), 1);
+
+	/* heard 120 ms before it was read at the next slot: that slot's */
+	run_to(&f, slot + 200);
+	from = nsent;
+	a.seqno = f.seq[0]++;
+	frame_begin(&w, buf, sizeof(buf), NB_A, BCAST);
+	frame_ogm(&w, &a);
+	l2_rx_mesh_heard(f.n, 0, buf, mc_wr_len(&w), f.now, f.now - 120);
+	l2_tick(f.n, f.now);
+	CHECK_INT(forwarded_of(NB_A, from, 0, &out), 1);
+	CHECK_INT(out.flags & L2_OGM_F_DIRECTLINK, L2_OGM_F_DIRECTLINK);
+
+	/* heard "later" than now: as if now */
+	run_to(&f, slot + 400);
+	from = nsent;
+	a.seqno = f.seq[0]++;
+	frame_begin(&w, buf, sizeof(buf), NB_A, BCAST);
+	frame_ogm(&w, &a);
+	l2_rx_mesh_heard(f.n, 0, buf, mc_wr_len(&w), f.now, f.now + 5000);
+	l2_tick(f.n, f.now);
+	CHECK_INT(forwarded_of(NB_A, from, 0, &out), 0);
+	run_to(&f, slot + 500);
+	CHECK_INT(forwarded_of(NB_A, from, 0, &out), 1);
+	rand_fixed = 0;
+	l2_node_free(f.n);
+}
+
 /* Half duplex: going back out the WiFi port it came in costs twice. */
 static void test_wifi_penalty(void)
 {
@@ -1210,6 +1274,7 @@ int main(void)
 	RUN(test_echo_rules);
 	RUN(test_multihop_forward);
 	RUN(test_direct_forward);
+	RUN(test_heard_forward);
 	RUN(test_wifi_penalty);
 	RUN(test_drop_rules);
 	RUN(test_loop_guard);
