@@ -948,6 +948,13 @@ uint64_t l2_iv_tick(struct l2_node *n, uint64_t now_ms)
 	return purge < next ? purge : next;
 }
 
+uint64_t l2_slot_next(const struct l2_node *n, uint64_t now_ms)
+{
+	if (!n->cfg.aggregation)
+		return 0;
+	return agg_slot(n->iv, now_ms + 1 - L2_MAX_AGGREGATION_MS / 2);
+}
+
 void l2_iv_port_changed(struct l2_node *n, unsigned port)
 {
 	if (port >= n->nports || n->ports[port].up)

@@ -55,5 +55,7 @@ uint64_t l2_data_tick(struct l2_node *n, uint64_t now_ms)
 		l2_dorigs_purge(n, now_ms, l2_frag_release);
 		d->next_purge_ms = now_ms + L2_DATA_PURGE_MS;
 	}
-	return next < d->next_purge_ms ? next : d->next_purge_ms;
+	if (next > d->next_purge_ms + L2_HOUSEKEEPING_SLACK_MS)
+		next = d->next_purge_ms + L2_HOUSEKEEPING_SLACK_MS;
+	return next;
 }

@@ -139,6 +139,13 @@ void l2_rx_local(struct l2_node *n, unsigned lport, const uint8_t *frame, size_t
 		 uint64_t now_ms);
 /* Runs what is due; returns the time (ms) of the next thing due. */
 uint64_t l2_tick(struct l2_node *n, uint64_t now_ms);
+/*
+ * The first aggregation slot after now_ms: an OGM heard before it is
+ * forwarded at it or a later one, never earlier, so a shell that reads
+ * OGMs at each slot (l2_rx_mesh_heard) forwards them when the core would
+ * have. 0 without aggregation (OGMs are forwarded 0-10 ms after they come).
+ */
+uint64_t l2_slot_next(const struct l2_node *n, uint64_t now_ms);
 
 /* The seqno of the next own OGM, for the shell to keep across restarts. */
 uint32_t l2_ogm_seqno(const struct l2_node *n);

@@ -390,7 +390,7 @@ uint64_t l2_origs_tick(struct l2_node *n, uint64_t now_ms)
 		mc_hash_walk(&t->origs, orig_purge_one, &c);
 		t->next_purge_ms = now_ms + L2_ORIG_WORK_PERIOD_MS;
 	}
-	return t->next_purge_ms;
+	return t->next_purge_ms + L2_HOUSEKEEPING_SLACK_MS;
 }
 
 void l2_origs_port_down(struct l2_node *n, unsigned port)

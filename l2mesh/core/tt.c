@@ -32,7 +32,7 @@ uint64_t l2_tt_tick(struct l2_node *n, uint64_t now_ms)
 		tt_roam_purge(n, now_ms);
 		t->next_work_ms = now_ms + L2_TT_WORK_PERIOD_MS;
 	}
-	return t->next_work_ms;
+	return t->next_work_ms + L2_HOUSEKEEPING_SLACK_MS;
 }
 
 /* ---- what TT registers --------------------------------------------------------- */

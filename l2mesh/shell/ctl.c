@@ -116,6 +116,8 @@ void l2sh_status(struct mc_daemon *d, json_object *st)
 	mc_json_add(st, "neighbors", mc_json_int((int64_t)os.neighbours));
 	mc_json_add(st, "gateways", mc_json_int((int64_t)os.gateways));
 	mc_json_add(st, "ttvn", mc_json_int(l2_tt_ttvn(m->node)));
+	mc_json_add(st, "ogm_held", mc_json_bool(m->ogm_held));
+	mc_json_add(st, "ogm_held_reads", mc_json_int((int64_t)m->ogm_held_reads));
 	mc_json_add(st, "busy_poll_us", mc_json_int(m->spin_us));
 	mc_json_add(st, "busy_poll_ms", mc_json_int(
 		(int64_t)(m->spin_ns / 1000000u)));

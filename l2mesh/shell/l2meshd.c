@@ -121,14 +121,82 @@ static void env_changed(void *user, enum l2_change what, const uint8_t mac[6], u
 	l2sh_changed(user, what, mac, vid, port);
 }
 
+/*
+ * OGMs held to the aggregation slots. In a large cloud OGMs come all the
+ * time, from each neighbour in its own frame, and waking for each costs
+ * more than handling it (the scheduler's switch is most of an idle
+ * node's CPU). What the core forwards leaves at a slot anyway
+ * (l2_slot_next), timed from when it was heard (l2_rx_mesh_heard), so
+ * while OGMs came in at least OGM_BUSY_MIN of the last OGM_BUSY_SLOTS
+ * slot periods, their sockets are not watched: the loop wakes at each
+ * slot, reads them and sends what they made due in the same wake-up.
+ * In a quiet cloud, a few OGMs a second, it wakes for them as they come
+ * rather than ten times a second.
+ */
+#define OGM_SLOT_MS 100u	/* the core's L2_MAX_AGGREGATION_MS */
+#define OGM_BUSY_SLOTS 10u
+#define OGM_BUSY_MIN 5
+
+static void ogm_busy_at(struct l2meshd *m, uint64_t t_ms, bool heard)
+{
+	uint64_t period = t_ms / OGM_SLOT_MS;
+
+	if (period > m->ogm_period) {
+		uint64_t k = period - m->ogm_period;
+		m->ogm_busy = k >= 32 ? 0 : m->ogm_busy << k;
+		m->ogm_period = period;
+	}
+	if (heard && m->ogm_period - period < 32)
+		m->ogm_busy |= 1u << (m->ogm_period - period);
+}
+
+/* At (or past) the slot the loop was woken for, before the core's tick:
+ * the OGMs heard since, so that what they make due at this slot leaves
+ * in this wake-up, with the rest of the slot. */
+static void ogm_slot_read(struct l2meshd *m, uint64_t now_ms)
+{
+	unsigned n = 0;
+
+	if (!m->ogm_held || now_ms < m->ogm_slot)
+		return;
+	for (unsigned i = 0; i < m->nmesh; i++)
+		n += l2sh_port_ogm_read(&m->mesh[i]);
+	if (n)
+		m->ogm_held_reads++;
+}
+
+/* Holds OGMs or watches for them (above), before the loop sleeps. */
+static void ogm_policy(struct l2meshd *m, uint64_t now_ms)
+{
+	bool held;
+
+	ogm_busy_at(m, now_ms, false);
+	held = l2_slot_next(m->node, now_ms) &&
+	       __builtin_popcount(m->ogm_busy & ((1u << OGM_BUSY_SLOTS) - 1)) >= OGM_BUSY_MIN;
+	m->ogm_held = held;
+	/* every port, every time: a port opened again starts watched */
+	for (unsigned i = 0; i < m->nmesh; i++)
+		l2sh_port_ogm_watch(m->d->loop, &m->mesh[i], !held);
+}
+
 static void rearm(struct l2meshd *m)
 {
-	mc_timer_arm_at(m->d->loop, &m->tick, l2_tick(m->node, mc_ev_now_ms(m->d->loop)));
+	uint64_t now = mc_ev_now_ms(m->d->loop), due = l2_tick(m->node, now);
+
+	if (m->ogm_held) {
+		m->ogm_slot = l2_slot_next(m->node, now);
+		if (m->ogm_slot < due)
+			due = m->ogm_slot;
+	}
+	mc_timer_arm_at(m->d->loop, &m->tick, due);
 }
 
 static void on_tick(void *user)
 {
-	rearm(user);
+	struct l2meshd *m = user;
+
+	ogm_slot_read(m, mc_ev_now_ms(m->d->loop));
+	rearm(m);
 }
 
 /*
@@ -200,8 +268,11 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 		l2sh_port_tune(loop, &m->mesh[i], now_ms);
 	for (unsigned i = 0; i < m->nlocal; i++)
 		l2sh_port_tune(loop, &m->local[i], now_ms);
-	if (m->node)
+	if (m->node) {
+		ogm_slot_read(m, now_ms);	/* woken at the slot by something else */
+		ogm_policy(m, now_ms);
 		rearm(m);
+	}
 	if (m->spin_us) {
 		uint64_t rx = m->rx_count;
 		/* a few frames: light traffic, where a wake-up costs latency;
@@ -231,7 +302,12 @@ static void mesh_rx(struct l2sh_port *p, const uint8_t *frame, size_t len)
 	struct l2meshd *m = p->user;
 
 	m->rx_count++;
-	l2_rx_mesh(m->node, p->index, frame, len, mc_ev_now_ms(m->d->loop));
+	if (p->heard_ms) {	/* an OGM from the port's OGM socket */
+		ogm_busy_at(m, p->heard_ms, true);
+		l2_rx_mesh_heard(m->node, p->index, frame, len, mc_ev_now_ms(m->d->loop),
+				 p->heard_ms);
+	} else
+		l2_rx_mesh(m->node, p->index, frame, len, mc_ev_now_ms(m->d->loop));
 }
 
 static void local_rx(struct l2sh_port *p, const uint8_t *frame, size_t len)

@@ -77,6 +77,12 @@ struct l2meshd {
 	bool babel_stopping;
 	struct l2sh_autogw agw;
 	struct mc_timer tick;
+	/* OGMs read at the aggregation slots (doc/l2meshd.md, "Scale") */
+	bool ogm_held;			/* not as they come: at the next slot */
+	uint32_t ogm_busy;		/* bit k: OGMs heard k slots ago */
+	uint64_t ogm_period;		/* the slot period bit 0 stands for */
+	uint64_t ogm_slot;		/* the slot the loop is to wake at */
+	uint64_t ogm_held_reads;	/* reads at a slot that found OGMs */
 	struct mc_timer keep;		/* writes the OGM seqno to rundir now and then */
 	struct mc_timer ttkeep;		/* writes the local TT to rundir (ttstate.c) */
 	bool ttkeep_due;		/* ttkeep is armed */

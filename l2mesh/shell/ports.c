@@ -111,33 +111,49 @@ static int tx_socket(int ifindex, bool vnet)
 int l2sh_wire_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t vid,
 		   char *err, size_t errlen)
 {
-	int rc;
+	int rc, ifindex = (int)if_nametoindex(ifname);
 
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
 	p->mesh = mesh;
 	p->vid = vid;
-	p->fd = p->txfd = -1;
+	p->fd = p->txfd = p->ogmfd = -1;
+	if (!ifindex) {
+		snprintf(err, errlen, "%s: %s", ifname, strerror(ENODEV));
+		return -ENODEV;
+	}
 	if (mesh && !rx_offloads_off(ifname))
 		log_warn("%s: cannot turn receive offloads (GRO/LRO) off; "
 			 "merged frames larger than the MTU will be dropped", ifname);
+	/* a mesh port's OGMs apart, read at the aggregation slots */
+	if (mesh && (p->ogmfd = l2sh_ogm_open(ifindex, vid, p->mac)) < 0) {
+		log_warn("%s: OGM socket: %s; OGMs come by the ring", ifname,
+			 strerror(-p->ogmfd));
+		p->ogmfd = -1;
+	}
 	/* the interface MTU counts the cloud tag on mesh ports already */
 	rc = l2sh_ring_open(&p->ring, ifname, p->mtu ? p->mtu : 1500, RING_MIN_BYTES,
-			    mesh ? (int)vid : -1, p->mac);
+			    mesh ? (int)vid : -1, p->mac,
+			    p->ogmfd >= 0 ? L2SH_OGM_APART : L2SH_OGM_WITH);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: receive ring: %s", ifname, strerror(-rc));
-		return rc;
+		goto fail;
 	}
 	if ((p->txfd = tx_socket(p->ring.ifindex, !mesh || p->super)) < 0) {
 		rc = p->txfd;
 		snprintf(err, errlen, "%s: send socket: %s", ifname, strerror(-rc));
 		l2sh_ring_close(&p->ring);
 		p->txfd = -1;
-		return rc;
+		goto fail;
 	}
 	p->fd = p->ring.fd;
 	p->vnet = !mesh || p->super;
 	p->wire = true;
 	return 0;
+fail:
+	if (p->ogmfd >= 0)
+		close(p->ogmfd);
+	p->ogmfd = -1;
+	return rc;
 }
 
 void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd)
@@ -145,7 +161,7 @@ void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd)
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
 	p->tap = true;
 	p->fd = fd;
-	p->txfd = -1;
+	p->txfd = p->ogmfd = -1;
 }
 
 /* l2sh_super_cut's state: the headers to put before each segment */
@@ -362,6 +378,65 @@ unsigned l2sh_port_poll(struct l2sh_port *p)
 	return n;
 }
 
+/* OGMs read per recvmmsg; each buffer takes the largest frame of any MTU */
+#define OGM_BATCH 8
+
+/* When the frame of mh came (SO_TIMESTAMPNS), in ms of the loop's
+ * clock (ev_now: the real-time clock); 0 if it does not say. */
+static uint64_t heard_ms(struct msghdr *mh)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		struct timespec ts;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS)
+			continue;
+		memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+		return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	}
+	return 0;
+}
+
+unsigned l2sh_port_ogm_read(struct l2sh_port *p)
+{
+	static uint8_t buf[OGM_BATCH][FRAME_MAX];
+	static union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(struct tpacket_auxdata)) +
+		       CMSG_SPACE(sizeof(struct timespec))];
+	} cb[OGM_BATCH];
+	struct mmsghdr mm[OGM_BATCH];
+	struct iovec iov[OGM_BATCH];
+	unsigned total = 0;
+	int n;
+
+	if (!p->wire || p->ogmfd < 0)
+		return 0;
+	do {
+		for (unsigned i = 0; i < OGM_BATCH; i++) {
+			iov[i] = (struct iovec){ buf[i], sizeof(buf[i]) };
+			mm[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i], .msg_iovlen = 1,
+							 .msg_control = &cb[i],
+							 .msg_controllen = sizeof(cb[i]) };
+		}
+		n = recvmmsg(p->ogmfd, mm, OGM_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			break;	/* drained (a port gone shows on its ring) */
+		for (int i = 0; i < n; i++) {
+			struct l2sh_ring_frame f = {
+				.data = buf[i], .len = mm[i].msg_len,
+				.truncated = (mm[i].msg_hdr.msg_flags & MSG_TRUNC) != 0,
+			};
+			f.tagged = l2sh_aux_vlan(&mm[i].msg_hdr, &f.tpid, &f.tci);
+			p->heard_ms = heard_ms(&mm[i].msg_hdr);
+			wire_frame(p, NULL, &f);
+		}
+		total += (unsigned)n;
+	} while (n == OGM_BATCH);
+	p->heard_ms = 0;
+	p->rx_ogm += total;
+	return total;
+}
+
 static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct l2sh_port *p = w->data;
@@ -381,11 +456,33 @@ static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
+static void ogm_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	l2sh_port_ogm_read(w->data);
+	(void)loop;
+	(void)revents;
+}
+
 void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p)
 {
 	ev_io_init(&p->io, io_cb, p->fd, EV_READ);
 	p->io.data = p;
 	ev_io_start(loop, &p->io);
+	if (p->wire && p->ogmfd >= 0) {
+		ev_io_init(&p->ogm_io, ogm_cb, p->ogmfd, EV_READ);
+		p->ogm_io.data = p;
+		ev_io_start(loop, &p->ogm_io);
+	}
+}
+
+void l2sh_port_ogm_watch(struct ev_loop *loop, struct l2sh_port *p, bool on)
+{
+	if (!p->wire || p->ogmfd < 0 || on == (bool)ev_is_active(&p->ogm_io))
+		return;
+	if (on)
+		ev_io_start(loop, &p->ogm_io);
+	else
+		ev_io_stop(loop, &p->ogm_io);
 }
 
 static void drain_one(void *arg, struct l2sh_ring *from, const struct l2sh_ring_frame *f)
@@ -450,6 +547,14 @@ uint64_t l2sh_port_rx_dropped(struct l2sh_port *p)
 {
 	if (p->wire)
 		p->rx_dropped += l2sh_ring_drops(&p->ring);
+	if (p->wire && p->ogmfd >= 0) {
+		struct tpacket_stats st;
+		socklen_t len = sizeof(st);
+
+		/* OGMs lost on their own socket (its queue full) */
+		if (getsockopt(p->ogmfd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+			p->rx_dropped += st.tp_drops;
+	}
 	return p->rx_dropped;
 }
 
@@ -463,11 +568,15 @@ void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p)
 		l2sh_ring_close(&p->ring);
 		if (p->txfd >= 0)
 			close(p->txfd);
+		if (p->ogmfd >= 0) {
+			ev_io_stop(loop, &p->ogm_io);
+			close(p->ogmfd);
+		}
 	} else if (p->tap && p->fd >= 0) {
 		close(p->fd);
 	}
 	p->wire = false;
-	p->fd = p->txfd = -1;
+	p->fd = p->txfd = p->ogmfd = -1;
 }
 
 /* The virtio-net header of a TCP super-frame whose headers s lie inner

@@ -72,6 +72,9 @@ struct l2sh_port {
 	bool wire;		/* a wire port (mesh or LAN) whose ring is open */
 	int fd;			/* the ring's socket, or the TAP fd */
 	int txfd;		/* wire ports: the AF_PACKET socket frames leave by */
+	int ogmfd;		/* mesh wire ports: their OGMs (l2sh_ogm_open), or -1 */
+	ev_io ogm_io;		/* on ogmfd, while the shell waits for OGMs as they come */
+	uint64_t heard_ms;	/* when the frame being handed to rx came; 0: now */
 	bool vnet;		/* txfd takes a virtio-net header (LAN ports, super mesh ports) */
 	bool super;		/* mesh port (option super_frames): super-frames leave whole */
 	bool tap;
@@ -88,6 +91,7 @@ struct l2sh_port {
 	uint64_t tx_super;	/* super-frames sent, joined from segments */
 	uint64_t tx_joined;	/* segments they held */
 	uint64_t rx_csum;	/* checksums completed that a sender left to its NIC */
+	uint64_t rx_ogm;	/* frames read from ogmfd */
 	uint64_t rx_dropped;	/* lost by the kernel: a ring was full (summed over reopens) */
 	/* the ring's size follows its load (l2sh_port_tune) */
 	bool ring_full;		/* found a quarter full, or a drop counted */
@@ -117,6 +121,12 @@ uint64_t l2sh_port_rx_dropped(struct l2sh_port *p);
 void l2sh_port_tune(struct ev_loop *loop, struct l2sh_port *p, uint64_t now_ms);
 /* Handles what a wire port's ring holds, without a system call; frames. */
 unsigned l2sh_port_poll(struct l2sh_port *p);
+/* Handles the OGMs waiting on a mesh port's own socket, each with the
+ * time it came in p->heard_ms while rx runs; frames. */
+unsigned l2sh_port_ogm_read(struct l2sh_port *p);
+/* Whether the loop wakes for an OGM as it comes (on) or the shell reads
+ * them when it wakes anyway (off). Started on. */
+void l2sh_port_ogm_watch(struct ev_loop *loop, struct l2sh_port *p, bool on);
 /*
  * Sends a frame (adds the cloud tag on mesh ports). On wire ports it is
  * queued: the shell flushes every queue once per loop iteration, before

@@ -41,53 +41,86 @@ static inline struct tpacket2_hdr *slot(const struct l2sh_ring *r, unsigned i)
  * A mesh port takes batman frames of its cloud only: with the 802.1ad tag
  * of vid (taken off by the NIC, or still in the frame) or, for vid 0,
  * untagged; never one with our own source address (a looping segment).
+ * part: all of them, all but BATMAN IV OGMs (packet type 0), or the OGMs
+ * alone (l2sh_ogm_open's socket).
  */
-static int mesh_filter(int fd, int vid, const uint8_t mac[6])
+static int mesh_filter(int fd, int vid, const uint8_t mac[6], enum l2sh_ogm_part part)
 {
 	uint32_t hi = (uint32_t)mac[0] << 24 | (uint32_t)mac[1] << 16 | (uint32_t)mac[2] << 8 | mac[3];
 	uint32_t lo = (uint32_t)mac[4] << 8 | mac[5];
-	enum { ACCEPT = 20, REJECT = 21 };
+	enum { TYPE = 19, MAC = 20, ACCEPT = 24, REJECT = 25 };
+	const unsigned ogm = part == L2SH_OGM_APART ? REJECT : MAC;
+	const unsigned other = part == L2SH_OGM_ONLY ? REJECT : MAC;
 	struct sock_filter tagged[] = {
 		/* 0 */ LD_AD(SKF_AD_VLAN_TAG_PRESENT),
-		/* 1 */ JEQ(1, 0, 9, 2),
+		/* 1 */ JEQ(1, 0, 11, 2),
 		/* 2 */ LD_AD(SKF_AD_VLAN_TPID),
 		/* 3 */ JEQ(3, L2_ETHERTYPE_8021AD, 4, REJECT),
 		/* 4 */ LD_AD(SKF_AD_VLAN_TAG),
 		/* 5 */ AND(L2_VLAN_VID_MASK),
 		/* 6 */ JEQ(6, (uint32_t)vid, 7, REJECT),
 		/* 7 */ LDH(12),
-		/* 8 */ JEQ(8, L2_ETHERTYPE_BATMAN, 16, REJECT),
-		/* 9 */ LDH(12),
-		/* 10 */ JEQ(10, L2_ETHERTYPE_8021AD, 11, REJECT),
-		/* 11 */ LDH(14),
-		/* 12 */ AND(L2_VLAN_VID_MASK),
-		/* 13 */ JEQ(13, (uint32_t)vid, 14, REJECT),
-		/* 14 */ LDH(16),
-		/* 15 */ JEQ(15, L2_ETHERTYPE_BATMAN, 16, REJECT),
-		/* 16 */ LDW(6),
-		/* 17 */ JEQ(17, hi, 18, ACCEPT),
-		/* 18 */ LDH(10),
-		/* 19 */ JEQ(19, lo, REJECT, ACCEPT),
-		/* 20 */ RET(0x40000),
-		/* 21 */ RET(0),
+		/* 8 */ JEQ(8, L2_ETHERTYPE_BATMAN, 9, REJECT),
+		/* 9 */ LDB(14),
+		/* 10 */ JA(10, TYPE),
+		/* 11 */ LDH(12),
+		/* 12 */ JEQ(12, L2_ETHERTYPE_8021AD, 13, REJECT),
+		/* 13 */ LDH(14),
+		/* 14 */ AND(L2_VLAN_VID_MASK),
+		/* 15 */ JEQ(15, (uint32_t)vid, 16, REJECT),
+		/* 16 */ LDH(16),
+		/* 17 */ JEQ(17, L2_ETHERTYPE_BATMAN, 18, REJECT),
+		/* 18 */ LDB(18),
+		/* 19 */ JEQ(TYPE, L2_PT_IV_OGM, ogm, other),
+		/* 20 */ LDW(6),
+		/* 21 */ JEQ(21, hi, 22, ACCEPT),
+		/* 22 */ LDH(10),
+		/* 23 */ JEQ(23, lo, REJECT, ACCEPT),
+		/* 24 */ RET(0x40000),
+		/* 25 */ RET(0),
 	};
-	enum { ACCEPT0 = 8, REJECT0 = 9 };
+	enum { MAC0 = 6, ACCEPT0 = 10, REJECT0 = 11 };
+	const unsigned ogm0 = part == L2SH_OGM_APART ? REJECT0 : MAC0;
+	const unsigned other0 = part == L2SH_OGM_ONLY ? REJECT0 : MAC0;
 	struct sock_filter untagged[] = {
 		/* 0 */ LD_AD(SKF_AD_VLAN_TAG_PRESENT),
 		/* 1 */ JEQ(1, 0, 2, REJECT0),
 		/* 2 */ LDH(12),
 		/* 3 */ JEQ(3, L2_ETHERTYPE_BATMAN, 4, REJECT0),
-		/* 4 */ LDW(6),
-		/* 5 */ JEQ(5, hi, 6, ACCEPT0),
-		/* 6 */ LDH(10),
-		/* 7 */ JEQ(7, lo, REJECT0, ACCEPT0),
-		/* 8 */ RET(0x40000),
-		/* 9 */ RET(0),
+		/* 4 */ LDB(14),
+		/* 5 */ JEQ(5, L2_PT_IV_OGM, ogm0, other0),
+		/* 6 */ LDW(6),
+		/* 7 */ JEQ(7, hi, 8, ACCEPT0),
+		/* 8 */ LDH(10),
+		/* 9 */ JEQ(9, lo, REJECT0, ACCEPT0),
+		/* 10 */ RET(0x40000),
+		/* 11 */ RET(0),
 	};
 	struct sock_fprog prog = vid ? (struct sock_fprog){ sizeof(tagged) / sizeof(tagged[0]), tagged }
 				     : (struct sock_fprog){ sizeof(untagged) / sizeof(untagged[0]), untagged };
 
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
+}
+
+int l2sh_ogm_open(int ifindex, int vid, const uint8_t own_mac[6])
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+				   .sll_ifindex = ifindex };
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), one = 1, rc;
+
+	if (fd < 0)
+		return -errno;
+	/* opened on no protocol: nothing is queued before the filter is in */
+	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) < 0 ||
+	    (rc = mesh_filter(fd, vid, own_mac, L2SH_OGM_ONLY)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	return fd;
 }
 
 /*
@@ -125,7 +158,7 @@ static int ring_make(struct l2sh_ring *r)
 	/* not the frames we send (Linux >= 4.20; before, the mesh filter
 	 * and the core's own-address checks drop them) */
 	setsockopt(r->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
-	if (r->vid >= 0 && (rc = mesh_filter(r->fd, r->vid, r->own_mac)) < 0) {
+	if (r->vid >= 0 && (rc = mesh_filter(r->fd, r->vid, r->own_mac, r->ogm_part)) < 0) {
 		errno = -rc;
 		goto fail;
 	}
@@ -156,7 +189,7 @@ static int ring_bind(struct l2sh_ring *r)
 }
 
 int l2sh_ring_open(struct l2sh_ring *r, const char *ifname, unsigned mtu, size_t ring_bytes,
-		   int vid, const uint8_t own_mac[6])
+		   int vid, const uint8_t own_mac[6], enum l2sh_ogm_part part)
 {
 	int rc;
 
@@ -173,6 +206,7 @@ int l2sh_ring_open(struct l2sh_ring *r, const char *ifname, unsigned mtu, size_t
 	r->frames_per_block = r->block_size / r->frame_size;
 	r->bytes = ring_bytes;
 	r->vid = vid;
+	r->ogm_part = part;
 	if (own_mac)
 		memcpy(r->own_mac, own_mac, 6);
 	if ((rc = ring_make(r)) < 0)

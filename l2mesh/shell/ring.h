@@ -18,6 +18,13 @@
 
 #include <linux/virtio_net.h>
 
+/* Which of a mesh port's batman frames a socket takes (mesh_filter). */
+enum l2sh_ogm_part {
+	L2SH_OGM_WITH,		/* all of them */
+	L2SH_OGM_APART,		/* all but BATMAN IV OGMs: those have a socket of their own */
+	L2SH_OGM_ONLY,		/* the OGMs alone */
+};
+
 struct l2sh_ring {
 	int fd;
 	int ifindex;
@@ -27,6 +34,7 @@ struct l2sh_ring {
 	unsigned head;		/* the next slot to read */
 	size_t bytes;		/* the size asked for (whole blocks, at least 2) */
 	int vid;		/* l2sh_ring_open's, to open it again */
+	enum l2sh_ogm_part ogm_part;
 	uint8_t own_mac[6];
 	uint64_t drops_carried;	/* counted by a ring since replaced */
 	unsigned resizes;
@@ -50,11 +58,20 @@ struct l2sh_ring_frame {
  * Opens a ring on ifname for frames up to mtu bytes of payload, about
  * ring_bytes of memory. vid >= 0: only batman frames (0x4305) of that
  * 802.1ad VLAN (0: untagged) from a source other than own_mac pass the
- * kernel filter; vid < 0: every frame, and the port is made promiscuous.
- * Frames we send ourselves are never seen. Returns 0 or -errno.
+ * kernel filter (part: with or without the OGMs among them); vid < 0:
+ * every frame, and the port is made promiscuous. Frames we send
+ * ourselves are never seen. Returns 0 or -errno.
  */
 int l2sh_ring_open(struct l2sh_ring *r, const char *ifname, unsigned mtu, size_t ring_bytes,
-		   int vid, const uint8_t own_mac[6]);
+		   int vid, const uint8_t own_mac[6], enum l2sh_ogm_part part);
+/*
+ * A mesh port's BATMAN IV OGMs (the filter of l2sh_ring_open with
+ * L2SH_OGM_ONLY) on a plain socket of their own, each with its VLAN tag
+ * (PACKET_AUXDATA) and the time it came (SO_TIMESTAMPNS): l2meshd reads
+ * them when it wakes for its aggregation slot rather than as they come.
+ * Returns the socket or -errno.
+ */
+int l2sh_ogm_open(int ifindex, int vid, const uint8_t own_mac[6]);
 void l2sh_ring_close(struct l2sh_ring *r);
 /*
  * Replaces the ring with one of about ring_bytes: the new socket is made

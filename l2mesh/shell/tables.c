@@ -175,6 +175,8 @@ static json_object *port_row(struct l2sh_port *p, bool mesh, const char *kind)
 		mc_json_add(r, "rx_csum", mc_json_int((int64_t)p->rx_csum));
 		mc_json_add(r, "tx_super", mc_json_int((int64_t)p->tx_super));
 		mc_json_add(r, "tx_joined", mc_json_int((int64_t)p->tx_joined));
+		if (mesh)
+			mc_json_add(r, "rx_ogm", mc_json_int((int64_t)p->rx_ogm));
 		mc_json_add(r, "ring_kb", mc_json_int((int64_t)(p->ring.map_len >> 10)));
 		mc_json_add(r, "ring_frames", mc_json_int(p->ring.frames));
 		mc_json_add(r, "ring_resizes", mc_json_int(p->ring.resizes));
@@ -240,7 +242,7 @@ static const char *const tg_vol[] = { "orig_ttvn", "crc", NULL };
 static const char *const port_key[] = { "ifname", NULL };
 static const char *const port_vol[] = {
 	"rx_frames", "tx_frames", "tx_errors", "rx_dropped", "rx_oversize", "rx_foreign",
-	"rx_super", "rx_csum", "tx_super", "tx_joined", "ring_resizes", NULL,
+	"rx_super", "rx_csum", "tx_super", "tx_joined", "rx_ogm", "ring_resizes", NULL,
 };
 
 const struct mc_ctl_topic l2sh_topics[] = {

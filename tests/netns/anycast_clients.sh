@@ -146,7 +146,7 @@ mx c2 dhclient -x -pf "$TMP/dhclient.pid" eth1 2>/dev/null || true
 # --- c1 roams n1 -> n2 with a TCP stream to c2 ---------------------------
 mx c2 python3 "$here/tcp_echo.py" serve 5001 &
 BG_PIDS="$BG_PIDS $!"
-sleep 0.5
+wait_listen c2 5001
 mx c1 python3 "$here/tcp_echo.py" stream "$c2ip" 5001 10 >"$TMP/stream" 2>&1 &
 spid=$!
 sleep 3

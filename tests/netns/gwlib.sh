@@ -159,7 +159,7 @@ tcp_echo() {
 	local port=${3:-5999} out
 	mx "${INET_HOST:-inet}" python3 "$GWLIB_DIR/tcp_echo.py" serve "$port" &
 	BG_PIDS+=" $!"
-	sleep 0.3
+	wait_listen "${INET_HOST:-inet}" "$port"
 	out=$(mx "$1" timeout 40 python3 "$GWLIB_DIR/tcp_echo.py" stream "$INET_IP" "$port" "$2" 2>&1) ||
 		fail "TCP echo $1 -> $INET_IP:$port broke: $out"
 	echo "$out"

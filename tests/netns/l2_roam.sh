@@ -19,7 +19,7 @@ sleep 2
 here=$(dirname "$0")
 mx c2 python3 "$here/tcp_echo.py" serve 5001 &
 BG_PIDS=$!
-sleep 0.5
+wait_listen c2 5001
 mx c1 python3 "$here/tcp_echo.py" stream 10.13.250.2 5001 12 >"$TMP/stream" 2>&1 &
 spid=$!
 sleep 2

@@ -118,7 +118,7 @@ iperf_bps() {
 # test if it does not run.
 tcp_rate() {
 	mx "$2" iperf3 -s -1 -D
-	sleep 0.3
+	wait_listen "$2" 5201
 	mx "$1" iperf3 -c "$3" -t "$4" -J >"$TMP/iperf.json" || fail "iperf3: $(tail -5 "$TMP/iperf.json")"
 	iperf_bps "$TMP/iperf.json"
 }

@@ -52,6 +52,14 @@ wait_for() {
 	return 1
 }
 
+# wait_listen NODE PORT: waits up to 10 s until a TCP server listens on
+# PORT in NODE of $LAB (a server started in the background may take a
+# while on a loaded machine; connecting earlier is refused)
+wait_listen() {
+	wait_for 10 sh -c "'$MESHLAB' exec --name '$LAB' '$1' ss -Hltn 'sport = :$2' | grep -q LISTEN" ||
+		fail "nothing listens on TCP port $2 in $1 after 10 s"
+}
+
 # proc_gone PID: true if PID has exited (a zombie counts as exited).
 proc_gone() {
 	local st

@@ -725,6 +725,15 @@ static void test_heard_forward(void)
 	run_to(&f, slot + 500);
 	CHECK_INT(forwarded_of(NB_A, from, 0, &out), 1);
 	rand_fixed = 0;
+	/* the slots: phase 0, every 100 ms, strictly after now */
+	CHECK_INT(l2_slot_next(f.n, slot), slot + 100);
+	CHECK_INT(l2_slot_next(f.n, slot - 1), slot);
+	CHECK_INT(l2_slot_next(f.n, slot + 1), slot + 100);
+	CHECK_INT(l2_slot_next(f.n, slot + 99), slot + 100);
+	l2_node_free(f.n);
+	cfg.aggregation = false;
+	node_new(&f, &cfg, 1, NULL);
+	CHECK_INT(l2_slot_next(f.n, f.now), 0);
 	l2_node_free(f.n);
 }
 
