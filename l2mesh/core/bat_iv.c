@@ -207,6 +207,12 @@ static unsigned port_mtu(const struct l2_node *n, unsigned port)
 	return n->ports[port].mtu ? n->ports[port].mtu : 1500;
 }
 
+/*
+ * batman-adv's 512 bytes and 32 OGMs per aggregate, on every port: a
+ * kernel receiver reads no OGM that ends past byte 512 of an aggregate
+ * (batadv_iv_ogm_aggr_packet), so longer ones, fewer frames on wired
+ * ports, would cost a kernel neighbour those OGMs.
+ */
 static bool fwd_fits(const struct l2_node *n, const struct l2_fwd *f,
 		     const struct ogm_out *o, size_t len)
 {

@@ -57,6 +57,9 @@ struct l2_env {
 	uint32_t (*rand)(void *user);
 	/* Optional: one formatted line, MC_LOG_* level and MC_DBG_* category. */
 	void (*log)(void *user, int level, uint32_t cat, const char *msg);
+	/* Optional: whether debug lines of category cat are wanted (absent:
+	 * all are); the core formats none that are not. */
+	bool (*debug_on)(void *user, uint32_t cat);
 	/* Optional: an ICMP answer addressed to this node arrived. */
 	void (*icmp)(void *user, const struct l2_icmp_result *res);
 	/*

@@ -19,10 +19,17 @@ const char *l2_stat_name(enum l2_stat s)
 	return s < L2_STAT_COUNT ? stat_names[s] : "?";
 }
 
+bool l2_debug_on(const struct l2_node *n, uint32_t cat)
+{
+	return n->env.log && (!n->env.debug_on || n->env.debug_on(n->env.user, cat));
+}
+
 void l2_log(struct l2_node *n, int level, uint32_t cat, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (level == MC_LOG_DEBUG && !l2_debug_on(n, cat))
+		return;
 	va_start(ap, fmt);
 	mc_log_to(n->env.log, n->env.user, level, cat, fmt, ap);
 	va_end(ap);

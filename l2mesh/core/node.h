@@ -219,6 +219,8 @@ static inline void l2_count(struct l2_node *n, enum l2_stat s, uint64_t by)
 /* ---- node helpers (node.c) ---------------------------------------------- */
 
 /* Logging through env->log, formatted only when someone listens. */
+/* Whether debug lines of category cat go anywhere (l2_env.debug_on). */
+bool l2_debug_on(const struct l2_node *n, uint32_t cat);
 void l2_log(struct l2_node *n, int level, uint32_t cat, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

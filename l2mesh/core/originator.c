@@ -262,7 +262,7 @@ void l2_orig_route_set(struct l2_node *n, struct l2_orig *o, struct l2_neigh *ro
 {
 	if (o->router == router)
 		return;
-	if (n->env.log)		/* else nobody listens: format nothing */
+	if (l2_debug_on(n, MC_DBG_ROUTES))	/* else nobody listens: format nothing */
 		route_log(n, o, router);
 	o->router = router;
 	l2_changed(n, L2_CHANGE_ORIG, o->addr, 0, 0);
@@ -363,7 +363,7 @@ static void orig_purge_one(struct mc_hnode *e, void *arg)
 	char a[18];
 
 	if (c->down_port < 0 && n->now_ms - o->last_seen_ms > L2_ORIG_TIMEOUT_MS) {
-		if (n->env.log)
+		if (l2_debug_on(n, MC_DBG_BATMAN))
 			l2_log(n, MC_LOG_DEBUG, MC_DBG_BATMAN, "originator timeout: %s",
 			       mac_str(o->addr, a));
 		uint8_t addr[6];

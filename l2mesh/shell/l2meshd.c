@@ -108,6 +108,11 @@ static void env_log(void *user, int level, uint32_t cat, const char *msg)
 		mc_log(level, "%s", msg);
 }
 
+static bool env_debug_on(void *user, uint32_t cat)
+{
+	return (mc_log_debug() & cat) != 0;
+}
+
 static void env_icmp(void *user, const struct l2_icmp_result *res)
 {
 	l2sh_icmp_result(user, res);
@@ -857,7 +862,7 @@ static int l2meshd_start(struct mc_daemon *d)
 	struct l2_config cfg;
 	struct l2_env env = {
 		.user = &m, .mesh_send = env_mesh_send, .local_send = env_local_send,
-		.rand = env_rand, .log = env_log, .icmp = env_icmp,
+		.rand = env_rand, .log = env_log, .debug_on = env_debug_on, .icmp = env_icmp,
 		.changed = env_changed,
 	};
 	int rc;
