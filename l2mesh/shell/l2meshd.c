@@ -141,6 +141,15 @@ static void env_changed(void *user, enum l2_change what, const uint8_t mac[6], u
 #define OGM_SLOT_MS 100u	/* the core's L2_MAX_AGGREGATION_MS */
 #define OGM_BUSY_SLOTS 10u
 #define OGM_BUSY_MIN 5
+/*
+ * A port that held more than this at a slot (a cloud of 500 nodes brings
+ * ~10) is flooded, or worse: OGMs are read as they come again for
+ * OGM_FLOOD_MS. A held socket's queue fills within a slot under a flood
+ * and the kernel drops what follows, our real neighbours' OGMs among
+ * them; read as they come, the queue keeps draining.
+ */
+#define OGM_SLOT_MAX 64u
+#define OGM_FLOOD_MS 1000u
 
 static void ogm_busy_at(struct l2meshd *m, uint64_t t_ms, bool heard)
 {
@@ -164,8 +173,13 @@ static void ogm_slot_read(struct l2meshd *m, uint64_t now_ms)
 
 	if (!m->ogm_held || now_ms < m->ogm_slot)
 		return;
-	for (unsigned i = 0; i < m->nmesh; i++)
-		n += l2sh_port_ogm_read(&m->mesh[i]);
+	for (unsigned i = 0; i < m->nmesh; i++) {
+		unsigned k = l2sh_port_ogm_read(&m->mesh[i], OGM_SLOT_MAX);
+
+		if (k >= OGM_SLOT_MAX)
+			m->ogm_flood_until = now_ms + OGM_FLOOD_MS;
+		n += k;
+	}
 	if (n)
 		m->ogm_held_reads++;
 }
@@ -176,7 +190,7 @@ static void ogm_policy(struct l2meshd *m, uint64_t now_ms)
 	bool held;
 
 	ogm_busy_at(m, now_ms, false);
-	held = l2_slot_next(m->node, now_ms) &&
+	held = l2_slot_next(m->node, now_ms) && now_ms >= m->ogm_flood_until &&
 	       __builtin_popcount(m->ogm_busy & ((1u << OGM_BUSY_SLOTS) - 1)) >= OGM_BUSY_MIN;
 	m->ogm_held = held;
 	/* every port, every time: a port opened again starts watched */

@@ -82,6 +82,7 @@ struct l2meshd {
 	uint32_t ogm_busy;		/* bit k: OGMs heard k slots ago */
 	uint64_t ogm_period;		/* the slot period bit 0 stands for */
 	uint64_t ogm_slot;		/* the slot the loop is to wake at */
+	uint64_t ogm_flood_until;	/* not held before: a slot brought too many */
 	uint64_t ogm_held_reads;	/* reads at a slot that found OGMs */
 	struct mc_timer keep;		/* writes the OGM seqno to rundir now and then */
 	struct mc_timer ttkeep;		/* writes the local TT to rundir (ttstate.c) */

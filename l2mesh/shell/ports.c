@@ -396,7 +396,7 @@ static uint64_t heard_ms(struct msghdr *mh)
 	return 0;
 }
 
-unsigned l2sh_port_ogm_read(struct l2sh_port *p)
+unsigned l2sh_port_ogm_read(struct l2sh_port *p, unsigned budget)
 {
 	static uint8_t buf[OGM_BATCH][FRAME_MAX];
 	static union {
@@ -431,7 +431,7 @@ unsigned l2sh_port_ogm_read(struct l2sh_port *p)
 			wire_frame(p, NULL, &f);
 		}
 		total += (unsigned)n;
-	} while (n == OGM_BATCH);
+	} while (n == OGM_BATCH && total < budget);
 	p->heard_ms = 0;
 	p->rx_ogm += total;
 	return total;
@@ -458,7 +458,7 @@ static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 static void ogm_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	l2sh_port_ogm_read(w->data);
+	l2sh_port_ogm_read(w->data, RX_BUDGET);
 	(void)loop;
 	(void)revents;
 }
@@ -525,7 +525,10 @@ void l2sh_port_tune(struct ev_loop *loop, struct l2sh_port *p, uint64_t now_ms)
 	if (now_ms - p->ring_check_ms >= RING_CHECK_MS) {
 		uint64_t before = p->rx_dropped;
 		p->ring_check_ms = now_ms;
-		if (l2sh_port_rx_dropped(p) != before)
+		/* the ring's own losses only: a full OGM queue (a flood
+		 * while OGMs wait for a slot) is no reason to grow it */
+		p->rx_dropped += l2sh_ring_drops(&p->ring);
+		if (p->rx_dropped != before)
 			p->ring_full = true;
 	}
 	if (p->ring_busy || !p->ring_quiet_ms)
@@ -553,9 +556,9 @@ uint64_t l2sh_port_rx_dropped(struct l2sh_port *p)
 
 		/* OGMs lost on their own socket (its queue full) */
 		if (getsockopt(p->ogmfd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
-			p->rx_dropped += st.tp_drops;
+			p->ogm_dropped += st.tp_drops;
 	}
-	return p->rx_dropped;
+	return p->rx_dropped + p->ogm_dropped;
 }
 
 void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p)

@@ -92,6 +92,7 @@ struct l2sh_port {
 	uint64_t tx_joined;	/* segments they held */
 	uint64_t rx_csum;	/* checksums completed that a sender left to its NIC */
 	uint64_t rx_ogm;	/* frames read from ogmfd */
+	uint64_t ogm_dropped;	/* lost on ogmfd (its queue full; summed over reopens) */
 	uint64_t rx_dropped;	/* lost by the kernel: a ring was full (summed over reopens) */
 	/* the ring's size follows its load (l2sh_port_tune) */
 	bool ring_full;		/* found a quarter full, or a drop counted */
@@ -110,7 +111,8 @@ int l2sh_wire_open(struct l2sh_port *p, const char *ifname, bool mesh, uint16_t 
 void l2sh_tap_adopt(struct l2sh_port *p, const char *ifname, int fd);
 void l2sh_port_start(struct ev_loop *loop, struct l2sh_port *p);
 void l2sh_port_close(struct ev_loop *loop, struct l2sh_port *p);
-/* Frames the kernel dropped because the ring was full, since the start. */
+/* Frames the kernel dropped because the ring or the OGM socket's queue
+ * was full, since the start. */
 uint64_t l2sh_port_rx_dropped(struct l2sh_port *p);
 /*
  * Once per loop iteration, before the loop sleeps: grows the ring of a
@@ -122,8 +124,9 @@ void l2sh_port_tune(struct ev_loop *loop, struct l2sh_port *p, uint64_t now_ms);
 /* Handles what a wire port's ring holds, without a system call; frames. */
 unsigned l2sh_port_poll(struct l2sh_port *p);
 /* Handles the OGMs waiting on a mesh port's own socket, each with the
- * time it came in p->heard_ms while rx runs; frames. */
-unsigned l2sh_port_ogm_read(struct l2sh_port *p);
+ * time it came in p->heard_ms while rx runs, until about budget frames
+ * (whole batches of 8); frames. */
+unsigned l2sh_port_ogm_read(struct l2sh_port *p, unsigned budget);
 /* Whether the loop wakes for an OGM as it comes (on) or the shell reads
  * them when it wakes anyway (off). Started on. */
 void l2sh_port_ogm_watch(struct ev_loop *loop, struct l2sh_port *p, bool on);
