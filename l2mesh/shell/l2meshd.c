@@ -214,6 +214,8 @@ static void on_tick(void *user)
 {
 	struct l2meshd *m = user;
 
+	/* held OGMs before the core's tick flushes this slot (rearm moves
+	 * ogm_slot on, so the prepare watcher's read then has nothing to do) */
 	ogm_slot_read(m, mc_ev_now_ms(m->d->loop));
 	rearm(m);
 }

@@ -550,14 +550,8 @@ uint64_t l2sh_port_rx_dropped(struct l2sh_port *p)
 {
 	if (p->wire)
 		p->rx_dropped += l2sh_ring_drops(&p->ring);
-	if (p->wire && p->ogmfd >= 0) {
-		struct tpacket_stats st;
-		socklen_t len = sizeof(st);
-
-		/* OGMs lost on their own socket (its queue full) */
-		if (getsockopt(p->ogmfd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
-			p->ogm_dropped += st.tp_drops;
-	}
+	if (p->wire)	/* OGMs lost on their own socket */
+		p->ogm_dropped += l2sh_packet_drops(p->ogmfd);
 	return p->rx_dropped + p->ogm_dropped;
 }
 

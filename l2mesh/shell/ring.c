@@ -337,17 +337,22 @@ void l2sh_ring_release(struct l2sh_ring *r)
 		r->head = 0;
 }
 
-uint64_t l2sh_ring_drops(struct l2sh_ring *r)
+uint64_t l2sh_packet_drops(int fd)
 {
 	struct tpacket_stats st;
 	socklen_t len = sizeof(st);
 
+	if (fd >= 0 && getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		return st.tp_drops;
+	return 0;
+}
+
+uint64_t l2sh_ring_drops(struct l2sh_ring *r)
+{
 	uint64_t carried = r->drops_carried;
 
 	r->drops_carried = 0;
-	if (r->fd >= 0 && getsockopt(r->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
-		return carried + st.tp_drops;
-	return carried;
+	return carried + l2sh_packet_drops(r->fd);
 }
 
 int l2sh_ring_check(struct l2sh_ring *r, const char *ifname)

@@ -104,6 +104,9 @@ void l2sh_ring_release(struct l2sh_ring *r);
 /* Frames lost because the ring was full, since the last call (the kernel
  * resets its count when it is read). */
 uint64_t l2sh_ring_drops(struct l2sh_ring *r);
+/* The same for any AF_PACKET socket (its queue full), since the last
+ * call; 0 for fd < 0. */
+uint64_t l2sh_packet_drops(int fd);
 /*
  * After a poll that found nothing: 0 when all is well, -ENODEV when the
  * interface is gone (a link that only went down comes back by itself).
