@@ -71,6 +71,7 @@ struct ogm_ctx {
 	struct l2_orig *orig_neigh;
 	struct l2_orig **sender;	/* eth->src's entry, cached per frame */
 	enum dup_status dup;
+	size_t long_tvlv;	/* bytes of a long-aggregate TVLV first in tvlvs */
 	bool single_hop;
 	bool from_best;
 	uint8_t echo;		/* the sender's echo count on port */
@@ -207,21 +208,48 @@ static unsigned port_mtu(const struct l2_node *n, unsigned port)
 	return n->ports[port].mtu ? n->ports[port].mtu : 1500;
 }
 
-/*
- * batman-adv's 512 bytes and 32 OGMs per aggregate, on every port: a
- * kernel receiver reads no OGM that ends past byte 512 of an aggregate
- * (batadv_iv_ogm_aggr_packet), so longer ones, fewer frames on wired
- * ports, would cost a kernel neighbour those OGMs.
- */
-static bool fwd_fits(const struct l2_node *n, const struct l2_fwd *f,
-		     const struct ogm_out *o, size_t len)
-{
-	size_t max = port_mtu(n, f->out_port);
+/* The long-aggregate TVLV (no value) that starts our own OGMs' TVLVs. */
+static const uint8_t long_agg_tvlv[L2_TVLV_HLEN] = {
+	L2_TVLV_LONG_AGG, L2_TVLV_LONG_AGG_VERSION, 0, 0
+};
 
-	if (max > L2_MAX_AGGREGATION_BYTES)
+/* Its length when the TVLVs start with it, else 0. */
+static size_t long_agg_len(const uint8_t *tvlv, size_t len)
+{
+	if (len < L2_TVLV_HLEN || memcmp(tvlv, long_agg_tvlv, L2_TVLV_HLEN))
+		return 0;
+	return L2_TVLV_HLEN;
+}
+
+/*
+ * batman-adv's 512 bytes and 32 OGMs per aggregate, unless every
+ * neighbour on a wired port said in its own OGMs that it reads long
+ * aggregates: a kernel receiver reads no OGM that ends past byte 512 of
+ * an aggregate (batadv_iv_ogm_aggr_packet), so longer ones would cost it
+ * those OGMs. Aggregates up to the MTU halve the frames of a large cloud
+ * (doc/l2meshd.md, "Scale"); radio keeps short frames, which are lost
+ * less and whose loss costs fewer OGMs.
+ */
+static bool port_long(const struct l2_node *n, unsigned port)
+{
+	return !n->ports[port].wireless && l2_port_long_agg(n, port);
+}
+
+size_t l2_port_agg_max(const struct l2_node *n, unsigned port)
+{
+	size_t max = port_mtu(n, port);
+
+	if (!port_long(n, port) && max > L2_MAX_AGGREGATION_BYTES)
 		max = L2_MAX_AGGREGATION_BYTES;
-	return f->len - L2_ETH_HLEN + len <= max &&
-	       f->num < L2_MAX_AGGREGATION_PACKETS;
+	return max;
+}
+
+static bool fwd_fits(const struct l2_node *n, const struct l2_fwd *f, size_t len)
+{
+	unsigned num = port_long(n, f->out_port) ? UINT8_MAX : L2_MAX_AGGREGATION_PACKETS;
+
+	return f->len - L2_ETH_HLEN + len <= l2_port_agg_max(n, f->out_port) &&
+	       f->num < num;
 }
 
 /*
@@ -248,7 +276,7 @@ static bool fwd_can_take(const struct l2_node *n, const struct l2_fwd *f,
 			 uint64_t send_ms, uint64_t slot)
 {
 	if (f->out_port != out_port || !(send_ms < f->send_ms) || f->send_ms > slot ||
-	    !fwd_fits(n, f, o, len))
+	    !fwd_fits(n, f, len))
 		return false;
 	/* flooded OGMs go together, also after our own primary OGM */
 	if (!o->direct && !f->first_direct && f->first_ttl != 1 &&
@@ -449,20 +477,22 @@ static size_t own_tvlv_room(const struct l2_node *n)
 	return room;
 }
 
-/* This round's TVLVs (the features' own: GW, TT) into iv->tvlv. */
+/* This round's TVLVs (ours first, then the features': GW, TT) into iv->tvlv. */
 static uint16_t own_tvlvs(struct l2_node *n)
 {
 	struct mc_wr w;
 
 	mc_wr_init(&w, n->iv->tvlv, own_tvlv_room(n));
+	mc_wr_bytes(&w, long_agg_tvlv, sizeof(long_agg_tvlv));
 	l2_tvlv_ogm_append(n, &w);
 	return (uint16_t)mc_wr_len(&w);
 }
 
 static void own_secondary(struct l2_node *n, unsigned port, uint64_t send_ms)
 {
-	struct ogm_out o = { .in_port = port, .own = true };
+	struct ogm_out o = { .in_port = port, .own = true, .tvlv = long_agg_tvlv };
 
+	o.ogm.tvlv_len = sizeof(long_agg_tvlv);
 	o.ogm.ttl = 2;
 	o.ogm.seqno = n->iv->port_seqno[port]++;
 	memcpy(o.ogm.orig, n->ports[port].mac, 6);
@@ -658,12 +688,14 @@ static void forward_on(struct l2_node *n, const struct ogm_ctx *c, unsigned out_
 	if (!c->single_hop && tq < L2_TQ_TOTAL_BIDRECT_LIMIT)
 		return;
 	o.ogm = *c->ogm;
+	/* the long-aggregate TVLV speaks for the hop that sent it: not ours */
+	o.ogm.tvlv_len = (uint16_t)(o.ogm.tvlv_len - c->long_tvlv);
 	o.ogm.ttl--;
 	memcpy(o.ogm.prev_sender, c->eth->src, 6);
 	o.ogm.tq = l2_iv_hop_penalty(tq, n->cfg.hop_penalty);
 	if (!c->from_best)
 		o.ogm.flags |= L2_OGM_F_NOT_BEST_NEXT_HOP;
-	o.tvlv = mc_rd_cur(c->tvlvs);
+	o.tvlv = mc_rd_cur(c->tvlvs) + c->long_tvlv;
 	/* timed from when it was heard: one the shell read late still
 	 * leaves at the slot it would have had */
 	queue_add(n, out_port, &o,
@@ -744,8 +776,13 @@ static bool ogm_admit(struct l2_node *n, struct ogm_ctx *c)
 		l2_count(n, L2_STAT_DROP_TQ_ZERO, 1);
 		return false;
 	}
-	if (c->single_hop && (hn = l2_hneigh_find(n, c->eth->src, c->port)))
+	c->long_tvlv = long_agg_len(mc_rd_cur(c->tvlvs), c->ogm->tvlv_len);
+	if (c->single_hop && (hn = l2_hneigh_find(n, c->eth->src, c->port))) {
 		hn->last_seen_ms = n->now_ms;
+		/* said by the neighbour itself: a kernel node repeats the
+		 * TVLV of a softmesh node's OGM as it came */
+		l2_hneigh_long_agg(n, hn, c->long_tvlv != 0);
+	}
 	c->from_best = router && router->tq_avg &&
 		       l2_mac_eq(router->addr, c->eth->src);
 	if (loop_prone(n, c)) {

@@ -336,6 +336,8 @@ int l2_orig_router(struct l2_node *n, const uint8_t orig[6], unsigned *port_r,
 bool l2_neigh_on_port(struct l2_node *n, unsigned port, const uint8_t mac[6]);
 /* Live one-hop neighbours on port (broadcast suppression). */
 unsigned l2_port_neigh_count(struct l2_node *n, unsigned port);
+/* How long an aggregate of OGMs may be on port now, OGM bytes (bat_iv.c). */
+size_t l2_port_agg_max(const struct l2_node *n, unsigned port);
 /* Whether orig is a known originator (bcast dedup drops the unknown). */
 bool l2_orig_known(struct l2_node *n, const uint8_t orig[6]);
 

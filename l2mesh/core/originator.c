@@ -48,6 +48,24 @@ struct l2_hneigh *l2_hneigh_find(struct l2_node *n, const uint8_t addr[6],
 	return NULL;
 }
 
+void l2_hneigh_long_agg(struct l2_node *n, struct l2_hneigh *hn, bool on)
+{
+	if (hn->long_agg == on)
+		return;
+	hn->long_agg = on;
+	if (on)
+		n->origs->port_long[hn->port]++;
+	else
+		n->origs->port_long[hn->port]--;
+}
+
+bool l2_port_long_agg(const struct l2_node *n, unsigned port)
+{
+	unsigned k = port < L2_PORTS_MAX ? n->origs->port_neighs[port] : 0;
+
+	return k && n->origs->port_long[port] == k;
+}
+
 static struct l2_hneigh *hneigh_ref(struct l2_node *n, const uint8_t addr[6],
 				    unsigned port)
 {
@@ -85,6 +103,8 @@ static void hneigh_unref(struct l2_node *n, struct l2_hneigh *hn)
 	memcpy(addr, hn->addr, 6);
 	mc_hash_del(&n->origs->hneighs, &hn->hnode);
 	n->origs->port_neighs[port]--;
+	if (hn->long_agg)
+		n->origs->port_long[port]--;
 	free(hn);
 	l2_changed(n, L2_CHANGE_NEIGH, addr, 0, port);
 }

@@ -45,6 +45,7 @@ struct l2_hneigh {
 	uint32_t refs;			/* l2_neigh entries naming it */
 	uint64_t last_seen_ms;		/* its own OGM last heard */
 	struct l2_orig *orig;		/* its originator entry, a cache */
+	bool long_agg;			/* its own OGMs say it reads long aggregates */
 };
 
 /*
@@ -96,6 +97,7 @@ struct l2_origs {
 	struct mc_hash origs;
 	struct mc_hash hneighs;
 	unsigned port_neighs[L2_PORTS_MAX];	/* l2_hneigh per port */
+	unsigned port_long[L2_PORTS_MAX];	/* of them, with long_agg */
 	size_t nneighs;				/* l2_neigh entries */
 	uint64_t next_purge_ms;
 	l2_orig_gone_fn gone[L2_ORIG_GONE_MAX];	/* purge hooks */
@@ -123,6 +125,10 @@ struct l2_neigh *l2_orig_neigh_get(struct l2_node *n, struct l2_orig *o,
 				   const uint8_t addr[6], unsigned port);
 struct l2_hneigh *l2_hneigh_find(struct l2_node *n, const uint8_t addr[6],
 				 unsigned port);
+/* What the neighbour's last own OGM said about long aggregates. */
+void l2_hneigh_long_agg(struct l2_node *n, struct l2_hneigh *hn, bool on);
+/* Every neighbour known on port reads long aggregates (and there is one). */
+bool l2_port_long_agg(const struct l2_node *n, unsigned port);
 
 /* The echo window of o on port; created when create is set (else NULL). */
 struct l2_echo *l2_orig_echo(struct l2_orig *o, unsigned port, bool create);

@@ -112,6 +112,14 @@ enum l2_ptype {
 #define L2_TVLV_TT_VERSION 1
 #define L2_TVLV_ROAM_VERSION 1
 #define L2_TVLV_MCAST_VERSION 2
+/*
+ * softmesh's own, unknown to batman-adv (which skips unknown TVLVs): first
+ * in the TVLVs of a node's own OGMs, no value. It says that the sender
+ * reads aggregates to the end of the frame, not only their first 512
+ * bytes as the kernel does (bat_iv.c, doc/l2mesh-wire.md).
+ */
+#define L2_TVLV_LONG_AGG 0xf0
+#define L2_TVLV_LONG_AGG_VERSION 1
 
 /* TVLV payload sizes in bytes */
 #define L2_TVLV_GW_LEN 8

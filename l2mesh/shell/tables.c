@@ -196,6 +196,8 @@ static json_object *ports_rows(struct l2meshd *m)
 	for (unsigned i = 0; i < m->nmesh; i++) {
 		json_object *r = port_row(&m->mesh[i], true,
 					  m->node->ports[i].wireless ? "mesh-wireless" : "mesh");
+
+		mc_json_add(r, "ogm_agg_max", mc_json_int((int64_t)l2_port_agg_max(m->node, i)));
 		json_object_array_add(rows, r);
 	}
 	for (unsigned i = 0; i < m->nlocal; i++)

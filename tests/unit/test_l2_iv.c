@@ -270,13 +270,20 @@ struct nbr {
 
 static const struct nbr A0 = { NB_A, 0, 0 };
 
+/* The TVLVs the neighbours' own OGMs in links_round carry (none: a kernel's
+ * without GW or TT) */
+static const uint8_t *nb_tvlv;
+static uint16_t nb_tvlv_len;
+static const uint8_t LONG_TVLV[] = { L2_TVLV_LONG_AGG, L2_TVLV_LONG_AGG_VERSION, 0, 0 };
+
 /* A round of perfect links: our OGM goes out, each neighbour echoes it,
  * then each neighbour's own OGM comes in. */
 static void links_round(struct fx *f, const struct nbr *nb, unsigned n)
 {
 	struct ogm_spec echo = { .orig = ME, .prev = ME, .ttl = 49,
 				 .flags = L2_OGM_F_DIRECTLINK };
-	struct ogm_spec own = { .ttl = 50, .tq = 255 };
+	struct ogm_spec own = { .ttl = 50, .tq = 255, .tvlv = nb_tvlv,
+				.tvlv_len = nb_tvlv_len };
 	unsigned i;
 
 	echo.seqno = next_own(f);
@@ -426,7 +433,12 @@ static void test_own_ogm(void)
 		CHECK_INT(ogm.tq, 255);
 		CHECK_INT(ogm.flags, 0);
 		CHECK(l2_mac_eq(ogm.orig, ME) && l2_mac_eq(ogm.prev_sender, ME));
-		/* GW TVLV in 100 kbit/s units, up a fifth of down; then TT's */
+		/* softmesh's long-aggregate TVLV, empty, first; then the GW
+		 * TVLV in 100 kbit/s units, up a fifth of down; then TT's */
+		CHECK(l2_tvlv_next(&tvlvs, &tv) == 1);
+		CHECK_INT(tv.type, L2_TVLV_LONG_AGG);
+		CHECK_INT(tv.version, L2_TVLV_LONG_AGG_VERSION);
+		CHECK_INT(tv.len, 0);
 		CHECK(l2_tvlv_next(&tvlvs, &tv) == 1);
 		CHECK(l2_tvlv_gw_decode(&tv, &gw) == 0);
 		CHECK_INT(gw.bw_down_100kbps, 100);
@@ -458,7 +470,7 @@ static void test_own_tt_too_big(void)
 		CHECK(sent[i].len <= L2_ETH_HLEN + 300);
 		if (sent_ogm(i, 0, &ogm, &tv) && l2_mac_eq(ogm.orig, ME)) {
 			seen++;
-			CHECK_INT(ogm.tvlv_len, 0);
+			CHECK_INT(ogm.tvlv_len, L2_TVLV_HLEN);	/* the long-aggregate one */
 		}
 	}
 	CHECK(seen >= 2);
@@ -469,7 +481,7 @@ static void test_own_tt_too_big(void)
 	next_own(&f);
 	next_own(&f);
 	CHECK(sent_ogm(nsent - 1, 0, &ogm, &tv));
-	CHECK_INT(ogm.tvlv_len, L2_TVLV_HLEN + 200);
+	CHECK_INT(ogm.tvlv_len, L2_TVLV_HLEN + L2_TVLV_HLEN + 200);
 	l2_node_free(f.n);
 }
 
@@ -494,7 +506,7 @@ static void test_own_secondary(void)
 			sec++;
 			CHECK(l2_mac_eq(ogm.orig, ME_P1));
 			CHECK_INT(ogm.ttl, 2);
-			CHECK_INT(ogm.tvlv_len, 0);
+			CHECK_INT(ogm.tvlv_len, L2_TVLV_HLEN);	/* long aggregates */
 		}
 	}
 	CHECK(prim >= 2 && sec >= 1);
@@ -968,6 +980,118 @@ static void test_aggregation(void)
 	}
 }
 
+/*
+ * A wired port whose neighbours all say in their own OGMs that they read
+ * long aggregates gets aggregates up to its MTU; a neighbour without the
+ * TVLV (a kernel) takes it back to 512 bytes, as does radio. The TVLV
+ * speaks for one hop: it is never repeated, and one a neighbour only
+ * repeated does not count for it.
+ */
+static unsigned far_round(struct fx *f, uint8_t (*origs)[6], unsigned n, uint32_t seqno,
+			  const uint8_t *tvlv, uint16_t tvlv_len, size_t *longest)
+{
+	struct ogm_spec x = { .prev = NULL, .ttl = 49, .tq = 200, .tvlv = tvlv,
+			      .tvlv_len = tvlv_len };
+	struct l2_ogm ogm;
+	struct mc_rd tv;
+	unsigned i, from = nsent, ogms = 0;
+
+	for (i = 0; i < n; i++) {
+		x.orig = origs[i];
+		x.seqno = seqno;
+		rx_ogm(f, 0, NB_A, &x);
+	}
+	run_to(f, f->now + 160);
+	*longest = 0;
+	for (i = from; i < nsent; i++) {
+		if (!sent_ogm(i, 0, &ogm, &tv) || l2_mac_eq(ogm.orig, ME) ||
+		    l2_mac_eq(ogm.orig, NB_A))
+			continue;
+		if (sent[i].len > *longest)
+			*longest = sent[i].len;
+		for (unsigned k = 0; sent_ogm(i, k, &ogm, &tv); k++) {
+			if (ogm.orig[3] != 0x77)
+				continue;	/* a neighbour's echo */
+			ogms++;
+			/* ours is gone from the repeat, the TT TVLV behind it is not */
+			CHECK_INT(ogm.tvlv_len, tvlv_len == 12 ? 8 : tvlv_len);
+		}
+	}
+	return ogms;
+}
+
+static void test_long_aggregates(void)
+{
+	uint8_t origs[60][6], with_tt[12];
+	struct ogm_spec b = { .orig = NB_B, .ttl = 50, .tq = 255, .seqno = 9 };
+	struct l2_ogm ogm;
+	struct mc_rd tv;
+	struct mc_wr w;
+	size_t longest;
+	struct fx f;
+	unsigned i, echoes = 0;
+
+	mc_wr_init(&w, with_tt, sizeof(with_tt));
+	mc_wr_bytes(&w, LONG_TVLV, sizeof(LONG_TVLV));
+	l2_tvlv_encode(&w, L2_TVLV_TT, L2_TVLV_TT_VERSION, (const uint8_t *)"abcd", 4);
+	CHECK_INT(mc_wr_len(&w), 12);
+	for (i = 0; i < 60; i++) {
+		memcpy(origs[i], FAR_X, 6);
+		origs[i][3] = 0x77;
+		origs[i][4] = (uint8_t)i;
+	}
+	/* NB_A a softmesh node */
+	nb_tvlv = LONG_TVLV;
+	nb_tvlv_len = sizeof(LONG_TVLV);
+	node_new(&f, NULL, 1, NULL);
+	CHECK_INT(l2_port_agg_max(f.n, 0), L2_MAX_AGGREGATION_BYTES);	/* nobody known */
+	link_up(&f, 70);
+	CHECK_INT(l2_port_agg_max(f.n, 0), 1500);
+	/* its OGMs are echoed without our TVLV */
+	for (i = 0; i < nsent; i++)
+		for (unsigned k = 0; sent_ogm(i, k, &ogm, &tv); k++)
+			if (l2_mac_eq(ogm.orig, NB_A)) {
+				echoes++;
+				CHECK_INT(ogm.tvlv_len, 0);
+			}
+	CHECK(echoes > 0);
+	rand_fixed = 5;
+	far_round(&f, origs, 60, 10, with_tt, 12, &longest);	/* makes the routes */
+	/* 60 OGMs of 24 + 8 bytes: 46 in one frame of 1472 bytes, 14 in a second */
+	CHECK_INT(far_round(&f, origs, 60, 11, with_tt, 12, &longest), 60);
+	CHECK_INT(longest, L2_ETH_HLEN + 46 * 32);
+	/* a kernel neighbour appears on the port: 512 from its first OGM on */
+	rx_ogm(&f, 0, NB_B, &b);
+	CHECK_INT(l2_port_agg_max(f.n, 0), L2_MAX_AGGREGATION_BYTES);
+	CHECK_INT(far_round(&f, origs, 60, 12, NULL, 0, &longest), 60);
+	CHECK(longest <= L2_ETH_HLEN + L2_MAX_AGGREGATION_BYTES);
+	/* ... and it keeps it there until it says otherwise itself: its repeat
+	 * of a softmesh node's OGM, TVLV and all, does not count */
+	b.orig = FAR_X;
+	b.ttl = 40;
+	b.seqno = 100;
+	b.tvlv = LONG_TVLV;
+	b.tvlv_len = sizeof(LONG_TVLV);
+	rx_ogm(&f, 0, NB_B, &b);
+	CHECK_INT(l2_port_agg_max(f.n, 0), L2_MAX_AGGREGATION_BYTES);
+	b.orig = NB_B;
+	b.ttl = 50;
+	b.seqno = 10;
+	rx_ogm(&f, 0, NB_B, &b);
+	CHECK_INT(l2_port_agg_max(f.n, 0), 1500);
+	rand_fixed = 0;
+	l2_node_free(f.n);
+
+	/* radio: short aggregates whoever listens */
+	node_new(&f, NULL, 0, NULL);
+	l2_port_add(f.n, "wlan0", ME, 1500, true);
+	link_up(&f, 10);
+	CHECK_INT(l2_port_agg_max(f.n, 0), L2_MAX_AGGREGATION_BYTES);
+	l2_node_free(f.n);
+	nb_tvlv = NULL;
+	nb_tvlv_len = 0;
+}
+
 /* ---- purges and ports -------------------------------------------------------------------------- */
 
 static void test_purge(void)
@@ -1290,6 +1414,7 @@ int main(void)
 	RUN(test_same_seqno_ranking);
 	RUN(test_seqno_protection);
 	RUN(test_aggregation);
+	RUN(test_long_aggregates);
 	RUN(test_purge);
 	RUN(test_port_down);
 	RUN(test_router_choice);
