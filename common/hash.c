@@ -199,6 +199,20 @@ struct mc_hnode *mc_hash_next(struct mc_hash_iter *it)
 	return NULL;
 }
 
+void mc_hash_prefetch_entries(const struct mc_hash *h, uint32_t hash, unsigned lines)
+{
+	uint32_t i;
+
+	if (!h->tab)
+		return;
+	for (i = hash & h->mask; h->tab[i].e; i = (i + 1) & h->mask) {
+		if (h->tab[i].hash != hash)
+			continue;
+		for (unsigned l = 0; l < lines; l++)
+			__builtin_prefetch((const char *)h->tab[i].e + 64 * l);
+	}
+}
+
 struct mc_hnode *mc_hash_first(const struct mc_hash *h, uint32_t hash,
 			       struct mc_hash_iter *it)
 {

@@ -70,6 +70,22 @@ uint32_t mc_hash_mac_seeded(uint32_t seed, const uint8_t mac[6], uint32_t extra)
  */
 uint32_t mc_hash_bytes(const void *key, size_t len, uint32_t seed);
 
+/*
+ * Lookups of many keys at once (the originators of an OGM aggregate)
+ * wait on one cache miss after another: the slot, then the entry. Asking
+ * for all the slots first, then for all the entries their hashes find,
+ * overlaps the misses. Neither call reads an entry nor changes a thing;
+ * the second reads the slots, so it should come a little after the first.
+ */
+static inline void mc_hash_prefetch_slot(const struct mc_hash *h, uint32_t hash)
+{
+	if (h->tab)
+		__builtin_prefetch(&h->tab[hash & h->mask]);
+}
+
+/* The first lines (of 64 bytes) of each entry whose hash is hash. */
+void mc_hash_prefetch_entries(const struct mc_hash *h, uint32_t hash, unsigned lines);
+
 /* 0, or -ENOMEM when the table was full and could not grow. */
 int mc_hash_add(struct mc_hash *h, struct mc_hnode *e, uint32_t hash);
 void mc_hash_del(struct mc_hash *h, struct mc_hnode *e);

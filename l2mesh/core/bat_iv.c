@@ -21,6 +21,7 @@
 #include "l2mesh/core/originator.h"
 
 #define SPARE_MAX L2_BATMAN_QUEUE_LEN	/* recycled frame buffers kept */
+#define IV_BATCH 32			/* OGMs of an aggregate read ahead at once */
 #define ETH_BCAST ((const uint8_t *)"\xff\xff\xff\xff\xff\xff")
 
 /* A frame waiting to go out on one port (batadv_forw_packet). */
@@ -896,10 +897,14 @@ static void iv_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 	      struct mc_rd *r)
 {
 	struct l2_orig *sender = NULL;
-	struct l2_ogm ogm;
-	struct mc_rd tvlvs;
+	struct {
+		struct l2_ogm ogm;
+		struct mc_rd tvlvs;
+	} b[IV_BATCH];
+	const uint8_t *orig[IV_BATCH];
 	bool any = false;
-	int rc;
+	unsigned i, k;
+	int rc = 0;
 
 	if (!l2_mac_eq(eth->dst, ETH_BCAST)) {
 		l2_count(n, L2_STAT_DROP_NOT_FOR_US, 1);
@@ -911,10 +916,15 @@ static void iv_rx(struct l2_node *n, unsigned port, const struct l2_eth *eth,
 	}
 	l2_count(n, L2_STAT_MGMT_RX, 1);
 	l2_count(n, L2_STAT_MGMT_RX_BYTES, r->len);
-	while ((rc = l2_ogm_next(r, &ogm, &tvlvs)) == 1) {
-		any = true;
-		ogm_rx(n, port, eth, &ogm, &tvlvs, &sender);
-	}
+	do {
+		/* a batch parsed, its originators fetched, then processed */
+		for (k = 0; k < IV_BATCH && (rc = l2_ogm_next(r, &b[k].ogm, &b[k].tvlvs)) == 1; k++)
+			orig[k] = b[k].ogm.orig;
+		l2_orig_prefetch(n, orig, k);
+		for (i = 0; i < k; i++)
+			ogm_rx(n, port, eth, &b[i].ogm, &b[i].tvlvs, &sender);
+		any |= k > 0;
+	} while (rc == 1);
 	if (rc < 0)
 		l2_count(n, ogm_error_stat(rc), 1);
 	else if (!any)

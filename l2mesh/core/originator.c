@@ -126,6 +126,24 @@ struct l2_orig *l2_orig_find(struct l2_node *n, const uint8_t addr[6])
 	return NULL;
 }
 
+/* an entry and the last hops inside it: what an OGM reads */
+#define ORIG_LINES ((sizeof(struct l2_orig) + 63) / 64 < 4 ? (sizeof(struct l2_orig) + 63) / 64 : 4)
+
+void l2_orig_prefetch(struct l2_node *n, const uint8_t *const addrs[], unsigned k)
+{
+	uint32_t hv[L2_ORIG_PREFETCH_MAX];
+	unsigned i;
+
+	if (k > L2_ORIG_PREFETCH_MAX)
+		k = L2_ORIG_PREFETCH_MAX;
+	for (i = 0; i < k; i++) {
+		hv[i] = mc_hash_mac(addrs[i], 0);
+		mc_hash_prefetch_slot(&n->origs->origs, hv[i]);
+	}
+	for (i = 0; i < k; i++)
+		mc_hash_prefetch_entries(&n->origs->origs, hv[i], ORIG_LINES);
+}
+
 struct l2_orig *l2_orig_get(struct l2_node *n, const uint8_t addr[6])
 {
 	struct l2_orig *o = l2_orig_find(n, addr);

@@ -27,6 +27,7 @@
 #define L2_EXPECTED_SEQNO_RANGE 65536	/* a jump this far is a restart */
 #define L2_PORT_NONE 0xff		/* in_port of our own primary OGM */
 #define L2_ORIG_NEIGHS_INLINE 4		/* last hops kept inside the entry */
+#define L2_ORIG_PREFETCH_MAX 64		/* originators l2_orig_prefetch takes at once */
 /*
  * Caps, which batman-adv does not have: forged OGMs from new addresses
  * must not grow the tables without bound. Beyond them a new originator or
@@ -112,6 +113,11 @@ uint64_t l2_origs_tick(struct l2_node *n, uint64_t now_ms);
 void l2_origs_port_down(struct l2_node *n, unsigned port);
 
 struct l2_orig *l2_orig_find(struct l2_node *n, const uint8_t addr[6]);
+/*
+ * Fetches the entries of k originators ahead of their lookups, into the
+ * cache (mc_hash_prefetch_*): the OGMs of one aggregate. Changes nothing.
+ */
+void l2_orig_prefetch(struct l2_node *n, const uint8_t *const addrs[], unsigned k);
 /* Finds or creates (NULL only when out of memory). */
 struct l2_orig *l2_orig_get(struct l2_node *n, const uint8_t addr[6]);
 /* Calls fn on every originator; fn must not create or delete any. */
