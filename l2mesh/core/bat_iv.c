@@ -518,8 +518,18 @@ static uint64_t own_delay(struct l2_node *n)
 static void own_round(struct l2_node *n, uint64_t now_ms)
 {
 	struct ogm_out o = { .in_port = L2_PORT_NONE, .own = true };
-	uint64_t send_ms = now_ms + own_delay(n);
+	uint64_t delay = own_delay(n), send_ms = now_ms + delay;
 	unsigned p;
+
+	/*
+	 * With aggregation, at the slot nearest the drawn time: the round
+	 * leaves in the wake-up that sends the slot's forwarded OGMs (which
+	 * may ride behind it), a wake-up a second fewer. The interval stays
+	 * the configured one on average; the slots' phase, drawn per box,
+	 * keeps neighbours on other boxes apart as the jitter did.
+	 */
+	if (n->cfg.aggregation && delay > L2_MAX_AGGREGATION_MS)
+		send_ms = agg_slot(n->iv, send_ms - L2_MAX_AGGREGATION_MS);
 
 	o.ogm.tvlv_len = own_tvlvs(n);
 	o.tvlv = n->iv->tvlv;
@@ -680,7 +690,8 @@ static void tvlvs_process(struct l2_node *n, const struct ogm_ctx *c)
 
 /* ---- receive: rebroadcast ------------------------------------------------------- */
 
-static void forward_on(struct l2_node *n, const struct ogm_ctx *c, unsigned out_port)
+static void forward_on(struct l2_node *n, const struct ogm_ctx *c, unsigned out_port,
+		       uint64_t due_ms)
 {
 	struct ogm_out o = { .in_port = c->port, .direct = c->single_hop };
 	uint8_t tq = tq_for_port(n, c, out_port);
@@ -697,10 +708,7 @@ static void forward_on(struct l2_node *n, const struct ogm_ctx *c, unsigned out_
 	if (!c->from_best)
 		o.ogm.flags |= L2_OGM_F_NOT_BEST_NEXT_HOP;
 	o.tvlv = mc_rd_cur(c->tvlvs) + c->long_tvlv;
-	/* timed from when it was heard: one the shell read late still
-	 * leaves at the slot it would have had */
-	queue_add(n, out_port, &o,
-		  n->heard_ms + n->env.rand(n->env.user) % L2_FWD_DELAY_MS);
+	queue_add(n, out_port, &o, due_ms);
 }
 
 /*
@@ -710,6 +718,7 @@ static void forward_on(struct l2_node *n, const struct ogm_ctx *c, unsigned out_
  */
 static void forward(struct l2_node *n, const struct ogm_ctx *c, bool bidirect)
 {
+	uint64_t due_ms;
 	unsigned p;
 
 	if (!c->single_hop && !bidirect) {
@@ -726,11 +735,15 @@ static void forward(struct l2_node *n, const struct ogm_ctx *c, bool bidirect)
 	}
 	if (!c->from_best && !c->single_hop)
 		return;		/* heard, ranked, not ours to repeat */
+	/* timed from when it was heard: one the shell read late still leaves
+	 * at the slot it would have had; one draw for all ports, whose
+	 * aggregates leave together */
+	due_ms = n->heard_ms + n->env.rand(n->env.user) % L2_FWD_DELAY_MS;
 	for (p = 0; p < n->nports; p++) {
 		/* a secondary interface's OGM stays on the link it came from */
 		if (!n->ports[p].up || (c->single_hop && c->ogm->ttl <= 2 && p != c->port))
 			continue;
-		forward_on(n, c, p);
+		forward_on(n, c, p, due_ms);
 	}
 }
 

@@ -452,6 +452,42 @@ static void test_own_ogm(void)
 	l2_node_free(f.n);
 }
 
+/*
+ * With aggregation our own OGMs leave at the aggregation slot nearest
+ * their drawn time (one wake-up with the forwarded ones); without, at
+ * the drawn time, jitter and all.
+ */
+static void test_own_on_slots(void)
+{
+	struct l2_config cfg;
+	struct fx f;
+	unsigned i, off_slot = 0;
+	uint64_t t0;
+
+	l2_config_defaults(&cfg, ME);
+	cfg.agg_phase = 37;
+	node_new(&f, &cfg, 1, NULL);
+	next_own(&f);
+	for (i = 0; i < 20; i++) {
+		t0 = f.now;
+		next_own(&f);
+		CHECK_INT(f.now % L2_MAX_AGGREGATION_MS, 37);
+		CHECK_INT(f.now - t0, 1000);
+	}
+	l2_node_free(f.n);
+	cfg.aggregation = false;
+	node_new(&f, &cfg, 1, NULL);
+	next_own(&f);
+	for (i = 0; i < 20; i++) {
+		t0 = f.now;
+		next_own(&f);
+		CHECK(f.now - t0 >= 980 && f.now - t0 < 1020);
+		off_slot += f.now % L2_MAX_AGGREGATION_MS != 37;
+	}
+	CHECK(off_slot > 10);
+	l2_node_free(f.n);
+}
+
 /* A TT TVLV too big for the smallest port is left out, not the OGM. */
 static void test_own_tt_too_big(void)
 {
@@ -1415,6 +1451,7 @@ int main(void)
 	RUN(test_seqno_protection);
 	RUN(test_aggregation);
 	RUN(test_long_aggregates);
+	RUN(test_own_on_slots);
 	RUN(test_purge);
 	RUN(test_port_down);
 	RUN(test_router_choice);
