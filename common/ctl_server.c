@@ -224,6 +224,12 @@ static int conn_feed(struct mc_ctl_conn *c, unsigned *reqs)
  * and an idle watcher serves them once nothing else is pending (the data
  * path first: its watchers have a higher priority).
  */
+/* Part of a request came, its end not yet. */
+static bool partial(const struct mc_ctl_conn *c)
+{
+	return c->lb.len || c->lb.overflow;
+}
+
 static void conn_turn(struct mc_ctl_conn *c)
 {
 	struct mc_ctl_server *srv = c->srv;
@@ -259,6 +265,9 @@ static void conn_turn(struct mc_ctl_conn *c)
 		ev_idle_stop(srv->loop, &c->more);
 		ev_io_start(srv->loop, &c->rio);
 	}
+	/* half a request waiting: the sweep will see whether it ever ends */
+	if (!c->dead && partial(c) && !ev_is_active(&srv->sweep))
+		ev_timer_start(srv->loop, &srv->sweep);
 	ctl_unbusy(srv);
 }
 
@@ -336,17 +345,29 @@ static bool evict_idle(struct mc_ctl_server *srv)
 	return true;
 }
 
-/* Clients that began a request and stopped: their slot is not theirs. */
+/*
+ * Clients that began a request and stopped: their slot is not theirs.
+ * The sweep runs once a second only while some request is partial, so an
+ * idle daemon is not woken for it.
+ */
 static void sweep_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct mc_ctl_server *srv = w->data;
 	ev_tstamp now = ev_now(loop);
+	bool waiting = false;
 
 	ctl_busy(srv);
-	for (struct mc_ctl_conn *c = srv->conns; c; c = c->next)
-		if (!c->dead && (c->lb.len || c->lb.overflow) && now - c->last >= MC_CTL_PARTIAL_S)
+	for (struct mc_ctl_conn *c = srv->conns; c; c = c->next) {
+		if (c->dead || !partial(c))
+			continue;
+		if (now - c->last >= MC_CTL_PARTIAL_S)
 			conn_close(c);
+		else
+			waiting = true;
+	}
 	ctl_unbusy(srv);
+	if (!waiting)
+		ev_timer_stop(loop, w);
 }
 
 static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -436,9 +457,8 @@ int mc_ctl_server_open(struct mc_ctl_server **out, struct ev_loop *loop,
 	ev_io_init(&srv->aio, accept_cb, srv->fd, EV_READ);
 	srv->aio.data = srv;
 	ev_io_start(loop, &srv->aio);
-	ev_timer_init(&srv->sweep, sweep_cb, 1.0, 1.0);
+	ev_timer_init(&srv->sweep, sweep_cb, 1.0, 1.0);	/* started by a partial request */
 	srv->sweep.data = srv;
-	ev_timer_start(loop, &srv->sweep);
 	*out = srv;
 	return 0;
 fail:

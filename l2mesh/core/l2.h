@@ -37,6 +37,7 @@ enum l2_change {
 	L2_CHANGE_GW,		/* an originator's gateway offer: mac */
 	L2_CHANGE_TT_LOCAL,	/* a client of this node: mac, vid */
 	L2_CHANGE_TT_GLOBAL,	/* a client of other nodes: mac, vid */
+	L2_CHANGE_PORT,		/* a mesh port's own row (its aggregate size): port */
 };
 
 /* One ping/traceroute answer, for meshctl ping and traceroute. */

@@ -48,8 +48,17 @@ struct l2_hneigh *l2_hneigh_find(struct l2_node *n, const uint8_t addr[6],
 	return NULL;
 }
 
+/* After a neighbour of port came, went or changed its mind: was it long? */
+static void port_long_check(struct l2_node *n, unsigned port, bool was)
+{
+	if (l2_port_long_agg(n, port) != was)
+		l2_changed(n, L2_CHANGE_PORT, n->ports[port].mac, 0, port);
+}
+
 void l2_hneigh_long_agg(struct l2_node *n, struct l2_hneigh *hn, bool on)
 {
+	bool was = l2_port_long_agg(n, hn->port);
+
 	if (hn->long_agg == on)
 		return;
 	hn->long_agg = on;
@@ -57,6 +66,7 @@ void l2_hneigh_long_agg(struct l2_node *n, struct l2_hneigh *hn, bool on)
 		n->origs->port_long[hn->port]++;
 	else
 		n->origs->port_long[hn->port]--;
+	port_long_check(n, hn->port, was);
 }
 
 bool l2_port_long_agg(const struct l2_node *n, unsigned port)
@@ -70,6 +80,7 @@ static struct l2_hneigh *hneigh_ref(struct l2_node *n, const uint8_t addr[6],
 				    unsigned port)
 {
 	struct l2_hneigh *hn = l2_hneigh_find(n, addr, port);
+	bool was;
 
 	if (hn) {
 		hn->refs++;
@@ -88,8 +99,10 @@ static struct l2_hneigh *hneigh_ref(struct l2_node *n, const uint8_t addr[6],
 		free(hn);
 		return NULL;
 	}
+	was = l2_port_long_agg(n, port);
 	n->origs->port_neighs[port]++;
 	l2_changed(n, L2_CHANGE_NEIGH, addr, 0, port);
+	port_long_check(n, port, was);
 	return hn;
 }
 
@@ -97,9 +110,11 @@ static void hneigh_unref(struct l2_node *n, struct l2_hneigh *hn)
 {
 	uint8_t addr[6];
 	unsigned port = hn->port;
+	bool was;
 
 	if (--hn->refs)
 		return;
+	was = l2_port_long_agg(n, port);
 	memcpy(addr, hn->addr, 6);
 	mc_hash_del(&n->origs->hneighs, &hn->hnode);
 	n->origs->port_neighs[port]--;
@@ -107,6 +122,7 @@ static void hneigh_unref(struct l2_node *n, struct l2_hneigh *hn)
 		n->origs->port_long[port]--;
 	free(hn);
 	l2_changed(n, L2_CHANGE_NEIGH, addr, 0, port);
+	port_long_check(n, port, was);
 }
 
 /* ---- originators and their last hops ---------------------------------------- */

@@ -347,6 +347,7 @@ void l2sh_changed(struct l2meshd *m, enum l2_change what, const uint8_t mac[6],
 		[L2_CHANGE_ORIG] = NULL,	/* two topics: orig_changed decides */
 		[L2_CHANGE_NEIGH] = "neighbor", [L2_CHANGE_GW] = "gateway",
 		[L2_CHANGE_TT_LOCAL] = "translocal", [L2_CHANGE_TT_GLOBAL] = "transglobal",
+		[L2_CHANGE_PORT] = "interface",
 	};
 
 	if (!m->d->ctl || (topic[what] && !mc_ctl_watched(m->d->ctl, topic[what])))
@@ -357,6 +358,7 @@ void l2sh_changed(struct l2meshd *m, enum l2_change what, const uint8_t mac[6],
 	case L2_CHANGE_GW: gw_changed(m, mac); break;
 	case L2_CHANGE_TT_LOCAL: tl_changed(m, mac, vid); break;
 	case L2_CHANGE_TT_GLOBAL: tg_changed(mac, vid, m); break;
+	case L2_CHANGE_PORT: l2sh_ports_changed(m); break;
 	}
 }
 
