@@ -218,18 +218,18 @@ static int conn_feed(struct mc_ctl_conn *c, unsigned *reqs)
 	return 0;
 }
 
-/*
- * One turn of a client: at most MC_CTL_READS_PER_WAKE reads and
- * MC_CTL_REQS_PER_WAKE requests. With bytes left over, the socket waits
- * and an idle watcher serves them once nothing else is pending (the data
- * path first: its watchers have a higher priority).
- */
 /* Part of a request came, its end not yet. */
 static bool partial(const struct mc_ctl_conn *c)
 {
 	return c->lb.len || c->lb.overflow;
 }
 
+/*
+ * One turn of a client: at most MC_CTL_READS_PER_WAKE reads and
+ * MC_CTL_REQS_PER_WAKE requests. With bytes left over, the socket waits
+ * and an idle watcher serves them once nothing else is pending (the data
+ * path first: its watchers have a higher priority).
+ */
 static void conn_turn(struct mc_ctl_conn *c)
 {
 	struct mc_ctl_server *srv = c->srv;
