@@ -421,7 +421,11 @@ static void global_del(struct l2_node *n, struct tt_orig *o, const uint8_t *mac,
 
 	if (!g)
 		return;
-	if (roaming && tt_local_find(n->tt, mac, vid)) {
+	/* it roamed to us -- unless it left us again since: a ROAM_ADV
+	 * from o made our entry ROAM, and this is o's DEL of an older visit
+	 * (o's OGM came the long way round); o's ROAM entry still names
+	 * where the client is */
+	if (roaming && tt_local_is_mine(tt_local_find(n->tt, mac, vid))) {
 		tt_global_free(n, g);
 		return;
 	}
@@ -470,6 +474,21 @@ void tt_orig_buff_save(struct tt_orig *o, const struct mc_rd *changes)
 		memcpy(p, mc_rd_cur(changes), len);
 }
 
+/*
+ * The TTVN a packet sent by oe carries: its originator's last, or, for an
+ * entry a ROAM_ADV made, the version the sender will announce the client
+ * in, when our copy of its table lags behind that. A relay that heard
+ * the sender's newer OGMs would otherwise take a packet we reroute there
+ * for stale, and send it back by its own table to the client's old node,
+ * which is us: the two bounce it until its TTL runs out (l2_roam_udp).
+ */
+static uint8_t oe_stamp(const struct tt_oe *oe)
+{
+	uint8_t last = oe->o->last_ttvn;
+
+	return tt_ttvn_before(last, oe->ttvn) ? oe->ttvn : last;
+}
+
 int l2_tt_global_lookup(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
 			uint8_t orig_r[6], uint8_t *ttvn_r)
 {
@@ -479,7 +498,7 @@ int l2_tt_global_lookup(struct l2_node *n, const uint8_t mac[6], uint16_t vid,
 	if (!oe)
 		return -ENOENT;
 	memcpy(orig_r, oe->o->h.mac, 6);
-	*ttvn_r = oe->o->last_ttvn;
+	*ttvn_r = oe_stamp(oe);
 	return 0;
 }
 
@@ -521,7 +540,7 @@ static bool reroute(struct l2_node *n, uint8_t *hdr, const uint8_t *client, uint
 		if (!oe || l2_mac_eq(oe->o->h.mac, hdr + TT_UC_DEST_OFF))
 			return false;
 		to = oe->o->h.mac;
-		ttvn = oe->o->last_ttvn;
+		ttvn = oe_stamp(oe);
 	}
 	memcpy(hdr + TT_UC_DEST_OFF, to, 6);
 	hdr[TT_UC_TTVN_OFF] = ttvn;

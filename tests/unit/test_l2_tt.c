@@ -877,7 +877,10 @@ static void test_roam_committed_reroute(void)
 	memcpy(hdr + 4, a->cfg.mac, 6);
 	CHECK(!l2_tt_check_unicast(a, hdr, x, 0));
 	CHECK(l2_mac_eq(hdr + 4, b->cfg.mac));
-	CHECK_INT(hdr[3], l2_tt_ttvn(b));
+	/* stamped with the version b will announce x in: b's ROAM_ADV is
+	 * newer than any OGM of b we have */
+	CHECK_INT(hdr[3], (uint8_t)(l2_tt_ttvn(b) + 1));
+	CHECK(l2_tt_check_unicast(b, hdr, x, 0));	/* b takes it */
 	/* a client nobody places elsewhere is still delivered here */
 	uint8_t y[6];
 	client(y, 0x77);
@@ -941,6 +944,72 @@ static void test_roam_stale_add(void)
 	CHECK_INT(where(c, x), 1);
 	CHECK_INT(stat(a, L2_STAT_TT_ROAM_ADV_TX), 1);
 	/* an ADD long after our ROAM_ADV is believed: x moved to b again */
+	nodes_free(a, b, c);
+}
+
+/*
+ * A unicast for x from c, addressed as c's global table says, on the line
+ * a - c - b: between a and b it passes c, which checks it as a relay does.
+ * Returns the id of the node that delivers it, or 0 if it is still
+ * bouncing after 8 hops (its TTL would run out); *hops counts the checks.
+ */
+static int line_path(struct l2_node *a, struct l2_node *c, struct l2_node *b,
+		     const uint8_t *x, int *hops)
+{
+	uint8_t hdr[10] = { L2_PT_UNICAST }, ttvn;
+	struct l2_node *at = c;
+
+	*hops = 0;
+	if (l2_tt_global_lookup(c, x, 0, hdr + 4, &ttvn) < 0)
+		return -1;
+	hdr[3] = ttvn;
+	for (int k = 0; k < 8; k++) {
+		struct l2_node *next;
+
+		if (l2_mac_eq(hdr + 4, a->cfg.mac))
+			next = at == b ? c : a;
+		else if (l2_mac_eq(hdr + 4, b->cfg.mac))
+			next = at == a ? c : b;
+		else if (l2_mac_eq(hdr + 4, c->cfg.mac))
+			next = c;
+		else
+			return -1;
+		at = next;
+		(*hops)++;
+		if (l2_tt_check_unicast(at, hdr, x, 0))
+			return at->cfg.mac[5];
+	}
+	return 0;
+}
+
+/*
+ * The lab's l2_roam_udp loss: x went a -> b (both committed), then comes
+ * back to a. c heard a's DEL|ROAM; b did not yet (an OGM a hop further
+ * arrives later). b reroutes c's frames for x to a, stamped with the TTVN
+ * b knows for a; c, knowing a newer one, must not send them back to b.
+ */
+static void test_roam_back_lagging_view(void)
+{
+	struct l2_node *a, *b, *c;
+	uint8_t x[6], buf[BUF];
+	uint64_t t = T0;
+	size_t len;
+	int hops;
+
+	roam_start(&a, &b, &c, x, &t);
+	ogm(b, t += 1000, a, c);		/* b: ADD x */
+	len = ogm_out(a, t += 300, buf, sizeof(buf));	/* a: DEL|ROAM x */
+	ogm_in(c, a->cfg.mac, buf, len, t);	/* b hears it later */
+	CHECK_INT(where(c, x), 2);
+	a->now_ms = t += 600;
+	l2_tt_local_seen(a, x, 0, 0);		/* back at a: ROAM_ADV to b */
+	CHECK_INT(line_path(a, c, b, x, &hops), 1);
+	CHECK_INT(hops, 3);
+	ogm_in(b, a->cfg.mac, buf, len, t += 100);	/* the late DEL|ROAM */
+	CHECK_INT(line_path(a, c, b, x, &hops), 1);
+	ogm(a, t += 300, b, c);			/* a: ADD x */
+	CHECK_INT(line_path(a, c, b, x, &hops), 1);
+	CHECK_INT(hops, 1);
 	nodes_free(a, b, c);
 }
 
@@ -1396,6 +1465,7 @@ int main(void)
 	RUN(test_roam_committed_reroute);
 	RUN(test_roam_back_before_announce);
 	RUN(test_roam_stale_add);
+	RUN(test_roam_back_lagging_view);
 	RUN(test_temp_and_timeouts);
 	RUN(test_other_response);
 	RUN(test_size_limits);
