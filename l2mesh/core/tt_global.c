@@ -486,7 +486,9 @@ static uint8_t oe_stamp(const struct tt_oe *oe)
 {
 	uint8_t last = oe->o->last_ttvn;
 
-	return tt_ttvn_before(last, oe->ttvn) ? oe->ttvn : last;
+	/* one ahead, no more: an ADD's version 129 or more commits old
+	 * reads as ahead of the last too, and a far one would be stale */
+	return (uint8_t)(oe->ttvn - last) == 1 ? oe->ttvn : last;
 }
 
 int l2_tt_global_lookup(struct l2_node *n, const uint8_t mac[6], uint16_t vid,

@@ -452,6 +452,15 @@ static void test_ttvn_wrap(void)
 	CHECK_INT(global_crc(b, a->cfg.mac), own_crc(a, 0));
 	client(c, 255);
 	CHECK_INT(where(b, c), 1);
+	/* frames to every client carry a's current TTVN, however long ago
+	 * it was announced (or the next one: never a stale one) */
+	for (unsigned i = 0; i < 260; i++) {
+		uint8_t o[6], v;
+
+		client(c, i);
+		CHECK_INT(l2_tt_global_lookup(b, c, 0, o, &v), 0);
+		CHECK(v == 4 || v == 5);
+	}
 	l2_node_free(a);
 	l2_node_free(b);
 }
