@@ -57,10 +57,11 @@ static void port_long_check(struct l2_node *n, unsigned port, bool was)
 
 void l2_hneigh_long_agg(struct l2_node *n, struct l2_hneigh *hn, bool on)
 {
-	bool was = l2_port_long_agg(n, hn->port);
+	bool was;
 
 	if (hn->long_agg == on)
 		return;
+	was = l2_port_long_agg(n, hn->port);
 	hn->long_agg = on;
 	if (on)
 		n->origs->port_long[hn->port]++;
