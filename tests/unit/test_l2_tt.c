@@ -973,17 +973,14 @@ static int line_path(struct l2_node *a, struct l2_node *c, struct l2_node *b,
 		return -1;
 	hdr[3] = ttvn;
 	for (int k = 0; k < 8; k++) {
-		struct l2_node *next;
-
 		if (l2_mac_eq(hdr + 4, a->cfg.mac))
-			next = at == b ? c : a;
+			at = at == b ? c : a;
 		else if (l2_mac_eq(hdr + 4, b->cfg.mac))
-			next = at == a ? c : b;
+			at = at == a ? c : b;
 		else if (l2_mac_eq(hdr + 4, c->cfg.mac))
-			next = c;
+			at = c;
 		else
 			return -1;
-		at = next;
 		(*hops)++;
 		if (l2_tt_check_unicast(at, hdr, x, 0))
 			return at->cfg.mac[5];
